@@ -1,0 +1,19 @@
+// Bundles the server into dist/ and the test suites (and build-time scripts) into build/.
+// Packages stay external: better-sqlite3 and uWebSockets.js are native modules, and the
+// server must be able to check the C library before uWebSockets.js is loaded (main.ts
+// imports the server lazily; `splitting` keeps that import lazy in the bundle).
+import { build } from 'esbuild';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', sourcemap: 'linked', logLevel: 'warning', define: { HAIL_VERSION: JSON.stringify(version) } };
+
+function find(dir, suffix) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(suffix))
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
+}
+
+await build({ ...common, entryPoints: { hail: 'src/main.ts' }, outdir: 'dist', splitting: true, chunkNames: 'chunks/[name]-[hash]', banner: { js: '#!/usr/bin/env node' } });
+await build({ ...common, entryPoints: [...find('test', '.test.ts'), ...find('scripts', '.ts')], outdir: 'build', outbase: '.' });

@@ -1,0 +1,146 @@
+/**
+ * The one write path (DESIGN.md principle 1). A command is a list of op drafts made by one
+ * author; `commit` checks each body against its kind's schema at once, then queues the
+ * command. All commands queued within one event-loop turn are written in ONE SQLite
+ * transaction (group commit: one fsync for the lot). Inside it, each command runs in its own
+ * savepoint, op by op: authorize against the current state, take the next `seq` of this
+ * origin and a tick of the hybrid clock, apply to the state tables, append to the op log and
+ * the local feed. A command that fails rolls back alone; the others still commit. Only after
+ * the transaction is durable are the ops published and the callers answered, so an
+ * acknowledged op survives a crash, and nothing is published that a crash could undo.
+ *
+ * A command's ops commit together or not at all; an op never straddles two transactions.
+ */
+import { sql, setMeta, type Db } from '../store/database.js';
+import { ApiError } from './errors.js';
+import { encodeHlc, type HybridClock } from './hlc.js';
+import { opHash, type Grant, type Op, type OpDraft } from './op.js';
+import { OP_KINDS } from './ops/index.js';
+import { findUser } from './permissions.js';
+import { validate } from './validate.js';
+
+export interface Command {
+  readonly author: string | null;
+  readonly grant?: Grant;
+  readonly ops: readonly OpDraft[];
+}
+
+/** An op as it entered this box's local feed, with the realtime topics that may see it. */
+export interface FeedEntry {
+  readonly feedSeq: number;
+  readonly op: Op;
+  readonly topics: readonly string[];
+}
+
+export type CommitListener = (entries: readonly FeedEntry[]) => void;
+
+interface Pending {
+  readonly command: Command;
+  readonly resolve: (entries: FeedEntry[]) => void;
+  readonly reject: (error: unknown) => void;
+  entries?: FeedEntry[];
+  error?: unknown;
+}
+
+export class Committer {
+  private queue: Pending[] = [];
+  private nextSeq: number;
+  private readonly listeners: CommitListener[] = [];
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly origin: string,
+    private readonly clock: HybridClock,
+    private readonly now: () => number,
+    private readonly onListenerError: (error: unknown) => void,
+  ) {
+    const last = sql<[string], { seq: number | null }>(db, 'SELECT max(seq) AS seq FROM ops WHERE origin = ?').get(origin);
+    this.nextSeq = (last?.seq ?? 0) + 1;
+  }
+
+  /** Called with every batch of feed entries once it is durable, in feed order. */
+  onCommit(listener: CommitListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Resolves with the ops applied (none when every op was an idempotent repeat). */
+  commit(command: Command): Promise<FeedEntry[]> {
+    for (const draft of command.ops) {
+      const kind = OP_KINDS.get(draft.type);
+      if (!kind) throw new Error(`unknown op type ${draft.type}`);
+      validate(kind.body, draft.body, 'body');
+    }
+    return new Promise((resolve, reject) => {
+      if (this.queue.length === 0) this.inFlight = new Promise((done) => setImmediate(() => done(this.flush())));
+      this.queue.push({ command, resolve, reject });
+    });
+  }
+
+  /** Resolves once everything queued so far has been written (for shutdown). */
+  drain(): Promise<void> {
+    return this.inFlight;
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    const firstSeq = this.nextSeq;
+    try {
+      this.db.transaction(() => {
+        for (const pending of batch) {
+          const mark = this.nextSeq;
+          try {
+            pending.entries = this.db.transaction(() => this.run(pending.command))();
+          } catch (error) {
+            this.nextSeq = mark;
+            pending.error = error;
+          }
+        }
+        setMeta(this.db, 'hlc', encodeHlc(this.clock.current));
+      })();
+    } catch (error) {
+      // The transaction itself failed (disk full, I/O error): nothing in the batch is durable.
+      this.nextSeq = firstSeq;
+      const failure = new ApiError(503, 'storage_unavailable', 'The server could not save this. Try again shortly.');
+      for (const pending of batch) pending.reject(failure);
+      this.onListenerError(error);
+      return;
+    }
+    const entries = batch.flatMap((pending) => pending.entries ?? []);
+    if (entries.length > 0) {
+      for (const listener of this.listeners) {
+        try {
+          listener(entries);
+        } catch (error) {
+          this.onListenerError(error);
+        }
+      }
+    }
+    for (const pending of batch) {
+      if (pending.entries) pending.resolve(pending.entries);
+      else pending.reject(pending.error);
+    }
+  }
+
+  private run(command: Command): FeedEntry[] {
+    const entries: FeedEntry[] = [];
+    for (const draft of command.ops) {
+      const kind = OP_KINDS.get(draft.type)!;
+      const actor = command.author === null ? undefined : findUser(this.db, command.author);
+      const decision = kind.authorize({ db: this.db, actor, grant: command.grant, entity: draft.entity, body: draft.body, now: this.now() });
+      if (decision === 'skip') continue;
+      const head = { origin: this.origin, seq: this.nextSeq++, hlc: encodeHlc(this.clock.tick()), author: command.author, type: draft.type, entity: draft.entity };
+      const bodyText = JSON.stringify(draft.body);
+      const op: Op = { ...head, body: draft.body, hash: opHash(head, bodyText) };
+      kind.apply(this.db, op);
+      sql(this.db, 'INSERT INTO ops (origin, seq, hlc, author, type, entity, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        op.origin, op.seq, op.hlc, op.author, op.type, op.entity, bodyText, op.hash,
+      );
+      const topics = kind.audience(this.db, op);
+      const feedSeq = Number(sql(this.db, 'INSERT INTO feed (origin, seq, topics) VALUES (?, ?, ?)').run(op.origin, op.seq, topics.join(' ')).lastInsertRowid);
+      entries.push({ feedSeq, op, topics });
+    }
+    return entries;
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Entity ids are UUIDv7 strings minted by whoever creates the entity: a time-ordered prefix
+ * keeps B-tree inserts local, and a client-minted id makes a retried request the same entity
+ * forever. Ids that must be the same on every box without coordination (a direct-message
+ * channel between two people) are UUIDv5 names under Hail's namespace.
+ */
+import { randomBytes } from 'node:crypto';
+import { v5 as uuidv5, v7 as uuidv7, validate } from 'uuid';
+
+const HAIL_NAMESPACE = '5b8f3c1e-2d4a-4e6b-9c0d-7a1f2e3b4c5d';
+
+export const newId = (): string => uuidv7();
+
+export const isId = (text: string): boolean => validate(text) && text === text.toLowerCase();
+
+export const nameId = (name: string): string => uuidv5(name, HAIL_NAMESPACE);
+
+/** 128 random bits in hex: a database's write identity (DESIGN.md "Origin"). */
+export const newOrigin = (): string => randomBytes(16).toString('hex');
+
+/** A secret for a URL or a cookie: 32 random bytes, base64url. */
+export const newSecret = (): string => randomBytes(32).toString('base64url');
+
+export const ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';

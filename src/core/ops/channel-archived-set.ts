@@ -1,0 +1,25 @@
+import { Type } from '@sinclair/typebox';
+import { defineOp, opVersion } from '../op.js';
+import { badRequest, forbidden } from '../errors.js';
+import { readableChannel, requireActor } from '../permissions.js';
+import { sql } from '../../store/database.js';
+import { channelAudience } from './channel-created.js';
+
+/** Archive (read-only, kept) or unarchive a team channel: by an admin or the channel's creator. */
+export default defineOp({
+  type: 'channel.archived-set',
+  body: Type.Object({ archived: Type.Boolean() }, { additionalProperties: false }),
+  authorize({ db, actor, entity, body }) {
+    const user = requireActor(actor);
+    const channel = readableChannel(db, user, entity);
+    if (channel.team_id === null) throw badRequest('conversation_not_editable', 'Direct and group conversations cannot be archived.');
+    if (user.role !== 'admin' && channel.creator_id !== user.id) throw forbidden('not_channel_manager', 'Only an administrator or the channel creator can archive it.');
+    if (sql(db, 'SELECT 1 FROM teams WHERE default_channel_id = ?').get(entity)) throw badRequest('default_channel', "A team's default channel cannot be archived.");
+    return (channel.archived === 1) === body.archived ? 'skip' : 'apply';
+  },
+  apply(db, op) {
+    const version = opVersion(op);
+    sql(db, 'UPDATE channels SET archived = ?, archived_ver = ? WHERE id = ? AND archived_ver < ?').run(op.body.archived ? 1 : 0, version, op.entity, version);
+  },
+  audience: (db, op) => channelAudience(db, op.entity),
+});

@@ -1,0 +1,42 @@
+import { Type } from '@sinclair/typebox';
+import { defineOp, opVersion, topic } from '../op.js';
+import { Id, Role } from '../fields.js';
+import { conflict, notFound } from '../errors.js';
+import { findTeam, requireAdmin } from '../permissions.js';
+import { sql } from '../../store/database.js';
+import { hlcMillis } from '../hlc.js';
+
+/**
+ * An invite link to a team with a role. Only the SHA-256 of its token travels in the op: the
+ * link itself is shown once to the admin who made it.
+ */
+export default defineOp({
+  type: 'invite.created',
+  body: Type.Object(
+    {
+      tokenHash: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }),
+      teamId: Id,
+      role: Role,
+      expiresAt: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+      maxUses: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+    },
+    { additionalProperties: false },
+  ),
+  authorize({ db, actor, entity, body }) {
+    requireAdmin(actor);
+    if (!findTeam(db, body.teamId)) throw notFound('team_not_found', 'No such team.');
+    if (sql(db, 'SELECT 1 FROM invites WHERE id = ?').get(entity)) throw conflict('invite_exists', 'That invite already exists.');
+    return 'apply';
+  },
+  apply(db, op) {
+    const version = opVersion(op);
+    const { tokenHash, teamId, role, expiresAt, maxUses } = op.body;
+    sql(
+      db,
+      `INSERT OR IGNORE INTO invites (id, token_hash, team_id, role, expires_at, max_uses, created_by, created_at, revoked, created_ver, revoked_ver)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+    ).run(op.entity, tokenHash, teamId, role, expiresAt, maxUses, op.author, hlcMillis(op.hlc), version, version);
+  },
+  audience: () => [topic.admins],
+  present: ({ body: { teamId, role, expiresAt, maxUses } }) => ({ teamId, role, expiresAt, maxUses }),
+});

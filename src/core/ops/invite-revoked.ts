@@ -1,0 +1,23 @@
+import { Type } from '@sinclair/typebox';
+import { defineOp, opVersion, topic } from '../op.js';
+import { notFound } from '../errors.js';
+import { requireAdmin } from '../permissions.js';
+import { findInvite } from '../invites.js';
+import { sql } from '../../store/database.js';
+
+/** Revoking an invite link: nobody can register with it afterwards. Accounts made with it stay. */
+export default defineOp({
+  type: 'invite.revoked',
+  body: Type.Object({}, { additionalProperties: false }),
+  authorize({ db, actor, entity }) {
+    requireAdmin(actor);
+    const invite = findInvite(db, entity);
+    if (!invite) throw notFound('invite_not_found', 'No such invite.');
+    return invite.revoked === 1 ? 'skip' : 'apply';
+  },
+  apply(db, op) {
+    const version = opVersion(op);
+    sql(db, 'UPDATE invites SET revoked = 1, revoked_ver = ? WHERE id = ? AND revoked_ver < ?').run(version, op.entity, version);
+  },
+  audience: () => [topic.admins],
+});

@@ -1,0 +1,29 @@
+import { Type } from '@sinclair/typebox';
+import { defineOp, opVersion } from '../op.js';
+import { forbidden } from '../errors.js';
+import { isChannelMember, requireWritable } from '../permissions.js';
+import { postChannelTopic, readablePost } from '../posts.js';
+import { sql } from '../../store/database.js';
+
+/** Pinning or unpinning a post in its channel, by any member: last writer wins per post. */
+export default defineOp({
+  type: 'pin.set',
+  body: Type.Object({ pinned: Type.Boolean() }, { additionalProperties: false }),
+  authorize({ db, actor, entity, body }) {
+    const { channel, user } = readablePost(db, actor, entity);
+    if (!isChannelMember(db, channel.id, user.id)) throw forbidden('not_channel_member', 'Join the channel first.');
+    requireWritable(channel);
+    const current = sql<[string], { pinned: number }>(db, 'SELECT pinned FROM pins WHERE post_id = ?').get(entity);
+    return (current?.pinned === 1) === body.pinned ? 'skip' : 'apply';
+  },
+  apply(db, op) {
+    const version = opVersion(op);
+    sql(
+      db,
+      `INSERT INTO pins (post_id, channel_id, pinned, by_user, ver)
+       SELECT id, channel_id, ?, ?, ? FROM posts WHERE id = ?
+       ON CONFLICT (post_id) DO UPDATE SET pinned = excluded.pinned, by_user = excluded.by_user, ver = excluded.ver WHERE excluded.ver > pins.ver`,
+    ).run(op.body.pinned ? 1 : 0, op.author, version, op.entity);
+  },
+  audience: (db, op) => postChannelTopic(db, op.entity),
+});

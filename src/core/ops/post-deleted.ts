@@ -1,0 +1,30 @@
+import { Type } from '@sinclair/typebox';
+import { defineOp } from '../op.js';
+import { forbidden } from '../errors.js';
+import { requireWritable } from '../permissions.js';
+import { findPost, postChannelTopic, readablePost } from '../posts.js';
+import { sql } from '../../store/database.js';
+
+/**
+ * Deleting a post leaves a tombstone: the row stays (threads and order hold), the text and
+ * mentions are purged, and the tombstone beats any concurrent edit. By its author, or an admin.
+ */
+export default defineOp({
+  type: 'post.deleted',
+  body: Type.Object({}, { additionalProperties: false }),
+  authorize({ db, actor, entity }) {
+    const existing = findPost(db, entity);
+    if (existing?.deleted === 1) return 'skip';
+    const { post, channel, user } = readablePost(db, actor, entity);
+    if (user.role !== 'admin') {
+      if (post.user_id !== user.id) throw forbidden('not_post_author', 'Only the author or an administrator can delete a post.');
+      requireWritable(channel);
+    }
+    return 'apply';
+  },
+  apply(db, op) {
+    sql(db, "UPDATE posts SET deleted = 1, message = '', edited_hlc = NULL WHERE id = ?").run(op.entity);
+    sql(db, 'DELETE FROM post_mentions WHERE post_id = ?').run(op.entity);
+  },
+  audience: (db, op) => postChannelTopic(db, op.entity),
+});

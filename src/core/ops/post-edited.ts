@@ -1,0 +1,29 @@
+import { Type } from '@sinclair/typebox';
+import { defineOp, opVersion } from '../op.js';
+import { Message } from '../fields.js';
+import { forbidden } from '../errors.js';
+import { requireWritable } from '../permissions.js';
+import { findPost, postChannelTopic, readablePost } from '../posts.js';
+import { sql } from '../../store/database.js';
+import { setPostMentions } from '../../store/mentions.js';
+
+/** An edit by the post's author. Last writer wins; an edit never revives a deleted post. */
+export default defineOp({
+  type: 'post.edited',
+  body: Type.Object({ message: Message }, { additionalProperties: false }),
+  authorize({ db, actor, entity, body }) {
+    const { post, channel, user } = readablePost(db, actor, entity);
+    if (post.user_id !== user.id) throw forbidden('not_post_author', 'Only the author can edit a post.');
+    requireWritable(channel);
+    return post.message === body.message ? 'skip' : 'apply';
+  },
+  apply(db, op) {
+    const version = opVersion(op);
+    const changed = sql(db, 'UPDATE posts SET message = ?, edited_hlc = ?, edit_ver = ? WHERE id = ? AND deleted = 0 AND edit_ver < ?').run(
+      op.body.message, op.hlc, version, op.entity, version,
+    ).changes;
+    const post = findPost(db, op.entity);
+    if (changed > 0 && post) setPostMentions(db, post.id, post.channel_id, post.created_hlc, op.body.message);
+  },
+  audience: (db, op) => postChannelTopic(db, op.entity),
+});

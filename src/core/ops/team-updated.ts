@@ -1,0 +1,23 @@
+import { Type } from '@sinclair/typebox';
+import { defineOp, opVersion, topic } from '../op.js';
+import { DisplayName } from '../fields.js';
+import { notFound } from '../errors.js';
+import { findTeam, requireAdmin } from '../permissions.js';
+import { sql } from '../../store/database.js';
+
+/** Renaming a team (its display name; the short name stays, as links use it). */
+export default defineOp({
+  type: 'team.updated',
+  body: Type.Object({ displayName: DisplayName }, { additionalProperties: false }),
+  authorize({ db, actor, entity, body }) {
+    requireAdmin(actor);
+    const team = findTeam(db, entity);
+    if (!team) throw notFound('team_not_found', 'No such team.');
+    return team.display_name === body.displayName ? 'skip' : 'apply';
+  },
+  apply(db, op) {
+    const version = opVersion(op);
+    sql(db, 'UPDATE teams SET display_name = ?, profile_ver = ? WHERE id = ? AND profile_ver < ?').run(op.body.displayName, version, op.entity, version);
+  },
+  audience: (_db, op) => [topic.team(op.entity)],
+});

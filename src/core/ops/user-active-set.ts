@@ -1,0 +1,27 @@
+import { Type } from '@sinclair/typebox';
+import { defineOp, opVersion, topic } from '../op.js';
+import { conflict, notFound } from '../errors.js';
+import { findUser, requireAdmin } from '../permissions.js';
+import { sql } from '../../store/database.js';
+
+/**
+ * Deactivate or reactivate an account. A deactivated user keeps its history and name but
+ * cannot log in; its sessions and sockets end as soon as this op is committed (see
+ * http/sessions.ts and realtime/hub.ts, which react to it).
+ */
+export default defineOp({
+  type: 'user.active-set',
+  body: Type.Object({ active: Type.Boolean() }, { additionalProperties: false }),
+  authorize({ db, actor, entity, body }) {
+    const admin = requireAdmin(actor);
+    const user = findUser(db, entity);
+    if (!user) throw notFound('user_not_found', 'No such user.');
+    if (user.id === admin.id && !body.active) throw conflict('cannot_deactivate_self', 'You cannot deactivate your own account.');
+    return (user.active === 1) === body.active ? 'skip' : 'apply';
+  },
+  apply(db, op) {
+    const version = opVersion(op);
+    sql(db, 'UPDATE users SET active = ?, active_ver = ? WHERE id = ? AND active_ver < ?').run(op.body.active ? 1 : 0, version, op.entity, version);
+  },
+  audience: (_db, op) => [topic.server, topic.user(op.entity)],
+});

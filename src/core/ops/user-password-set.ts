@@ -1,0 +1,27 @@
+import { Type } from '@sinclair/typebox';
+import { defineOp, opVersion } from '../op.js';
+import { PasswordHash } from '../fields.js';
+import { forbidden, notFound } from '../errors.js';
+import { findUser, requireActor } from '../permissions.js';
+import { sql } from '../../store/database.js';
+
+/**
+ * A new password hash. The proof that the user knows the old password is checked by the
+ * request handler before this op is made; here only who may set it.
+ */
+export default defineOp({
+  type: 'user.password-set',
+  body: Type.Object({ passwordHash: PasswordHash }, { additionalProperties: false }),
+  authorize({ db, actor, entity }) {
+    const user = requireActor(actor);
+    if (!findUser(db, entity)) throw notFound('user_not_found', 'No such user.');
+    if (user.id !== entity && user.role !== 'admin') throw forbidden('not_allowed', 'You can only change your own password.');
+    return 'apply';
+  },
+  apply(db, op) {
+    const version = opVersion(op);
+    sql(db, 'UPDATE users SET password_hash = ?, password_ver = ? WHERE id = ? AND password_ver < ?').run(op.body.passwordHash, version, op.entity, version);
+  },
+  audience: () => [],
+  present: () => ({}),
+});

@@ -1,0 +1,26 @@
+import { Type } from '@sinclair/typebox';
+import { defineOp, opVersion, topic } from '../op.js';
+import { Role } from '../fields.js';
+import { conflict, notFound } from '../errors.js';
+import { findUser, requireAdmin } from '../permissions.js';
+import { sql } from '../../store/database.js';
+
+/** An admin changes a user's role. The last active admin cannot demote itself. */
+export default defineOp({
+  type: 'user.role-set',
+  body: Type.Object({ role: Role }, { additionalProperties: false }),
+  authorize({ db, actor, entity, body }) {
+    const admin = requireAdmin(actor);
+    const user = findUser(db, entity);
+    if (!user) throw notFound('user_not_found', 'No such user.');
+    if (user.role === body.role) return 'skip';
+    const admins = sql<[], { n: number }>(db, "SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1").get()!.n;
+    if (user.id === admin.id && admins <= 1) throw conflict('last_admin', 'Make another administrator first.');
+    return 'apply';
+  },
+  apply(db, op) {
+    const version = opVersion(op);
+    sql(db, 'UPDATE users SET role = ?, role_ver = ? WHERE id = ? AND role_ver < ?').run(op.body.role, version, op.entity, version);
+  },
+  audience: (_db, op) => [topic.server, topic.user(op.entity)],
+});

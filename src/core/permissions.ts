@@ -1,0 +1,126 @@
+/**
+ * Who may see and do what: the one place these rules live. REST handlers, the realtime
+ * fan-out, resume replay and op authorization all ask these functions, so a rule changed here
+ * changes everywhere (DESIGN.md "Client protocol": the same check for every way in).
+ *
+ * Roles: `admin` manages the server; `member` joins public channels of its teams; `guest`
+ * sees only the channels it was added to.
+ */
+import { sql, type Db } from '../store/database.js';
+import { forbidden, notFound } from './errors.js';
+
+export type Role = 'admin' | 'member' | 'guest';
+
+export interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  password_hash: string;
+  active: number;
+  created_ver: string;
+}
+
+export type ChannelType = 'public' | 'private' | 'direct' | 'group';
+
+export interface ChannelRow {
+  id: string;
+  team_id: string | null;
+  type: ChannelType;
+  name: string;
+  requested_name: string;
+  display_name: string;
+  header: string;
+  purpose: string;
+  creator_id: string | null;
+  archived: number;
+  created_hlc: string;
+}
+
+export interface TeamRow {
+  id: string;
+  name: string;
+  display_name: string;
+  default_channel_id: string;
+}
+
+export const findUser = (db: Db, id: string): UserRow | undefined =>
+  sql<[string], UserRow>(db, 'SELECT * FROM users WHERE id = ?').get(id);
+
+export const findChannel = (db: Db, id: string): ChannelRow | undefined =>
+  sql<[string], ChannelRow>(db, 'SELECT * FROM channels WHERE id = ?').get(id);
+
+export const findTeam = (db: Db, id: string): TeamRow | undefined =>
+  sql<[string], TeamRow>(db, 'SELECT * FROM teams WHERE id = ?').get(id);
+
+export const isTeamMember = (db: Db, teamId: string, userId: string): boolean =>
+  sql<[string, string], { active: number }>(db, 'SELECT active FROM team_members WHERE team_id = ? AND user_id = ?').get(teamId, userId)?.active === 1;
+
+export const isChannelMember = (db: Db, channelId: string, userId: string): boolean =>
+  sql<[string, string], { active: number }>(db, 'SELECT active FROM channel_members WHERE channel_id = ? AND user_id = ?').get(channelId, userId)?.active === 1;
+
+export const isAdmin = (user: UserRow | undefined): boolean => user?.role === 'admin' && user.active === 1;
+
+/** Members read their channels; non-guest team members may also read the team's public ones. */
+export function canReadChannel(db: Db, user: UserRow, channel: ChannelRow): boolean {
+  if (user.active !== 1) return false;
+  if (isChannelMember(db, channel.id, user.id)) return true;
+  return channel.type === 'public' && user.role !== 'guest' && channel.team_id !== null && isTeamMember(db, channel.team_id, user.id);
+}
+
+/** The channel, if this user may read it; 404 otherwise, so a private channel's existence does not leak. */
+export function readableChannel(db: Db, user: UserRow, channelId: string): ChannelRow {
+  const channel = findChannel(db, channelId);
+  if (!channel || !canReadChannel(db, user, channel)) throw notFound('channel_not_found', 'No such channel, or you cannot read it.');
+  return channel;
+}
+
+export function requireActor(actor: UserRow | undefined): UserRow {
+  if (!actor || actor.active !== 1) throw forbidden('not_allowed', 'This account cannot do that.');
+  return actor;
+}
+
+export function requireAdmin(actor: UserRow | undefined): UserRow {
+  const user = requireActor(actor);
+  if (user.role !== 'admin') throw forbidden('admin_only', 'Only an administrator can do that.');
+  return user;
+}
+
+export function requireWritable(channel: ChannelRow): void {
+  if (channel.archived === 1) throw forbidden('channel_archived', 'This channel is archived and read-only.');
+}
+
+/** Posting, reacting and pinning need an active membership of a writable channel. */
+export function requirePoster(db: Db, actor: UserRow | undefined, channelId: string): ChannelRow {
+  const user = requireActor(actor);
+  const channel = readableChannel(db, user, channelId);
+  if (!isChannelMember(db, channel.id, user.id)) throw forbidden('not_channel_member', 'Join the channel first.');
+  requireWritable(channel);
+  return channel;
+}
+
+/** Changing a channel's name, header or purpose: admins, or non-guest members of it. */
+export function requireChannelManager(db: Db, actor: UserRow | undefined, channelId: string): ChannelRow {
+  const user = requireActor(actor);
+  const channel = readableChannel(db, user, channelId);
+  if (user.role === 'admin') return channel;
+  if (user.role === 'guest' || !isChannelMember(db, channel.id, user.id)) {
+    throw forbidden('not_channel_manager', 'Only members of this channel can change it.');
+  }
+  return channel;
+}
+
+/** The topics a user's sockets subscribe to, and against which the feed is filtered on resume. */
+export function userTopics(db: Db, user: UserRow): Set<string> {
+  const topics = new Set<string>(['server', `user:${user.id}`]);
+  if (user.active !== 1) return topics;
+  if (user.role === 'admin') topics.add('admins');
+  for (const { team_id } of sql<[string], { team_id: string }>(db, 'SELECT team_id FROM team_members WHERE user_id = ? AND active = 1').all(user.id)) {
+    topics.add(`team:${team_id}`);
+    if (user.role !== 'guest') topics.add(`public:${team_id}`);
+  }
+  for (const { channel_id } of sql<[string], { channel_id: string }>(db, 'SELECT channel_id FROM channel_members WHERE user_id = ? AND active = 1').all(user.id)) {
+    topics.add(`channel:${channel_id}`);
+  }
+  return topics;
+}

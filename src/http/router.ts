@@ -1,0 +1,213 @@
+/**
+ * Routes are data: method, path, who may call, the schemas of body and query, a summary, and
+ * a handler. The same list registers the uWebSockets.js handlers and writes docs/API.md, so
+ * the reference cannot drift from what is served.
+ *
+ * A handler parses nothing itself: by the time it runs, the body and query have passed their
+ * schemas, the caller is authenticated as the route requires, and cross-site writes with a
+ * cookie are refused. It builds ops, calls commit, and shapes the answer.
+ */
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import { ApiError, forbidden, unauthorized } from '../core/errors.js';
+import { validate, validateQuery } from '../core/validate.js';
+import type { UserRow } from '../core/permissions.js';
+import { cookieValue, resolveSession, SESSION_COOKIE, type Session } from './sessions.js';
+import type { Services } from './services.js';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'del';
+export type Access = 'public' | 'user' | 'admin';
+
+export interface RequestContext<Body, Query> {
+  readonly services: Services;
+  readonly params: Readonly<Record<string, string>>;
+  readonly body: Body;
+  readonly query: Query;
+  readonly session: Session | undefined;
+  /** The caller; routes with access `user` or `admin` always have one. */
+  readonly user: UserRow;
+  readonly ip: string;
+  setCookie(cookie: string): void;
+}
+
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+export interface Route<BS extends TSchema = TSchema, QS extends TSchema = TSchema> {
+  readonly method: Method;
+  readonly path: string;
+  readonly summary: string;
+  readonly access: Access;
+  readonly body?: BS;
+  readonly query?: QS;
+  readonly handle: (context: RequestContext<Static<BS>, Static<QS>>) => unknown;
+}
+
+export const defineRoute = <BS extends TSchema = TSchema, QS extends TSchema = TSchema>(route: Route<BS, QS>): Route =>
+  route as unknown as Route;
+
+const STATUS_TEXT: Record<number, string> = {
+  200: '200 OK', 201: '201 Created', 204: '204 No Content', 400: '400 Bad Request', 401: '401 Unauthorized', 403: '403 Forbidden',
+  404: '404 Not Found', 409: '409 Conflict', 413: '413 Payload Too Large', 415: '415 Unsupported Media Type', 429: '429 Too Many Requests',
+  500: '500 Internal Server Error', 503: '503 Service Unavailable',
+};
+
+interface Incoming {
+  readonly res: HttpResponse;
+  aborted: boolean;
+  readonly cookies: string[];
+}
+
+function sendJson(incoming: Incoming, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (incoming.aborted) return;
+  incoming.aborted = true;
+  incoming.res.cork(() => {
+    incoming.res.writeStatus(STATUS_TEXT[status] ?? `${status}`);
+    incoming.res.writeHeader('Content-Type', 'application/json; charset=utf-8');
+    incoming.res.writeHeader('Cache-Control', 'no-store');
+    incoming.res.writeHeader('X-Content-Type-Options', 'nosniff');
+    for (const [name, value] of Object.entries(headers)) incoming.res.writeHeader(name, value);
+    for (const cookie of incoming.cookies) incoming.res.writeHeader('Set-Cookie', cookie);
+    incoming.res.end(status === 204 ? undefined : JSON.stringify(body));
+  });
+}
+
+export const errorBody = (error: ApiError) => ({ error: { code: error.code, message: error.message } });
+
+/** Reads the whole body up to `limit` bytes; rejects with 413 past it. */
+function readBody(incoming: Incoming, declaredLength: number, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (declaredLength > limit) return reject(tooLarge(limit));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    incoming.res.onData((chunk, isLast) => {
+      if (size < 0) return;
+      size += chunk.byteLength;
+      if (size > limit) {
+        size = -1;
+        return reject(tooLarge(limit));
+      }
+      chunks.push(Buffer.from(chunk.slice(0)));
+      if (isLast) resolve(Buffer.concat(chunks));
+    });
+  });
+}
+
+const tooLarge = (limit: number) => new ApiError(413, 'body_too_large', `The request body is larger than ${limit} bytes.`);
+
+function parseJson(bytes: Buffer, contentType: string): unknown {
+  if (bytes.length === 0) return {};
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'The body is not valid JSON.');
+  }
+}
+
+/** Resolves the caller from the session cookie or an `Authorization: Bearer` token. */
+export function authenticate(services: Services, cookieHeader: string, authorization: string): Session | undefined {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+  const token = bearer ?? cookieValue(cookieHeader, SESSION_COOKIE);
+  return token ? resolveSession(services.db, token, services.now()) : undefined;
+}
+
+/**
+ * A write that carries a browser cookie must come from a page of this box: the Origin header,
+ * when present, must name the host the request was sent to (CSRF defence beside SameSite).
+ */
+export function sameOrigin(origin: string, host: string): boolean {
+  if (origin === '') return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export function registerRoutes(app: TemplatedApp, services: Services, routes: readonly Route[]): void {
+  for (const route of routes) {
+    const names = [...route.path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
+    app[route.method](route.path, (res: HttpResponse, req: HttpRequest) => {
+      const incoming: Incoming = { res, aborted: false, cookies: [] };
+      res.onAborted(() => {
+        incoming.aborted = true;
+      });
+      // HttpRequest is only valid during this call: copy what the handler needs now.
+      const params = Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(req.getParameter(index) ?? '')]));
+      const rawQuery = req.getQuery() ?? '';
+      const cookieHeader = req.getHeader('cookie');
+      const authorization = req.getHeader('authorization');
+      const contentType = req.getHeader('content-type');
+      const declaredLength = Number(req.getHeader('content-length') || 0);
+      const origin = req.getHeader('origin');
+      const host = req.getHeader('host');
+      const ip = Buffer.from(res.getRemoteAddressAsText()).toString();
+      handle(incoming, route, services, { params, rawQuery, cookieHeader, authorization, contentType, declaredLength, origin, host, ip }).catch((error: unknown) =>
+        fail(incoming, services, error),
+      );
+    });
+  }
+}
+
+interface RequestHead {
+  params: Record<string, string>;
+  rawQuery: string;
+  cookieHeader: string;
+  authorization: string;
+  contentType: string;
+  declaredLength: number;
+  origin: string;
+  host: string;
+  ip: string;
+}
+
+async function handle(incoming: Incoming, route: Route, services: Services, head: RequestHead): Promise<void> {
+  const hasBody = route.method !== 'get' && route.method !== 'del';
+  const bytes = hasBody ? await readBody(incoming, head.declaredLength, services.config.maxBodyBytes) : Buffer.alloc(0);
+  const session = authenticate(services, head.cookieHeader, head.authorization);
+  if (route.method !== 'get' && session?.kind === 'cookie' && !sameOrigin(head.origin, head.host)) {
+    throw forbidden('cross_origin', 'This request came from another site.');
+  }
+  if (route.access !== 'public' && !session) throw unauthorized();
+  if (route.access === 'admin' && session?.user.role !== 'admin') throw forbidden('admin_only', 'Only an administrator can do that.');
+  const rawBody = hasBody ? parseJson(bytes, head.contentType) : undefined;
+  const body = route.body ? validate(route.body, rawBody, 'body') : rawBody;
+  const query = route.query ? validateQuery(route.query, Object.fromEntries(new URLSearchParams(head.rawQuery))) : {};
+  const context: RequestContext<unknown, unknown> = {
+    services,
+    params: head.params,
+    body,
+    query,
+    session,
+    get user() {
+      if (!session) throw unauthorized();
+      return session.user;
+    },
+    ip: head.ip,
+    setCookie: (cookie) => incoming.cookies.push(cookie),
+  };
+  const result = await route.handle(context);
+  if (result instanceof Reply) sendJson(incoming, result.status, result.body);
+  else if (result === undefined) sendJson(incoming, 204, undefined);
+  else sendJson(incoming, 200, result);
+}
+
+/** Anything no route matched: a JSON 404, like every other error. */
+export function registerNotFound(app: TemplatedApp): void {
+  app.any('/*', (res) => sendJson({ res, aborted: false, cookies: [] }, 404, errorBody(new ApiError(404, 'not_found', 'No such endpoint.'))));
+}
+
+function fail(incoming: Incoming, services: Services, error: unknown): void {
+  if (error instanceof ApiError) {
+    const headers: Record<string, string> = error.status === 429 ? { 'Retry-After': String((error.details as { retryAfter?: number })?.retryAfter ?? 1) } : {};
+    sendJson(incoming, error.status, errorBody(error), headers);
+    return;
+  }
+  services.log.error({ err: error }, 'request failed');
+  sendJson(incoming, 500, errorBody(new ApiError(500, 'internal', 'Something went wrong on the server. It has been logged.')));
+}

@@ -1,0 +1,106 @@
+/** Logging in and out, the caller's own account, and bot tokens. */
+import { Type } from '@sinclair/typebox';
+import { defineRoute, Reply } from '../router.js';
+import { DisplayName, Password } from '../../core/fields.js';
+import { ApiError, forbidden, notFound } from '../../core/errors.js';
+import { hashPassword, verifyPassword } from '../../core/passwords.js';
+import { sql } from '../../store/database.js';
+import { findUser, type UserRow } from '../../core/permissions.js';
+import { presentUser } from '../../store/read/users.js';
+import { clearedSessionCookie, createSession, deleteSession, listTokens, sessionCookie } from '../sessions.js';
+import { throttle } from '../throttle.js';
+
+const invalidLogin = () => new ApiError(401, 'invalid_credentials', 'Wrong username or password.');
+
+export default [
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/auth/login',
+    summary: 'Log in with username and password; sets the HttpOnly session cookie. Rate-limited per address and per username.',
+    access: 'public',
+    body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+    async handle({ services, body, ip, setCookie }) {
+      const { db, limits, now } = services;
+      const username = body.username.trim().toLowerCase();
+      throttle(limits.loginByAddress, ip);
+      throttle(limits.loginByUsername, username);
+      const user = sql<[string], UserRow>(db, 'SELECT * FROM users WHERE username = ?').get(username);
+      const valid = await verifyPassword(body.password, user?.password_hash);
+      if (!user || !valid) throw invalidLogin();
+      if (user.active !== 1) throw forbidden('user_deactivated', 'This account is deactivated. Ask an administrator.');
+      const { token } = createSession(db, user.id, 'cookie', null, now());
+      setCookie(sessionCookie(token, false));
+      return { user: presentUser(user) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/auth/logout',
+    summary: 'End this session and clear its cookie.',
+    access: 'user',
+    handle({ services, session, user, setCookie }) {
+      deleteSession(services.db, session!.id, user.id);
+      services.hub.closeSession(session!.id);
+      setCookie(clearedSessionCookie());
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/me',
+    summary: 'The logged-in user.',
+    access: 'user',
+    handle: ({ user }) => ({ user: presentUser(user) }),
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/api/v1/me',
+    summary: 'Change your display name.',
+    access: 'user',
+    body: Type.Object({ displayName: DisplayName }, { additionalProperties: false }),
+    async handle({ services, user, body }) {
+      await services.committer.commit({ author: user.id, ops: [{ type: 'user.updated', entity: user.id, body: { displayName: body.displayName } }] });
+      return { user: presentUser(findUser(services.db, user.id)!) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/me/password',
+    summary: 'Change your password; the current one is required.',
+    access: 'user',
+    body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password }, { additionalProperties: false }),
+    async handle({ services, user, body }) {
+      throttle(services.limits.loginByUsername, user.username);
+      if (!(await verifyPassword(body.currentPassword, user.password_hash))) throw forbidden('invalid_credentials', 'The current password is wrong.');
+      const passwordHash = await hashPassword(body.newPassword);
+      await services.committer.commit({ author: user.id, ops: [{ type: 'user.password-set', entity: user.id, body: { passwordHash } }] });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/me/tokens',
+    summary: 'Your bot tokens (their secrets are never shown again).',
+    access: 'user',
+    handle: ({ services, user }) => ({ tokens: listTokens(services.db, user.id) }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/me/tokens',
+    summary: 'Create a bot token: send it as `Authorization: Bearer <token>`. The token is shown only in this answer.',
+    access: 'user',
+    body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+    handle({ services, user, body }) {
+      const { id, token } = createSession(services.db, user.id, 'token', body.name, services.now());
+      return new Reply(201, { id, name: body.name, token });
+    },
+  }),
+  defineRoute({
+    method: 'del',
+    path: '/api/v1/me/tokens/:id',
+    summary: 'Revoke one of your bot tokens; its open sockets close.',
+    access: 'user',
+    handle({ services, user, params }) {
+      if (!deleteSession(services.db, params.id!, user.id)) throw notFound('token_not_found', 'No such token.');
+      services.hub.closeSession(params.id!);
+    },
+  }),
+];

@@ -1,0 +1,12 @@
+/** Every route, in the order docs/API.md lists them. */
+import type { Route } from '../router.js';
+import setup from './setup.js';
+import auth from './auth.js';
+import users from './users.js';
+import invites from './invites.js';
+import teams from './teams.js';
+import channels from './channels.js';
+import posts from './posts.js';
+import status from './status.js';
+
+export const ROUTES: readonly Route[] = [...setup, ...auth, ...users, ...invites, ...teams, ...channels, ...posts, ...status];

@@ -1,0 +1,72 @@
+/** The people on this server, and what admins do to accounts. */
+import { Type } from '@sinclair/typebox';
+import { defineRoute } from '../router.js';
+import { Role } from '../../core/fields.js';
+import { notFound } from '../../core/errors.js';
+import { findUser } from '../../core/permissions.js';
+import { canSeeUser, listUsers, presentUser } from '../../store/read/users.js';
+
+const userOr404 = (found: ReturnType<typeof findUser>) => {
+  if (!found) throw notFound('user_not_found', 'No such user.');
+  return found;
+};
+
+export default [
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/users',
+    summary: 'List users, optionally those whose username or display name starts with `q`. Guests see only people who share a channel with them.',
+    access: 'user',
+    query: Type.Object(
+      { q: Type.Optional(Type.String({ maxLength: 64 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) },
+      { additionalProperties: false },
+    ),
+    handle: ({ services, user, query }) => ({ users: listUsers(services.db, user, query.q ?? '', query.limit ?? 100, query.offset ?? 0) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/users/:id',
+    summary: 'One user.',
+    access: 'user',
+    handle({ services, user, params }) {
+      const found = findUser(services.db, params.id!);
+      if (!found || !canSeeUser(services.db, user, found.id)) throw notFound('user_not_found', 'No such user.');
+      return { user: presentUser(found) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/users/:id/deactivate',
+    summary: 'Deactivate an account (admin). Its sessions, tokens and sockets end at once; its posts stay.',
+    access: 'admin',
+    async handle({ services, user, params }) {
+      userOr404(findUser(services.db, params.id!));
+      await services.committer.commit({ author: user.id, ops: [{ type: 'user.active-set', entity: params.id!, body: { active: false } }] });
+      return { user: presentUser(findUser(services.db, params.id!)!) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/users/:id/reactivate',
+    summary: 'Reactivate a deactivated account (admin). The user logs in again.',
+    access: 'admin',
+    async handle({ services, user, params }) {
+      userOr404(findUser(services.db, params.id!));
+      await services.committer.commit({ author: user.id, ops: [{ type: 'user.active-set', entity: params.id!, body: { active: true } }] });
+      return { user: presentUser(findUser(services.db, params.id!)!) };
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/v1/users/:id/role',
+    summary: 'Change a user\'s role (admin): `admin`, `member` or `guest`.',
+    access: 'admin',
+    body: Type.Object({ role: Role }, { additionalProperties: false }),
+    async handle({ services, user, params, body }) {
+      userOr404(findUser(services.db, params.id!));
+      await services.committer.commit({ author: user.id, ops: [{ type: 'user.role-set', entity: params.id!, body: { role: body.role } }] });
+      return { user: presentUser(findUser(services.db, params.id!)!) };
+    },
+  }),
+];
+

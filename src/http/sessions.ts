@@ -1,0 +1,97 @@
+/**
+ * Sessions and bot tokens. Both are local to this box (not replicated): a random secret is
+ * handed to the client once, and only its SHA-256 is stored, so a copy of the database does
+ * not hold usable credentials. Browser sessions ride in an HttpOnly, SameSite=Lax cookie and
+ * slide forward on use; bot tokens live until revoked. A session is only as good as its user:
+ * a deactivated account is refused even before its rows are deleted.
+ */
+import { createHash } from 'node:crypto';
+import { sql, type Db } from '../store/database.js';
+import { findUser, type UserRow } from '../core/permissions.js';
+import { newId, newSecret } from '../core/ids.js';
+import type { FeedEntry } from '../core/commit.js';
+
+export const SESSION_COOKIE = 'hail_session';
+const SESSION_DAYS = 30;
+const DAY = 24 * 60 * 60 * 1000;
+
+export type SessionKind = 'cookie' | 'token';
+
+export interface Session {
+  readonly id: string;
+  readonly user: UserRow;
+  readonly kind: SessionKind;
+}
+
+const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+export function createSession(db: Db, userId: string, kind: SessionKind, name: string | null, now: number): { id: string; token: string } {
+  const token = newSecret();
+  const id = newId();
+  const expires = kind === 'cookie' ? now + SESSION_DAYS * DAY : null;
+  sql(db, 'INSERT INTO sessions (token_hash, id, user_id, kind, name, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    hashToken(token), id, userId, kind, name, now, now, expires,
+  );
+  return { id, token };
+}
+
+interface SessionRow {
+  id: string;
+  user_id: string;
+  kind: SessionKind;
+  last_used_at: number;
+  expires_at: number | null;
+}
+
+export function resolveSession(db: Db, token: string, now: number): Session | undefined {
+  const tokenHash = hashToken(token);
+  const row = sql<[string], SessionRow>(db, 'SELECT id, user_id, kind, last_used_at, expires_at FROM sessions WHERE token_hash = ?').get(tokenHash);
+  if (!row) return undefined;
+  if (row.expires_at !== null && row.expires_at <= now) {
+    sql(db, 'DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+    return undefined;
+  }
+  const user = findUser(db, row.user_id);
+  if (!user || user.active !== 1) return undefined;
+  // Writing on every request would cost an fsync each; an hour's precision is plenty.
+  if (now - row.last_used_at > 60 * 60 * 1000) {
+    const expires = row.kind === 'cookie' ? now + SESSION_DAYS * DAY : null;
+    sql(db, 'UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE token_hash = ?').run(now, expires, tokenHash);
+  }
+  return { id: row.id, user, kind: row.kind };
+}
+
+export const deleteSession = (db: Db, id: string, userId: string): boolean =>
+  sql(db, 'DELETE FROM sessions WHERE id = ? AND user_id = ?').run(id, userId).changes > 0;
+
+export const deleteUserSessions = (db: Db, userId: string): void => {
+  sql(db, 'DELETE FROM sessions WHERE user_id = ?').run(userId);
+};
+
+export const listTokens = (db: Db, userId: string) =>
+  sql<[string], { id: string; name: string | null; created_at: number; last_used_at: number }>(
+    db,
+    "SELECT id, name, created_at, last_used_at FROM sessions WHERE user_id = ? AND kind = 'token' ORDER BY created_at",
+  ).all(userId).map((row) => ({ id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at }));
+
+/** Ends a deactivated user's sessions once the deactivation is durable. */
+export function endSessionsOfDeactivated(db: Db): (entries: readonly FeedEntry[]) => void {
+  return (entries) => {
+    for (const { op } of entries) {
+      if (op.type === 'user.active-set' && (op.body as { active: boolean }).active === false) deleteUserSessions(db, op.entity);
+    }
+  };
+}
+
+export function cookieValue(header: string, name: string): string | undefined {
+  for (const part of header.split(';')) {
+    const index = part.indexOf('=');
+    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
+  }
+  return undefined;
+}
+
+export const sessionCookie = (token: string, secure: boolean): string =>
+  `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_DAYS * 24 * 60 * 60}${secure ? '; Secure' : ''}`;
+
+export const clearedSessionCookie = (): string => `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;

@@ -1,0 +1,211 @@
+/**
+ * Realtime fan-out. Every socket belongs to one user and subscribes to that user's topics
+ * (core/permissions.ts `userTopics`): its channels, teams, itself. An op reaches the sockets
+ * subscribed to any topic of its audience, once each.
+ *
+ * Resume (DESIGN.md "Client protocol"): a socket receives nothing until it sends
+ * `resume {since}`. The hub then replays the local feed after `since`, keeping only entries
+ * whose topics the user holds now, in pages that respect the socket's backpressure, and only
+ * when the replay has caught up does the socket go live. Each socket remembers the last feed
+ * sequence it was sent, so nothing is sent twice and nothing is skipped: the feed is written
+ * before any op is published, and all of this runs on one thread.
+ *
+ * A socket that cannot keep up is closed rather than silently dropped from (uWS is set to
+ * close on its backpressure limit); the client reconnects and resumes where it was.
+ */
+import type { WebSocket } from 'uWebSockets.js';
+import { sql, type Db } from '../store/database.js';
+import type { FeedEntry } from '../core/commit.js';
+import { findUser, userTopics } from '../core/permissions.js';
+import { eventFrame } from './events.js';
+import type { Op } from '../core/op.js';
+
+export interface SocketState {
+  readonly userId: string;
+  readonly sessionId: string;
+  topics: Set<string>;
+  /** The highest feed sequence sent, or -1 before resume. */
+  lastFeedSeq: number;
+  live: boolean;
+  lastTypingAt: number;
+  closed: boolean;
+}
+
+export type Socket = WebSocket<SocketState>;
+
+const REPLAY_PAGE = 500;
+// Keep replay pages flowing while the kernel buffer drains; past this, wait for `drain`.
+const REPLAY_BUFFER_LIMIT = 256 * 1024;
+
+export const CLOSE_DEACTIVATED = 4001;
+export const CLOSE_SESSION_ENDED = 4002;
+export const CLOSE_SHUTDOWN = 1001;
+
+interface FeedRow {
+  feed_seq: number;
+  topics: string;
+  origin: string;
+  seq: number;
+  hlc: string;
+  author: string | null;
+  type: string;
+  entity: string;
+  body: string;
+  hash: string;
+}
+
+export class Hub {
+  private readonly byTopic = new Map<string, Set<Socket>>();
+  private readonly byUser = new Map<string, Set<Socket>>();
+
+  constructor(private readonly db: Db) {}
+
+  get connectionCount(): number {
+    let count = 0;
+    for (const sockets of this.byUser.values()) count += sockets.size;
+    return count;
+  }
+
+  get onlineUserIds(): string[] {
+    return [...this.byUser.keys()];
+  }
+
+  currentFeedSeq(): number {
+    return sql<[], { seq: number | null }>(this.db, 'SELECT max(feed_seq) AS seq FROM feed').get()?.seq ?? 0;
+  }
+
+  /** Returns true when this is the user's first socket (the user came online). */
+  attach(socket: Socket): boolean {
+    const state = socket.getUserData();
+    const user = findUser(this.db, state.userId);
+    state.topics = user ? userTopics(this.db, user) : new Set();
+    for (const name of state.topics) this.join(name, socket);
+    const sockets = this.byUser.get(state.userId) ?? new Set();
+    this.byUser.set(state.userId, sockets);
+    sockets.add(socket);
+    return sockets.size === 1;
+  }
+
+  /** Returns true when this was the user's last socket (the user went offline). */
+  detach(socket: Socket): boolean {
+    const state = socket.getUserData();
+    state.closed = true;
+    for (const name of state.topics) this.leave(name, socket);
+    const sockets = this.byUser.get(state.userId);
+    sockets?.delete(socket);
+    if (sockets && sockets.size === 0) {
+      this.byUser.delete(state.userId);
+      return true;
+    }
+    return false;
+  }
+
+  resume(socket: Socket, since: number): void {
+    const state = socket.getUserData();
+    state.lastFeedSeq = since;
+    state.live = false;
+    this.pump(socket);
+  }
+
+  /** Continues a replay; called again from the socket's `drain` handler. */
+  pump(socket: Socket): void {
+    const state = socket.getUserData();
+    while (!state.closed && !state.live && socket.getBufferedAmount() < REPLAY_BUFFER_LIMIT) {
+      const rows = sql<[number, number], FeedRow>(
+        this.db,
+        `SELECT f.feed_seq, f.topics, o.origin, o.seq, o.hlc, o.author, o.type, o.entity, o.body, o.hash
+         FROM feed f JOIN ops o ON o.origin = f.origin AND o.seq = f.seq WHERE f.feed_seq > ? ORDER BY f.feed_seq LIMIT ?`,
+      ).all(state.lastFeedSeq, REPLAY_PAGE);
+      if (rows.length === 0) {
+        state.live = true;
+        socket.send(JSON.stringify({ type: 'resumed', feedSeq: state.lastFeedSeq }));
+        return;
+      }
+      socket.cork(() => {
+        for (const row of rows) {
+          if (row.topics.split(' ').some((name) => state.topics.has(name))) socket.send(eventFrame(row.feed_seq, rowOp(row)));
+          state.lastFeedSeq = row.feed_seq;
+        }
+      });
+    }
+  }
+
+  publish(entries: readonly FeedEntry[]): void {
+    for (const entry of entries) {
+      const frame = eventFrame(entry.feedSeq, entry.op);
+      for (const socket of this.audience(entry.topics)) {
+        const state = socket.getUserData();
+        if (!state.live || state.closed || entry.feedSeq <= state.lastFeedSeq) continue;
+        state.lastFeedSeq = entry.feedSeq;
+        socket.send(frame);
+      }
+      // An op addressed to a user may have changed what that user can see.
+      for (const name of entry.topics) if (name.startsWith('user:')) this.refresh(name.slice(5));
+    }
+  }
+
+  /** Sends an ephemeral frame (typing, presence) to a topic's sockets, except one. */
+  broadcast(topicName: string, frame: string, except?: Socket): void {
+    for (const socket of this.byTopic.get(topicName) ?? []) {
+      if (socket !== except && socket.getUserData().live) socket.send(frame);
+    }
+  }
+
+  /** Re-reads a user's topics after a change of membership, role or status; a deactivated user's sockets close. */
+  refresh(userId: string): void {
+    const sockets = this.byUser.get(userId);
+    if (!sockets) return;
+    const user = findUser(this.db, userId);
+    if (!user || user.active !== 1) {
+      for (const socket of [...sockets]) socket.end(CLOSE_DEACTIVATED, 'account deactivated');
+      return;
+    }
+    const topics = userTopics(this.db, user);
+    for (const socket of sockets) {
+      const state = socket.getUserData();
+      for (const name of state.topics) if (!topics.has(name)) this.leave(name, socket);
+      for (const name of topics) if (!state.topics.has(name)) this.join(name, socket);
+      state.topics = new Set(topics);
+    }
+  }
+
+  closeSession(sessionId: string): void {
+    for (const sockets of this.byUser.values()) {
+      for (const socket of [...sockets]) if (socket.getUserData().sessionId === sessionId) socket.end(CLOSE_SESSION_ENDED, 'session ended');
+    }
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const sockets of [...this.byUser.values()]) for (const socket of [...sockets]) socket.end(code, reason);
+  }
+
+  private audience(topics: readonly string[]): Set<Socket> {
+    if (topics.length === 1) return this.byTopic.get(topics[0]!) ?? new Set();
+    const sockets = new Set<Socket>();
+    for (const name of topics) for (const socket of this.byTopic.get(name) ?? []) sockets.add(socket);
+    return sockets;
+  }
+
+  private join(name: string, socket: Socket): void {
+    const sockets = this.byTopic.get(name) ?? new Set();
+    this.byTopic.set(name, sockets);
+    sockets.add(socket);
+  }
+
+  private leave(name: string, socket: Socket): void {
+    const sockets = this.byTopic.get(name);
+    sockets?.delete(socket);
+    if (sockets?.size === 0) this.byTopic.delete(name);
+  }
+}
+
+const rowOp = (row: FeedRow): Op => ({
+  origin: row.origin,
+  seq: row.seq,
+  hlc: row.hlc,
+  author: row.author,
+  type: row.type,
+  entity: row.entity,
+  body: JSON.parse(row.body) as unknown,
+  hash: row.hash,
+});

@@ -1,0 +1,111 @@
+/**
+ * The WebSocket endpoint `/api/v1/ws`. Authenticated at upgrade by the session cookie (then
+ * the Origin must be this box, against cross-site hijacking) or a bearer token. Frames from
+ * the client are small JSON objects, checked against a schema; anything else gets an error
+ * frame, and binary or oversized frames close the socket. Nothing a client sends can crash
+ * the process.
+ */
+import { Type } from '@sinclair/typebox';
+import type { TemplatedApp } from 'uWebSockets.js';
+import { ApiError } from '../core/errors.js';
+import { Id } from '../core/fields.js';
+import { topic } from '../core/op.js';
+import { validate } from '../core/validate.js';
+import { authenticate, errorBody, sameOrigin } from '../http/router.js';
+import type { Services } from '../http/services.js';
+import type { Socket, SocketState } from './hub.js';
+
+const MAX_FRAME_BYTES = 16 * 1024;
+const TYPING_INTERVAL_MS = 1000;
+const CLOSE_UNSUPPORTED_DATA = 1003;
+
+export const ClientFrame = Type.Union([
+  Type.Object({ type: Type.Literal('resume'), since: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('typing'), channelId: Id, rootId: Type.Optional(Id) }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('ping') }, { additionalProperties: false }),
+]);
+
+const errorFrame = (error: ApiError) => JSON.stringify({ type: 'error', ...errorBody(error) });
+
+export function registerSocket(app: TemplatedApp, services: Services): void {
+  const { hub, log } = services;
+  app.ws<SocketState>('/api/v1/ws', {
+    maxPayloadLength: MAX_FRAME_BYTES,
+    maxBackpressure: 1024 * 1024,
+    closeOnBackpressureLimit: true,
+    idleTimeout: 60,
+    sendPingsAutomatically: true,
+    upgrade(res, req, context) {
+      const key = req.getHeader('sec-websocket-key');
+      const protocol = req.getHeader('sec-websocket-protocol');
+      const extensions = req.getHeader('sec-websocket-extensions');
+      const session = authenticate(services, req.getHeader('cookie'), req.getHeader('authorization'));
+      const crossSite = session?.kind === 'cookie' && !sameOrigin(req.getHeader('origin'), req.getHeader('host'));
+      if (!session || crossSite) {
+        const error = crossSite ? new ApiError(403, 'cross_origin', 'This connection came from another site.') : new ApiError(401, 'unauthorized', 'Log in first.');
+        res.writeStatus(error.status === 401 ? '401 Unauthorized' : '403 Forbidden').writeHeader('Content-Type', 'application/json').end(JSON.stringify(errorBody(error)));
+        return;
+      }
+      const state: SocketState = { userId: session.user.id, sessionId: session.id, topics: new Set(), lastFeedSeq: -1, live: false, lastTypingAt: 0, closed: false };
+      res.upgrade(state, key, protocol, extensions, context);
+    },
+    open(socket) {
+      const state = socket.getUserData();
+      const cameOnline = hub.attach(socket);
+      socket.send(JSON.stringify({ type: 'hello', userId: state.userId, feedSeq: hub.currentFeedSeq(), online: hub.onlineUserIds }));
+      if (cameOnline) hub.broadcast(topic.server, JSON.stringify({ type: 'presence', userId: state.userId, status: 'online' }), socket);
+    },
+    message(socket, message, isBinary) {
+      if (isBinary) {
+        socket.end(CLOSE_UNSUPPORTED_DATA, 'binary frames are not supported');
+        return;
+      }
+      try {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(Buffer.from(message).toString('utf8'));
+        } catch {
+          throw new ApiError(400, 'invalid_json', 'The frame is not valid JSON.');
+        }
+        handleFrame(services, socket, validate(ClientFrame, parsed, 'frame'));
+      } catch (error) {
+        if (error instanceof ApiError) socket.send(errorFrame(error));
+        else {
+          log.error({ err: error }, 'socket frame failed');
+          socket.send(errorFrame(new ApiError(500, 'internal', 'Something went wrong on the server.')));
+        }
+      }
+    },
+    drain(socket) {
+      hub.pump(socket);
+    },
+    close(socket) {
+      const state = socket.getUserData();
+      if (hub.detach(socket)) hub.broadcast(topic.server, JSON.stringify({ type: 'presence', userId: state.userId, status: 'offline' }));
+    },
+  });
+}
+
+function handleFrame(services: Services, socket: Socket, frame: typeof ClientFrame.static): void {
+  const state = socket.getUserData();
+  switch (frame.type) {
+    case 'resume': {
+      const current = services.hub.currentFeedSeq();
+      if (frame.since > current) {
+        // The client's position is from another database (restored, or replaced): it must reload.
+        socket.send(JSON.stringify({ type: 'reset', feedSeq: current }));
+        services.hub.resume(socket, current);
+      } else services.hub.resume(socket, frame.since);
+      return;
+    }
+    case 'typing': {
+      const now = services.now();
+      if (!state.topics.has(topic.channel(frame.channelId)) || now - state.lastTypingAt < TYPING_INTERVAL_MS) return;
+      state.lastTypingAt = now;
+      services.hub.broadcast(topic.channel(frame.channelId), JSON.stringify({ type: 'typing', channelId: frame.channelId, rootId: frame.rootId ?? null, userId: state.userId }), socket);
+      return;
+    }
+    case 'ping':
+      socket.send(JSON.stringify({ type: 'pong' }));
+  }
+}

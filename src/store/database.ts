@@ -1,0 +1,53 @@
+/**
+ * Opens the SQLite database with the settings principle 3 ("acknowledged means durable")
+ * depends on: WAL journal, synchronous=FULL so a committed transaction has been fsynced, and
+ * a busy timeout for the CLI reading while the server writes. Runs pending migrations.
+ */
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations.js';
+
+export type Db = Database.Database;
+
+export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
+  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  db.pragma('busy_timeout = 5000');
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = OFF');
+    migrate(db);
+  }
+  return db;
+}
+
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`database schema version ${current} is newer than this Hail (${MIGRATIONS.length}); upgrade Hail`);
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
+
+const statementCache = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/** A prepared statement, prepared once per database: preparing costs more than running. */
+export function sql<P extends unknown[] = unknown[], R = unknown>(db: Db, text: string): Database.Statement<P, R> {
+  let cache = statementCache.get(db);
+  if (!cache) statementCache.set(db, (cache = new Map()));
+  let statement = cache.get(text);
+  if (!statement) cache.set(text, (statement = db.prepare(text)));
+  return statement as unknown as Database.Statement<P, R>;
+}
+
+export function getMeta(db: Db, key: string): string | undefined {
+  return sql<[string], { value: string }>(db, 'SELECT value FROM meta WHERE key = ?').get(key)?.value;
+}
+
+export function setMeta(db: Db, key: string, value: string): void {
+  sql(db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+}

@@ -1,0 +1,187 @@
+/**
+ * Versioned schema. Each entry runs once, in order, inside one transaction, and bumps
+ * `PRAGMA user_version`; entries are never edited once released, only appended.
+ *
+ * Two kinds of tables live here:
+ * - local: the op log, the local feed, sessions, meta. Never rebuilt.
+ * - replicated state: a deterministic fold of the op log (see REPLICATED_TABLES). No
+ *   autoincrement keys and no UNIQUE constraints a merge could violate: name clashes made
+ *   during a partition are settled by the fold (store/names.ts), not refused by the schema.
+ *
+ * Last-writer-wins registers carry a `*_ver` column holding the op version
+ * (core/op.ts `opVersion`), a string whose order is the (hlc, origin, seq) order.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+  CREATE TABLE ops (
+    origin TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    hlc TEXT NOT NULL,
+    author TEXT,
+    type TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    body TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    clock_suspect INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (origin, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE feed (
+    feed_seq INTEGER PRIMARY KEY,
+    origin TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    topics TEXT NOT NULL
+  );
+
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER NOT NULL,
+    expires_at INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX sessions_user ON sessions (user_id);
+
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    requested_username TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    active INTEGER NOT NULL,
+    invite_id TEXT,
+    created_ver TEXT NOT NULL,
+    profile_ver TEXT NOT NULL,
+    role_ver TEXT NOT NULL,
+    password_ver TEXT NOT NULL,
+    active_ver TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX users_username ON users (username);
+  CREATE INDEX users_requested_username ON users (requested_username);
+  CREATE INDEX users_invite ON users (invite_id);
+
+  CREATE TABLE invites (
+    id TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL,
+    team_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    expires_at INTEGER,
+    max_uses INTEGER,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    created_ver TEXT NOT NULL,
+    revoked_ver TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX invites_token ON invites (token_hash);
+
+  CREATE TABLE teams (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    default_channel_id TEXT NOT NULL,
+    created_ver TEXT NOT NULL,
+    profile_ver TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE team_members (
+    team_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    active INTEGER NOT NULL,
+    ver TEXT NOT NULL,
+    PRIMARY KEY (team_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX team_members_user ON team_members (user_id, team_id);
+
+  CREATE TABLE channels (
+    id TEXT PRIMARY KEY,
+    team_id TEXT,
+    type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    requested_name TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    header TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    creator_id TEXT,
+    archived INTEGER NOT NULL DEFAULT 0,
+    created_hlc TEXT NOT NULL,
+    created_ver TEXT NOT NULL,
+    profile_ver TEXT NOT NULL,
+    archived_ver TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX channels_team_name ON channels (team_id, requested_name);
+
+  CREATE TABLE channel_members (
+    channel_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    active INTEGER NOT NULL,
+    ver TEXT NOT NULL,
+    last_viewed_hlc TEXT NOT NULL,
+    viewed_ver TEXT NOT NULL,
+    PRIMARY KEY (channel_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX channel_members_user ON channel_members (user_id, channel_id);
+
+  CREATE TABLE posts (
+    id TEXT PRIMARY KEY,
+    channel_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    root_id TEXT,
+    message TEXT NOT NULL,
+    created_hlc TEXT NOT NULL,
+    created_ver TEXT NOT NULL,
+    edited_hlc TEXT,
+    edit_ver TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE INDEX posts_channel ON posts (channel_id, created_hlc, id);
+  CREATE INDEX posts_root ON posts (root_id, created_hlc, id) WHERE root_id IS NOT NULL;
+
+  CREATE TABLE post_mentions (
+    post_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    channel_id TEXT NOT NULL,
+    created_hlc TEXT NOT NULL,
+    PRIMARY KEY (post_id, name)
+  ) WITHOUT ROWID;
+  CREATE INDEX post_mentions_channel ON post_mentions (channel_id, name, created_hlc);
+
+  CREATE TABLE reactions (
+    post_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    emoji TEXT NOT NULL,
+    active INTEGER NOT NULL,
+    ver TEXT NOT NULL,
+    PRIMARY KEY (post_id, user_id, emoji)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE pins (
+    post_id TEXT PRIMARY KEY,
+    channel_id TEXT NOT NULL,
+    pinned INTEGER NOT NULL,
+    by_user TEXT NOT NULL,
+    ver TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX pins_channel ON pins (channel_id);
+  `,
+];
+
+/** The tables `hail rebuild` recomputes from the op log, and compares when verifying. */
+export const REPLICATED_TABLES = [
+  'users',
+  'invites',
+  'teams',
+  'team_members',
+  'channels',
+  'channel_members',
+  'posts',
+  'post_mentions',
+  'reactions',
+  'pins',
+] as const;

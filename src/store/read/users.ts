@@ -1,0 +1,44 @@
+/** Users as the API shows them: never a password hash. */
+import { sql, type Db } from '../database.js';
+import { hlcMillis } from '../../core/hlc.js';
+import type { UserRow } from '../../core/permissions.js';
+
+export const presentUser = (row: UserRow) => ({
+  id: row.id,
+  username: row.username,
+  displayName: row.display_name,
+  role: row.role,
+  active: row.active === 1,
+  createdAt: hlcMillis(row.created_ver),
+});
+
+export type PresentedUser = ReturnType<typeof presentUser>;
+
+/**
+ * The people a user can see: everyone for members and admins; for a guest, only those who
+ * share a channel with it. `search` matches the start of a username or display name.
+ */
+export function listUsers(db: Db, viewer: UserRow, search: string, limit: number, offset: number): PresentedUser[] {
+  const pattern = `${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  const rows = sql<[string, string, string, number, number], UserRow>(
+    db,
+    `SELECT * FROM users u
+     WHERE (u.username LIKE ?1 ESCAPE '\\' OR u.display_name LIKE ?1 ESCAPE '\\')
+       AND (?2 != 'guest' OR u.id = ?3 OR EXISTS (
+         SELECT 1 FROM channel_members mine JOIN channel_members theirs ON theirs.channel_id = mine.channel_id
+         WHERE mine.user_id = ?3 AND mine.active = 1 AND theirs.user_id = u.id AND theirs.active = 1))
+     ORDER BY u.username LIMIT ?4 OFFSET ?5`,
+  ).all(pattern, viewer.role, viewer.id, limit, offset);
+  return rows.map(presentUser);
+}
+
+export function canSeeUser(db: Db, viewer: UserRow, userId: string): boolean {
+  if (viewer.role !== 'guest' || viewer.id === userId) return true;
+  return (
+    sql(
+      db,
+      `SELECT 1 FROM channel_members mine JOIN channel_members theirs ON theirs.channel_id = mine.channel_id
+       WHERE mine.user_id = ? AND mine.active = 1 AND theirs.user_id = ? AND theirs.active = 1 LIMIT 1`,
+    ).get(viewer.id, userId) !== undefined
+  );
+}
