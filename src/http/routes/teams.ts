@@ -25,11 +25,11 @@ export default [
     summary: 'Your teams (admins: every team, with `member` telling which they are in).',
     access: 'user',
     handle({ services, user }) {
-      const rows = sql<[string, string], TeamRow & { member: number }>(
+      const rows = sql<[{ me: string; role: string }], TeamRow & { member: number }>(
         services.db,
-        `SELECT t.*, coalesce(m.active, 0) AS member FROM teams t LEFT JOIN team_members m ON m.team_id = t.id AND m.user_id = ?1
-         WHERE coalesce(m.active, 0) = 1 OR ?2 = 'admin' ORDER BY t.display_name`,
-      ).all(user.id, user.role);
+        `SELECT t.*, coalesce(m.active, 0) AS member FROM teams t LEFT JOIN team_members m ON m.team_id = t.id AND m.user_id = @me
+         WHERE coalesce(m.active, 0) = 1 OR @role = 'admin' ORDER BY t.display_name`,
+      ).all({ me: user.id, role: user.role });
       return { teams: rows.map((row) => ({ ...presentTeam(row), member: row.member === 1 })) };
     },
   }),

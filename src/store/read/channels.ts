@@ -36,17 +36,17 @@ interface MyChannelRow extends ChannelRow {
  * group conversation every unread post counts as one).
  */
 export function myChannels(db: Db, user: UserRow) {
-  const rows = sql<[string, string], MyChannelRow>(
+  const rows = sql<[{ me: string; username: string }], MyChannelRow>(
     db,
     `SELECT c.*, m.last_viewed_hlc,
-       (SELECT count(*) FROM posts p WHERE p.channel_id = c.id AND p.created_hlc > m.last_viewed_hlc AND p.deleted = 0 AND p.user_id != ?1) AS unread,
+       (SELECT count(*) FROM posts p WHERE p.channel_id = c.id AND p.created_hlc > m.last_viewed_hlc AND p.deleted = 0 AND p.user_id != @me) AS unread,
        (SELECT count(DISTINCT pm.post_id) FROM post_mentions pm JOIN posts p ON p.id = pm.post_id
-         WHERE pm.channel_id = c.id AND pm.created_hlc > m.last_viewed_hlc AND pm.name IN (?2, 'channel', 'all', 'here') AND p.user_id != ?1) AS mentions,
+         WHERE pm.channel_id = c.id AND pm.created_hlc > m.last_viewed_hlc AND pm.name IN (@username, 'channel', 'all', 'here') AND p.user_id != @me) AS mentions,
        (SELECT max(p.created_hlc) FROM posts p WHERE p.channel_id = c.id) AS last_post_hlc
      FROM channel_members m JOIN channels c ON c.id = m.channel_id
-     WHERE m.user_id = ?1 AND m.active = 1
+     WHERE m.user_id = @me AND m.active = 1
      ORDER BY c.team_id, c.display_name`,
-  ).all(user.id, user.username);
+  ).all({ me: user.id, username: user.username });
   return rows.map((row) => ({
     ...presentChannel(db, row),
     unread: row.unread,
@@ -58,13 +58,13 @@ export function myChannels(db: Db, user: UserRow) {
 
 /** A team's channels this user may see: public ones (to browse and join) unless a guest, and its own. */
 export function teamChannels(db: Db, user: UserRow, teamId: string) {
-  const rows = sql<[string, string, string], ChannelRow & { member: number }>(
+  const rows = sql<[{ team: string; me: string; role: string }], ChannelRow & { member: number }>(
     db,
     `SELECT c.*, coalesce(m.active, 0) AS member FROM channels c
-     LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = ?2
-     WHERE c.team_id = ?1 AND (coalesce(m.active, 0) = 1 OR (c.type = 'public' AND ?3 != 'guest'))
+     LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = @me
+     WHERE c.team_id = @team AND (coalesce(m.active, 0) = 1 OR (c.type = 'public' AND @role != 'guest'))
      ORDER BY c.display_name`,
-  ).all(teamId, user.id, user.role);
+  ).all({ team: teamId, me: user.id, role: user.role });
   return rows.map((row) => ({ ...presentChannel(db, row), member: row.member === 1 }));
 }
 

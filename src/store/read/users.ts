@@ -20,15 +20,15 @@ export type PresentedUser = ReturnType<typeof presentUser>;
  */
 export function listUsers(db: Db, viewer: UserRow, search: string, limit: number, offset: number): PresentedUser[] {
   const pattern = `${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-  const rows = sql<[string, string, string, number, number], UserRow>(
+  const rows = sql<[{ pattern: string; role: string; me: string; limit: number; offset: number }], UserRow>(
     db,
     `SELECT * FROM users u
-     WHERE (u.username LIKE ?1 ESCAPE '\\' OR u.display_name LIKE ?1 ESCAPE '\\')
-       AND (?2 != 'guest' OR u.id = ?3 OR EXISTS (
+     WHERE (u.username LIKE @pattern ESCAPE '\\' OR u.display_name LIKE @pattern ESCAPE '\\')
+       AND (@role != 'guest' OR u.id = @me OR EXISTS (
          SELECT 1 FROM channel_members mine JOIN channel_members theirs ON theirs.channel_id = mine.channel_id
-         WHERE mine.user_id = ?3 AND mine.active = 1 AND theirs.user_id = u.id AND theirs.active = 1))
-     ORDER BY u.username LIMIT ?4 OFFSET ?5`,
-  ).all(pattern, viewer.role, viewer.id, limit, offset);
+         WHERE mine.user_id = @me AND mine.active = 1 AND theirs.user_id = u.id AND theirs.active = 1))
+     ORDER BY u.username LIMIT @limit OFFSET @offset`,
+  ).all({ pattern, role: viewer.role, me: viewer.id, limit, offset });
   return rows.map(presentUser);
 }
 
