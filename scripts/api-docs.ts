@@ -79,7 +79,7 @@ lines.push(
   '- `{"type":"ping"}`: answered by `{"type":"pong"}`.',
   '',
   `Client frames: \`${describe(ClientFrame)}\`. At most 16 KiB, text only: a binary frame closes the`,
-  'socket with 1003, an oversized one with 1009. A malformed frame gets',
+  'socket with 1003, an oversized one drops the connection. A malformed frame gets',
   '`{"type":"error","error":{"code","message"}}` and the socket stays open.',
   '',
   'Server frames:',

@@ -1,7 +1,8 @@
 /**
  * Memberships are last-writer-wins registers per (team, user) and (channel, user): an add and
  * a remove made on two boxes during a partition settle the same way everywhere, by version.
- * Joining a team joins its default channel; leaving a team leaves all of its channels.
+ * Joining a team joins its default channel (guests excepted); leaving a team leaves all of its
+ * channels.
  */
 import { sql, type Db } from './database.js';
 import { versionHlc } from '../core/op.js';
@@ -26,8 +27,10 @@ export function setTeamMember(db: Db, teamId: string, userId: string, active: bo
   ).run(teamId, userId, active ? 1 : 0, version).changes;
   if (changed === 0) return;
   if (active) {
+    // Guests see only the channels they are added to, so they skip the default channel too.
+    const role = sql<[string], { role: string }>(db, 'SELECT role FROM users WHERE id = ?').get(userId)?.role;
     const team = sql<[string], { default_channel_id: string }>(db, 'SELECT default_channel_id FROM teams WHERE id = ?').get(teamId);
-    if (team) setChannelMember(db, team.default_channel_id, userId, true, version);
+    if (team && role !== 'guest') setChannelMember(db, team.default_channel_id, userId, true, version);
   } else {
     const channels = sql<[string, string], { channel_id: string }>(
       db,

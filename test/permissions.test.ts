@@ -1,0 +1,170 @@
+/**
+ * The permission matrix: what a non-member, a guest and a deactivated user can reach, through
+ * every way in (REST history, single posts, threads, pins, members, the channel list and its
+ * unread counts, browse, search of users, WebSocket live events and resume).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorld, type World } from './helpers/world.js';
+import type { Client, Socket } from './helpers/server.js';
+
+describe('permissions', () => {
+  let world: World;
+  let alice: { client: Client; id: string };
+  let bob: { client: Client; id: string };
+  let gus: { client: Client; id: string };
+  let bobSocket: Socket;
+  let gusSocket: Socket;
+  let secret: string;
+  let secretPost: string;
+  let deck: string;
+  let lounge: string;
+
+  before(async () => {
+    world = await startWorld();
+    alice = await world.join('alice');
+    bob = await world.join('bob');
+    gus = await world.join('gus', 'guest');
+    bobSocket = await bob.client.socket();
+    await bobSocket.resume((await bobSocket.next('hello')).feedSeq);
+    gusSocket = await gus.client.socket();
+    await gusSocket.resume((await gusSocket.next('hello')).feedSeq);
+    const teamId = world.team.id;
+    secret = (await alice.client.post('/api/v1/channels', { teamId, type: 'private', name: 'secrets', displayName: 'Secrets' })).body.channel.id;
+    deck = (await alice.client.post('/api/v1/channels', { teamId, type: 'public', name: 'deck', displayName: 'Deck' })).body.channel.id;
+    lounge = (await alice.client.post('/api/v1/channels', { teamId, type: 'public', name: 'lounge', displayName: 'Lounge' })).body.channel.id;
+    assert.equal((await alice.client.post(`/api/v1/channels/${deck}/members`, { userId: gus.id })).status, 204);
+    const root = await alice.client.post(`/api/v1/channels/${secret}/posts`, { message: 'the treasure is under the mast @bob @channel' });
+    secretPost = root.body.post.id;
+    await alice.client.post(`/api/v1/channels/${secret}/posts`, { message: 'reply in secret', rootId: secretPost });
+    await alice.client.put(`/api/v1/posts/${secretPost}/pin`);
+    await alice.client.post(`/api/v1/channels/${lounge}/posts`, { message: 'lounge talk' });
+    await alice.client.post(`/api/v1/channels/${deck}/posts`, { message: 'deck talk' });
+  });
+
+  after(async () => {
+    await bobSocket?.close();
+    await gusSocket?.close();
+    await world?.stop();
+  });
+
+  test('a non-member gets 404 for every read of a private channel', async () => {
+    for (const path of [
+      `/api/v1/channels/${secret}`,
+      `/api/v1/channels/${secret}/posts`,
+      `/api/v1/channels/${secret}/pins`,
+      `/api/v1/channels/${secret}/members`,
+      `/api/v1/posts/${secretPost}`,
+      `/api/v1/posts/${secretPost}/thread`,
+    ]) {
+      const response = await bob.client.get(path);
+      assert.equal(response.status, 404, path);
+      assert.doesNotMatch(JSON.stringify(response.body), /treasure/);
+    }
+  });
+
+  test('a non-member cannot write into a private channel or join it', async () => {
+    assert.equal((await bob.client.post(`/api/v1/channels/${secret}/posts`, { message: 'let me in' })).status, 404);
+    assert.equal((await bob.client.put(`/api/v1/posts/${secretPost}/reactions/eyes`)).status, 404);
+    assert.equal((await bob.client.patch(`/api/v1/posts/${secretPost}`, { message: 'x' })).status, 404);
+    assert.equal((await bob.client.delete(`/api/v1/posts/${secretPost}`)).status, 404);
+    assert.equal((await bob.client.post(`/api/v1/channels/${secret}/join`)).status, 404);
+    assert.equal((await bob.client.post(`/api/v1/channels/${secret}/members`, { userId: bob.id })).status, 404);
+  });
+
+  test('a private channel is absent from a non-member\'s channel list, unread counts and browse list', async () => {
+    const mine = await bob.client.get('/api/v1/channels');
+    assert.ok(!mine.body.channels.some((channel: { id: string }) => channel.id === secret));
+    const browse = await bob.client.get(`/api/v1/teams/${world.team.id}/channels`);
+    assert.ok(!browse.body.channels.some((channel: { id: string }) => channel.id === secret));
+    assert.ok(browse.body.channels.some((channel: { id: string }) => channel.id === lounge));
+    const general = mine.body.channels.find((channel: { id: string }) => channel.id === world.team.defaultChannelId);
+    assert.equal(general.mentions, 0, 'a mention in a private channel must not count for a non-member');
+  });
+
+  test('a non-member receives no event of a private channel, live or on resume from the start', async () => {
+    await alice.client.post(`/api/v1/channels/${secret}/posts`, { message: 'live secret' });
+    await alice.client.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, { message: 'marker after it' });
+    await bobSocket.until((frames) => frames.some((frame) => frame.event?.data?.message === 'marker after it'));
+    const replay = await bob.client.socket();
+    await replay.next('hello');
+    await replay.resume(0);
+    for (const socket of [bobSocket, replay]) {
+      const text = JSON.stringify(socket.frames);
+      assert.doesNotMatch(text, /secret|treasure/);
+      assert.ok(!text.includes(secret), 'not even the channel id');
+    }
+    await replay.close();
+  });
+
+  test('a guest sees only the channels it was added to', async () => {
+    const mine = await gus.client.get('/api/v1/channels');
+    assert.deepEqual(mine.body.channels.map((channel: { id: string }) => channel.id), [deck]);
+    const browse = await gus.client.get(`/api/v1/teams/${world.team.id}/channels`);
+    assert.deepEqual(browse.body.channels.map((channel: { id: string }) => channel.id), [deck]);
+    for (const channel of [lounge, world.team.defaultChannelId, secret]) {
+      assert.equal((await gus.client.get(`/api/v1/channels/${channel}/posts`)).status, 404);
+      assert.equal((await gus.client.post(`/api/v1/channels/${channel}/join`)).status, channel === secret ? 404 : 404);
+    }
+    assert.equal((await gus.client.get(`/api/v1/channels/${deck}/posts`)).status, 200);
+  });
+
+  test('a guest receives events only from its channels', async () => {
+    await alice.client.post(`/api/v1/channels/${lounge}/posts`, { message: 'lounge only' });
+    await alice.client.post(`/api/v1/channels/${deck}/posts`, { message: 'deck marker' });
+    await gusSocket.until((frames) => frames.some((frame) => frame.event?.data?.message === 'deck marker'));
+    assert.doesNotMatch(JSON.stringify(gusSocket.frames), /lounge only|lounge talk/);
+  });
+
+  test('a guest cannot create channels and sees only people it shares a channel with', async () => {
+    const created = await gus.client.post('/api/v1/channels', { teamId: world.team.id, type: 'public', name: 'guests', displayName: 'Guests' });
+    assert.equal(created.status, 403);
+    assert.equal(created.body.error.code, 'guest_not_allowed');
+    const users = await gus.client.get('/api/v1/users');
+    assert.deepEqual(users.body.users.map((user: { username: string }) => user.username).sort(), ['alice', 'gus']);
+    assert.equal((await gus.client.get(`/api/v1/users/${bob.id}`)).status, 404);
+  });
+
+  test('members cannot use admin endpoints', async () => {
+    for (const [method, path, body] of [
+      ['POST', '/api/v1/invites', { teamId: world.team.id }],
+      ['GET', '/api/v1/invites', undefined],
+      ['POST', '/api/v1/teams', { name: 'mutiny', displayName: 'Mutiny' }],
+      ['POST', `/api/v1/users/${alice.id}/deactivate`, {}],
+      ['PUT', `/api/v1/users/${bob.id}/role`, { role: 'admin' }],
+      ['GET', '/api/v1/status', undefined],
+    ] as const) {
+      const response = await bob.client.request(method, path, body);
+      assert.equal(response.status, 403, `${method} ${path}`);
+      assert.equal(response.body.error.code, 'admin_only');
+    }
+  });
+
+  test('a deactivated user is cut off at once: REST, bot token, socket and login', async () => {
+    const carol = await world.join('carol');
+    const token = (await carol.client.post('/api/v1/me/tokens', { name: 'bot' })).body.token as string;
+    const socket = await carol.client.socket();
+    await socket.resume((await socket.next('hello')).feedSeq);
+    assert.equal((await world.admin.post(`/api/v1/users/${carol.id}/deactivate`)).status, 200);
+    await socket.until(() => socket.closed);
+    assert.equal(socket.closed?.code, 4001);
+    assert.equal((await carol.client.get('/api/v1/me')).status, 401);
+    const bot = world.client();
+    bot.bearer = token;
+    assert.equal((await bot.get('/api/v1/me')).status, 401);
+    await assert.rejects(bot.socket(), /401/);
+    const login = await world.client().post('/api/v1/auth/login', { username: 'carol', password: 'password of carol' });
+    assert.equal(login.status, 403);
+    assert.equal(login.body.error.code, 'user_deactivated');
+  });
+
+  test('unauthenticated requests are refused everywhere but setup, login, register, invites and health', async () => {
+    const anonymous = world.client();
+    for (const path of ['/api/v1/me', '/api/v1/channels', `/api/v1/channels/${deck}/posts`, '/api/v1/users', '/api/v1/teams']) {
+      const response = await anonymous.get(path);
+      assert.equal(response.status, 401, path);
+      assert.equal(response.body.error.code, 'unauthorized');
+    }
+    await assert.rejects(anonymous.socket(), /401/);
+  });
+});
