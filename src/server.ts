@@ -66,12 +66,12 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   });
   const port = uWS.us_socket_local_port(listenSocket);
 
-  const needsSetup = sql(db, 'SELECT 1 FROM users LIMIT 1').get() === undefined;
+  // The code exists before the server says it listens, so whoever reads that line finds the file.
+  const setupCode = sql(db, 'SELECT 1 FROM users LIMIT 1').get() === undefined ? services.setupCode.ensure() : undefined;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   log.info({ url: `http://${shownHost}:${port}/`, port, nodeId: identity.nodeId, dataDir: config.dataDir }, 'Hail is listening');
-  if (needsSetup) {
-    const code = services.setupCode.ensure();
-    log.info({ setupCode: code, file: join(config.dataDir, 'setup-code') }, `Setup code: ${code} (use it to create the first administrator)`);
+  if (setupCode) {
+    log.info({ setupCode, file: join(config.dataDir, 'setup-code') }, `Setup code: ${setupCode} (use it to create the first administrator)`);
   }
 
   let stopping: Promise<void> | undefined;

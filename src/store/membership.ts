@@ -8,14 +8,20 @@ import { sql, type Db } from './database.js';
 import { versionHlc } from '../core/op.js';
 
 export function setChannelMember(db: Db, channelId: string, userId: string, active: boolean, version: string): void {
-  // A new member has read nothing before joining: its read mark starts at the join.
+  // Joining also moves the read mark to the join (nothing before it is unread). The read mark
+  // is its own last-writer-wins register, so a later "mark read" still wins, in any order;
+  // leaving leaves it alone (an empty version loses to every real one).
+  const viewedVersion = active ? version : '';
   sql(
     db,
     `INSERT INTO channel_members (channel_id, user_id, active, ver, last_viewed_hlc, viewed_ver)
      VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (channel_id, user_id) DO UPDATE SET active = excluded.active, ver = excluded.ver
-     WHERE excluded.ver > channel_members.ver`,
-  ).run(channelId, userId, active ? 1 : 0, version, versionHlc(version), version);
+     ON CONFLICT (channel_id, user_id) DO UPDATE SET
+       active = CASE WHEN excluded.ver > channel_members.ver THEN excluded.active ELSE channel_members.active END,
+       ver = max(excluded.ver, channel_members.ver),
+       last_viewed_hlc = CASE WHEN excluded.viewed_ver > channel_members.viewed_ver THEN excluded.last_viewed_hlc ELSE channel_members.last_viewed_hlc END,
+       viewed_ver = max(excluded.viewed_ver, channel_members.viewed_ver)`,
+  ).run(channelId, userId, active ? 1 : 0, version, versionHlc(version), viewedVersion);
 }
 
 export function setTeamMember(db: Db, teamId: string, userId: string, active: boolean, version: string): void {

@@ -28,14 +28,21 @@ export interface NewChannel {
   creatorId: string | null;
 }
 
-/** Inserts a channel if absent (create is idempotent under replay and merge). */
+/**
+ * Inserts a channel if absent. A conversation opened on two boxes is created twice with the
+ * same id: the earliest create wins everywhere, so the row does not depend on arrival order.
+ */
 export function insertChannel(db: Db, op: Op, channel: NewChannel): void {
   const version = opVersion(op);
   sql(
     db,
-    `INSERT OR IGNORE INTO channels (id, team_id, type, name, requested_name, display_name, header, purpose, creator_id,
+    `INSERT INTO channels (id, team_id, type, name, requested_name, display_name, header, purpose, creator_id,
        archived, created_hlc, created_ver, profile_ver, archived_ver)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET created_hlc = excluded.created_hlc, created_ver = excluded.created_ver, creator_id = excluded.creator_id,
+       profile_ver = CASE WHEN channels.profile_ver = channels.created_ver THEN excluded.profile_ver ELSE channels.profile_ver END,
+       archived_ver = CASE WHEN channels.archived_ver = channels.created_ver THEN excluded.archived_ver ELSE channels.archived_ver END
+     WHERE excluded.created_ver < channels.created_ver`,
   ).run(channel.id, channel.teamId, channel.type, channel.name, channel.name, channel.displayName, channel.header, channel.purpose,
     channel.creatorId, op.hlc, version, version, version);
   if (channel.teamId !== null) settleChannelName(db, channel.teamId, channel.name);

@@ -31,12 +31,18 @@ export default defineOp({
   apply(db, op) {
     const version = opVersion(op);
     const { channelId, message, rootId } = op.body;
-    const inserted = sql(
+    // The same post can be created twice (a phone that retried its send through another box):
+    // the earliest create wins everywhere, so the row does not depend on arrival order.
+    const changed = sql(
       db,
-      `INSERT OR IGNORE INTO posts (id, channel_id, user_id, root_id, message, created_hlc, created_ver, edited_hlc, edit_ver, deleted)
-       VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 0)`,
+      `INSERT INTO posts (id, channel_id, user_id, root_id, message, created_hlc, created_ver, edited_hlc, edit_ver, deleted)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 0)
+       ON CONFLICT (id) DO UPDATE SET created_hlc = excluded.created_hlc, created_ver = excluded.created_ver,
+         edit_ver = CASE WHEN posts.edit_ver = posts.created_ver THEN excluded.edit_ver ELSE posts.edit_ver END
+       WHERE excluded.created_ver < posts.created_ver`,
     ).run(op.entity, channelId, op.author, rootId, message, op.hlc, version, version).changes;
-    if (inserted > 0) setPostMentions(db, op.entity, channelId, op.hlc, message);
+    const post = findPost(db, op.entity);
+    if (changed > 0 && post && post.deleted === 0) setPostMentions(db, post.id, post.channel_id, post.created_hlc, post.message);
   },
   audience: (_db, op) => [topic.channel(op.body.channelId)],
 });

@@ -23,7 +23,8 @@ export default defineOp({
     return 'apply';
   },
   apply(db, op) {
-    sql(db, "UPDATE posts SET deleted = 1, message = '', edited_hlc = NULL WHERE id = ?").run(op.entity);
+    // Resetting the edit register makes the tombstone the same whether an edit was applied before it or not.
+    sql(db, "UPDATE posts SET deleted = 1, message = '', edited_hlc = NULL, edit_ver = created_ver WHERE id = ?").run(op.entity);
     sql(db, 'DELETE FROM post_mentions WHERE post_id = ?').run(op.entity);
   },
   audience: (db, op) => postChannelTopic(db, op.entity),
