@@ -25,6 +25,30 @@ export const ChannelName = Type.String({
 export const TeamName = ChannelName;
 export const Header = Type.String({ maxLength: 1024, errorCode: 'header_too_long' });
 export const Purpose = Type.String({ maxLength: 250, errorCode: 'purpose_too_long' });
-export const Message = Type.String({ minLength: 1, maxLength: MAX_POST_LENGTH, errorCode: 'post_too_long', description: 'Markdown, 1 to 16,383 characters.' });
+// Emptiness is checked by the post kinds (code `empty_post`): a post with files may have no text.
+export const Message = Type.String({ maxLength: MAX_POST_LENGTH, errorCode: 'post_too_long', description: 'Markdown, up to 16,383 characters.' });
 export const Emoji = Type.String({ pattern: '^[a-z0-9_+-]{1,64}$', errorCode: 'invalid_emoji', description: 'An emoji short name such as `thumbsup`.' });
 export const PasswordHash = Type.String({ pattern: '^scrypt\\$', maxLength: 256 });
+
+export const MAX_FILES_PER_POST = 10;
+export const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', errorCode: 'invalid_file_hash', description: 'SHA-256 of the bytes, lower-case hex.' });
+export const FileName = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  // No path separators or control characters, and not a bare dot or dot-dot.
+  pattern: '^(?!\\.{1,2}$)[^/\\\\\\u0000-\\u001f\\u007f]+$',
+  errorCode: 'invalid_file_name',
+  description: 'A file name without path separators or control characters.',
+});
+export const FileRef = Type.Object(
+  {
+    hash: Sha256,
+    name: FileName,
+    type: Type.String({ pattern: '^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$', maxLength: 127, errorCode: 'invalid_file_type', description: 'A MIME type such as `image/png`.' }),
+    size: Type.Integer({ minimum: 0 }),
+    width: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+    height: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+    thumbnailHash: Type.Optional(Sha256),
+  },
+  { additionalProperties: false },
+);

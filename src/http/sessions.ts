@@ -64,6 +64,13 @@ export function resolveSession(db: Db, token: string, now: number): Session | un
 export const deleteSession = (db: Db, id: string, userId: string): boolean =>
   sql(db, 'DELETE FROM sessions WHERE id = ? AND user_id = ?').run(id, userId).changes > 0;
 
+/** Ends every other session and token of the user (after a password change); returns their ids. */
+export function deleteOtherSessions(db: Db, userId: string, keepId: string): string[] {
+  const ids = sql<[string, string], { id: string }>(db, 'SELECT id FROM sessions WHERE user_id = ? AND id != ?').all(userId, keepId).map((row) => row.id);
+  sql(db, 'DELETE FROM sessions WHERE user_id = ? AND id != ?').run(userId, keepId);
+  return ids;
+}
+
 export const deleteUserSessions = (db: Db, userId: string): void => {
   sql(db, 'DELETE FROM sessions WHERE user_id = ?').run(userId);
 };

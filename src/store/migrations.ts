@@ -170,6 +170,54 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX pins_channel ON pins (channel_id);
   `,
+  `
+  -- Files: content-addressed blobs on disk (files/ab/abcdef...), only metadata in ops.
+  CREATE TABLE post_files (
+    post_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    channel_id TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    width INTEGER,
+    height INTEGER,
+    thumbnail_hash TEXT,
+    PRIMARY KEY (post_id, position)
+  ) WITHOUT ROWID;
+  CREATE INDEX post_files_hash ON post_files (hash);
+  CREATE INDEX post_files_thumbnail ON post_files (thumbnail_hash) WHERE thumbnail_hash IS NOT NULL;
+
+  -- Local: blobs this box holds and who uploaded them (an upload is readable by its uploader
+  -- before any post refers to it).
+  CREATE TABLE uploads (
+    hash TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (hash, user_id)
+  ) WITHOUT ROWID;
+
+  -- Full-text index of message text and file names, kept by the post op kinds' apply.
+  CREATE VIRTUAL TABLE posts_fts USING fts5(
+    post_id UNINDEXED, channel_id UNINDEXED, user_id UNINDEXED, created_hlc UNINDEXED,
+    message, file_names,
+    tokenize = 'unicode61 remove_diacritics 2'
+  );
+
+  -- Per-member notification level and mute, a last-writer-wins register.
+  ALTER TABLE channel_members ADD COLUMN notify_level TEXT NOT NULL DEFAULT 'default';
+  ALTER TABLE channel_members ADD COLUMN muted INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE channel_members ADD COLUMN notify_ver TEXT NOT NULL DEFAULT '';
+
+  -- Local: one-time password reset links made by an admin (only the token's hash).
+  CREATE TABLE password_resets (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The tables `hail rebuild` recomputes from the op log, and compares when verifying. */
@@ -184,4 +232,6 @@ export const REPLICATED_TABLES = [
   'post_mentions',
   'reactions',
   'pins',
+  'post_files',
+  'posts_fts',
 ] as const;

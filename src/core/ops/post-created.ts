@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { defineOp, opVersion, topic } from '../op.js';
-import { Id, Message } from '../fields.js';
+import { FileRef, Id, MAX_FILES_PER_POST, Message } from '../fields.js';
 import { badRequest, conflict } from '../errors.js';
 import { requirePoster } from '../permissions.js';
 import { findPost } from '../posts.js';
 import { sql } from '../../store/database.js';
 import { setPostMentions } from '../../store/mentions.js';
+import { indexPost } from '../../store/search-index.js';
 
 /**
  * A message, or a reply in a thread when `rootId` is set. The id is minted by the client, so a
@@ -13,7 +14,15 @@ import { setPostMentions } from '../../store/mentions.js';
  */
 export default defineOp({
   type: 'post.created',
-  body: Type.Object({ channelId: Id, message: Message, rootId: Type.Union([Id, Type.Null()]) }, { additionalProperties: false }),
+  body: Type.Object(
+    {
+      channelId: Id,
+      message: Message,
+      rootId: Type.Union([Id, Type.Null()]),
+      files: Type.Optional(Type.Array(FileRef, { maxItems: MAX_FILES_PER_POST, errorCode: 'too_many_files' })),
+    },
+    { additionalProperties: false },
+  ),
   authorize({ db, actor, entity, body }) {
     const existing = findPost(db, entity);
     if (existing) {
@@ -21,6 +30,18 @@ export default defineOp({
       throw conflict('post_id_taken', 'Another post has that id.');
     }
     requirePoster(db, actor, body.channelId);
+    const files = body.files ?? [];
+    if (body.message.trim() === '' && files.length === 0) throw badRequest('empty_post', 'A post needs text or a file.');
+    // Only bytes this author uploaded to this box can be attached, at their real size.
+    for (const file of files) {
+      const blobs: [string, number | undefined][] = [[file.hash, file.size]];
+      if (file.thumbnailHash) blobs.push([file.thumbnailHash, undefined]);
+      for (const [hash, size] of blobs) {
+        const upload = sql<[string, string], { size: number }>(db, 'SELECT size FROM uploads WHERE hash = ? AND user_id = ?').get(hash, actor!.id);
+        if (!upload) throw badRequest('file_not_uploaded', `Upload ${file.name} before attaching it.`);
+        if (size !== undefined && upload.size !== size) throw badRequest('file_size_mismatch', `The size given for ${file.name} is not the size uploaded.`);
+      }
+    }
     if (body.rootId !== null) {
       const root = findPost(db, body.rootId);
       if (!root || root.channel_id !== body.channelId || root.deleted === 1) throw badRequest('invalid_root', 'The thread to reply to does not exist in this channel.');
@@ -42,7 +63,16 @@ export default defineOp({
        WHERE excluded.created_ver < posts.created_ver`,
     ).run(op.entity, channelId, op.author, rootId, message, op.hlc, version, version).changes;
     const post = findPost(db, op.entity);
-    if (changed > 0 && post && post.deleted === 0) setPostMentions(db, post.id, post.channel_id, post.created_hlc, post.message);
+    if (changed === 0 || !post || post.deleted === 1) return;
+    (op.body.files ?? []).forEach((file, position) => {
+      sql(
+        db,
+        `INSERT OR IGNORE INTO post_files (post_id, position, channel_id, hash, name, type, size, width, height, thumbnail_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(post.id, position, post.channel_id, file.hash, file.name, file.type, file.size, file.width ?? null, file.height ?? null, file.thumbnailHash ?? null);
+    });
+    setPostMentions(db, post.id, post.channel_id, post.created_hlc, post.message);
+    indexPost(db, post.id);
   },
   audience: (_db, op) => [topic.channel(op.body.channelId)],
 });

@@ -4,6 +4,7 @@ import { forbidden } from '../errors.js';
 import { requireWritable } from '../permissions.js';
 import { findPost, postChannelTopic, readablePost } from '../posts.js';
 import { sql } from '../../store/database.js';
+import { indexPost } from '../../store/search-index.js';
 
 /**
  * Deleting a post leaves a tombstone: the row stays (threads and order hold), the text and
@@ -26,6 +27,9 @@ export default defineOp({
     // Resetting the edit register makes the tombstone the same whether an edit was applied before it or not.
     sql(db, "UPDATE posts SET deleted = 1, message = '', edited_hlc = NULL, edit_ver = created_ver WHERE id = ?").run(op.entity);
     sql(db, 'DELETE FROM post_mentions WHERE post_id = ?').run(op.entity);
+    // The bytes of its files stay readable only through other posts that share them.
+    sql(db, 'DELETE FROM post_files WHERE post_id = ?').run(op.entity);
+    indexPost(db, op.entity);
   },
   audience: (db, op) => postChannelTopic(db, op.entity),
 });

@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { defineOp, opVersion } from '../op.js';
 import { Message } from '../fields.js';
-import { forbidden } from '../errors.js';
+import { badRequest, forbidden } from '../errors.js';
 import { requireWritable } from '../permissions.js';
 import { findPost, postChannelTopic, readablePost } from '../posts.js';
 import { sql } from '../../store/database.js';
 import { setPostMentions } from '../../store/mentions.js';
+import { indexPost } from '../../store/search-index.js';
 
 /** An edit by the post's author. Last writer wins; an edit never revives a deleted post. */
 export default defineOp({
@@ -15,6 +16,7 @@ export default defineOp({
     const { post, channel, user } = readablePost(db, actor, entity);
     if (post.user_id !== user.id) throw forbidden('not_post_author', 'Only the author can edit a post.');
     requireWritable(channel);
+    if (body.message.trim() === '' && !sql(db, 'SELECT 1 FROM post_files WHERE post_id = ?').get(post.id)) throw badRequest('empty_post', 'A post needs text or a file.');
     return post.message === body.message ? 'skip' : 'apply';
   },
   apply(db, op) {
@@ -23,7 +25,9 @@ export default defineOp({
       op.body.message, op.hlc, version, op.entity, version,
     ).changes;
     const post = findPost(db, op.entity);
-    if (changed > 0 && post) setPostMentions(db, post.id, post.channel_id, post.created_hlc, op.body.message);
+    if (changed === 0 || !post) return;
+    setPostMentions(db, post.id, post.channel_id, post.created_hlc, op.body.message);
+    indexPost(db, post.id);
   },
   audience: (db, op) => postChannelTopic(db, op.entity),
 });

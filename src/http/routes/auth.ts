@@ -7,7 +7,7 @@ import { hashPassword, verifyPassword } from '../../core/passwords.js';
 import { sql } from '../../store/database.js';
 import { findUser, type UserRow } from '../../core/permissions.js';
 import { presentUser } from '../../store/read/users.js';
-import { clearedSessionCookie, createSession, deleteSession, listTokens, sessionCookie } from '../sessions.js';
+import { clearedSessionCookie, createSession, deleteOtherSessions, deleteSession, listTokens, sessionCookie } from '../sessions.js';
 import { throttle } from '../throttle.js';
 
 const invalidLogin = () => new ApiError(401, 'invalid_credentials', 'Wrong username or password.');
@@ -65,14 +65,16 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/me/password',
-    summary: 'Change your password; the current one is required.',
+    summary: 'Change your password; the current one is required. Your other sessions and bot tokens end.',
     access: 'user',
     body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password }, { additionalProperties: false }),
-    async handle({ services, user, body }) {
+    async handle({ services, user, session, body }) {
       throttle(services.limits.loginByUsername, user.username);
       if (!(await verifyPassword(body.currentPassword, user.password_hash))) throw forbidden('invalid_credentials', 'The current password is wrong.');
       const passwordHash = await hashPassword(body.newPassword);
       await services.committer.commit({ author: user.id, ops: [{ type: 'user.password-set', entity: user.id, body: { passwordHash } }] });
+      // Whoever else held this account's sessions may be why the password changed.
+      for (const id of deleteOtherSessions(services.db, user.id, session!.id)) services.hub.closeSession(id);
     },
   }),
   defineRoute({

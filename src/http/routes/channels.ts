@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineRoute, Reply, type RequestContext } from '../router.js';
 import { ChannelName, DisplayName, Header, Id, Purpose } from '../../core/fields.js';
-import { notFound } from '../../core/errors.js';
+import { badRequest, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { readableChannel } from '../../core/permissions.js';
 import { conversationId } from '../../core/ops/channel-created.js';
@@ -108,6 +108,9 @@ export default [
     async handle(context) {
       const { services, user, params, body } = context;
       const current = readableChannel(services.db, user, params.id!);
+      // A conversation's name is empty, so the op built below would fail its schema with a
+      // misleading invalid_channel_name before the op could say what is really wrong.
+      if (current.team_id === null) throw badRequest('conversation_not_editable', 'Direct and group conversations have no settings.');
       const next = {
         name: body.name ?? current.requested_name,
         displayName: body.displayName ?? current.display_name,
