@@ -15,6 +15,7 @@ import channelUpdated from './channel-updated.js';
 import channelArchivedSet from './channel-archived-set.js';
 import channelMemberSet from './channel-member-set.js';
 import channelViewed from './channel-viewed.js';
+import channelNotifySet from './channel-notify-set.js';
 import postCreated from './post-created.js';
 import postEdited from './post-edited.js';
 import postDeleted from './post-deleted.js';
@@ -25,7 +26,7 @@ const kinds: OpKind[] = [
   userCreated, userUpdated, userPasswordSet, userRoleSet, userActiveSet,
   inviteCreated, inviteRevoked,
   teamCreated, teamUpdated, teamMemberSet,
-  channelCreated, channelUpdated, channelArchivedSet, channelMemberSet, channelViewed,
+  channelCreated, channelUpdated, channelArchivedSet, channelMemberSet, channelViewed, channelNotifySet,
   postCreated, postEdited, postDeleted, reactionSet, pinSet,
 ] as unknown as OpKind[];
 

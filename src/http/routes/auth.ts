@@ -9,6 +9,7 @@ import { findUser, type UserRow } from '../../core/permissions.js';
 import { presentUser } from '../../store/read/users.js';
 import { clearedSessionCookie, createSession, deleteOtherSessions, deleteSession, listTokens, sessionCookie } from '../sessions.js';
 import { throttle } from '../throttle.js';
+import { consumePasswordReset } from '../password-resets.js';
 
 const invalidLogin = () => new ApiError(401, 'invalid_credentials', 'Wrong username or password.');
 
@@ -75,6 +76,22 @@ export default [
       await services.committer.commit({ author: user.id, ops: [{ type: 'user.password-set', entity: user.id, body: { passwordHash } }] });
       // Whoever else held this account's sessions may be why the password changed.
       for (const id of deleteOtherSessions(services.db, user.id, session!.id)) services.hub.closeSession(id);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/password-reset',
+    summary: 'Set a new password with a one-time reset link\'s token (from an admin). Every session of the account ends; log in with the new password.',
+    access: 'public',
+    body: Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', errorCode: 'reset_invalid' }), password: Password }, { additionalProperties: false }),
+    async handle({ services, body, ip }) {
+      throttle(services.limits.loginByAddress, ip);
+      const userId = consumePasswordReset(services.db, body.token, services.now());
+      const user = userId ? findUser(services.db, userId) : undefined;
+      if (!user || user.active !== 1) throw forbidden('reset_invalid', 'This reset link is not valid any more. Ask an administrator for a new one.');
+      const passwordHash = await hashPassword(body.password);
+      await services.committer.commit({ author: user.id, ops: [{ type: 'user.password-set', entity: user.id, body: { passwordHash } }] });
+      for (const id of deleteOtherSessions(services.db, user.id, '')) services.hub.closeSession(id);
     },
   }),
   defineRoute({

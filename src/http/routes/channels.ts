@@ -6,6 +6,7 @@ import { badRequest, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { readableChannel } from '../../core/permissions.js';
 import { conversationId } from '../../core/ops/channel-created.js';
+import { NotifyLevel } from '../../core/ops/channel-notify-set.js';
 import { channelMemberRows, myChannels, presentChannel } from '../../store/read/channels.js';
 import { canSeeUser, presentUser } from '../../store/read/users.js';
 import { pinnedPosts } from '../../store/read/posts.js';
@@ -184,6 +185,16 @@ export default [
     access: 'user',
     async handle({ services, user, params }) {
       await services.committer.commit({ author: user.id, ops: [{ type: 'channel.viewed', entity: params.id!, body: {} }] });
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/v1/channels/:id/notifications',
+    summary: 'Your notification level for this channel (`default`, `all`, `mentions`, `none`) and whether it is muted.',
+    access: 'user',
+    body: Type.Object({ level: NotifyLevel, muted: Type.Boolean() }, { additionalProperties: false }),
+    async handle({ services, user, params, body }) {
+      await services.committer.commit({ author: user.id, ops: [{ type: 'channel.notify-set', entity: params.id!, body }] });
     },
   }),
   defineRoute({

@@ -7,6 +7,7 @@ import invites from './invites.js';
 import teams from './teams.js';
 import channels from './channels.js';
 import posts from './posts.js';
+import search from './search.js';
 import status from './status.js';
 
-export const ROUTES: readonly Route[] = [...setup, ...auth, ...users, ...invites, ...teams, ...channels, ...posts, ...status];
+export const ROUTES: readonly Route[] = [...setup, ...auth, ...users, ...invites, ...teams, ...channels, ...posts, ...search, ...status];

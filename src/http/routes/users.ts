@@ -1,10 +1,12 @@
 /** The people on this server, and what admins do to accounts. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute } from '../router.js';
+import { defineRoute, Reply } from '../router.js';
 import { Role } from '../../core/fields.js';
 import { notFound } from '../../core/errors.js';
 import { findUser } from '../../core/permissions.js';
 import { canSeeUser, listUsers, presentUser } from '../../store/read/users.js';
+import { createPasswordReset } from '../password-resets.js';
+import { deleteOtherSessions } from '../sessions.js';
 
 const userOr404 = (found: ReturnType<typeof findUser>) => {
   if (!found) throw notFound('user_not_found', 'No such user.');
@@ -54,6 +56,27 @@ export default [
       userOr404(findUser(services.db, params.id!));
       await services.committer.commit({ author: user.id, ops: [{ type: 'user.active-set', entity: params.id!, body: { active: true } }] });
       return { user: presentUser(findUser(services.db, params.id!)!) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/users/:id/password-reset',
+    summary: 'Make a one-time password reset link for a user (admin): valid for 24 hours, shown only in this answer. The user sets a new password with `POST /api/v1/password-reset`.',
+    access: 'admin',
+    handle({ services, user, params }) {
+      const target = userOr404(findUser(services.db, params.id!));
+      const { token, expiresAt } = createPasswordReset(services.db, target.id, user.id, services.now());
+      return new Reply(201, { token, path: `/reset/${token}`, expiresAt });
+    },
+  }),
+  defineRoute({
+    method: 'del',
+    path: '/api/v1/users/:id/sessions',
+    summary: 'End every session and bot token of a user (admin); their sockets close.',
+    access: 'admin',
+    handle({ services, params }) {
+      const target = userOr404(findUser(services.db, params.id!));
+      for (const id of deleteOtherSessions(services.db, target.id, '')) services.hub.closeSession(id);
     },
   }),
   defineRoute({

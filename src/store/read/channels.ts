@@ -25,6 +25,8 @@ const memberIds = (db: Db, channelId: string): string[] =>
 
 interface MyChannelRow extends ChannelRow {
   last_viewed_hlc: string;
+  notify_level: string;
+  muted: number;
   unread: number;
   mentions: number;
   last_post_hlc: string | null;
@@ -38,7 +40,7 @@ interface MyChannelRow extends ChannelRow {
 export function myChannels(db: Db, user: UserRow) {
   const rows = sql<[{ me: string; username: string }], MyChannelRow>(
     db,
-    `SELECT c.*, m.last_viewed_hlc,
+    `SELECT c.*, m.last_viewed_hlc, m.notify_level, m.muted,
        (SELECT count(*) FROM posts p WHERE p.channel_id = c.id AND p.created_hlc > m.last_viewed_hlc AND p.deleted = 0 AND p.user_id != @me) AS unread,
        (SELECT count(DISTINCT pm.post_id) FROM post_mentions pm JOIN posts p ON p.id = pm.post_id
          WHERE pm.channel_id = c.id AND pm.created_hlc > m.last_viewed_hlc AND pm.name IN (@username, 'channel', 'all', 'here') AND p.user_id != @me) AS mentions,
@@ -52,6 +54,8 @@ export function myChannels(db: Db, user: UserRow) {
     unread: row.unread,
     mentions: row.type === 'direct' || row.type === 'group' ? row.unread : row.mentions,
     lastViewedAt: hlcMillis(row.last_viewed_hlc),
+    notifyLevel: row.notify_level,
+    muted: row.muted === 1,
     lastPostAt: row.last_post_hlc === null ? null : hlcMillis(row.last_post_hlc),
   }));
 }

@@ -85,3 +85,11 @@ export function thread(db: Db, rootId: string) {
 
 export const pinnedPosts = (db: Db, channelId: string) =>
   present(db, sql<[string], PostWithCounts>(db, `${SELECT_POST} JOIN pins pn ON pn.post_id = p.id WHERE pn.channel_id = ? AND pn.pinned = 1 AND p.deleted = 0 ORDER BY p.created_hlc`).all(channelId));
+
+/** Several posts by id, in the order given (missing ones left out). */
+export function getPosts(db: Db, ids: readonly string[]): PresentedPost[] {
+  if (ids.length === 0) return [];
+  const rows = db.prepare(`${SELECT_POST} WHERE p.id IN (${ids.map(() => '?').join(',')})`).all(...ids) as PostWithCounts[];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return present(db, ids.flatMap((id) => byId.get(id) ?? []));
+}
