@@ -12,6 +12,7 @@
  * A command's ops commit together or not at all; an op never straddles two transactions.
  */
 import { sql, setMeta, type Db } from '../store/database.js';
+import { appendOp } from '../store/op-log.js';
 import { ApiError } from './errors.js';
 import { encodeHlc, type HybridClock } from './hlc.js';
 import { opHash, type Grant, type Op, type OpDraft } from './op.js';
@@ -134,9 +135,7 @@ export class Committer {
       const bodyText = JSON.stringify(draft.body);
       const op: Op = { ...head, body: draft.body, hash: opHash(head, bodyText) };
       kind.apply(this.db, op);
-      sql(this.db, 'INSERT INTO ops (origin, seq, hlc, author, type, entity, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-        op.origin, op.seq, op.hlc, op.author, op.type, op.entity, bodyText, op.hash,
-      );
+      appendOp(this.db, op, bodyText);
       const topics = kind.audience(this.db, op);
       const feedSeq = Number(sql(this.db, 'INSERT INTO feed (origin, seq, topics) VALUES (?, ?, ?)').run(op.origin, op.seq, topics.join(' ')).lastInsertRowid);
       entries.push({ feedSeq, op, topics });

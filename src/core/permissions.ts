@@ -80,6 +80,14 @@ export function requireActor(actor: UserRow | undefined): UserRow {
   return actor;
 }
 
+/** Changing an account's own settings: the user itself, or an admin. */
+export function requireSelfOrAdmin(db: Db, actor: UserRow | undefined, userId: string): UserRow {
+  const user = requireActor(actor);
+  if (!findUser(db, userId)) throw notFound('user_not_found', 'No such user.');
+  if (user.id !== userId && user.role !== 'admin') throw forbidden('not_allowed', 'You can only change your own account.');
+  return user;
+}
+
 export function requireAdmin(actor: UserRow | undefined): UserRow {
   const user = requireActor(actor);
   if (user.role !== 'admin') throw forbidden('admin_only', 'Only an administrator can do that.');

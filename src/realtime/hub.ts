@@ -18,7 +18,7 @@ import { sql, type Db } from '../store/database.js';
 import type { FeedEntry } from '../core/commit.js';
 import { findUser, userTopics } from '../core/permissions.js';
 import { eventFrame } from './events.js';
-import type { Op } from '../core/op.js';
+import { OP_COLUMNS, opFromRow, type OpRow } from '../store/op-log.js';
 
 export interface SocketState {
   readonly userId: string;
@@ -41,17 +41,9 @@ export const CLOSE_DEACTIVATED = 4001;
 export const CLOSE_SESSION_ENDED = 4002;
 export const CLOSE_SHUTDOWN = 1001;
 
-interface FeedRow {
+interface FeedRow extends OpRow {
   feed_seq: number;
   topics: string;
-  origin: string;
-  seq: number;
-  hlc: string;
-  author: string | null;
-  type: string;
-  entity: string;
-  body: string;
-  hash: string;
 }
 
 export class Hub {
@@ -113,7 +105,7 @@ export class Hub {
     while (!state.closed && !state.live && socket.getBufferedAmount() < REPLAY_BUFFER_LIMIT) {
       const rows = sql<[number, number], FeedRow>(
         this.db,
-        `SELECT f.feed_seq, f.topics, o.origin, o.seq, o.hlc, o.author, o.type, o.entity, o.body, o.hash
+        `SELECT f.feed_seq, f.topics, ${OP_COLUMNS}
          FROM feed f JOIN ops o ON o.origin = f.origin AND o.seq = f.seq WHERE f.feed_seq > ? ORDER BY f.feed_seq LIMIT ?`,
       ).all(state.lastFeedSeq, REPLAY_PAGE);
       if (rows.length === 0) {
@@ -123,7 +115,10 @@ export class Hub {
       }
       socket.cork(() => {
         for (const row of rows) {
-          if (row.topics.split(' ').some((name) => state.topics.has(name))) socket.send(eventFrame(row.feed_seq, rowOp(row)));
+          // A page of long posts is megabytes, past maxBackpressure (uWS would close the socket,
+          // and every resume would fail the same way): stop mid-page, `drain` picks up from here.
+          if (socket.getBufferedAmount() >= REPLAY_BUFFER_LIMIT) break;
+          if (row.topics.split(' ').some((name) => state.topics.has(name))) socket.send(eventFrame(row.feed_seq, opFromRow(row)));
           state.lastFeedSeq = row.feed_seq;
         }
       });
@@ -198,14 +193,3 @@ export class Hub {
     if (sockets?.size === 0) this.byTopic.delete(name);
   }
 }
-
-const rowOp = (row: FeedRow): Op => ({
-  origin: row.origin,
-  seq: row.seq,
-  hlc: row.hlc,
-  author: row.author,
-  type: row.type,
-  entity: row.entity,
-  body: JSON.parse(row.body) as unknown,
-  hash: row.hash,
-});

@@ -6,38 +6,29 @@
  * non-empty answer means some write bypassed the op log, or an apply is not deterministic.
  */
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { OP_KINDS } from '../core/ops/index.js';
 import { migrate, type Db } from './database.js';
 import { REPLICATED_TABLES } from './migrations.js';
-
-interface LoggedOp {
-  origin: string;
-  seq: number;
-  hlc: string;
-  author: string | null;
-  type: string;
-  entity: string;
-  body: string;
-  hash: string;
-}
+import { OP_COLUMNS, opFromRow, type OpRow } from './op-log.js';
 
 // Pages, because a connection cannot write while one of its queries is still being iterated.
 const REPLAY_PAGE = 10_000;
 
 function replay(db: Db): number {
   const page = db.prepare(
-    `SELECT f.feed_seq, o.origin, o.seq, o.hlc, o.author, o.type, o.entity, o.body, o.hash
+    `SELECT f.feed_seq, ${OP_COLUMNS}
      FROM feed f JOIN ops o ON o.origin = f.origin AND o.seq = f.seq WHERE f.feed_seq > ? ORDER BY f.feed_seq LIMIT ?`,
   );
   let count = 0;
   let after = 0;
   for (;;) {
-    const rows = page.all(after, REPLAY_PAGE) as (LoggedOp & { feed_seq: number })[];
+    const rows = page.all(after, REPLAY_PAGE) as (OpRow & { feed_seq: number })[];
     if (rows.length === 0) return count;
-    for (const { feed_seq, body, ...row } of rows) {
+    for (const { feed_seq, ...row } of rows) {
       const kind = OP_KINDS.get(row.type);
       if (!kind) throw new Error(`op ${row.origin}/${row.seq} has unknown type ${row.type}`);
-      kind.apply(db, { ...row, body: JSON.parse(body) as unknown } as never);
+      kind.apply(db, opFromRow(row) as never);
       after = feed_seq;
       count++;
     }
@@ -61,7 +52,11 @@ export function verify(file: string): { ops: number; differences: Difference[] }
   const scratch = new Database(':memory:');
   try {
     migrate(scratch);
-    scratch.prepare('ATTACH DATABASE ? AS live').run(`file:${file}?mode=ro`);
+    // A plain path, not a `file:…?mode=ro` URI: better-sqlite3 builds SQLite with URIs off, so
+    // the URI was taken as a file name and the attach failed. Only SELECTs touch `live` here,
+    // but ATTACH would create a missing file, hence the check.
+    if (!existsSync(file)) throw new Error(`no database at ${file}`);
+    scratch.prepare('ATTACH DATABASE ? AS live').run(file);
     scratch.exec('INSERT INTO main.ops SELECT * FROM live.ops; INSERT INTO main.feed SELECT * FROM live.feed;');
     const ops = scratch.transaction(() => replay(scratch))();
     const differences: Difference[] = [];

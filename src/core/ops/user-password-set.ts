@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineOp, opVersion } from '../op.js';
 import { PasswordHash } from '../fields.js';
-import { forbidden, notFound } from '../errors.js';
-import { findUser, requireActor } from '../permissions.js';
+import { requireSelfOrAdmin } from '../permissions.js';
 import { sql } from '../../store/database.js';
 
 /**
@@ -13,9 +12,7 @@ export default defineOp({
   type: 'user.password-set',
   body: Type.Object({ passwordHash: PasswordHash }, { additionalProperties: false }),
   authorize({ db, actor, entity }) {
-    const user = requireActor(actor);
-    if (!findUser(db, entity)) throw notFound('user_not_found', 'No such user.');
-    if (user.id !== entity && user.role !== 'admin') throw forbidden('not_allowed', 'You can only change your own password.');
+    requireSelfOrAdmin(db, actor, entity);
     return 'apply';
   },
   apply(db, op) {

@@ -1,6 +1,6 @@
 /** The people on this server, and what admins do to accounts. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute, Reply } from '../router.js';
+import { defineRoute, Reply, type RequestContext } from '../router.js';
 import { Role } from '../../core/fields.js';
 import { notFound } from '../../core/errors.js';
 import { findUser } from '../../core/permissions.js';
@@ -12,6 +12,13 @@ const userOr404 = (found: ReturnType<typeof findUser>) => {
   if (!found) throw notFound('user_not_found', 'No such user.');
   return found;
 };
+
+/** An admin's change to an account: one op, answered with the account as it is now. */
+async function userChange({ services, user, params }: RequestContext<unknown, unknown>, type: string, body: object) {
+  userOr404(findUser(services.db, params.id!));
+  await services.committer.commit({ author: user.id, ops: [{ type, entity: params.id!, body }] });
+  return { user: presentUser(findUser(services.db, params.id!)!) };
+}
 
 export default [
   defineRoute({
@@ -41,22 +48,14 @@ export default [
     path: '/api/v1/users/:id/deactivate',
     summary: 'Deactivate an account (admin). Its sessions, tokens and sockets end at once; its posts stay.',
     access: 'admin',
-    async handle({ services, user, params }) {
-      userOr404(findUser(services.db, params.id!));
-      await services.committer.commit({ author: user.id, ops: [{ type: 'user.active-set', entity: params.id!, body: { active: false } }] });
-      return { user: presentUser(findUser(services.db, params.id!)!) };
-    },
+    handle: (context) => userChange(context, 'user.active-set', { active: false }),
   }),
   defineRoute({
     method: 'post',
     path: '/api/v1/users/:id/reactivate',
     summary: 'Reactivate a deactivated account (admin). The user logs in again.',
     access: 'admin',
-    async handle({ services, user, params }) {
-      userOr404(findUser(services.db, params.id!));
-      await services.committer.commit({ author: user.id, ops: [{ type: 'user.active-set', entity: params.id!, body: { active: true } }] });
-      return { user: presentUser(findUser(services.db, params.id!)!) };
-    },
+    handle: (context) => userChange(context, 'user.active-set', { active: true }),
   }),
   defineRoute({
     method: 'post',
@@ -85,11 +84,7 @@ export default [
     summary: 'Change a user\'s role (admin): `admin`, `member` or `guest`.',
     access: 'admin',
     body: Type.Object({ role: Role }, { additionalProperties: false }),
-    async handle({ services, user, params, body }) {
-      userOr404(findUser(services.db, params.id!));
-      await services.committer.commit({ author: user.id, ops: [{ type: 'user.role-set', entity: params.id!, body: { role: body.role } }] });
-      return { user: presentUser(findUser(services.db, params.id!)!) };
-    },
+    handle: (context) => userChange(context, 'user.role-set', { role: context.body.role }),
   }),
 ];
 
