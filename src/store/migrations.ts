@@ -140,7 +140,8 @@ export const MIGRATIONS: readonly string[] = [
     edit_ver TEXT NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0
   ) WITHOUT ROWID;
-  CREATE INDEX posts_channel ON posts (channel_id, created_hlc, id);
+  -- Covers the unread count (author and tombstone included), so counting reads only the index.
+  CREATE INDEX posts_channel ON posts (channel_id, created_hlc, id, user_id, deleted);
   CREATE INDEX posts_root ON posts (root_id, created_hlc, id) WHERE root_id IS NOT NULL;
 
   CREATE TABLE post_mentions (
