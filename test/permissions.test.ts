@@ -140,6 +140,20 @@ describe('permissions', () => {
     }
   });
 
+  test('an admin moderates channels it is not in without reading them', async () => {
+    const dm = (await alice.client.post('/api/v1/channels/direct', { userId: bob.id })).body.channel.id;
+    const rude = (await bob.client.post(`/api/v1/channels/${dm}/posts`, { message: 'something rude' })).body.post.id;
+    assert.equal((await world.admin.get(`/api/v1/channels/${dm}/posts`)).status, 404);
+    assert.equal((await world.admin.delete(`/api/v1/posts/${rude}`)).status, 204);
+    const page = await alice.client.get(`/api/v1/channels/${dm}/posts`);
+    assert.deepEqual(page.body.posts.map((post: { deleted: boolean; message: string }) => [post.deleted, post.message]), [[true, '']]);
+    const hidden = (await alice.client.post('/api/v1/channels', { teamId: world.team.id, type: 'private', name: 'hideout', displayName: 'Hideout' })).body.channel.id;
+    const archived = await world.admin.post(`/api/v1/channels/${hidden}/archive`);
+    assert.equal(archived.status, 200);
+    assert.equal(archived.body.channel.archived, true);
+    assert.equal((await world.admin.get(`/api/v1/channels/${hidden}/posts`)).status, 404);
+  });
+
   test('a deactivated user is cut off at once: REST, bot token, socket and login', async () => {
     const carol = await world.join('carol');
     const token = (await carol.client.post('/api/v1/me/tokens', { name: 'bot' })).body.token as string;

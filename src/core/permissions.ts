@@ -68,6 +68,41 @@ export function canReadChannel(db: Db, user: UserRow, channel: ChannelRow): bool
   return channel.type === 'public' && user.role !== 'guest' && channel.team_id !== null && isTeamMember(db, channel.team_id, user.id);
 }
 
+export interface PostFileRow {
+  post_id: string;
+  channel_id: string;
+  hash: string;
+  name: string;
+  type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  thumbnail_hash: string | null;
+}
+
+/** The files of live posts in channels this user can read that hold these bytes, as file or as thumbnail. */
+export function readablePostFiles(db: Db, user: UserRow, hash: string): PostFileRow[] {
+  const rows = sql<[string, string], PostFileRow>(
+    db,
+    `SELECT pf.* FROM post_files pf JOIN posts p ON p.id = pf.post_id
+     WHERE (pf.hash = ? OR pf.thumbnail_hash = ?) AND p.deleted = 0 ORDER BY p.created_hlc, pf.position`,
+  ).all(hash, hash);
+  return rows.filter((row) => {
+    const channel = findChannel(db, row.channel_id);
+    return channel !== undefined && canReadChannel(db, user, channel);
+  });
+}
+
+/**
+ * Downloads follow posts: a user may read the bytes they uploaded themselves, or that a post
+ * they can read carries. Anyone else is told 404, so a private channel's files do not leak.
+ */
+export function canReadFile(db: Db, user: UserRow, hash: string): boolean {
+  if (user.active !== 1) return false;
+  if (sql<[string, string], { one: number }>(db, 'SELECT 1 AS one FROM uploads WHERE hash = ? AND user_id = ?').get(hash, user.id)) return true;
+  return readablePostFiles(db, user, hash).length > 0;
+}
+
 /** The channel, if this user may read it; 404 otherwise, so a private channel's existence does not leak. */
 export function readableChannel(db: Db, user: UserRow, channelId: string): ChannelRow {
   const channel = findChannel(db, channelId);
@@ -107,10 +142,22 @@ export function requirePoster(db: Db, actor: UserRow | undefined, channelId: str
   return channel;
 }
 
+/**
+ * A channel an admin manages, or that the user can read. Admins archive any channel, change
+ * members and delete posts anywhere (moderation), without becoming able to read private
+ * channels they are not in: reading still goes through readableChannel.
+ */
+export function manageableChannel(db: Db, user: UserRow, channelId: string): ChannelRow {
+  if (user.role !== 'admin') return readableChannel(db, user, channelId);
+  const channel = findChannel(db, channelId);
+  if (!channel) throw notFound('channel_not_found', 'No such channel.');
+  return channel;
+}
+
 /** Changing a channel's name, header or purpose: admins, or non-guest members of it. */
 export function requireChannelManager(db: Db, actor: UserRow | undefined, channelId: string): ChannelRow {
   const user = requireActor(actor);
-  const channel = readableChannel(db, user, channelId);
+  const channel = manageableChannel(db, user, channelId);
   if (user.role === 'admin') return channel;
   if (user.role === 'guest' || !isChannelMember(db, channel.id, user.id)) {
     throw forbidden('not_channel_manager', 'Only members of this channel can change it.');

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineOp, opVersion } from '../op.js';
 import { badRequest, forbidden } from '../errors.js';
-import { readableChannel, requireActor } from '../permissions.js';
+import { manageableChannel, requireActor } from '../permissions.js';
 import { sql } from '../../store/database.js';
 import { channelAudience } from './channel-created.js';
 
@@ -11,7 +11,7 @@ export default defineOp({
   body: Type.Object({ archived: Type.Boolean() }, { additionalProperties: false }),
   authorize({ db, actor, entity, body }) {
     const user = requireActor(actor);
-    const channel = readableChannel(db, user, entity);
+    const channel = manageableChannel(db, user, entity);
     if (channel.team_id === null) throw badRequest('conversation_not_editable', 'Direct and group conversations cannot be archived.');
     if (user.role !== 'admin' && channel.creator_id !== user.id) throw forbidden('not_channel_manager', 'Only an administrator or the channel creator can archive it.');
     if (sql(db, 'SELECT 1 FROM teams WHERE default_channel_id = ?').get(entity)) throw badRequest('default_channel', "A team's default channel cannot be archived.");

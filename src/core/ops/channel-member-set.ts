@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { defineOp, opVersion, topic } from '../op.js';
 import { Id } from '../fields.js';
 import { badRequest, forbidden, notFound } from '../errors.js';
-import { findChannel, findUser, isChannelMember, isTeamMember, readableChannel, requireActor, requireWritable } from '../permissions.js';
+import { findUser, isChannelMember, isTeamMember, manageableChannel, requireActor, requireWritable } from '../permissions.js';
 import { sql } from '../../store/database.js';
 import { setChannelMember } from '../../store/membership.js';
 
@@ -18,9 +18,7 @@ export default defineOp({
     const user = requireActor(actor);
     const isAdmin = user.role === 'admin';
     const self = body.userId === user.id;
-    // Admins manage any channel, including private ones they are not in.
-    const channel = isAdmin ? findChannel(db, entity) : readableChannel(db, user, entity);
-    if (!channel) throw notFound('channel_not_found', 'No such channel.');
+    const channel = manageableChannel(db, user, entity);
     if (channel.team_id === null) throw badRequest('conversation_members_fixed', 'A conversation keeps the people it was started with.');
     requireWritable(channel);
     const target = findUser(db, body.userId);

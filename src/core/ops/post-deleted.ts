@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineOp } from '../op.js';
 import { forbidden } from '../errors.js';
-import { requireWritable } from '../permissions.js';
+import { isAdmin, requireWritable } from '../permissions.js';
 import { findPost, postChannelTopic, readablePost } from '../posts.js';
 import { sql } from '../../store/database.js';
 import { indexPost } from '../../store/search-index.js';
@@ -16,11 +16,11 @@ export default defineOp({
   authorize({ db, actor, entity }) {
     const existing = findPost(db, entity);
     if (existing?.deleted === 1) return 'skip';
+    // Moderation: an admin deletes any post, even in a conversation it cannot read.
+    if (isAdmin(actor) && existing) return 'apply';
     const { post, channel, user } = readablePost(db, actor, entity);
-    if (user.role !== 'admin') {
-      if (post.user_id !== user.id) throw forbidden('not_post_author', 'Only the author or an administrator can delete a post.');
-      requireWritable(channel);
-    }
+    if (post.user_id !== user.id) throw forbidden('not_post_author', 'Only the author or an administrator can delete a post.');
+    requireWritable(channel);
     return 'apply';
   },
   apply(db, op) {

@@ -4,7 +4,7 @@ import { defineRoute, Reply, type RequestContext } from '../router.js';
 import { ChannelName, DisplayName, Header, Id, Purpose } from '../../core/fields.js';
 import { badRequest, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
-import { readableChannel } from '../../core/permissions.js';
+import { manageableChannel, readableChannel } from '../../core/permissions.js';
 import { conversationId } from '../../core/ops/channel-created.js';
 import { NotifyLevel } from '../../core/ops/channel-notify-set.js';
 import { channelMemberRows, myChannels, presentChannel } from '../../store/read/channels.js';
@@ -13,7 +13,8 @@ import { pinnedPosts } from '../../store/read/posts.js';
 
 type Context = RequestContext<unknown, unknown>;
 
-const answer = ({ services, user }: Context, channelId: string) => ({ channel: presentChannel(services.db, readableChannel(services.db, user, channelId)) });
+// Channel settings, not posts: admins see those of every channel they manage.
+const answer = ({ services, user }: Context, channelId: string) => ({ channel: presentChannel(services.db, manageableChannel(services.db, user, channelId)) });
 
 async function setMember(context: Context, channelId: string, userId: string, member: boolean) {
   const { services, user } = context;
@@ -108,7 +109,7 @@ export default [
     ),
     async handle(context) {
       const { services, user, params, body } = context;
-      const current = readableChannel(services.db, user, params.id!);
+      const current = manageableChannel(services.db, user, params.id!);
       // A conversation's name is empty, so the op built below would fail its schema with a
       // misleading invalid_channel_name before the op could say what is really wrong.
       if (current.team_id === null) throw badRequest('conversation_not_editable', 'Direct and group conversations have no settings.');
