@@ -40,13 +40,16 @@ const lines: string[] = [
   'All endpoints speak JSON under `/api/v1`. Authenticate with the `hail_session` cookie (set by',
   'setup, login and register; HttpOnly, SameSite=Lax) or with `Authorization: Bearer <token>` (bot',
   'tokens from `POST /api/v1/me/tokens`). Writes carrying a cookie must come from the same origin.',
-  'Request bodies must be `application/json` (415 otherwise) and at most the configured size (413).',
+  'Request bodies must be `application/json` (415 otherwise) and at most the configured size (413),',
+  'except a file upload\'s, which is the file itself.',
   'Unknown fields are refused.',
   '',
   'Errors always look like `{"error": {"code": "machine_code", "message": "A sentence for people."}}`',
   'with status 400 (invalid input; the code names the field\'s problem, e.g. `post_too_long`), 401',
   '(not logged in), 403 (not allowed), 404 (missing, or not yours to see), 409 (conflict, e.g.',
-  '`channel_name_taken`), 413, 415, 429 (rate limited; `Retry-After` says when to retry) or 503.',
+  '`channel_name_taken`), 413, 415, 416 (a byte range outside the file), 429 (rate limited;',
+  '`Retry-After` says when to retry), 503, or 507 (the server\'s disk is nearly full: files are',
+  'refused first, and every write only when the space kept for the database is reached).',
   '',
   'Times are milliseconds since the epoch, taken from the hybrid logical clock of the op that made',
   'the change. Ids are lower-case UUIDs; clients may mint UUIDv7 ids for posts, channels and teams,',
@@ -60,6 +63,7 @@ for (const route of ROUTES) {
   lines.push(`### ${route.method === 'del' ? 'DELETE' : route.method.toUpperCase()} ${route.path}`, '', route.summary, '', `Access: ${ACCESS[route.access]}.`);
   if (route.query) lines.push('', `Query: \`${describe(route.query)}\``);
   if (route.body) lines.push('', `Body: \`${describe(route.body)}\``);
+  if (route.rawBody) lines.push('', `Body: raw bytes, not JSON. ${route.rawBody}`);
   lines.push('');
 }
 
@@ -77,6 +81,11 @@ lines.push(
   '  `{"type":"reset","feedSeq":M}`: reload state over REST, then events continue from M.',
   '- `{"type":"typing","channelId","rootId"?}`: tells the channel\'s other members (at most once a second).',
   '- `{"type":"ping"}`: answered by `{"type":"pong"}`.',
+  '- `{"type":"clock","now":ms}`: the client\'s own clock, in milliseconds since the epoch. Send it',
+  '  after `hello` and again every few minutes. The box uses what its users\' clients agree on when',
+  '  its own clock is more than a minute behind (a box that booted without knowing the time); each',
+  '  user counts once, and it takes two users who agree, so no single client can move the box\'s time.',
+  '  No answer is sent.',
   '',
   `Client frames: \`${describe(ClientFrame)}\`. At most 16 KiB, text only: a binary frame closes the`,
   'socket with 1003, an oversized one drops the connection. A malformed frame gets',

@@ -3,7 +3,7 @@
 // server must be able to check the C library before uWebSockets.js is loaded (main.ts
 // imports the server lazily; `splitting` keeps that import lazy in the bundle).
 import { build } from 'esbuild';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -15,5 +15,11 @@ function find(dir, suffix) {
     .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
 }
 
+// Chunk names carry content hashes: clear old ones so dist/ holds only this build.
+rmSync('dist', { recursive: true, force: true });
+rmSync('build', { recursive: true, force: true });
 await build({ ...common, entryPoints: { hail: 'src/main.ts' }, outdir: 'dist', splitting: true, chunkNames: 'chunks/[name]-[hash]', banner: { js: '#!/usr/bin/env node' } });
 await build({ ...common, entryPoints: [...find('test', '.test.ts'), ...find('scripts', '.ts')], outdir: 'build', outbase: '.' });
+
+// The web client last: the server bundle above cleared dist/, and dist/web is built into it.
+await import('./build-web.mjs');

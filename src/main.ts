@@ -1,49 +1,56 @@
 /**
  * The `hail` command. `serve` starts the server; `rebuild` recomputes the state tables from
- * the op log (`--verify` only compares). The server module is imported only after the C
- * library has been checked: uWebSockets.js needs glibc 2.38, and on an older system the user
- * should read one sentence saying so, not a stack trace from a native module.
+ * the op log (`--verify` only compares); the box's administration commands live in src/cli/.
+ * The server module is imported only after the C library has been checked: uWebSockets.js
+ * needs glibc 2.38, and on an older system the user should read one sentence saying so, not a
+ * stack trace from a native module. Any problem the operator must fix (a StartupError) ends
+ * the process with one line and status 78, which the systemd unit does not restart.
  */
 import { join } from 'node:path';
 import { loadConfig, parseFlags } from './config.js';
+import { configCheckCommand } from './cli/config-check.js';
+import { doctorCommand } from './cli/doctor.js';
+import { inviteCreateCommand } from './cli/invite.js';
+import { resetPasswordCommand } from './cli/reset-password.js';
+import { setupCodeCommand } from './cli/setup-code.js';
+import { tlsInitCommand } from './cli/tls-init.js';
 import { ApiError } from './core/errors.js';
 import { createLog } from './log.js';
 import { openDatabase } from './store/database.js';
+import { glibcProblem } from './preflight.js';
+import { EXIT_CONFIG, StartupError } from './startup-error.js';
 import { VERSION } from './version.js';
-
-const MIN_GLIBC = [2, 38] as const;
 
 const USAGE = `Hail ${VERSION}: offline-first team chat.
 
 Usage:
   hail serve     [--host 0.0.0.0] [--port 8080] [--data-dir ./data] [--log-level info]
   hail rebuild   [--data-dir ./data] [--verify]
+  hail config check                    check the settings and show where each comes from
+  hail doctor                          check this machine: glibc, data dir, disk, clock, port, certificate
+  hail setup-code show | renew         the one-time code for the first administrator
+  hail admin reset-password USERNAME [--password-stdin]
+  hail invite create [--team NAME] [--role member|guest|admin] [--expires-in-hours N] [--max-uses N] [--as ADMIN]
+  hail tls init                        make the box's own CA and HTTPS certificate (then phones open /trust)
+  hail backup    FILE [--data-dir ./data]     (while the server runs)
+  hail restore   FILE --data-dir EMPTY_DIR    (a new box: new origin, everyone logs in again)
   hail help
 
-Every --flag also reads from an environment variable: --data-dir is HAIL_DATA_DIR, and so on.`;
+Every command takes --config FILE (or HAIL_CONFIG): a TOML file of settings such as data_dir.
+Every setting flag also reads from an environment variable: --data-dir is HAIL_DATA_DIR, and so on.`;
 
-function glibcProblem(): string | undefined {
-  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
-  const version = header?.glibcVersionRuntime;
-  if (!version || process.platform !== 'linux') return undefined;
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  if (major > MIN_GLIBC[0] || (major === MIN_GLIBC[0] && minor >= MIN_GLIBC[1])) return undefined;
-  return `Hail needs glibc ${MIN_GLIBC.join('.')} or newer (Debian 13, Ubuntu 24.04, Raspberry Pi OS trixie); this system has glibc ${version}.
-On Debian 12, run it inside a Debian 13 root: scripts/debian13 npm start`;
-}
-
-function fail(message: string): never {
+function fail(message: string, status = 1): never {
   process.stderr.write(`hail: ${message}\n`);
-  process.exit(1);
+  process.exit(status);
 }
 
 async function serve(flags: Record<string, string>): Promise<void> {
   const problem = glibcProblem();
-  if (problem) fail(problem);
+  if (problem) fail(problem, EXIT_CONFIG);
   const config = loadConfig(flags, process.env);
   const log = createLog(config.logLevel);
   const { startServer } = await import('./server.js');
-  const server = await startServer(config, log).catch((error: Error) => fail(error.message));
+  const server = await startServer(config, log).catch((error: Error) => fail(error.message, error instanceof StartupError ? EXIT_CONFIG : 1));
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
     // The budget a supervisor waits before SIGKILL; writes in flight finish well within it.
@@ -75,15 +82,40 @@ async function rebuildCommand(flags: Record<string, string>): Promise<void> {
   process.stdout.write(`rebuilt the state from ${ops} ops\n`);
 }
 
+async function backupCommand(flags: Record<string, string>, file: string | undefined): Promise<void> {
+  if (!file) fail(`name the archive to write: hail backup FILE\n\n${USAGE}`);
+  const config = loadConfig(flags, process.env);
+  const { writeBackupFile } = await import('./backup/backup-file.js');
+  const { bytes } = await writeBackupFile(config.dataDir, file, Date.now());
+  process.stdout.write(`wrote ${file} (${bytes} bytes): the database of ${config.dataDir} and its files\n`);
+}
+
+async function restoreCommand(flags: Record<string, string>, file: string | undefined): Promise<void> {
+  if (!file) fail(`name the archive to restore: hail restore FILE --data-dir EMPTY_DIR\n\n${USAGE}`);
+  const config = loadConfig(flags, process.env);
+  const { restoreBackup } = await import('./backup/restore.js');
+  const { files, origin } = await restoreBackup(file, config.dataDir);
+  process.stdout.write(`restored ${file} into ${config.dataDir}: the database and ${files} files, as a new box (origin ${origin}); everyone logs in again\n`);
+}
+
 async function main(): Promise<void> {
   const [command = 'help', ...rest] = process.argv.slice(2);
-  const { flags } = parseFlags(rest);
+  const { flags, positional } = parseFlags(rest);
   try {
     if (command === 'serve') await serve(flags);
     else if (command === 'rebuild') await rebuildCommand(flags);
+    else if (command === 'backup') await backupCommand(flags, positional[0]);
+    else if (command === 'restore') await restoreCommand(flags, positional[0]);
+    else if (command === 'config' && positional[0] === 'check') configCheckCommand(flags);
+    else if (command === 'doctor') process.exitCode = (await doctorCommand(flags)) ? 0 : 1;
+    else if (command === 'setup-code') setupCodeCommand(positional[0], loadConfig(flags, process.env).dataDir);
+    else if (command === 'admin' && positional[0] === 'reset-password') await resetPasswordCommand(positional[1], loadConfig(flags, process.env).dataDir, flags['--password-stdin'] === 'true');
+    else if (command === 'invite' && positional[0] === 'create') await inviteCreateCommand(loadConfig(flags, process.env), flags);
+    else if (command === 'tls' && positional[0] === 'init') await tlsInitCommand(loadConfig(flags, process.env));
     else if (command === 'help' || command === '--help') process.stdout.write(`${USAGE}\n`);
     else fail(`unknown command "${command}"\n\n${USAGE}`);
   } catch (error) {
+    if (error instanceof StartupError) fail(error.message, EXIT_CONFIG);
     if (error instanceof ApiError) fail(error.message);
     throw error;
   }

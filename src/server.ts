@@ -5,48 +5,64 @@
  * reason, close the database.
  */
 import uWS from 'uWebSockets.js';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.js';
-import { Committer } from './core/commit.js';
-import { decodeHlc, HybridClock } from './core/hlc.js';
-import { loadIdentity } from './core/node-identity.js';
-import { getMeta, openDatabase, sql } from './store/database.js';
+import { BoxTime } from './core/box-time.js';
+import { openWriter } from './core/writer.js';
+import { dataDirProblem, portProblem } from './preflight.js';
+import { StartupError } from './startup-error.js';
+import { sql } from './store/database.js';
+import { BlobStore } from './files/blob-store.js';
+import { DiskGuard } from './files/disk-guard.js';
 import { registerNotFound, registerRoutes } from './http/router.js';
 import { ROUTES } from './http/routes/index.js';
 import { RateLimiter } from './http/rate-limit.js';
-import { endSessionsOfDeactivated } from './http/sessions.js';
+import { endSessionsOfDeactivated, shiftSessionTimes } from './http/sessions.js';
 import type { Services } from './http/services.js';
 import { CLOSE_SHUTDOWN, Hub } from './realtime/hub.js';
 import { registerSocket } from './realtime/socket.js';
+import { registerStatic } from './http/static.js';
 import { SetupCode } from './setup-code.js';
 import type { Log } from './log.js';
+import { AddressWatcher, boxName } from './net/addresses.js';
+import { registerPages, type Reach } from './http/pages/index.js';
+import { MDNS_OFF, mdnsWanted, startMdns, type Mdns } from './mdns/index.js';
+import { startHttps } from './tls/https.js';
+import { VERSION } from './version.js';
 
 export interface RunningServer {
   readonly port: number;
+  /** Undefined while the box has no certificate. */
+  readonly httpsPort: number | undefined;
   readonly services: Services;
   stop(): Promise<void>;
 }
 
 export async function startServer(config: Config, log: Log): Promise<RunningServer> {
-  mkdirSync(config.dataDir, { recursive: true });
-  const db = openDatabase(join(config.dataDir, 'hail.db'));
-  const identity = loadIdentity(db, config.dataDir);
-  const now = () => Date.now();
-  const persisted = getMeta(db, 'hlc');
-  const clock = new HybridClock(now, persisted ? decodeHlc(persisted) : undefined);
-  const committer = new Committer(db, identity.origin, clock, now, (error) => log.error({ err: error }, 'commit listener failed'));
+  // Before anything is opened: a box that cannot start must leave its data as it found it.
+  const problem = dataDirProblem(config.dataDir) ?? (await portProblem(config.host, config.port));
+  if (problem) throw new StartupError('cannot_start', problem);
+  const boxTime = new BoxTime();
+  const now = () => boxTime.now();
+  const { db, identity, clock, committer } = openWriter(config.dataDir, now, (error) => log.error({ err: error }, 'commit listener failed'));
   const hub = new Hub(db);
+  let mdns: Mdns = MDNS_OFF;
+  const blobs = new BlobStore(join(config.dataDir, 'files'));
+  blobs.open();
   const services: Services = {
     config,
     db,
     log,
     identity,
     clock,
+    boxTime,
     now,
     committer,
     hub,
+    blobs,
+    disk: new DiskGuard(config.dataDir, config),
     setupCode: new SetupCode(config.dataDir),
+    nearby: () => mdns.nearby(),
     limits: {
       loginByAddress: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute, now),
       loginByUsername: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute, now),
@@ -55,21 +71,42 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   };
   committer.onCommit((entries) => hub.publish(entries));
   committer.onCommit(endSessionsOfDeactivated(db));
+  boxTime.onJump((delta, before) => shiftSessionTimes(db, delta, before));
 
+  const addresses = new AddressWatcher();
+  let port = config.port;
+  const reach: Reach = {
+    boxName: boxName(config.boxName),
+    host: config.host,
+    httpPort: () => port,
+    httpsPort: () => https?.port,
+    addresses: () => addresses.addresses,
+    caCertFile: () => https?.caCertFile,
+  };
+  // HTTP and HTTPS serve the same routes, pages and WebSocket.
+  const serveAll = (app: uWS.TemplatedApp) => {
+    registerRoutes(app, services, ROUTES);
+    registerSocket(app, services);
+    registerPages(app, reach, log);
+    registerStatic(app);
+    registerNotFound(app);
+  };
   const app = uWS.App();
-  registerRoutes(app, services, ROUTES);
-  registerSocket(app, services);
-  registerNotFound(app);
+  serveAll(app);
+  const https = await startHttps(config, addresses, now, serveAll, log);
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
-    app.listen(config.host, config.port, (socket) => (socket ? resolve(socket) : reject(new Error(`cannot listen on ${config.host}:${config.port}: the port is in use or not allowed`))));
+    app.listen(config.host, config.port, (socket) => (socket ? resolve(socket) : reject(new StartupError('cannot_start', `cannot listen on ${config.host}:${config.port}: the port is in use or not allowed`))));
   });
-  const port = uWS.us_socket_local_port(listenSocket);
+  port = uWS.us_socket_local_port(listenSocket);
+  if (mdnsWanted(config.mdns, config.host)) {
+    mdns = await startMdns({ boxName: reach.boxName, nodeId: identity.nodeId, version: VERSION, httpPort: port, httpsPort: https?.port }, config.mdnsInterface, addresses, log);
+  }
 
   // The code exists before the server says it listens, so whoever reads that line finds the file.
   const setupCode = sql(db, 'SELECT 1 FROM users LIMIT 1').get() === undefined ? services.setupCode.ensure() : undefined;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  log.info({ url: `http://${shownHost}:${port}/`, port, nodeId: identity.nodeId, dataDir: config.dataDir }, 'Hail is listening');
+  log.info({ url: `http://${shownHost}:${port}/`, port, httpsPort: https?.port, mdnsName: mdns.name(), nodeId: identity.nodeId, dataDir: config.dataDir }, 'Hail is listening');
   if (setupCode) {
     log.info({ setupCode, file: join(config.dataDir, 'setup-code') }, `Setup code: ${setupCode} (use it to create the first administrator)`);
   }
@@ -77,9 +114,14 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   let stopping: Promise<void> | undefined;
   return {
     port,
+    httpsPort: https?.port,
     services,
     stop() {
       stopping ??= (async () => {
+        // Goodbyes first, while the network still hears this box.
+        await mdns.stop();
+        addresses.stop();
+        https?.stop();
         uWS.us_listen_socket_close(listenSocket);
         await committer.drain();
         hub.closeAll(CLOSE_SHUTDOWN, 'server shutting down');

@@ -10,11 +10,19 @@
  * acknowledged op survives a crash, and nothing is published that a crash could undo.
  *
  * A command's ops commit together or not at all; an op never straddles two transactions.
+ *
+ * The server is not the only writer: `hail invite create` and `hail admin reset-password`
+ * commit through a Committer of their own on the same database, with the same origin. So
+ * nothing about the log is cached between batches. Each batch takes SQLite's write lock first
+ * (BEGIN IMMEDIATE, waiting up to the busy timeout), then reads the origin's last seq and the
+ * persisted clock under it, and picks up the feed entries another process wrote since the last
+ * batch so that they are published too, in feed order: no `(origin, seq)` is taken twice and
+ * no live socket skips an op.
  */
-import { sql, setMeta, type Db } from '../store/database.js';
-import { appendOp } from '../store/op-log.js';
+import { getMeta, sql, setMeta, type Db } from '../store/database.js';
+import { appendOp, OP_COLUMNS, opFromRow, type OpRow } from '../store/op-log.js';
 import { ApiError } from './errors.js';
-import { encodeHlc, type HybridClock } from './hlc.js';
+import { decodeHlc, encodeHlc, type HybridClock } from './hlc.js';
 import { opHash, type Grant, type Op, type OpDraft } from './op.js';
 import { OP_KINDS } from './ops/index.js';
 import { findUser } from './permissions.js';
@@ -45,7 +53,8 @@ interface Pending {
 
 export class Committer {
   private queue: Pending[] = [];
-  private nextSeq: number;
+  private nextSeq = 0;
+  private lastFeedSeq: number;
   private readonly listeners: CommitListener[] = [];
   private inFlight: Promise<void> = Promise.resolve();
 
@@ -56,8 +65,7 @@ export class Committer {
     private readonly now: () => number,
     private readonly onListenerError: (error: unknown) => void,
   ) {
-    const last = sql<[string], { seq: number | null }>(db, 'SELECT max(seq) AS seq FROM ops WHERE origin = ?').get(origin);
-    this.nextSeq = (last?.seq ?? 0) + 1;
+    this.lastFeedSeq = sql<[], { seq: number | null }>(db, 'SELECT max(feed_seq) AS seq FROM feed').get()?.seq ?? 0;
   }
 
   /** Called with every batch of feed entries once it is durable, in feed order. */
@@ -86,9 +94,13 @@ export class Committer {
   private flush(): void {
     const batch = this.queue;
     this.queue = [];
-    const firstSeq = this.nextSeq;
+    let foreign: FeedEntry[] = [];
     try {
       this.db.transaction(() => {
+        this.nextSeq = (sql<[string], { seq: number | null }>(this.db, 'SELECT max(seq) AS seq FROM ops WHERE origin = ?').get(this.origin)?.seq ?? 0) + 1;
+        const persisted = getMeta(this.db, 'hlc');
+        if (persisted !== undefined && persisted > encodeHlc(this.clock.current)) this.clock.observe(decodeHlc(persisted));
+        foreign = this.entriesSince(this.lastFeedSeq);
         for (const pending of batch) {
           const mark = this.nextSeq;
           try {
@@ -99,17 +111,17 @@ export class Committer {
           }
         }
         setMeta(this.db, 'hlc', encodeHlc(this.clock.current));
-      })();
+      }).immediate();
     } catch (error) {
-      // The transaction itself failed (disk full, I/O error): nothing in the batch is durable.
-      this.nextSeq = firstSeq;
+      // The transaction itself failed (disk full, I/O error, the lock held too long): nothing in the batch is durable.
       const failure = new ApiError(503, 'storage_unavailable', 'The server could not save this. Try again shortly.');
       for (const pending of batch) pending.reject(failure);
       this.onListenerError(error);
       return;
     }
-    const entries = batch.flatMap((pending) => pending.entries ?? []);
+    const entries = [...foreign, ...batch.flatMap((pending) => pending.entries ?? [])];
     if (entries.length > 0) {
+      this.lastFeedSeq = entries[entries.length - 1]!.feedSeq;
       for (const listener of this.listeners) {
         try {
           listener(entries);
@@ -122,6 +134,16 @@ export class Committer {
       if (pending.entries) pending.resolve(pending.entries);
       else pending.reject(pending.error);
     }
+  }
+
+  /** Feed entries written after `feedSeq`, by another process on this database. */
+  private entriesSince(feedSeq: number): FeedEntry[] {
+    return sql<[number], OpRow & { feed_seq: number; topics: string }>(
+      this.db,
+      `SELECT f.feed_seq, f.topics, ${OP_COLUMNS} FROM feed f JOIN ops o ON o.origin = f.origin AND o.seq = f.seq WHERE f.feed_seq > ? ORDER BY f.feed_seq`,
+    )
+      .all(feedSeq)
+      .map(({ feed_seq, topics, ...row }) => ({ feedSeq: feed_seq, op: opFromRow(row), topics: topics === '' ? [] : topics.split(' ') }));
   }
 
   private run(command: Command): FeedEntry[] {

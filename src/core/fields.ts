@@ -40,11 +40,12 @@ export const FileName = Type.String({
   errorCode: 'invalid_file_name',
   description: 'A file name without path separators or control characters.',
 });
+export const FileType = Type.String({ pattern: '^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$', maxLength: 127, errorCode: 'invalid_file_type', description: 'A MIME type such as `image/png`.' });
 export const FileRef = Type.Object(
   {
     hash: Sha256,
     name: FileName,
-    type: Type.String({ pattern: '^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$', maxLength: 127, errorCode: 'invalid_file_type', description: 'A MIME type such as `image/png`.' }),
+    type: FileType,
     size: Type.Integer({ minimum: 0 }),
     width: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
     height: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
@@ -52,3 +53,4 @@ export const FileRef = Type.Object(
   },
   { additionalProperties: false },
 );
+export const PostFiles = Type.Array(FileRef, { maxItems: MAX_FILES_PER_POST, errorCode: 'too_many_files' });

@@ -4,7 +4,7 @@
  * forever. Ids that must be the same on every box without coordination (a direct-message
  * channel between two people) are UUIDv5 names under Hail's namespace.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { v5 as uuidv5, v7 as uuidv7, validate } from 'uuid';
 
 const HAIL_NAMESPACE = '5b8f3c1e-2d4a-4e6b-9c0d-7a1f2e3b4c5d';
@@ -20,5 +20,12 @@ export const newOrigin = (): string => randomBytes(16).toString('hex');
 
 /** A secret for a URL or a cookie: 32 random bytes, base64url. */
 export const newSecret = (): string => randomBytes(32).toString('base64url');
+
+// No 0/O, 1/I/L: read off a screen or a piece of paper and typed on a phone.
+const READABLE = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/** A secret meant to be read and typed by a person: groups of four, `ABCD-EFGH-...` (about 5 bits a letter). */
+export const newReadableSecret = (groups: number): string =>
+  Array.from({ length: groups }, () => Array.from({ length: 4 }, () => READABLE[randomInt(READABLE.length)]).join('')).join('-');
 
 export const ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';

@@ -1,5 +1,8 @@
-/** Invite links: whether one can still be used. Shared by registration and the admin list. */
+/** Invite links: making one, and whether one can still be used. Shared by the API and the `hail` command. */
+import { createHash } from 'node:crypto';
 import { sql, type Db } from '../store/database.js';
+import { newId, newSecret } from './ids.js';
+import type { OpDraft } from './op.js';
 
 export interface InviteRow {
   id: string;
@@ -11,6 +14,23 @@ export interface InviteRow {
   created_by: string;
   created_at: number;
   revoked: number;
+}
+
+/** Only this travels in the op and is stored: the link itself is shown once, to its maker. */
+export const inviteTokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+export interface InviteTerms {
+  readonly teamId: string;
+  readonly role: InviteRow['role'];
+  readonly expiresAt: number | null;
+  readonly maxUses: number | null;
+}
+
+/** A new invite: its id, its token (for the link), and the op that creates it. */
+export function newInvite(terms: InviteTerms): { id: string; token: string; draft: OpDraft } {
+  const token = newSecret();
+  const id = newId();
+  return { id, token, draft: { type: 'invite.created', entity: id, body: { tokenHash: inviteTokenHash(token), ...terms } } };
 }
 
 export const findInvite = (db: Db, id: string): InviteRow | undefined =>

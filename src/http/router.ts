@@ -6,6 +6,10 @@
  * A handler parses nothing itself: by the time it runs, the body and query have passed their
  * schemas, the caller is authenticated as the route requires, and cross-site writes with a
  * cookie are refused. It builds ops, calls commit, and shapes the answer.
+ *
+ * Bodies are JSON, except for routes marked `rawBody` (file uploads): their handler reads the
+ * bytes chunk by chunk as they arrive, so a 50 MB file is never held in memory. An answer is
+ * JSON, or a `StreamReply` (a download, a backup) written with the socket's backpressure.
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
@@ -27,6 +31,9 @@ export interface RequestContext<Body, Query> {
   /** The caller; routes with access `user` or `admin` always have one. */
   readonly user: UserRow;
   readonly ip: string;
+  readonly headers: { readonly contentType: string; readonly contentLength: number; readonly range: string };
+  /** The body's chunks as they arrive; only routes with `rawBody` have one. */
+  readonly rawBody: AsyncIterable<Buffer>;
   setCookie(cookie: string): void;
 }
 
@@ -34,6 +41,17 @@ export class Reply {
   constructor(
     readonly status: number,
     readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+/** An answer streamed from an async source; `length` when known up front (else chunked). */
+export class StreamReply {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    readonly body: AsyncIterable<Buffer>,
+    readonly length?: number,
   ) {}
 }
 
@@ -44,6 +62,8 @@ export interface Route<BS extends TSchema = TSchema, QS extends TSchema = TSchem
   readonly access: Access;
   readonly body?: BS;
   readonly query?: QS;
+  /** The body is raw bytes, not JSON; this sentence describes it in docs/API.md. */
+  readonly rawBody?: string;
   readonly handle: (context: RequestContext<Static<BS>, Static<QS>>) => unknown;
 }
 
@@ -51,15 +71,19 @@ export const defineRoute = <BS extends TSchema = TSchema, QS extends TSchema = T
   route as unknown as Route;
 
 const STATUS_TEXT: Record<number, string> = {
-  200: '200 OK', 201: '201 Created', 204: '204 No Content', 400: '400 Bad Request', 401: '401 Unauthorized', 403: '403 Forbidden',
-  404: '404 Not Found', 409: '409 Conflict', 413: '413 Payload Too Large', 415: '415 Unsupported Media Type', 429: '429 Too Many Requests',
-  500: '500 Internal Server Error', 503: '503 Service Unavailable',
+  200: '200 OK', 201: '201 Created', 204: '204 No Content', 206: '206 Partial Content', 400: '400 Bad Request', 401: '401 Unauthorized',
+  403: '403 Forbidden', 404: '404 Not Found', 409: '409 Conflict', 413: '413 Payload Too Large', 415: '415 Unsupported Media Type',
+  416: '416 Range Not Satisfiable', 429: '429 Too Many Requests', 500: '500 Internal Server Error', 503: '503 Service Unavailable',
+  507: '507 Insufficient Storage',
 };
 
 interface Incoming {
   readonly res: HttpResponse;
+  /** The response may no longer be used: it was sent, or the client went away. */
   aborted: boolean;
   readonly cookies: string[];
+  /** Woken when the client goes away, so nothing waits forever for a socket that is gone. */
+  readonly abortListeners: (() => void)[];
 }
 
 function sendJson(incoming: Incoming, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -77,6 +101,145 @@ function sendJson(incoming: Incoming, status: number, body: unknown, headers: Re
 }
 
 export const errorBody = (error: ApiError) => ({ error: { code: error.code, message: error.message } });
+
+/** Resolves once the socket can take more (after a write met backpressure), or the client is gone. */
+function writable(incoming: Incoming, retry: (offset: number) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = () => {
+      settled = true;
+      const at = incoming.abortListeners.indexOf(settle);
+      if (at >= 0) incoming.abortListeners.splice(at, 1);
+      resolve();
+    };
+    incoming.abortListeners.push(settle);
+    incoming.res.onWritable((offset) => {
+      if (settled) return true;
+      const ok = retry(offset);
+      if (ok) settle();
+      return ok;
+    });
+  });
+}
+
+/**
+ * Streams a reply. The status and headers go out with the first chunk, so a source that fails
+ * before producing anything still gets a JSON error; one that fails later cuts the connection,
+ * and the client sees a truncated answer rather than a complete-looking wrong one.
+ */
+async function sendStream(incoming: Incoming, reply: StreamReply): Promise<void> {
+  const { res } = incoming;
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    res.writeStatus(STATUS_TEXT[reply.status] ?? `${reply.status}`);
+    for (const [name, value] of Object.entries(reply.headers)) res.writeHeader(name, value);
+    for (const cookie of incoming.cookies) res.writeHeader('Set-Cookie', cookie);
+  };
+  // tryEnd with the known length; once it reports the response complete, res is gone.
+  const tryEnd = (chunk: Buffer, length: number): boolean => {
+    const [ok, done] = res.tryEnd(chunk, length);
+    if (done) incoming.aborted = true;
+    return ok || done;
+  };
+  try {
+    for await (const chunk of reply.body) {
+      if (incoming.aborted) return;
+      let ok: boolean = true;
+      const offset = res.getWriteOffset();
+      res.cork(() => {
+        start();
+        ok = reply.length === undefined ? res.write(chunk) : tryEnd(chunk, reply.length);
+      });
+      if (ok) continue;
+      if (reply.length === undefined) await writable(incoming, () => true); // write() kept the whole chunk
+      else await writable(incoming, (drained) => tryEnd(chunk.subarray(drained - offset), reply.length!));
+    }
+  } catch (error) {
+    if (!started) throw error;
+    if (!incoming.aborted) {
+      incoming.aborted = true;
+      res.close();
+    }
+    throw error;
+  }
+  if (incoming.aborted) return;
+  incoming.aborted = true;
+  res.cork(() => {
+    start();
+    if (reply.length === undefined || reply.length === 0) res.end();
+    else res.close(); // the source ended before the length it promised
+  });
+}
+
+/**
+ * A raw body as an async iterable. uWS lends each chunk only for the duration of its callback,
+ * so chunks are copied; when the reader falls behind (a slow SD card) the socket is paused.
+ * uWebSockets.js 20.56 honours a pause reliably only until the first resume (measured: data
+ * keeps arriving after later pauses), so on a link faster than the disk an upload can still
+ * gather up to the file size limit in memory; on a box's Wi-Fi the disk is the faster side.
+ */
+class RawBody implements AsyncIterable<Buffer> {
+  private static readonly HIGH_WATER = 256 * 1024;
+  private readonly chunks: Buffer[] = [];
+  private buffered = 0;
+  private ended = false;
+  private paused = false;
+  private dropped = false;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly incoming: Incoming) {
+    incoming.res.onData((chunk, isLast) => {
+      if (!this.dropped) {
+        this.chunks.push(Buffer.from(chunk.slice(0)));
+        this.buffered += chunk.byteLength;
+        if (this.buffered > RawBody.HIGH_WATER && !this.paused && !incoming.aborted) {
+          this.paused = true;
+          incoming.res.pause();
+        }
+      }
+      if (isLast) this.ended = true;
+      this.wakeReader();
+    });
+    incoming.abortListeners.push(() => this.wakeReader());
+  }
+
+  private wakeReader(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  /** Throws `upload_incomplete` when the client goes away before the body ends. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    for (;;) {
+      const chunk = this.chunks.shift();
+      if (chunk) {
+        this.buffered -= chunk.byteLength;
+        yield chunk;
+        continue;
+      }
+      if (this.ended) return;
+      if (this.incoming.aborted) throw new ApiError(400, 'upload_incomplete', 'The connection closed before the whole body arrived; send it again.');
+      this.resume();
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  /** The answer was given before the body was read: let the rest arrive and drop it. */
+  discard(): void {
+    this.dropped = true;
+    this.chunks.length = 0;
+    this.resume();
+  }
+
+  private resume(): void {
+    if (!this.paused || this.incoming.aborted) return;
+    this.paused = false;
+    this.incoming.res.resume();
+  }
+}
 
 /** Reads the whole body up to `limit` bytes; rejects with 413 past it. */
 function readBody(incoming: Incoming, declaredLength: number, limit: number): Promise<Buffer> {
@@ -133,9 +296,10 @@ export function registerRoutes(app: TemplatedApp, services: Services, routes: re
   for (const route of routes) {
     const names = [...route.path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
     app[route.method](route.path, (res: HttpResponse, req: HttpRequest) => {
-      const incoming: Incoming = { res, aborted: false, cookies: [] };
+      const incoming: Incoming = { res, aborted: false, cookies: [], abortListeners: [] };
       res.onAborted(() => {
         incoming.aborted = true;
+        for (const listener of incoming.abortListeners.splice(0)) listener();
       });
       // HttpRequest is only valid during this call: copy what the handler needs now.
       const params = Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(req.getParameter(index) ?? '')]));
@@ -146,10 +310,15 @@ export function registerRoutes(app: TemplatedApp, services: Services, routes: re
       const declaredLength = Number(req.getHeader('content-length') || 0);
       const origin = req.getHeader('origin');
       const host = req.getHeader('host');
+      const range = req.getHeader('range');
       const ip = Buffer.from(res.getRemoteAddressAsText()).toString();
-      handle(incoming, route, services, { params, rawQuery, cookieHeader, authorization, contentType, declaredLength, origin, host, ip }).catch((error: unknown) =>
-        fail(incoming, services, error),
-      );
+      // Chunks can arrive as soon as this callback returns: a raw body must be listening by then.
+      const rawBody = route.rawBody ? new RawBody(incoming) : undefined;
+      handle(incoming, route, services, { params, rawQuery, cookieHeader, authorization, contentType, declaredLength, origin, host, range, ip }, rawBody)
+        .catch((error: unknown) => {
+          rawBody?.discard();
+          fail(incoming, services, error);
+        });
     });
   }
 }
@@ -163,11 +332,12 @@ interface RequestHead {
   declaredLength: number;
   origin: string;
   host: string;
+  range: string;
   ip: string;
 }
 
-async function handle(incoming: Incoming, route: Route, services: Services, head: RequestHead): Promise<void> {
-  const hasBody = route.method !== 'get' && route.method !== 'del';
+async function handle(incoming: Incoming, route: Route, services: Services, head: RequestHead, rawBody: RawBody | undefined): Promise<void> {
+  const hasBody = route.method !== 'get' && route.method !== 'del' && !rawBody;
   const bytes = hasBody ? await readBody(incoming, head.declaredLength, services.config.maxBodyBytes) : Buffer.alloc(0);
   const session = authenticate(services, head.cookieHeader, head.authorization);
   if (route.method !== 'get' && session?.kind === 'cookie' && !sameOrigin(head.origin, head.host)) {
@@ -175,8 +345,9 @@ async function handle(incoming: Incoming, route: Route, services: Services, head
   }
   if (route.access !== 'public' && !session) throw unauthorized();
   if (route.access === 'admin' && session?.user.role !== 'admin') throw forbidden('admin_only', 'Only an administrator can do that.');
-  const rawBody = hasBody ? parseJson(bytes, head.contentType) : undefined;
-  const body = route.body ? validate(route.body, rawBody, 'body') : rawBody;
+  if (route.method !== 'get') services.disk.requireWriteRoom();
+  const json = hasBody ? parseJson(bytes, head.contentType) : undefined;
+  const body = route.body ? validate(route.body, json, 'body') : json;
   const query = route.query ? validateQuery(route.query, Object.fromEntries(new URLSearchParams(head.rawQuery))) : {};
   const context: RequestContext<unknown, unknown> = {
     services,
@@ -189,17 +360,24 @@ async function handle(incoming: Incoming, route: Route, services: Services, head
       return session.user;
     },
     ip: head.ip,
+    headers: { contentType: head.contentType, contentLength: head.declaredLength, range: head.range },
+    get rawBody() {
+      if (!rawBody) throw new Error(`${route.path} reads a raw body but is not marked rawBody`);
+      return rawBody;
+    },
     setCookie: (cookie) => incoming.cookies.push(cookie),
   };
   const result = await route.handle(context);
-  if (result instanceof Reply) sendJson(incoming, result.status, result.body);
+  rawBody?.discard();
+  if (result instanceof Reply) sendJson(incoming, result.status, result.body, result.headers);
+  else if (result instanceof StreamReply) await sendStream(incoming, result);
   else if (result === undefined) sendJson(incoming, 204, undefined);
   else sendJson(incoming, 200, result);
 }
 
 /** Anything no route matched: a JSON 404, like every other error. */
 export function registerNotFound(app: TemplatedApp): void {
-  app.any('/*', (res) => sendJson({ res, aborted: false, cookies: [] }, 404, errorBody(new ApiError(404, 'not_found', 'No such endpoint.'))));
+  app.any('/*', (res) => sendJson({ res, aborted: false, cookies: [], abortListeners: [] }, 404, errorBody(new ApiError(404, 'not_found', 'No such endpoint.'))));
 }
 
 function fail(incoming: Incoming, services: Services, error: unknown): void {

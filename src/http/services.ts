@@ -1,13 +1,17 @@
 /** What request handlers and the realtime layer are given: no module-level singletons. */
 import type { Config } from '../config.js';
 import type { Committer } from '../core/commit.js';
+import type { BoxTime } from '../core/box-time.js';
 import type { HybridClock } from '../core/hlc.js';
+import type { BlobStore } from '../files/blob-store.js';
+import type { DiskGuard } from '../files/disk-guard.js';
 import type { NodeIdentity } from '../core/node-identity.js';
 import type { Log } from '../log.js';
 import type { Hub } from '../realtime/hub.js';
 import type { Db } from '../store/database.js';
 import type { SetupCode } from '../setup-code.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { NearbyList } from '../mdns/nearby.js';
 
 export interface Services {
   readonly config: Config;
@@ -15,11 +19,17 @@ export interface Services {
   readonly log: Log;
   readonly identity: NodeIdentity;
   readonly clock: HybridClock;
+  /** Where `now` comes from: the system clock, or what clients agree on when it is behind. */
+  readonly boxTime: BoxTime;
   /** The box's idea of now, in milliseconds. */
   readonly now: () => number;
   readonly committer: Committer;
   readonly hub: Hub;
+  readonly blobs: BlobStore;
+  readonly disk: DiskGuard;
   readonly setupCode: SetupCode;
+  /** Other boxes and Signal K servers seen by mDNS. */
+  readonly nearby: () => NearbyList;
   readonly limits: {
     readonly loginByAddress: RateLimiter;
     readonly loginByUsername: RateLimiter;

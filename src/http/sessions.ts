@@ -61,6 +61,14 @@ export function resolveSession(db: Db, token: string, now: number): Session | un
   return { id: row.id, user, kind: row.kind };
 }
 
+/**
+ * The box learned that its clock was `deltaMs` behind (core/box-time.ts): sessions stamped by
+ * the wrong clock move with it, so they do not all expire at once.
+ */
+export function shiftSessionTimes(db: Db, deltaMs: number, beforeMs: number): void {
+  sql(db, 'UPDATE sessions SET created_at = created_at + @delta, last_used_at = last_used_at + @delta, expires_at = expires_at + @delta WHERE last_used_at <= @before').run({ delta: deltaMs, before: beforeMs });
+}
+
 export const deleteSession = (db: Db, id: string, userId: string): boolean =>
   sql(db, 'DELETE FROM sessions WHERE id = ? AND user_id = ?').run(id, userId).changes > 0;
 

@@ -23,6 +23,8 @@ export const ClientFrame = Type.Union([
   Type.Object({ type: Type.Literal('resume'), since: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('typing'), channelId: Id, rootId: Type.Optional(Id) }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('ping') }, { additionalProperties: false }),
+  // The client's clock, so a box that booted without knowing the time learns it (core/box-time.ts).
+  Type.Object({ type: Type.Literal('clock'), now: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
 ]);
 
 const errorFrame = (error: ApiError) => JSON.stringify({ type: 'error', ...errorBody(error) });
@@ -107,5 +109,8 @@ function handleFrame(services: Services, socket: Socket, frame: typeof ClientFra
     }
     case 'ping':
       socket.send(JSON.stringify({ type: 'pong' }));
+      return;
+    case 'clock':
+      services.boxTime.hear(state.userId, frame.now);
   }
 }

@@ -4,9 +4,18 @@
  * a busy timeout for the CLI reading while the server writes. Runs pending migrations.
  */
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
+
+/** Where a data directory keeps its database. */
+export const databaseFile = (dataDir: string): string => join(dataDir, 'hail.db');
+
+/** Bytes the database takes on disk: the file and its write-ahead log. */
+export const databaseBytes = (file: string): number =>
+  [file, `${file}-wal`].reduce((total, path) => total + (statSync(path, { throwIfNoEntry: false })?.size ?? 0), 0);
 
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
   const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });

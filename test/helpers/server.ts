@@ -28,13 +28,16 @@ export interface StartOptions {
   dataDir?: string;
   env?: Record<string, string>;
   args?: string[];
+  /** A command the server runs under, such as `nsenter --net=...` for a network namespace. */
+  wrap?: string[];
 }
 
 export const newDataDir = (): string => mkdtempSync(join(tmpdir(), 'hail-test-'));
 
 export async function startHail(options: StartOptions = {}): Promise<HailProcess> {
   const dataDir = options.dataDir ?? newDataDir();
-  const child = spawn(process.execPath, [HAIL, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
+  const [command, ...prefix] = [...(options.wrap ?? []), process.execPath];
+  const child = spawn(command!, [...prefix, HAIL, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
     env: { ...process.env, HAIL_LOG_LEVEL: 'info', HAIL_POSTS_PER_SECOND: '1000', HAIL_POST_BURST: '1000', HAIL_LOGINS_PER_MINUTE: '1000', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { defineOp, opVersion, topic } from '../op.js';
-import { FileRef, Id, MAX_FILES_PER_POST, Message } from '../fields.js';
+import { Id, Message, PostFiles } from '../fields.js';
 import { badRequest, conflict } from '../errors.js';
 import { requirePoster } from '../permissions.js';
 import { findPost } from '../posts.js';
@@ -19,7 +19,7 @@ export default defineOp({
       channelId: Id,
       message: Message,
       rootId: Type.Union([Id, Type.Null()]),
-      files: Type.Optional(Type.Array(FileRef, { maxItems: MAX_FILES_PER_POST, errorCode: 'too_many_files' })),
+      files: Type.Optional(PostFiles),
     },
     { additionalProperties: false },
   ),

@@ -7,7 +7,9 @@ import invites from './invites.js';
 import teams from './teams.js';
 import channels from './channels.js';
 import posts from './posts.js';
+import files from './files.js';
+import backup from './backup.js';
 import search from './search.js';
 import status from './status.js';
 
-export const ROUTES: readonly Route[] = [...setup, ...auth, ...users, ...invites, ...teams, ...channels, ...posts, ...search, ...status];
+export const ROUTES: readonly Route[] = [...setup, ...auth, ...users, ...invites, ...teams, ...channels, ...posts, ...files, ...search, ...status, ...backup];

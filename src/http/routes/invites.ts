@@ -1,20 +1,17 @@
 /** Invite links: the only way a new account comes into being after setup. */
 import { Type } from '@sinclair/typebox';
-import { createHash } from 'node:crypto';
 import { defineRoute, Reply } from '../router.js';
 import { DisplayName, Id, Password, Role, Username } from '../../core/fields.js';
 import { forbidden, notFound } from '../../core/errors.js';
-import { newId, newSecret } from '../../core/ids.js';
+import { newId } from '../../core/ids.js';
 import { hashPassword } from '../../core/passwords.js';
-import { findInvite, findInviteByTokenHash, inviteProblem, inviteUses, type InviteRow } from '../../core/invites.js';
+import { findInvite, findInviteByTokenHash, inviteProblem, inviteTokenHash, inviteUses, newInvite, type InviteRow } from '../../core/invites.js';
 import { findTeam, findUser } from '../../core/permissions.js';
 import { sql } from '../../store/database.js';
 import { presentUser } from '../../store/read/users.js';
 import { createSession, sessionCookie } from '../sessions.js';
 import { throttle } from '../throttle.js';
 import type { Db } from '../../store/database.js';
-
-const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
 const presentInvite = (db: Db, invite: InviteRow, now: number) => ({
   id: invite.id,
@@ -47,13 +44,9 @@ export default [
       { additionalProperties: false },
     ),
     async handle({ services, user, body }) {
-      const token = newSecret();
-      const id = newId();
       const expiresAt = body.expiresInHours === undefined ? null : services.now() + body.expiresInHours * 3600 * 1000;
-      await services.committer.commit({
-        author: user.id,
-        ops: [{ type: 'invite.created', entity: id, body: { tokenHash: tokenHash(token), teamId: body.teamId, role: body.role ?? 'member', expiresAt, maxUses: body.maxUses ?? null } }],
-      });
+      const { id, token, draft } = newInvite({ teamId: body.teamId, role: body.role ?? 'member', expiresAt, maxUses: body.maxUses ?? null });
+      await services.committer.commit({ author: user.id, ops: [draft] });
       return new Reply(201, { invite: presentInvite(services.db, findInvite(services.db, id)!, services.now()), token, path: `/invite/${token}` });
     },
   }),
@@ -83,7 +76,7 @@ export default [
     access: 'public',
     handle({ services, params, ip }) {
       throttle(services.limits.loginByAddress, ip);
-      const invite = findInviteByTokenHash(services.db, tokenHash(params.token!));
+      const invite = findInviteByTokenHash(services.db, inviteTokenHash(params.token!));
       const problem = inviteProblem(services.db, invite, services.now());
       if (!invite || problem) throw notFound(problem ?? 'invite_invalid', 'This invite link is not valid any more. Ask for a new one.');
       const team = findTeam(services.db, invite.team_id)!;
@@ -99,7 +92,7 @@ export default [
     async handle({ services, body, ip, setCookie }) {
       const { db, committer, now } = services;
       throttle(services.limits.loginByAddress, ip);
-      const invite = findInviteByTokenHash(db, tokenHash(body.token));
+      const invite = findInviteByTokenHash(db, inviteTokenHash(body.token));
       if (!invite) throw forbidden('invite_invalid', 'This invite link is not valid. Ask for a new one.');
       const userId = newId();
       const passwordHash = await hashPassword(body.password);

@@ -1,7 +1,7 @@
 /** Posts: history pages, threads, sending (idempotent by id), editing, deleting, reactions and pins. */
 import { Type } from '@sinclair/typebox';
 import { defineRoute, Reply, type RequestContext } from '../router.js';
-import { Id, Message } from '../../core/fields.js';
+import { Id, Message, PostFiles } from '../../core/fields.js';
 import { badRequest, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { readableChannel } from '../../core/permissions.js';
@@ -43,16 +43,16 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/channels/:id/posts',
-    summary: 'Send a post, or a reply when `rootId` is set. Send your own UUIDv7 `id`: a retry with the same id, at any later time, answers with the original post (200) and creates nothing; a new post answers 201.',
+    summary: 'Send a post, or a reply when `rootId` is set. Send your own UUIDv7 `id`: a retry with the same id, at any later time, answers with the original post (200) and creates nothing; a new post answers 201. Attach files uploaded with `POST /api/v1/files` (with an image\'s width, height and thumbnail); a post with files may have empty text.',
     access: 'user',
-    body: Type.Object({ id: Type.Optional(Id), message: Message, rootId: Type.Optional(Id) }, { additionalProperties: false }),
+    body: Type.Object({ id: Type.Optional(Id), message: Message, rootId: Type.Optional(Id), files: Type.Optional(PostFiles) }, { additionalProperties: false }),
     async handle(context) {
       const { services, user, params, body } = context;
       throttle(services.limits.posts, user.id);
       const id = body.id ?? newId();
       const entries = await services.committer.commit({
         author: user.id,
-        ops: [{ type: 'post.created', entity: id, body: { channelId: params.id!, message: body.message, rootId: body.rootId ?? null } }],
+        ops: [{ type: 'post.created', entity: id, body: { channelId: params.id!, message: body.message, rootId: body.rootId ?? null, ...(body.files ? { files: body.files } : {}) } }],
       });
       return new Reply(entries.length > 0 ? 201 : 200, answer(context, id));
     },

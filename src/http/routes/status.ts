@@ -1,12 +1,7 @@
 /** Liveness for supervisors, and the server's identity for admins. */
 import { defineRoute } from '../router.js';
-import { sql } from '../../store/database.js';
+import { databaseBytes, databaseFile, sql } from '../../store/database.js';
 import { VERSION } from '../../version.js';
-
-// Beyond a minute, the box's clock is more likely wrong than the phones' it has heard from.
-const CLOCK_SUSPECT_MS = 60_000;
-
-const clockState = (systemMs: number, hlcMs: number) => ({ systemMs, hlcMs, suspect: hlcMs - systemMs > CLOCK_SUSPECT_MS });
 
 export default [
   defineRoute({
@@ -22,9 +17,9 @@ export default [
   defineRoute({
     method: 'get',
     path: '/api/v1/status',
-    summary: 'Server status (admin): version, node id, origin, uptime, counts, connected clients, and the clock: the system time, the hybrid clock\'s time, and `suspect` when the system clock is more than a minute behind the hybrid clock (a box that booted without knowing the time).',
+    summary: 'Server status (admin): version, node id, origin, uptime, counts, connected clients, and the clock: the system time (`systemMs`), the box\'s now (`nowMs`), the hybrid clock\'s time (`hlcMs`), what clients\' clocks agree on (`clientsMs`, null until two users agree; see the `clock` frame) from how many users (`reporters`), which one the box uses (`source`: `system` or `clients`), and `suspect` when the system clock is more than a minute behind the hybrid clock or the clients (a box that booted without knowing the time). `disk` gives the free bytes, both floors and whether uploads and writes are allowed; `filesBytes` and `databaseBytes` what files and the database take. `nearby` lists what mDNS found on the network: other Hail boxes (`hail`) and Signal K servers (`signalk`), each with `name`, `host`, `port`, `addresses` and its `txt` record (a box\'s `node`, `version` and ports).',
     access: 'admin',
-    handle({ services }) {
+    async handle({ services }) {
       const count = (table: string) => (sql(services.db, `SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
       return {
         version: VERSION,
@@ -36,7 +31,11 @@ export default [
         messages: (sql(services.db, 'SELECT count(*) AS n FROM posts WHERE deleted = 0').get() as { n: number }).n,
         ops: count('ops'),
         connectedClients: services.hub.connectionCount,
-        clock: clockState(services.now(), services.clock.current.ms),
+        clock: services.boxTime.state(services.clock.current.ms),
+        disk: services.disk.report(),
+        filesBytes: await services.blobs.totalBytes(),
+        databaseBytes: databaseBytes(databaseFile(services.config.dataDir)),
+        nearby: services.nearby(),
       };
     },
   }),

@@ -2,6 +2,7 @@
 import { sql, type Db } from '../database.js';
 import { hlcMillis } from '../../core/hlc.js';
 import type { PostRow } from '../../core/posts.js';
+import type { PostFileRow } from '../../core/permissions.js';
 
 interface PostWithCounts extends PostRow {
   reply_count: number;
@@ -17,10 +18,16 @@ const SELECT_POST = `SELECT p.*,
 
 function present(db: Db, rows: PostWithCounts[]) {
   const reactions = new Map<string, Map<string, string[]>>();
+  const files = new Map<string, PostFileRow[]>();
   if (rows.length > 0) {
-    const found = db
-      .prepare(`SELECT post_id, emoji, user_id FROM reactions WHERE active = 1 AND post_id IN (${rows.map(() => '?').join(',')}) ORDER BY ver`)
-      .all(...rows.map((row) => row.id)) as { post_id: string; emoji: string; user_id: string }[];
+    // One JSON parameter instead of a list of placeholders keeps each statement prepared once.
+    const ids = JSON.stringify(rows.map((row) => row.id));
+    const attached = sql<[string], PostFileRow>(db, 'SELECT * FROM post_files WHERE post_id IN (SELECT value FROM json_each(?)) ORDER BY position').all(ids);
+    for (const file of attached) files.set(file.post_id, [...(files.get(file.post_id) ?? []), file]);
+    const found = sql<[string], { post_id: string; emoji: string; user_id: string }>(
+      db,
+      'SELECT post_id, emoji, user_id FROM reactions WHERE active = 1 AND post_id IN (SELECT value FROM json_each(?)) ORDER BY ver',
+    ).all(ids);
     for (const { post_id, emoji, user_id } of found) {
       const byEmoji = reactions.get(post_id) ?? new Map<string, string[]>();
       byEmoji.set(emoji, [...(byEmoji.get(emoji) ?? []), user_id]);
@@ -40,6 +47,15 @@ function present(db: Db, rows: PostWithCounts[]) {
     replyCount: row.reply_count,
     lastReplyAt: row.last_reply_hlc === null ? null : hlcMillis(row.last_reply_hlc),
     reactions: [...(reactions.get(row.id) ?? new Map<string, string[]>())].map(([emoji, userIds]) => ({ emoji, userIds })),
+    files: (files.get(row.id) ?? []).map((file) => ({
+      hash: file.hash,
+      name: file.name,
+      type: file.type,
+      size: file.size,
+      width: file.width,
+      height: file.height,
+      thumbnailHash: file.thumbnail_hash,
+    })),
   }));
 }
 
@@ -89,7 +105,7 @@ export const pinnedPosts = (db: Db, channelId: string) =>
 /** Several posts by id, in the order given (missing ones left out). */
 export function getPosts(db: Db, ids: readonly string[]): PresentedPost[] {
   if (ids.length === 0) return [];
-  const rows = db.prepare(`${SELECT_POST} WHERE p.id IN (${ids.map(() => '?').join(',')})`).all(...ids) as PostWithCounts[];
+  const rows = sql<[string], PostWithCounts>(db, `${SELECT_POST} WHERE p.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids));
   const byId = new Map(rows.map((row) => [row.id, row]));
   return present(db, ids.flatMap((id) => byId.get(id) ?? []));
 }

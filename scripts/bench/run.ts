@@ -1,0 +1,43 @@
+/**
+ * `npm run bench` (the quick set, a few minutes) and `npm run bench -- --long`; see
+ * scripts/bench/bench for how it gets to a system Hail runs on.
+ *
+ * Options: --long; --servers hail,ngircd,prosody; --scenarios 1,2,3,4,5,6; --out FILE (the
+ * Markdown tables); --json FILE (raw results). Servers and clients share this machine's
+ * cores, so compare the servers within one run, by the ratios, not across machines.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { ServerName } from './chat-server.js';
+import { LONG, QUICK, SERVERS, log, renderReport, runBenchmarks } from './suite.js';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      long: { type: 'boolean', default: false },
+      servers: { type: 'string', default: SERVERS.join(',') },
+      scenarios: { type: 'string', default: '1,2,3,4,5,6' },
+      out: { type: 'string' },
+      json: { type: 'string' },
+    },
+  });
+  const servers = values.servers.split(',').map((name) => name.trim());
+  for (const name of servers) if (!SERVERS.includes(name as ServerName)) throw new Error(`unknown server ${name}; choose from ${SERVERS.join(', ')}`);
+  const scenarios = new Set(values.scenarios.split(',').map(Number));
+  const started = performance.now();
+  const results = await runBenchmarks(values.long ? LONG : QUICK, servers as ServerName[], scenarios);
+  const report = renderReport(results);
+  process.stdout.write(report);
+  if (values.out) writeFileSync(values.out, report);
+  if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
+  log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+// Clients of a stopped peer may still try to reconnect; the run is over, so leave.
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

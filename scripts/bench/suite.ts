@@ -1,0 +1,103 @@
+/**
+ * The benchmark suite: the quick and long settings, running the scenarios of issue 6 against
+ * Hail and, in the same run, against ngircd and Prosody, and the Markdown report of it all.
+ */
+import type { ServerName } from './chat-server.js';
+import { preparePeers } from './peers.js';
+import { budgetTable, fanoutTable, historyTable, machine, rssTable, saturationSteps, saturationTable } from './report.js';
+import { STARTERS, coldStartAndHistory, fanout, saturation, type FanoutResult, type HistoryResult, type SaturationResult } from './scenarios.js';
+
+export interface Settings {
+  readonly name: string;
+  readonly repetitions: number;
+  readonly fanoutMs: number;
+  readonly saturationRates: readonly number[];
+  readonly saturationStepMs: number;
+  readonly historyMessages: number;
+  readonly coldStarts: number;
+  readonly historyPages: number;
+}
+
+export const QUICK: Settings = {
+  name: 'quick',
+  repetitions: 3,
+  fanoutMs: 3000,
+  saturationRates: [100, 250, 500, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000],
+  saturationStepMs: 2000,
+  // Generating posts through the commit path runs at about 4,500 a second here, so the quick
+  // set's database is a tenth of the budget's million; the long set builds the full million.
+  historyMessages: 100_000,
+  coldStarts: 3,
+  historyPages: 1000,
+};
+
+export const LONG: Settings = {
+  name: 'long',
+  repetitions: 5,
+  fanoutMs: 15_000,
+  saturationRates: [100, 250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000, 10_000, 12_000, 16_000],
+  saturationStepMs: 5000,
+  historyMessages: 1_000_000,
+  coldStarts: 5,
+  historyPages: 5000,
+};
+
+export const SERVERS: readonly ServerName[] = ['hail', 'ngircd', 'prosody'];
+
+export const log = (line: string): void => {
+  process.stderr.write(`[bench] ${line}\n`);
+};
+
+export interface Results {
+  readonly settings: Settings;
+  readonly skipped: Record<string, string>;
+  scenario1?: FanoutResult[];
+  scenario2?: FanoutResult[];
+  scenario3?: SaturationResult[];
+  scenario5?: HistoryResult;
+}
+
+export async function runBenchmarks(settings: Settings, servers: readonly ServerName[], scenarios: ReadonlySet<number>): Promise<Results> {
+  const problems = preparePeers(servers.filter((name): name is Exclude<ServerName, 'hail'> => name !== 'hail'), log);
+  const available = servers.filter((name) => !problems.has(name));
+  const results: Results = { settings, skipped: Object.fromEntries(problems) };
+  for (const [name, why] of problems) log(`skipping ${name}: ${why}`);
+  const each = async <T>(label: string, work: (name: ServerName) => Promise<T>): Promise<T[]> => {
+    const done: T[] = [];
+    for (const name of available) {
+      log(`${label}: ${name}`);
+      done.push(await work(name));
+    }
+    return done;
+  };
+  if (scenarios.has(1)) results.scenario1 = await each('scenario 1, 50 receivers at 200 msg/s', (name) => fanout(STARTERS[name], 50, 200, settings.fanoutMs, settings.repetitions));
+  if (scenarios.has(2) || scenarios.has(4)) results.scenario2 = await each('scenarios 2 and 4, 500 receivers at 100 msg/s', (name) => fanout(STARTERS[name], 500, 100, settings.fanoutMs, settings.repetitions));
+  if (scenarios.has(3)) results.scenario3 = await each('scenario 3, saturation with 100 receivers', (name) => saturation(STARTERS[name], 100, settings.saturationRates, settings.saturationStepMs));
+  if (scenarios.has(5) || scenarios.has(6)) {
+    log(`scenarios 5 and 6: generating ${settings.historyMessages} posts, cold starts, history pages`);
+    results.scenario5 = await coldStartAndHistory(settings.historyMessages, settings.coldStarts, settings.historyPages);
+  }
+  return results;
+}
+
+export function renderReport(results: Results): string {
+  const { settings } = results;
+  const sections = [
+    `### Machine\n\n${machine()}`,
+    `Set: ${settings.name} (${settings.repetitions} repetitions of ${settings.fanoutMs / 1000} s for scenarios 1 and 2, medians shown; saturation steps of ${settings.saturationStepMs / 1000} s).`,
+  ];
+  for (const [name, why] of Object.entries(results.skipped)) sections.push(`Skipped ${name}: ${why}.`);
+  const hailOf = <T extends { server: string }>(list: readonly T[] | undefined) => list?.find((result) => result.server === 'Hail');
+  sections.push(
+    `### Budgets\n\n${budgetTable({ idle: hailOf(results.scenario2), fanout500: hailOf(results.scenario2), saturation: hailOf(results.scenario3), history: results.scenario5 })}`,
+  );
+  if (results.scenario1) sections.push(`### Scenario 1: 50 receivers, 200 messages/s\n\n${fanoutTable(results.scenario1)}`);
+  if (results.scenario2) sections.push(`### Scenario 2: 500 receivers, 100 messages/s\n\n${fanoutTable(results.scenario2)}`);
+  if (results.scenario3) {
+    sections.push(`### Scenario 3: saturation, 100 receivers\n\n${saturationTable(results.scenario3)}`);
+    for (const result of results.scenario3) sections.push(`#### ${result.server}, step by step\n\n${saturationSteps(result)}`);
+  }
+  if (results.scenario2) sections.push(`### Scenario 4: memory, idle and with 500 idle clients\n\n${rssTable(results.scenario2)}`);
+  if (results.scenario5) sections.push(`### Scenarios 5 and 6: cold start and history at ${results.scenario5.messages.toLocaleString('en')} messages (Hail only)\n\n${historyTable(results.scenario5)}`);
+  return `${sections.join('\n\n')}\n`;
+}

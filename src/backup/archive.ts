@@ -1,0 +1,91 @@
+/**
+ * A backup is one tar archive, written as a stream while the server keeps serving:
+ *
+ *   hail-backup.json   what this is: format, Hail version, the origin it came from, when
+ *   hail.db            the database, copied with SQLite's online backup (a consistent snapshot)
+ *   files/ab/<hash>    every blob, named as in the data directory
+ *
+ * The database is copied before the blobs are listed. A post is acknowledged only after its
+ * files were durable on disk, and blobs are never changed or removed, so every file the
+ * snapshot refers to is among the blobs that follow it; copying them while uploads go on can
+ * only add bytes nothing refers to yet.
+ *
+ * The node key and the setup code stay out: a restored box is a new box (see restore.ts).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { pack as tarPack, type Headers, type Pack } from 'tar-stream';
+import type { BlobStore } from '../files/blob-store.js';
+import type { Db } from '../store/database.js';
+import { VERSION } from '../version.js';
+
+export const MANIFEST_ENTRY = 'hail-backup.json';
+export const DATABASE_ENTRY = 'hail.db';
+/** Entry names of blobs; the path a blob has in the data directory, below `files/`. */
+export const BLOB_ENTRY = /^files\/([0-9a-f]{2})\/(\1[0-9a-f]{62})$/;
+const blobEntry = (hash: string): string => `files/${hash.slice(0, 2)}/${hash}`;
+
+export const ManifestSchema = Type.Object({
+  format: Type.Literal(1, { errorCode: 'unknown_backup_format' }),
+  hailVersion: Type.String(),
+  origin: Type.String(),
+  createdAt: Type.Integer(),
+});
+export type Manifest = Static<typeof ManifestSchema>;
+
+export interface BackupSource {
+  readonly db: Db;
+  readonly blobs: BlobStore;
+  readonly origin: string;
+  readonly now: number;
+  /** Where the database copy is made before it is archived; removed afterwards. */
+  readonly snapshot: string;
+  /**
+   * Copy the database in one step. In the server, small steps let requests run between them,
+   * and its own writes reach the copy as they happen. Another process (the CLI) must copy in
+   * one step: SQLite restarts a copy each time a different connection writes, which on a busy
+   * box could be forever.
+   */
+  readonly oneStep: boolean;
+}
+
+/** The archive's bytes. The snapshot is taken when reading begins, and removed when it ends or is abandoned. */
+export async function* backupArchive(source: BackupSource): AsyncGenerator<Buffer> {
+  const { snapshot } = source;
+  const pack = tarPack();
+  try {
+    await source.db.backup(snapshot, source.oneStep ? { progress: () => 0x7fffffff } : undefined);
+    const filling = fill(pack, source, snapshot);
+    filling.catch((error: Error) => pack.destroy(error));
+    yield* pack;
+    await filling;
+  } finally {
+    pack.destroy();
+    await rm(snapshot, { force: true });
+  }
+}
+
+async function fill(pack: Pack, source: BackupSource, snapshot: string): Promise<void> {
+  const manifest: Manifest = { format: 1, hailVersion: VERSION, origin: source.origin, createdAt: source.now };
+  const mtime = new Date(source.now);
+  await new Promise<void>((resolve, reject) => pack.entry({ name: MANIFEST_ENTRY, mode: 0o600, mtime }, JSON.stringify(manifest), (error) => (error ? reject(error) : resolve())));
+  await addFile(pack, { name: DATABASE_ENTRY, size: (await stat(snapshot)).size, mode: 0o600, mtime }, snapshot);
+  for await (const { hash, size } of source.blobs.list()) {
+    await addFile(pack, { name: blobEntry(hash), size, mode: 0o600, mtime }, source.blobs.path(hash));
+  }
+  pack.finalize();
+}
+
+function addFile(pack: Pack, header: Headers, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const file = createReadStream(path);
+    const entry = pack.entry(header, (error) => {
+      file.destroy();
+      if (error) reject(error);
+      else resolve();
+    });
+    file.once('error', (error) => entry.destroy(error));
+    file.pipe(entry);
+  });
+}

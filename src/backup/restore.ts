@@ -1,0 +1,137 @@
+/**
+ * `hail restore FILE --data-dir D`: a backup archive (archive.ts) becomes a new box.
+ *
+ * - Only into an empty or absent directory: restoring over a box would mix two histories.
+ * - Every blob is checked against its name (SHA-256) and the database with
+ *   `PRAGMA integrity_check`; a damaged archive is refused whole, and the directory is left
+ *   empty again, never half-restored.
+ * - The database gets a new origin (DESIGN.md "Origin"): the box it came from may still be
+ *   running, and two boxes must never write the same (origin, seq).
+ * - Sessions, bot tokens and password-reset links are dropped: people log in again, and an
+ *   archive that went astray opens no session.
+ * - The archive holds no node key: the restored box makes its own on first start, and its peers
+ *   pair with it as the new box it is.
+ */
+import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { extract as tarExtract, type Entry } from 'tar-stream';
+import { ApiError } from '../core/errors.js';
+import { newOrigin } from '../core/ids.js';
+import { validate } from '../core/validate.js';
+import { BlobStore } from '../files/blob-store.js';
+import { writeDurably } from '../files/durable-write.js';
+import { databaseFile, openDatabase, setMeta, sql, type Db } from '../store/database.js';
+import { BLOB_ENTRY, DATABASE_ENTRY, MANIFEST_ENTRY, ManifestSchema, type Manifest } from './archive.js';
+
+export interface RestoreSummary {
+  readonly manifest: Manifest;
+  readonly origin: string;
+  readonly files: number;
+}
+
+const damaged = (what: string) => new ApiError(400, 'backup_damaged', `The backup cannot be restored: ${what}. Nothing was restored.`);
+
+export async function restoreBackup(archive: string, dataDir: string): Promise<RestoreSummary> {
+  if (!existsSync(archive)) throw new ApiError(400, 'backup_missing', `There is no backup file at ${archive}.`);
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
+    throw new ApiError(400, 'data_dir_not_empty', `${dataDir} is not empty; restore only into an empty or new directory, so no box's data is overwritten.`);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    const { manifest, files } = await unpack(archive, dataDir);
+    return { manifest, files, origin: makeNewBox(dataDir) };
+  } catch (error) {
+    for (const name of readdirSync(dataDir)) rmSync(join(dataDir, name), { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function unpack(archive: string, dataDir: string): Promise<{ manifest: Manifest; files: number }> {
+  const blobs = new BlobStore(join(dataDir, 'files'));
+  const entries = tarExtract();
+  const input = createReadStream(archive);
+  input.once('error', (error) => entries.destroy(error));
+  input.pipe(entries);
+  let manifest: Manifest | undefined;
+  let hasDatabase = false;
+  let files = 0;
+  try {
+    for await (const entry of entries) {
+      const { name, type } = entry.header;
+      if (type !== 'file') throw damaged(`it holds ${name}, which is not a file`);
+      if (!manifest) {
+        if (name !== MANIFEST_ENTRY) throw damaged('it is not a Hail backup');
+        manifest = readManifest(await collect(entry));
+      } else if (name === DATABASE_ENTRY && !hasDatabase) {
+        await writeDurably(databaseFile(dataDir), entry);
+        hasDatabase = true;
+      } else {
+        const hash = BLOB_ENTRY.exec(name)?.[2];
+        if (!hash) throw damaged(`it holds an unexpected entry, ${name}`);
+        await restoreBlob(blobs, hash, entry);
+        files++;
+      }
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw damaged(`the archive is unreadable or cut short (${(error as Error).message})`);
+  } finally {
+    input.destroy();
+  }
+  if (!manifest || !hasDatabase) throw damaged('it holds no database');
+  return { manifest, files };
+}
+
+function readManifest(bytes: Buffer): Manifest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw damaged('its description is not JSON');
+  }
+  return validate(ManifestSchema, parsed, 'manifest');
+}
+
+async function collect(entry: Entry): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of entry) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+async function restoreBlob(blobs: BlobStore, hash: string, entry: Entry): Promise<void> {
+  const blob = await blobs.create();
+  try {
+    for await (const chunk of entry) await blob.write(chunk);
+    if (blob.hash() !== hash) throw damaged(`the file ${hash} does not match its hash`);
+    await blob.keep();
+  } finally {
+    await blob.discard();
+  }
+}
+
+/** Opening also brings a backup made by an older Hail up to this one's schema. */
+function openRestored(file: string): Db {
+  try {
+    return openDatabase(file);
+  } catch (error) {
+    throw damaged(`its database cannot be opened (${(error as Error).message})`);
+  }
+}
+
+/** Checks the database, and makes it a new box's: a new origin, no sessions. Returns the origin. */
+function makeNewBox(dataDir: string): string {
+  const db = openRestored(databaseFile(dataDir));
+  try {
+    const integrity = db.pragma('integrity_check', { simple: true });
+    if (integrity !== 'ok') throw damaged(`its database fails the integrity check (${String(integrity)})`);
+    const origin = newOrigin();
+    db.transaction(() => {
+      setMeta(db, 'origin', origin);
+      sql(db, 'DELETE FROM sessions').run();
+      sql(db, 'DELETE FROM password_resets').run();
+    })();
+    return origin;
+  } finally {
+    db.close();
+  }
+}

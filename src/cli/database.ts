@@ -1,0 +1,47 @@
+/**
+ * How `hail` commands reach the box's database. They never create one: a command pointed at
+ * the wrong directory must say so, not leave an empty database there. Run as root on a data
+ * directory that belongs to the service's user, they refuse, rather than leave root-owned
+ * files the server cannot open. Commands that change
+ * state open it with the same write path as the server (core/writer.ts); running them while
+ * the server runs is safe (WAL, and the committer takes its seq under SQLite's write lock).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { openWriter, type Writer } from '../core/writer.js';
+import { StartupError } from '../startup-error.js';
+import { databaseFile, openDatabase, sql, type Db } from '../store/database.js';
+import type { UserRow } from '../core/permissions.js';
+
+function requireDatabase(dataDir: string): string {
+  const file = databaseFile(dataDir);
+  if (!existsSync(file)) throw new StartupError('no_database', `there is no Hail database in ${dataDir}; start the server once (hail serve), or point --data-dir (or HAIL_DATA_DIR, or data_dir in --config) at the right directory.`);
+  // SQLite makes the -wal and -shm files as whoever opens the database first: root's would lock the service out.
+  const owner = statSync(dataDir).uid;
+  if (process.getuid?.() === 0 && owner !== 0) throw new StartupError('wrong_user', `${dataDir} belongs to uid ${owner}; run this as that user (sudo -u hail hail ...), so the files it touches stay the server's.`);
+  return file;
+}
+
+export const openForReading = (dataDir: string): Db => openDatabase(requireDatabase(dataDir), { readonly: true });
+
+/** Runs `work` with the database and its committer, then closes it once every commit is durable. */
+export async function withWriter<T>(dataDir: string, work: (writer: Writer) => Promise<T>): Promise<T> {
+  requireDatabase(dataDir);
+  // The committer reports why a transaction failed here, and rejects the commit with a 503.
+  let cause: unknown;
+  const writer = openWriter(dataDir, Date.now, (error) => (cause = error));
+  try {
+    return await work(writer);
+  } catch (error) {
+    if (cause !== undefined) throw new StartupError('storage_unavailable', `could not write the database: ${(cause as Error).message ?? String(cause)}.`);
+    throw error;
+  } finally {
+    await writer.committer.drain();
+    writer.db.close();
+  }
+}
+
+export function userByName(db: Db, username: string): UserRow {
+  const user = sql<[string], UserRow>(db, 'SELECT * FROM users WHERE username = ?').get(username);
+  if (!user) throw new StartupError('user_not_found', `there is no user "${username}" on this box.`);
+  return user;
+}

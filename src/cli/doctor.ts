@@ -1,0 +1,151 @@
+/**
+ * `hail doctor`: what stands between this box and a working Hail, one line per check, in the
+ * order a person would fix them. `ok` and `warn` lines do not fail; any `FAIL` line makes the
+ * exit status 1. Safe while the server runs: it only reads the database, and a port held by a
+ * Hail that answers /healthz counts as fine.
+ */
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadConfigWithSources, type Config } from '../config.js';
+import { clockSuspect } from '../core/box-time.js';
+import { hlcMillis } from '../core/hlc.js';
+import { dataDirProblem, glibcProblem, glibcVersion, portProblem } from '../preflight.js';
+import { StartupError } from '../startup-error.js';
+import { databaseFile, getMeta } from '../store/database.js';
+import { openForReading } from './database.js';
+
+type Status = 'ok' | 'warn' | 'FAIL';
+
+interface Finding {
+  readonly status: Status;
+  readonly detail: string;
+}
+
+const MIB = 1024 * 1024;
+const DAY_MS = 24 * 3600_000;
+// A certificate this close to its end gets renewed by `hail tls init`; say so before phones refuse it.
+const CERTIFICATE_WARNING_DAYS = 30;
+const EARLIEST_SANE_MS = Date.UTC(2025, 0, 1);
+
+export async function doctorCommand(flags: Record<string, string>): Promise<boolean> {
+  const report = (name: string, { status, detail }: Finding) => process.stdout.write(`${status.padEnd(5)} ${name.padEnd(12)} ${detail}\n`);
+  const glibc = glibcProblem();
+  report('glibc', glibc ? { status: 'FAIL', detail: glibc.split('\n')[0]! } : { status: 'ok', detail: glibcVersion() ?? 'not glibc-based' });
+  let config: Config;
+  try {
+    const loaded = loadConfigWithSources(flags, process.env);
+    config = loaded.config;
+    report('config', { status: 'ok', detail: loaded.file ? `${loaded.file} is valid` : 'defaults, flags and HAIL_* variables (no file)' });
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    report('config', { status: 'FAIL', detail: error.message });
+    return false;
+  }
+  const findings: [string, Finding][] = [
+    ['data dir', checkDataDir(config.dataDir)],
+    ['disk', checkDisk(config)],
+    ['clock', checkClock(config.dataDir)],
+    ['port', await checkPort(config.host, config.port)],
+    ['certificate', checkCertificate(config)],
+  ];
+  for (const [name, finding] of findings) report(name, finding);
+  return !glibc && findings.every(([, finding]) => finding.status !== 'FAIL');
+}
+
+function checkDataDir(dir: string): Finding {
+  const problem = dataDirProblem(dir);
+  if (problem) return { status: 'FAIL', detail: problem };
+  if (!existsSync(dir)) return { status: 'ok', detail: `${dir} does not exist yet; the server will create it` };
+  // Permission bits do not tell about a read-only mount or a failing SD card: write and sync a file.
+  const probe = join(dir, `.doctor-${process.pid}`);
+  try {
+    const fd = openSync(probe, 'wx', 0o600);
+    writeSync(fd, 'hail doctor\n');
+    fsyncSync(fd);
+    closeSync(fd);
+    return { status: 'ok', detail: `${dir} is writable` };
+  } catch (error) {
+    return { status: 'FAIL', detail: `cannot write in ${dir} (${(error as NodeJS.ErrnoException).code ?? error}); check the mount (read-only?) and the disk.` };
+  } finally {
+    rmSync(probe, { force: true });
+  }
+}
+
+function checkDisk(config: Config): Finding {
+  let dir = config.dataDir;
+  while (!existsSync(dir)) dir = dirname(dir);
+  const stats = statfsSync(dir);
+  const free = stats.bavail * stats.bsize;
+  const amount = `${Math.floor(free / MIB)} MiB free`;
+  if (free < config.writeFloorBytes) return { status: 'FAIL', detail: `${amount}, under write_floor_bytes (${Math.floor(config.writeFloorBytes / MIB)} MiB): every write is refused; free some space.` };
+  if (free < config.uploadFloorBytes) return { status: 'warn', detail: `${amount}, under upload_floor_bytes (${Math.floor(config.uploadFloorBytes / MIB)} MiB): uploads are refused, text still works.` };
+  return { status: 'ok', detail: amount };
+}
+
+function checkClock(dataDir: string): Finding {
+  const system = Date.now();
+  const reads = `the system clock reads ${new Date(system).toISOString()}`;
+  const file = databaseFile(dataDir);
+  let saved: string | undefined;
+  if (existsSync(file)) {
+    try {
+      const db = openForReading(dataDir);
+      saved = getMeta(db, 'hlc');
+      db.close();
+    } catch (error) {
+      if (!(error instanceof StartupError)) throw error;
+      return { status: 'warn', detail: `${reads}; cannot compare with the saved time: ${error.message}` };
+    }
+  }
+  if (saved !== undefined && clockSuspect(system, hlcMillis(saved))) {
+    const behind = Math.round((hlcMillis(saved) - system) / 60_000);
+    return { status: 'warn', detail: `clock suspect: ${reads}, ${behind} min behind the last time this box saved (${new Date(hlcMillis(saved)).toISOString()}); set it (NTP, GPS, date -s). Meanwhile the server takes the time from its users' phones.` };
+  }
+  if (system < EARLIEST_SANE_MS) return { status: 'warn', detail: `clock suspect: ${reads}; set it (NTP, GPS, date -s). Meanwhile the server takes the time from its users' phones.` };
+  return { status: 'ok', detail: saved === undefined ? `${reads}; nothing saved yet to compare with` : `${reads}, not behind the last saved time` };
+}
+
+async function checkPort(host: string, port: number): Promise<Finding> {
+  if (port === 0) return { status: 'ok', detail: 'port 0: the server picks a free port' };
+  const problem = await portProblem(host, port);
+  if (!problem) return { status: 'ok', detail: `${host}:${port} is free` };
+  if (await answersAsHail(host, port)) return { status: 'ok', detail: `${host}:${port} is served by a running Hail` };
+  return { status: 'FAIL', detail: problem };
+}
+
+async function answersAsHail(host: string, port: number): Promise<boolean> {
+  const target = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  try {
+    const response = await fetch(`http://${target}:${port}/healthz`, { signal: AbortSignal.timeout(2000) });
+    return response.ok && ((await response.json()) as { ok?: unknown }).ok === true;
+  } catch {
+    return false;
+  }
+}
+
+function checkCertificate(config: Config): Finding {
+  if (config.tlsCert === undefined || config.tlsKey === undefined) return { status: 'ok', detail: 'no TLS files configured: plain HTTP only' };
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(readFileSync(config.tlsCert));
+  } catch (error) {
+    return { status: 'FAIL', detail: `cannot read the certificate ${config.tlsCert} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it must be PEM.` };
+  }
+  try {
+    if (!certificate.checkPrivateKey(createPrivateKey(readFileSync(config.tlsKey)))) {
+      return { status: 'FAIL', detail: `the key ${config.tlsKey} does not belong to the certificate ${config.tlsCert}; configure the matching pair.` };
+    }
+  } catch (error) {
+    return { status: 'FAIL', detail: `cannot read the key ${config.tlsKey} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it must be PEM.` };
+  }
+  const now = Date.now();
+  const from = Date.parse(certificate.validFrom);
+  const to = Date.parse(certificate.validTo);
+  if (now < from) return { status: 'FAIL', detail: `the certificate is valid only from ${new Date(from).toISOString()} (if the system clock is wrong, fix it first).` };
+  if (now > to) return { status: 'FAIL', detail: `the certificate expired on ${new Date(to).toISOString()}; renew it.` };
+  const days = Math.floor((to - now) / DAY_MS);
+  const subject = certificate.subjectAltName ?? certificate.subject;
+  if (days < CERTIFICATE_WARNING_DAYS) return { status: 'warn', detail: `${subject}: expires in ${days} days; renew it soon.` };
+  return { status: 'ok', detail: `${subject}: valid for ${days} more days, and the key matches` };
+}

@@ -1,0 +1,26 @@
+/**
+ * `hail setup-code show | renew`: the one-time code that lets its holder create the first
+ * administrator, for when the log line has scrolled away or the code was seen by the wrong
+ * person. The server reads the file on every attempt, so a renewed code works at once.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { SetupCode } from '../setup-code.js';
+import { StartupError } from '../startup-error.js';
+import { databaseFile, sql } from '../store/database.js';
+import { openForReading } from './database.js';
+
+export function setupCodeCommand(action: string | undefined, dataDir: string): void {
+  if (action !== 'show' && action !== 'renew') throw new StartupError('usage', 'say which: hail setup-code show, or hail setup-code renew.');
+  if (existsSync(databaseFile(dataDir))) {
+    const db = openForReading(dataDir);
+    const hasUsers = sql(db, 'SELECT 1 FROM users LIMIT 1').get() !== undefined;
+    db.close();
+    if (hasUsers) throw new StartupError('setup_done', 'this box already has its administrator, so there is no setup code; an administrator can reset a password with hail admin reset-password USERNAME.');
+  }
+  // Before the first start too: an image prints the code before the server ever runs.
+  mkdirSync(dataDir, { recursive: true });
+  const setupCode = new SetupCode(dataDir);
+  if (action === 'renew') setupCode.consume();
+  const code = setupCode.ensure();
+  process.stdout.write(`${code}\n${action === 'renew' ? 'The old code no longer works. ' : ''}It is also in ${setupCode.path}.\n`);
+}

@@ -1,0 +1,45 @@
+/**
+ * The addresses people type or scan to reach the box, as the join and trust pages print them.
+ * By IP first: Android resolves `.local` names badly, and an IP always works on the boat's
+ * wifi. A server bound to one address is reachable only there.
+ */
+import type { BoxAddresses } from '../../net/addresses.js';
+
+export interface Reach {
+  readonly boxName: string;
+  /** The address the server listens on (`0.0.0.0` for all). */
+  readonly host: string;
+  readonly httpPort: () => number;
+  /** Undefined while the box has no certificate. */
+  readonly httpsPort: () => number | undefined;
+  readonly addresses: () => BoxAddresses;
+  /** The local CA's certificate file, when the box made one (`hail tls init`). */
+  readonly caCertFile: () => string | undefined;
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::']);
+
+function origin(scheme: 'http' | 'https', host: string, port: number): string {
+  const defaultPort = scheme === 'http' ? 80 : 443;
+  const name = host.includes(':') ? `[${host}]` : host;
+  return `${scheme}://${name}${port === defaultPort ? '' : `:${port}`}`;
+}
+
+export interface BoxUrls {
+  /** Plain HTTP by IP address, the first being the one to print. */
+  readonly byIp: readonly string[];
+  readonly byName: string | undefined;
+  readonly httpsByName: string | undefined;
+}
+
+export function boxUrls(reach: Reach): BoxUrls {
+  const addresses = reach.addresses();
+  const everywhere = WILDCARDS.has(reach.host);
+  const ips = everywhere ? [...addresses.ipv4, ...addresses.ipv6] : [reach.host];
+  const httpsPort = reach.httpsPort();
+  return {
+    byIp: (ips.length > 0 ? ips : ['127.0.0.1']).map((ip) => `${origin('http', ip, reach.httpPort())}/`),
+    byName: everywhere ? `${origin('http', addresses.localName, reach.httpPort())}/` : undefined,
+    httpsByName: everywhere && httpsPort !== undefined ? `${origin('https', addresses.localName, httpsPort)}/` : undefined,
+  };
+}

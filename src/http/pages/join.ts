@@ -1,0 +1,50 @@
+/**
+ * `/join`: the page to print and pin on the saloon wall. A large QR code of the box's address
+ * by IP (phones scan it and open the chat), the same address in letters for those who type,
+ * and the `.local` name for laptops.
+ */
+import { BASE_STYLE, document, html, type Document } from './html.js';
+import { qrSvg } from './qr.js';
+import { boxUrls, type Reach } from './box-urls.js';
+
+// Every sentence of the page, for the translation catalogs the web app will bring.
+const TEXT = {
+  title: (box: string) => `Join the chat on ${box}`,
+  scan: 'Connect to this wifi network, then scan the code with your phone’s camera.',
+  orType: 'Or open this address in a browser:',
+  byName: 'On a laptop, this name works too:',
+  secure: 'Secure address, once this box’s certificate is installed (see /trust):',
+  offline: 'No internet needed: the chat lives on this box.',
+};
+
+const STYLE = `${BASE_STYLE}
+.join { text-align: center; }
+.join .address { font-size: 1.7rem; font-weight: 700; }
+.join .qr svg { max-width: 26rem; }
+@media print {
+  @page { margin: 1.5cm; }
+  body { max-width: none; font-size: 14pt; }
+  .join h1 { font-size: 30pt; }
+  .join .qr svg { width: 13cm; max-width: none; }
+  .join .address { font-size: 24pt; }
+}
+`;
+
+export async function joinPage(reach: Reach): Promise<Document> {
+  const urls = boxUrls(reach);
+  const main = urls.byIp[0]!;
+  return document(
+    TEXT.title(reach.boxName),
+    STYLE,
+    html`<main class="join">
+<h1>${TEXT.title(reach.boxName)}</h1>
+<p>${TEXT.scan}</p>
+<div class="qr">${await qrSvg(main)}</div>
+<p>${TEXT.orType}</p>
+<p class="address">${main}</p>
+${urls.byName ? html`<p>${TEXT.byName} <code>${urls.byName}</code></p>` : ''}
+${urls.httpsByName ? html`<p>${TEXT.secure} <code>${urls.httpsByName}</code></p>` : ''}
+<p>${TEXT.offline}</p>
+</main>`,
+  );
+}

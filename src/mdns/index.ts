@@ -1,0 +1,64 @@
+/**
+ * mDNS for the box: one responder per host (one multicast socket on port 5353, shared with
+ * avahi-daemon if one runs), used both to announce the box and to browse for its neighbours.
+ * A server that listens only on loopback is reachable by nobody on the network, so it
+ * announces nothing (the test suites run that way).
+ */
+import { Bonjour } from 'bonjour-service';
+import { networkInterfaces } from 'node:os';
+import type { Log } from '../log.js';
+import type { AddressWatcher } from '../net/addresses.js';
+import { StartupError } from '../startup-error.js';
+import { Nearby, NOTHING_NEARBY, type NearbyList } from './nearby.js';
+import { MdnsResponder, type Announcement, type MulticastDns } from './responder.js';
+
+export interface Mdns {
+  /** The name announced, or undefined when mDNS is off. */
+  readonly name: () => string | undefined;
+  readonly nearby: () => NearbyList;
+  stop(): Promise<void>;
+}
+
+export const MDNS_OFF: Mdns = { name: () => undefined, nearby: () => NOTHING_NEARBY, stop: async () => {} };
+
+const LOOPBACK = /^(127\.|::1$|localhost$)/;
+
+export const mdnsWanted = (enabled: boolean, host: string): boolean => enabled && !LOOPBACK.test(host);
+
+export async function startMdns(announcement: Announcement, mdnsInterface: string | undefined, watcher: AddressWatcher, log: Log): Promise<Mdns> {
+  // multicast-dns options pass through bonjour-service, whose type names only its own.
+  const bonjour = new Bonjour(multicastOptions(mdnsInterface) as object, (error: Error) => log.warn({ err: error }, 'mDNS: could not send'));
+  // bonjour-service keeps its multicast-dns instance private; the responder needs it to ask and
+  // to watch answers. Without an 'error' listener a busy or forbidden port 5353 would end the process.
+  const mdns = (bonjour as unknown as { server: { mdns: MulticastDns & NodeJS.EventEmitter } }).server.mdns;
+  mdns.on('error', (error: Error) => log.warn({ err: error }, 'mDNS: socket error; the box is reachable by address only'));
+  mdns.on('warning', (error: Error) => log.debug({ err: error }, 'mDNS warning'));
+  const responder = new MdnsResponder(bonjour, mdns, announcement, watcher.addresses, log);
+  const nearby = new Nearby(bonjour, announcement.nodeId);
+  watcher.onChange((addresses) => {
+    void responder.addressesChanged(addresses);
+    nearby.refresh();
+  });
+  await responder.start();
+  return {
+    name: () => responder.name,
+    nearby: () => nearby.list(),
+    async stop() {
+      nearby.stop();
+      await responder.stop();
+      await new Promise<void>((resolve) => bonjour.destroy(() => resolve()));
+    },
+  };
+}
+
+/** multicast-dns options: every interface, or the IPv4 address of the one named. */
+function multicastOptions(name: string | undefined): { interface?: string; bind?: string } {
+  if (name === undefined) return {};
+  const address = networkInterfaces()[name]?.find((entry) => entry.family === 'IPv4')?.address;
+  if (address === undefined) {
+    const known = Object.keys(networkInterfaces()).join(', ');
+    throw new StartupError('config_invalid', `mdns_interface: there is no interface "${name}" with an IPv4 address; interfaces: ${known}.`);
+  }
+  // Bound to 0.0.0.0: a socket bound to a unicast address never receives multicast.
+  return { interface: address, bind: '0.0.0.0' };
+}

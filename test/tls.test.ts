@@ -1,0 +1,218 @@
+/**
+ * HTTPS on the LAN: `hail tls init` makes a CA and a server certificate phones accept, the
+ * server serves them (and a changed certificate without a restart), a certificate that does
+ * not match its key stops the start with a clear line, and /trust offers the CA in both forms.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { copyFileSync, readFileSync, renameSync } from 'node:fs';
+import { request } from 'node:https';
+import { connect } from 'node:tls';
+import { join } from 'node:path';
+import { boxAddresses } from '../src/net/addresses.js';
+import { localCaFiles, renewLeafIfNeeded } from '../src/tls/local-ca.js';
+import { x509 } from '../src/tls/x509.js';
+import { runHail } from './helpers/cli.js';
+import { newDataDir, removeDataDir, startHail, type HailProcess } from './helpers/server.js';
+
+const DAY_MS = 24 * 3600_000;
+
+async function tlsInit(dataDir: string): Promise<void> {
+  const result = await runHail(['tls', 'init', '--data-dir', dataDir]);
+  assert.equal(result.code, 0, result.stderr);
+}
+
+function httpsPortOf(hail: HailProcess): number {
+  for (const line of hail.logs) {
+    try {
+      const entry = JSON.parse(line) as { msg?: string; httpsPort?: number };
+      if (entry.msg === 'Hail is listening' && entry.httpsPort) return entry.httpsPort;
+    } catch {
+      // not a log line
+    }
+  }
+  throw new Error(`no HTTPS port in the log:\n${hail.logs.join('\n')}`);
+}
+
+function getHttps(port: number, ca: Buffer, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', servername: 'localhost', port, path, ca, timeout: 10000 }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The SHA-256 fingerprint of the certificate the server presents now. */
+function servedFingerprint(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false }, () => {
+      resolve(socket.getPeerX509Certificate()!.fingerprint256);
+      socket.end();
+    });
+    socket.on('error', reject);
+  });
+}
+
+test('hail tls init makes a 10-year CA and a server certificate of at most 825 days naming the box', async () => {
+  const dataDir = newDataDir();
+  try {
+    await tlsInit(dataDir);
+    const files = localCaFiles(dataDir);
+    const ca = new X509Certificate(readFileSync(files.caCert));
+    const leaf = new X509Certificate(readFileSync(files.cert));
+    assert.equal(ca.ca, true);
+    const constraints = new x509.X509Certificate(readFileSync(files.caCert, 'utf8')).getExtension(x509.BasicConstraintsExtension);
+    assert.ok(constraints?.ca && constraints.critical, 'the CA has critical basicConstraints CA:true');
+    const caDays = (Date.parse(ca.validTo) - Date.parse(ca.validFrom)) / DAY_MS;
+    assert.ok(caDays >= 3649 && caDays <= 3651, `CA valid ${caDays} days`);
+    assert.equal(leaf.ca, false);
+    assert.ok((Date.parse(leaf.validTo) - Date.parse(leaf.validFrom)) / DAY_MS <= 825);
+    assert.ok(leaf.checkIssued(ca) && leaf.verify(ca.publicKey), 'the CA signed the server certificate');
+    const addresses = boxAddresses();
+    const san = leaf.subjectAltName ?? '';
+    for (const name of [addresses.localName, addresses.hostName, 'localhost']) assert.ok(san.includes(`DNS:${name}`), `${name} in ${san}`);
+    for (const ip of ['127.0.0.1', ...addresses.ipv4]) assert.ok(leaf.checkIP(ip), `${ip} in ${san}`);
+    assert.ok(leaf.keyUsage?.includes('1.3.6.1.5.5.7.3.1'), 'serverAuth');
+  } finally {
+    removeDataDir(dataDir);
+  }
+});
+
+test('a new address gets a new server certificate from the same CA', async () => {
+  const dataDir = newDataDir();
+  try {
+    await tlsInit(dataDir);
+    const before = readFileSync(localCaFiles(dataDir).cert, 'utf8');
+    const moved = { ...boxAddresses(), ipv4: [...boxAddresses().ipv4, '10.203.0.7'] };
+    assert.equal(await renewLeafIfNeeded(dataDir, moved, Date.now()), true);
+    const leaf = new X509Certificate(readFileSync(localCaFiles(dataDir).cert));
+    assert.notEqual(readFileSync(localCaFiles(dataDir).cert, 'utf8'), before);
+    assert.ok(leaf.checkIP('10.203.0.7'));
+    assert.ok(leaf.checkIssued(new X509Certificate(readFileSync(localCaFiles(dataDir).caCert))));
+    assert.equal(await renewLeafIfNeeded(dataDir, moved, Date.now()), false, 'nothing changed: no new certificate');
+  } finally {
+    removeDataDir(dataDir);
+  }
+});
+
+test('a client that trusts the box CA reaches it over HTTPS, while plain HTTP keeps working without HSTS', async () => {
+  const dataDir = newDataDir();
+  await tlsInit(dataDir);
+  const hail = await startHail({ dataDir, args: ['--https-port', '0'] });
+  try {
+    const ca = readFileSync(localCaFiles(dataDir).caCert);
+    const secure = await getHttps(httpsPortOf(hail), ca, '/healthz');
+    assert.equal(secure.status, 200);
+    assert.deepEqual(JSON.parse(secure.body), { ok: true });
+    const plain = await fetch(`${hail.url}/healthz`);
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers.get('strict-transport-security'), null);
+  } finally {
+    await hail.stop();
+    removeDataDir(dataDir);
+  }
+});
+
+test('a replaced certificate is served without a restart', async () => {
+  const source = newDataDir();
+  const dataDir = newDataDir();
+  await tlsInit(source);
+  const cert = join(dataDir, 'box.crt');
+  const key = join(dataDir, 'box.key');
+  copyFileSync(localCaFiles(source).cert, cert);
+  copyFileSync(localCaFiles(source).key, key);
+  const hail = await startHail({ dataDir, args: ['--https-port', '0', '--tls-cert', cert, '--tls-key', key] });
+  try {
+    const port = httpsPortOf(hail);
+    const first = await servedFingerprint(port);
+    await tlsInit(source); // a new server certificate and key
+    // As an admin's renewal would: the key, then the certificate, each renamed into place.
+    copyFileSync(localCaFiles(source).key, `${key}.new`);
+    renameSync(`${key}.new`, key);
+    copyFileSync(localCaFiles(source).cert, `${cert}.new`);
+    renameSync(`${cert}.new`, cert);
+    const expected = new X509Certificate(readFileSync(cert)).fingerprint256;
+    assert.notEqual(expected, first);
+    let served = first;
+    // Up to a minute: the port may wait out TIME_WAIT (src/tls/https-listener.ts).
+    for (let tries = 0; tries < 180 && served !== expected; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // While the listener changes certificates, a connection may be refused for a moment.
+      served = await servedFingerprint(port).catch(() => served);
+    }
+    assert.equal(served, expected, hail.logs.join('\n'));
+    const ok = await getHttps(port, readFileSync(localCaFiles(source).caCert), '/healthz');
+    assert.equal(ok.status, 200);
+  } finally {
+    await hail.stop();
+    removeDataDir(dataDir);
+    removeDataDir(source);
+  }
+});
+
+test('a certificate that does not match its key stops the start, naming both files', async () => {
+  const one = newDataDir();
+  const two = newDataDir();
+  try {
+    await tlsInit(one);
+    await tlsInit(two);
+    const cert = localCaFiles(one).cert;
+    const key = localCaFiles(two).key;
+    const result = await runHail(['serve', '--host', '127.0.0.1', '--port', '0', '--https-port', '0', '--data-dir', newDataDir(), '--tls-cert', cert, '--tls-key', key]);
+    assert.equal(result.code, 78);
+    assert.match(result.stderr, /does not belong to the certificate/);
+    assert.ok(result.stderr.includes(cert) && result.stderr.includes(key), result.stderr);
+  } finally {
+    removeDataDir(one);
+    removeDataDir(two);
+  }
+});
+
+test('/trust offers the CA as a .crt and as an iOS profile, over plain HTTP', async () => {
+  const dataDir = newDataDir();
+  await tlsInit(dataDir);
+  const hail = await startHail({ dataDir, args: ['--https-port', '0'] });
+  try {
+    const ca = new X509Certificate(readFileSync(localCaFiles(dataDir).caCert));
+    const page = await fetch(`${hail.url}/trust`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type')!, /^text\/html/);
+    assert.match(page.headers.get('content-security-policy')!, /default-src 'none'/);
+    const html = await page.text();
+    for (const part of ['/trust/hail-ca.crt', '/trust/hail-ca.mobileconfig', 'iPhone', 'Android', '<svg', ca.fingerprint256]) assert.ok(html.includes(part), part);
+    assert.doesNotMatch(html, /<script/i);
+
+    const crt = await fetch(`${hail.url}/trust/hail-ca.crt`);
+    assert.equal(crt.headers.get('content-type'), 'application/x-x509-ca-cert');
+    assert.equal(new X509Certificate(Buffer.from(await crt.arrayBuffer())).fingerprint256, ca.fingerprint256);
+
+    const profile = await fetch(`${hail.url}/trust/hail-ca.mobileconfig`);
+    assert.equal(profile.headers.get('content-type'), 'application/x-apple-aspen-config');
+    const plist = await profile.text();
+    assert.match(plist, /<string>com\.apple\.security\.root<\/string>/);
+    assert.ok(plist.includes(`<data>${ca.raw.toString('base64')}</data>`));
+  } finally {
+    await hail.stop();
+    removeDataDir(dataDir);
+  }
+});
+
+test('without a CA of its own, /trust says there is nothing to install', async () => {
+  const hail = await startHail();
+  try {
+    const page = await fetch(`${hail.url}/trust`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /nothing to install/);
+    const crt = await fetch(`${hail.url}/trust/hail-ca.crt`);
+    assert.equal(crt.status, 404);
+    assert.equal(((await crt.json()) as { error: { code: string } }).error.code, 'no_local_ca');
+  } finally {
+    await hail.stop();
+    removeDataDir(hail.dataDir);
+  }
+});

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import { launchBrowser } from './helpers/browser.js';
+import { Client, startHail } from './helpers/server.js';
+
+test('debug', { timeout: 120000 }, async () => {
+  const hail = await startHail();
+  const api = new Client(hail.url);
+  await api.post('/api/v1/setup', { code: hail.setupCode(), username: 'skipper', password: 'a long password', displayName: 'Skipper', teamName: 'crew', teamDisplayName: 'Crew' });
+  const { body } = await api.get('/api/v1/channels');
+  const channelId = body.channels[0].id;
+  const { body: posted } = await api.post(`/api/v1/channels/${channelId}/posts`, { message: 'first one' });
+  await api.post(`/api/v1/channels/${channelId}/posts`, { message: 'second one' });
+  const browser = await launchBrowser();
+  const page = await (await browser.context({ width: 1280, height: 800 })).newPage();
+  page.on('console', (m) => console.log('console', m.text()));
+  await page.goto(hail.url);
+  await page.getByLabel('Username').fill('skipper');
+  await page.getByLabel('Password').fill('a long password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByText('second one').waitFor();
+  const dump = async (label: string) => console.log(label, await page.evaluate(`[...document.querySelectorAll('.message-row')].map(r => r.style.transform + ' h=' + r.offsetHeight).join(' | ')`));
+  await page.getByLabel('Message Crew').fill('third **one**');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(1000);
+  await dump('before');
+  const { body: page2 } = await api.get(`/api/v1/channels/${channelId}/posts`);
+  await api.put(`/api/v1/posts/${page2.posts[2].id}/reactions/thumbsup`);
+  await api.put(`/api/v1/posts/${posted.post.id}/reactions/thumbsup`);
+  await page.waitForTimeout(1500);
+  await dump('after reaction');
+  await browser.close();
+  await hail.stop();
+});

@@ -1,0 +1,89 @@
+/** A channel: its header, history, who is typing, and the composer. */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { t } from '../i18n';
+import { channelTitle, currentChannel, leaveChannel, markRead } from '../state/channels';
+import { connected } from '../state/connection';
+import { outbox } from '../state/outbox';
+import { pinnedPosts } from '../state/post-actions';
+import { loadCachedChannel, loadNewest, loadOlder, olderAvailable, postsByChannel } from '../state/posts';
+import { navigate } from '../state/route';
+import { me } from '../state/session';
+import type { Post } from '../types';
+import { Composer } from './Composer';
+import { Dialog } from './Dialog';
+import { MessageList, type Item } from './MessageList';
+import { PostItem } from './PostItem';
+import { TypingLine } from './TypingLine';
+import { errorMessage } from './useAction';
+
+function PinsDialog({ channelId, onClose }: { channelId: string; onClose: () => void }) {
+  const [pins, setPins] = useState<Post[] | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  useEffect(() => void pinnedPosts(channelId).then(setPins, (failure: unknown) => setError(errorMessage(failure))), [channelId]);
+  return (
+    <Dialog title={t('channel.pins')} onClose={onClose}>
+      {error && <p class="error" role="alert">{error}</p>}
+      {pins?.length === 0 && <p>{t('channel.noPins')}</p>}
+      {pins?.map((post) => <PostItem key={post.id} post={post} grouped={false} inThread />)}
+    </Dialog>
+  );
+}
+
+export function ChannelView({ channelId }: { channelId: string }) {
+  const channel = currentChannel.value;
+  const [showPins, setShowPins] = useState(false);
+  const [jumpTo, setJumpTo] = useState<string | undefined>(undefined);
+  const posts = postsByChannel.value.get(channelId) ?? [];
+
+  useEffect(() => {
+    void loadCachedChannel(channelId).then(() => loadNewest(channelId)).catch(() => undefined);
+  }, [channelId]);
+
+  // The read mark as it was when the channel was opened: the "new" line stays put while reading.
+  const lastViewedAt = useMemo(() => channel?.lastViewedAt, [channelId, channel !== undefined]);
+  const firstUnread = lastViewedAt === undefined ? undefined : posts.find((post) => post.rootId === null && post.createdAt > lastViewedAt && post.userId !== me.value?.id);
+
+  useEffect(() => {
+    if (!document.hidden) markRead(channelId);
+  }, [channelId, posts.length]);
+
+  const items: Item[] = useMemo(
+    () => [
+      ...posts.filter((post) => post.rootId === null).map((post): Item => ({ kind: 'post', post })),
+      ...outbox.value.filter((entry) => entry.channelId === channelId && entry.rootId === null).map((entry): Item => ({ kind: 'pending', entry })),
+    ],
+    [posts, outbox.value, channelId],
+  );
+
+  if (!channel) return <section class="channel-view"><p class="notice">{t('common.loading')}</p></section>;
+  const title = channelTitle(channel);
+  return (
+    <section class="channel-view" aria-labelledby="channel-title">
+      <header class="channel-head">
+        <button type="button" class="icon-button back" aria-label={t('common.back')} onClick={() => navigate('/')}>‹</button>
+        <div class="channel-head-text">
+          <h1 id="channel-title">{channel.type === 'public' ? '# ' : ''}{title}</h1>
+          {(channel.header || channel.purpose) && <p class="muted">{channel.header || channel.purpose}</p>}
+        </div>
+        <button type="button" class="icon-button" aria-label={t('channel.pins')} title={t('channel.pins')} onClick={() => setShowPins(true)} disabled={!connected.value}>📌</button>
+        {channel.teamId && (
+          <button type="button" class="icon-button" aria-label={t('channel.leave')} title={t('channel.leave')} onClick={() => confirm(t('channel.confirmLeave')) && void leaveChannel(channelId).then(() => navigate('/'))}>⎋</button>
+        )}
+      </header>
+      {firstUnread && <button type="button" class="small jump-unread" onClick={() => setJumpTo(firstUnread.id)}>{t('channel.jumpUnread')}</button>}
+      {channel.archived && <p class="notice">{t('channel.archived')}</p>}
+      <MessageList
+        label={t('channel.history', { name: title })}
+        items={items}
+        firstUnreadId={firstUnread?.id}
+        hasOlder={olderAvailable.value.has(channelId)}
+        loadOlder={() => loadOlder(channelId)}
+        jumpTo={jumpTo}
+        onJumped={() => setJumpTo(undefined)}
+      />
+      <TypingLine channelId={channelId} rootId={null} />
+      <Composer channelId={channelId} rootId={null} label={t('composer.placeholder', { name: title })} disabled={channel.archived} />
+      {showPins && <PinsDialog channelId={channelId} onClose={() => setShowPins(false)} />}
+    </section>
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * The logged-in app. On a phone one pane at a time (the channel list, a channel, a thread);
+ * from tablet width the sidebar stays beside the channel, and on a desktop the thread too.
+ */
+import { useEffect } from 'preact/hooks';
+import { t } from '../i18n';
+import { channels, currentChannelId } from '../state/channels';
+import { connected } from '../state/connection';
+import { currentTeam } from '../state/directory';
+import { notice } from '../state/notices';
+import { outbox } from '../state/outbox';
+import { navigate, route } from '../state/route';
+import { openThreadId } from '../state/thread';
+import { ChannelView } from './ChannelView';
+import { Lazy } from './Lazy';
+import { SettingsScreen } from './SettingsScreen';
+import { Sidebar } from './Sidebar';
+import { ThreadPanel } from './ThreadPanel';
+
+const loadSearch = () => import('../search/SearchScreen');
+const loadAdmin = () => import('../admin/AdminScreen');
+
+function StatusBar() {
+  const pending = outbox.value.filter((entry) => entry.state === 'pending').length;
+  return (
+    <div class="status-bar" role="status">
+      {!connected.value && <span class="offline">{t('status.offline')}</span>}
+      {pending > 0 && <span>{t('status.pending', { count: pending })}</span>}
+      {notice.value && <span class="notice-text">{notice.value}</span>}
+    </div>
+  );
+}
+
+export function ChatLayout() {
+  const current = route.value;
+  const channelId = current.name === 'channel' ? current.channelId : undefined;
+  useEffect(() => {
+    currentChannelId.value = channelId;
+    openThreadId.value = undefined;
+  }, [channelId]);
+
+  // On a wide screen, "/" opens the team's first channel rather than an empty pane.
+  const wide = matchMedia('(min-width: 48rem)').matches;
+  const fallback = channels.value.find((channel) => channel.teamId === currentTeam.value?.id) ?? channels.value[0];
+  useEffect(() => {
+    if (current.name === 'home' && wide && fallback) navigate(`/c/${fallback.id}`, true);
+  }, [current.name, fallback?.id]);
+
+  if (current.name === 'settings') return <><SettingsScreen /><StatusBar /></>;
+  if (current.name === 'search') return <><Lazy load={loadSearch} props={{}} /><StatusBar /></>;
+  if (current.name === 'admin') return <><Lazy load={loadAdmin} props={{}} /><StatusBar /></>;
+  const thread = openThreadId.value;
+  return (
+    <div class={`chat${channelId ? ' has-channel' : ''}${thread ? ' has-thread' : ''}`}>
+      <StatusBar />
+      <Sidebar />
+      <main class="main-pane">{channelId ? <ChannelView channelId={channelId} /> : <p class="notice">{t('channel.pick')}</p>}</main>
+      {thread && <ThreadPanel rootId={thread} />}
+    </div>
+  );
+}

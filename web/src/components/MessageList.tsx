@@ -1,0 +1,127 @@
+/**
+ * A channel's (or thread's) history: virtualized, with day separators, posts by the same person
+ * within a few minutes grouped under one name, a "new" line above the first unread post, and
+ * the view kept at the bottom while it is there. Scrolling near the top loads older posts;
+ * the post that was on screen stays where it was.
+ */
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { formatDay, t } from '../i18n';
+import type { OutboxEntry } from '../state/outbox-entry';
+import type { Post } from '../types';
+import { PendingItem, PostItem } from './PostItem';
+import { useVirtualizer } from './useVirtualizer';
+
+const GROUP_MS = 5 * 60 * 1000;
+const NEAR_TOP_PX = 300;
+const NEAR_BOTTOM_PX = 48;
+
+export type Item = { kind: 'post'; post: Post } | { kind: 'pending'; entry: OutboxEntry };
+
+const itemKey = (item: Item) => (item.kind === 'post' ? item.post.id : item.entry.id);
+const dayOf = (ms: number) => new Date(ms).toDateString();
+
+export interface MessageListProps {
+  label: string;
+  items: readonly Item[];
+  firstUnreadId?: string | undefined;
+  inThread?: boolean;
+  hasOlder?: boolean;
+  loadOlder?: () => Promise<void>;
+  /** Set to scroll the list to a post (jump to first unread); the list calls back when done. */
+  jumpTo?: string | undefined;
+  onJumped?: () => void;
+}
+
+export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, loadOlder, jumpTo, onJumped }: MessageListProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const loadingOlder = useRef(false);
+  const firstKey = useRef<string | undefined>(undefined);
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 64,
+    getItemKey: (index) => itemKey(items[index]!),
+    overscan: 8,
+  });
+
+  // Older posts were put in front: keep the post that was first where it was on screen.
+  useLayoutEffect(() => {
+    const previousFirst = firstKey.current;
+    firstKey.current = items[0] ? itemKey(items[0]) : undefined;
+    if (!previousFirst || previousFirst === firstKey.current) return;
+    const index = items.findIndex((item) => itemKey(item) === previousFirst);
+    if (index > 0) virtualizer.scrollToOffset((virtualizer.scrollOffset ?? 0) + virtualizer.measurementsCache[index]!.start);
+  }, [items[0] && itemKey(items[0])]);
+
+  useLayoutEffect(() => {
+    if (atBottom.current && items.length > 0) virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
+  }, [items.length, items[items.length - 1] && itemKey(items[items.length - 1]!)]);
+
+  useEffect(() => {
+    if (!jumpTo) return;
+    const index = items.findIndex((item) => itemKey(item) === jumpTo);
+    if (index >= 0) {
+      atBottom.current = false;
+      virtualizer.scrollToIndex(index, { align: 'start' });
+    }
+    onJumped?.();
+  }, [jumpTo]);
+
+  const onScroll = () => {
+    const element = scroller.current!;
+    atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < NEAR_BOTTOM_PX;
+    if (element.scrollTop < NEAR_TOP_PX && hasOlder && loadOlder && !loadingOlder.current) {
+      loadingOlder.current = true;
+      void loadOlder().catch(() => undefined).finally(() => (loadingOlder.current = false));
+    }
+  };
+
+  // Keyboard: from a focused post, arrows and Page keys move between posts (feed pattern).
+  const onKeyDown = (event: KeyboardEvent) => {
+    const target = event.target as HTMLElement;
+    if (target.getAttribute('role') !== 'article') return;
+    const index = Number(target.dataset.index);
+    const step = { ArrowDown: 1, ArrowUp: -1, PageDown: 5, PageUp: -5 }[event.key];
+    if (step === undefined) return;
+    event.preventDefault();
+    const next = Math.max(0, Math.min(items.length - 1, index + step));
+    virtualizer.scrollToIndex(next);
+    requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${next}"]`)?.focus());
+  };
+
+  const rows = virtualizer.getVirtualItems();
+  return (
+    <div class="message-scroller" ref={scroller} onScroll={onScroll}>
+      <div role="feed" aria-label={label} aria-busy={loadingOlder.current} class="message-feed" style={{ height: `${virtualizer.getTotalSize()}px` }} onKeyDown={onKeyDown}>
+        {rows.map((row) => {
+          const item = items[row.index]!;
+          const previous = items[row.index - 1];
+          const at = item.kind === 'post' ? item.post.createdAt : item.entry.queuedAt;
+          const previousAt = previous ? (previous.kind === 'post' ? previous.post.createdAt : previous.entry.queuedAt) : undefined;
+          const newDay = previousAt === undefined || dayOf(previousAt) !== dayOf(at);
+          const unreadLine = item.kind === 'post' && item.post.id === firstUnreadId;
+          const grouped =
+            !newDay && !unreadLine && item.kind === 'post' && previous?.kind === 'post' && previous.post.userId === item.post.userId && at - previousAt! < GROUP_MS && !previous.post.deleted;
+          return (
+            <div
+              key={row.key}
+              role="article"
+              tabIndex={0}
+              aria-posinset={row.index + 1}
+              aria-setsize={hasOlder ? -1 : items.length}
+              data-index={row.index}
+              ref={virtualizer.measureElement}
+              class="message-row"
+              style={{ transform: `translateY(${row.start}px)` }}
+            >
+              {newDay && <div class="day-separator"><span>{formatDay(at)}</span></div>}
+              {unreadLine && <div class="unread-line"><span>{t('channel.newMessages')}</span></div>}
+              {item.kind === 'post' ? <PostItem post={item.post} grouped={grouped} inThread={inThread} /> : <PendingItem entry={item.entry} />}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+/** One post: author and time (unless grouped with the previous one), text, files, reactions, thread, actions. */
+import { useState } from 'preact/hooks';
+import { formatBytes, formatDateTime, formatTime, t } from '../i18n';
+import { emojiChar, QUICK_REACTIONS } from '../lib/emoji';
+import { renderMarkdown } from '../lib/markdown';
+import { reactedBy } from '../lib/reactions';
+import { fileUrl } from '../net/api';
+import { displayName } from '../state/directory';
+import { showNotice } from '../state/notices';
+import type { OutboxEntry } from '../state/outbox-entry';
+import { discardEntry, retryEntry } from '../state/outbox';
+import { deletePost, editPost, togglePin, toggleReaction } from '../state/post-actions';
+import { me } from '../state/session';
+import { openThread } from '../state/thread';
+import type { Post, PostFile } from '../types';
+import { Lazy } from './Lazy';
+import { errorMessage } from './useAction';
+
+const loadPicker = () => import('../emoji/EmojiPicker');
+
+function Files({ files }: { files: readonly PostFile[] }) {
+  return (
+    <div class="files">
+      {files.map((file) =>
+        file.thumbnailHash ? (
+          <a key={file.hash} href={fileUrl(file.hash)} target="_blank" rel="noopener" class="image-link">
+            <img src={fileUrl(file.thumbnailHash)} alt={file.name} width={file.width ?? undefined} height={file.height ?? undefined} loading="lazy" />
+          </a>
+        ) : (
+          <a key={file.hash} href={fileUrl(file.hash)} download={file.name} class="file-link">📎 {file.name} <span class="muted">({formatBytes(file.size)})</span></a>
+        ),
+      )}
+    </div>
+  );
+}
+
+const report = (promise: Promise<unknown>) => promise.catch((error: unknown) => showNotice(errorMessage(error)));
+
+export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boolean; inThread?: boolean }) {
+  const [editing, setEditing] = useState(false);
+  const [picking, setPicking] = useState(false);
+  const user = me.value!;
+  const mine = post.userId === user.id;
+  const react = (emoji: string) => report(toggleReaction(post, emoji, user.id));
+  return (
+    <div class={`post${grouped ? ' grouped' : ''}`}>
+      {!grouped && (
+        <div class="post-head">
+          <strong class="author">{displayName(post.userId)}</strong>
+          <time dateTime={new Date(post.createdAt).toISOString()} title={formatDateTime(post.createdAt)}>{formatTime(post.createdAt)}</time>
+          {post.pinned && <span class="tag">📌 {t('post.pinned')}</span>}
+        </div>
+      )}
+      {post.deleted ? (
+        <p class="muted deleted">{t('post.deleted')}</p>
+      ) : editing ? (
+        <form class="edit" onSubmit={(event) => {
+          event.preventDefault();
+          const message = String(new FormData(event.currentTarget).get('message'));
+          setEditing(false);
+          void report(editPost(post, message));
+        }}>
+          <textarea name="message" aria-label={t('post.editLabel')} defaultValue={post.message} rows={3} autoFocus onKeyDown={(event) => event.key === 'Escape' && setEditing(false)} />
+          <div class="row-buttons">
+            <button class="primary">{t('common.save')}</button>
+            <button type="button" onClick={() => setEditing(false)}>{t('common.cancel')}</button>
+          </div>
+        </form>
+      ) : (
+        <div class="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(post.message) }} />
+      )}
+      {post.editedAt !== null && !post.deleted && <span class="muted edited">{t('post.edited')}</span>}
+      {grouped && post.pinned && <span class="tag">📌 {t('post.pinned')}</span>}
+      {post.files.length > 0 && <Files files={post.files} />}
+      {post.reactions.length > 0 && (
+        <div class="reactions">
+          {post.reactions.map((reaction) => (
+            <button type="button" key={reaction.emoji} class="reaction" aria-pressed={reactedBy(post, reaction.emoji, user.id)}
+              title={reaction.userIds.map(displayName).join(', ')} onClick={() => react(reaction.emoji)}>
+              {emojiChar(reaction.emoji)} <span>{reaction.userIds.length}</span>
+            </button>
+          ))}
+        </div>
+      )}
+      {!inThread && post.replyCount > 0 && (
+        <button type="button" class="link replies" onClick={() => openThread(post.id)}>{t('post.replies', { count: post.replyCount })}</button>
+      )}
+      {!post.deleted && !editing && (
+        <div class="post-actions" role="toolbar" aria-label={t('post.actions')}>
+          {QUICK_REACTIONS.slice(0, 2).map((emoji) => (
+            <button type="button" key={emoji} class="icon-button" aria-label={t('post.react', { emoji })} onClick={() => react(emoji)}>{emojiChar(emoji)}</button>
+          ))}
+          <button type="button" class="icon-button" aria-label={t('post.moreReactions')} aria-expanded={picking} onClick={() => setPicking(!picking)}>☺</button>
+          {!inThread && <button type="button" class="icon-button" aria-label={t('post.reply')} onClick={() => openThread(post.rootId ?? post.id)}>↩</button>}
+          <button type="button" class="icon-button" aria-label={post.pinned ? t('post.unpin') : t('post.pin')} onClick={() => report(togglePin(post))}>📌</button>
+          {mine && <button type="button" class="icon-button" aria-label={t('post.edit')} onClick={() => setEditing(true)}>✎</button>}
+          {(mine || user.role === 'admin') && (
+            <button type="button" class="icon-button" aria-label={t('post.delete')} onClick={() => confirm(t('post.confirmDelete')) && report(deletePost(post))}>🗑</button>
+          )}
+        </div>
+      )}
+      {picking && <Lazy load={loadPicker} props={{ onPick: (emoji: string) => (setPicking(false), react(emoji)) }} />}
+    </div>
+  );
+}
+
+export function PendingItem({ entry }: { entry: OutboxEntry }) {
+  return (
+    <div class={`post pending ${entry.state}`}>
+      <div class="post-head">
+        <strong class="author">{displayName(entry.userId)}</strong>
+        <span class="tag" role="status">{entry.state === 'failed' ? t('outbox.failed') : t('outbox.pending')}</span>
+      </div>
+      <div class="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(entry.message) }} />
+      {entry.attachments.length > 0 && <p class="muted">📎 {entry.attachments.map((attachment) => attachment.name).join(', ')}</p>}
+      {entry.state === 'failed' && (
+        <div class="row-buttons">
+          <button type="button" onClick={() => retryEntry(entry.id)}>{t('common.retry')}</button>
+          <button type="button" onClick={() => discardEntry(entry.id)}>{t('outbox.discard')}</button>
+        </div>
+      )}
+    </div>
+  );
+}

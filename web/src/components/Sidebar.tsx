@@ -1,0 +1,80 @@
+/** Teams, channels and conversations with their unread and mention badges. */
+import { useState } from 'preact/hooks';
+import { t } from '../i18n';
+import { channels, channelTitle, currentChannelId, isConversation } from '../state/channels';
+import { chosenTeamId, currentTeam, teams } from '../state/directory';
+import { navigate } from '../state/route';
+import { me } from '../state/session';
+import type { Channel } from '../types';
+import { BrowseChannelsDialog, CreateChannelDialog, NewConversationDialog } from './ChannelDialogs';
+
+function ChannelLink({ channel }: { channel: Channel }) {
+  const current = channel.id === currentChannelId.value;
+  const unread = (channel.unread ?? 0) > 0 && !channel.muted;
+  const mentions = channel.mentions ?? 0;
+  const mark = channel.type === 'private' ? '🔒' : channel.type === 'public' ? '#' : channel.type === 'group' ? '👥' : '@';
+  return (
+    <li>
+      <a
+        href={`/c/${channel.id}`}
+        class={`channel-link${current ? ' current' : ''}${unread ? ' unread' : ''}`}
+        aria-current={current ? 'page' : undefined}
+        onClick={(event) => (event.preventDefault(), navigate(`/c/${channel.id}`))}
+      >
+        <span class="channel-mark" aria-hidden="true">{mark}</span>
+        <span class="channel-name">{channelTitle(channel)}</span>
+        {mentions > 0 && <span class="badge" aria-label={t('sidebar.mentions', { count: mentions })}>{mentions}</span>}
+        {mentions === 0 && unread && <span class="sr-only">{t('sidebar.unread')}</span>}
+      </a>
+    </li>
+  );
+}
+
+type Open = 'browse' | 'create' | 'conversation' | undefined;
+
+export function Sidebar() {
+  const [open, setOpen] = useState<Open>(undefined);
+  const team = currentTeam.value;
+  const teamChannels = channels.value.filter((channel) => !isConversation(channel) && channel.teamId === team?.id);
+  const conversations = channels.value.filter(isConversation);
+  const memberTeams = teams.value.filter((candidate) => candidate.member !== false);
+  return (
+    <nav class="sidebar" aria-label={t('sidebar.label')}>
+      <header class="sidebar-head">
+        {memberTeams.length > 1 ? (
+          <select aria-label={t('sidebar.team')} value={team?.id} onChange={(event) => (chosenTeamId.value = event.currentTarget.value)}>
+            {memberTeams.map((candidate) => <option key={candidate.id} value={candidate.id}>{candidate.displayName}</option>)}
+          </select>
+        ) : (
+          <h1 class="team-name">{team?.displayName ?? 'Hail'}</h1>
+        )}
+        <span class="me-name">{me.value?.displayName}</span>
+      </header>
+      <div class="sidebar-tools">
+        <a href="/search" class="tool" onClick={(event) => (event.preventDefault(), navigate('/search'))}>🔍 {t('search.title')}</a>
+      </div>
+      <section aria-labelledby="channels-heading">
+        <div class="section-head">
+          <h2 id="channels-heading">{t('sidebar.channels')}</h2>
+          <button type="button" class="icon-button" aria-label={t('sidebar.browse')} title={t('sidebar.browse')} onClick={() => setOpen('browse')} disabled={!team}>☰</button>
+          <button type="button" class="icon-button" aria-label={t('sidebar.createChannel')} title={t('sidebar.createChannel')} onClick={() => setOpen('create')} disabled={!team}>＋</button>
+        </div>
+        <ul class="channel-list">{teamChannels.map((channel) => <ChannelLink key={channel.id} channel={channel} />)}</ul>
+      </section>
+      <section aria-labelledby="dm-heading">
+        <div class="section-head">
+          <h2 id="dm-heading">{t('sidebar.conversations')}</h2>
+          <button type="button" class="icon-button" aria-label={t('sidebar.newConversation')} title={t('sidebar.newConversation')} onClick={() => setOpen('conversation')}>＋</button>
+        </div>
+        <ul class="channel-list">{conversations.map((channel) => <ChannelLink key={channel.id} channel={channel} />)}</ul>
+      </section>
+      <footer class="sidebar-foot">
+        <a href="/settings" onClick={(event) => (event.preventDefault(), navigate('/settings'))}>⚙ {t('settings.title')}</a>
+        {me.value?.role === 'admin' && <a href="/admin" onClick={(event) => (event.preventDefault(), navigate('/admin'))}>🛠 {t('admin.title')}</a>}
+      </footer>
+      {open === 'browse' && team && <BrowseChannelsDialog teamId={team.id} onClose={() => setOpen(undefined)} />}
+      {open === 'create' && team && <CreateChannelDialog teamId={team.id} onClose={() => setOpen(undefined)} />}
+      {open === 'conversation' && <NewConversationDialog onClose={() => setOpen(undefined)} />}
+    </nav>
+  );
+}

@@ -1,0 +1,38 @@
+/** A thread beside the channel: the root post, its replies, and a composer for replying. */
+import { useMemo } from 'preact/hooks';
+import { t } from '../i18n';
+import { outbox } from '../state/outbox';
+import { findPost, postsByChannel } from '../state/posts';
+import { closeThread } from '../state/thread';
+import { Composer } from './Composer';
+import { MessageList, type Item } from './MessageList';
+import { TypingLine } from './TypingLine';
+
+export function ThreadPanel({ rootId }: { rootId: string }) {
+  const root = findPost(rootId);
+  const posts = root ? postsByChannel.value.get(root.channelId) ?? [] : [];
+  const items: Item[] = useMemo(
+    () => [
+      ...posts.filter((post) => post.id === rootId || post.rootId === rootId).map((post): Item => ({ kind: 'post', post })),
+      ...outbox.value.filter((entry) => entry.rootId === rootId).map((entry): Item => ({ kind: 'pending', entry })),
+    ],
+    [posts, outbox.value, rootId],
+  );
+  return (
+    <aside class="thread-panel" aria-labelledby="thread-title">
+      <header class="channel-head">
+        <h2 id="thread-title">{t('thread.title')}</h2>
+        <button type="button" class="icon-button" aria-label={t('common.close')} onClick={closeThread}>✕</button>
+      </header>
+      {root ? (
+        <>
+          <MessageList label={t('thread.title')} items={items} inThread />
+          <TypingLine channelId={root.channelId} rootId={rootId} />
+          <Composer channelId={root.channelId} rootId={rootId} label={t('thread.reply')} />
+        </>
+      ) : (
+        <p class="notice">{t('common.loading')}</p>
+      )}
+    </aside>
+  );
+}

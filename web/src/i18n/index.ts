@@ -1,0 +1,63 @@
+/**
+ * Every string people read comes from a catalog: English is built in, Dutch, French and
+ * German load on demand (each its own small chunk). The language follows the browser unless
+ * settings override it; dates and numbers are formatted by Intl in the same language.
+ * A message may name parameters as {name}; counts choose their plural form through
+ * Intl.PluralRules ("one" / "other" variants as `key.one` / `key.other`).
+ */
+import { computed, effect, signal } from '@preact/signals';
+import { languageChoice } from '../state/settings';
+import en, { type MessageKey } from './en';
+
+export type { MessageKey };
+export type Catalog = Record<MessageKey, string>;
+export const LANGUAGES = ['en', 'nl', 'fr', 'de'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const loaders: Record<Exclude<Language, 'en'>, () => Promise<{ default: Catalog }>> = {
+  nl: () => import('./nl'),
+  fr: () => import('./fr'),
+  de: () => import('./de'),
+};
+
+function browserLanguage(): Language {
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    const base = tag.toLowerCase().split('-')[0] as Language;
+    if (LANGUAGES.includes(base)) return base;
+  }
+  return 'en';
+}
+
+export const language = computed<Language>(() => (languageChoice.value === 'browser' ? browserLanguage() : languageChoice.value));
+const catalog = signal<Catalog>(en);
+
+/** Resolves once the chosen language's catalog is in use. */
+export async function loadLanguage(lang: Language = language.value): Promise<void> {
+  catalog.value = lang === 'en' ? en : (await loaders[lang]()).default;
+  document.documentElement.lang = lang;
+}
+
+effect(() => void loadLanguage(language.value));
+
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  let text: string = catalog.value[key] ?? en[key];
+  if (typeof params.count === 'number') {
+    const form = new Intl.PluralRules(language.value).select(params.count);
+    const plural = (catalog.value as Record<string, string>)[`${key}.${form}`] ?? (catalog.value as Record<string, string>)[`${key}.other`];
+    if (plural) text = plural;
+  }
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? formatParam(params[name]!) : whole));
+}
+
+const formatParam = (value: string | number) => (typeof value === 'number' ? new Intl.NumberFormat(language.value).format(value) : value);
+
+export const formatTime = (ms: number) => new Intl.DateTimeFormat(language.value, { hour: 'numeric', minute: '2-digit' }).format(ms);
+export const formatDay = (ms: number) => new Intl.DateTimeFormat(language.value, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(ms);
+export const formatDateTime = (ms: number) => new Intl.DateTimeFormat(language.value, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
+export const formatBytes = (bytes: number) => {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+  const power = Math.min(units.length - 1, Math.floor(Math.log(Math.max(bytes, 1)) / Math.log(1024)));
+  return new Intl.NumberFormat(language.value, { style: 'unit', unit: units[power], unitDisplay: 'short', maximumFractionDigits: 1 }).format(bytes / 1024 ** power);
+};
+
+export const hasMessage = (key: string): key is MessageKey => key in en;

@@ -1,0 +1,85 @@
+/**
+ * The sidebar's channels and conversations with their unread and mention counts, the channel
+ * on screen, and the actions on channels (create, join, open a conversation, mark read).
+ */
+import { computed, signal } from '@preact/signals';
+import { api } from '../net/api';
+import type { Channel } from '../types';
+import { replaceAll } from './db';
+import { displayName } from './directory';
+import { me } from './session';
+
+export const channels = signal<readonly Channel[]>([]);
+export const currentChannelId = signal<string | undefined>(undefined);
+export const currentChannel = computed(() => channels.value.find((channel) => channel.id === currentChannelId.value));
+
+export const isConversation = (channel: Channel) => channel.type === 'direct' || channel.type === 'group';
+
+/** A conversation is named by the people in it other than me. */
+export function channelTitle(channel: Channel): string {
+  if (!isConversation(channel)) return channel.displayName;
+  const others = (channel.memberIds ?? []).filter((id) => id !== me.value?.id);
+  return (others.length > 0 ? others : [me.value?.id ?? '']).map(displayName).join(', ');
+}
+
+export const totalUnread = computed(() => channels.value.reduce((sum, channel) => sum + (channel.muted ? 0 : (channel.mentions ?? 0)), 0));
+
+export function showChannels(list: readonly Channel[]): void {
+  channels.value = list;
+}
+
+export async function loadChannels(): Promise<void> {
+  const { channels: list } = await api.get<{ channels: Channel[] }>('/channels');
+  channels.value = list;
+  await replaceAll('channels', list);
+}
+
+export function patchChannel(channelId: string, change: (channel: Channel) => Partial<Channel>): void {
+  channels.value = channels.value.map((channel) => (channel.id === channelId ? { ...channel, ...change(channel) } : channel));
+  void replaceAll('channels', [...channels.value]);
+}
+
+export async function browseChannels(teamId: string): Promise<Channel[]> {
+  const { channels: list } = await api.get<{ channels: Channel[] }>(`/teams/${teamId}/channels`);
+  return list.filter((channel) => !channel.member && !channel.archived);
+}
+
+export async function joinChannel(channelId: string): Promise<void> {
+  await api.post(`/channels/${channelId}/join`);
+  await loadChannels();
+}
+
+export async function leaveChannel(channelId: string): Promise<void> {
+  await api.post(`/channels/${channelId}/leave`);
+  await loadChannels();
+}
+
+export async function createChannel(input: { id: string; teamId: string; type: 'public' | 'private'; name: string; displayName: string; purpose: string }): Promise<Channel> {
+  const { channel } = await api.post<{ channel: Channel }>('/channels', input);
+  await loadChannels();
+  return channel;
+}
+
+export async function openConversation(userIds: string[]): Promise<Channel> {
+  const { channel } = userIds.length === 1
+    ? await api.post<{ channel: Channel }>('/channels/direct', { userId: userIds[0] })
+    : await api.post<{ channel: Channel }>('/channels/group', { userIds });
+  await loadChannels();
+  return channel;
+}
+
+const READ_DELAY_MS = 1000;
+const readTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+/** The channel is on screen: its posts are read (told to the server at most once a second). */
+export function markRead(channelId: string): void {
+  const channel = channels.value.find((candidate) => candidate.id === channelId);
+  if (channel && ((channel.unread ?? 0) > 0 || (channel.mentions ?? 0) > 0)) patchChannel(channelId, () => ({ unread: 0, mentions: 0 }));
+  clearTimeout(readTimers.get(channelId));
+  readTimers.set(channelId, setTimeout(() => void api.post(`/channels/${channelId}/read`).catch(() => undefined), READ_DELAY_MS));
+}
+
+export async function setChannelNotifications(channelId: string, level: string, muted: boolean): Promise<void> {
+  await api.put(`/channels/${channelId}/notifications`, { level, muted });
+  patchChannel(channelId, () => ({ notifyLevel: level, muted }));
+}

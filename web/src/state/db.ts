@@ -1,0 +1,87 @@
+/**
+ * What the browser keeps across reloads and outages, in IndexedDB through idb: the user, teams,
+ * channels and people seen last; every post viewed (so history reads with no connection);
+ * drafts; the outbox; and small values such as the feed sequence the WebSocket resumes from.
+ * IndexedDB works on plain HTTP too, unlike the service worker.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Channel, Post, Team, User } from '../types';
+import type { OutboxEntry } from './outbox-entry';
+
+interface HailDb extends DBSchema {
+  kv: { key: string; value: unknown };
+  posts: { key: string; value: Post; indexes: { byChannel: [string, number] } };
+  channels: { key: string; value: Channel };
+  teams: { key: string; value: Team };
+  users: { key: string; value: User };
+  drafts: { key: string; value: { channelId: string; text: string } };
+  outbox: { key: string; value: OutboxEntry; indexes: { byQueued: number } };
+}
+
+let opened: Promise<IDBPDatabase<HailDb>> | undefined;
+
+export const database = (): Promise<IDBPDatabase<HailDb>> =>
+  (opened ??= openDB<HailDb>('hail', 1, {
+    upgrade(db) {
+      db.createObjectStore('kv');
+      db.createObjectStore('posts', { keyPath: 'id' }).createIndex('byChannel', ['channelId', 'createdAt']);
+      db.createObjectStore('channels', { keyPath: 'id' });
+      db.createObjectStore('teams', { keyPath: 'id' });
+      db.createObjectStore('users', { keyPath: 'id' });
+      db.createObjectStore('drafts', { keyPath: 'channelId' });
+      db.createObjectStore('outbox', { keyPath: 'id' }).createIndex('byQueued', 'queuedAt');
+    },
+  }));
+
+export async function readValue<T>(key: string): Promise<T | undefined> {
+  return (await (await database()).get('kv', key)) as T | undefined;
+}
+
+export async function writeValue(key: string, value: unknown): Promise<void> {
+  await (await database()).put('kv', value, key);
+}
+
+/** Replaces a whole store's contents (channels, teams, users: the server's list is the truth). */
+export async function replaceAll<S extends 'channels' | 'teams' | 'users'>(store: S, rows: HailDb[S]['value'][]): Promise<void> {
+  const tx = (await database()).transaction(store, 'readwrite');
+  await tx.store.clear();
+  await Promise.all([...rows.map((row) => tx.store.put(row)), tx.done]);
+}
+
+export async function readAll<S extends 'channels' | 'teams' | 'users' | 'drafts' | 'outbox'>(store: S): Promise<HailDb[S]['value'][]> {
+  return (await database()).getAll(store);
+}
+
+export async function savePosts(posts: readonly Post[]): Promise<void> {
+  if (posts.length === 0) return;
+  const tx = (await database()).transaction('posts', 'readwrite');
+  await Promise.all([...posts.map((post) => tx.store.put(post)), tx.done]);
+}
+
+/** The newest `limit` posts of a channel kept here, oldest first. */
+export async function channelPosts(channelId: string, limit: number): Promise<Post[]> {
+  const range = IDBKeyRange.bound([channelId, -Infinity], [channelId, Infinity]);
+  const posts: Post[] = [];
+  let cursor = await (await database()).transaction('posts').store.index('byChannel').openCursor(range, 'prev');
+  while (cursor && posts.length < limit) {
+    posts.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  return posts.reverse();
+}
+
+export async function putRow<S extends 'drafts' | 'outbox'>(store: S, row: HailDb[S]['value']): Promise<void> {
+  await (await database()).put(store, row);
+}
+
+export async function deleteRow(store: 'drafts' | 'outbox', key: string): Promise<void> {
+  await (await database()).delete(store, key);
+}
+
+/** Logging out leaves nothing of this account in the browser. */
+export async function clearEverything(): Promise<void> {
+  const db = await database();
+  const stores = ['kv', 'posts', 'channels', 'teams', 'users', 'drafts', 'outbox'] as const;
+  const tx = db.transaction(stores, 'readwrite');
+  await Promise.all([...stores.map((name) => tx.objectStore(name).clear()), tx.done]);
+}

@@ -1,0 +1,78 @@
+/**
+ * Applies the WebSocket's events (one per op, docs/API.md) to the app's state. Posts and their
+ * parts change in place; anything about channels, teams or memberships reloads the lists,
+ * which are small, rather than folding every kind of op twice (once on the server, once here).
+ */
+import type { Post, PostFile, ServerEvent } from '../types';
+import { mentions } from '../lib/plain-text';
+import { withReaction } from '../lib/reactions';
+import { channels, currentChannelId, loadChannels, patchChannel } from './channels';
+import { loadTeams, loadUsers, patchUser } from './directory';
+import { notifyPost } from './notify';
+import { receivePost, updatePost } from './posts';
+import { me } from './session';
+import { stoppedTyping } from './typing';
+
+let reloadTimer: ReturnType<typeof setTimeout> | undefined;
+function reloadLists(): void {
+  clearTimeout(reloadTimer);
+  reloadTimer = setTimeout(() => void Promise.all([loadChannels(), loadTeams()]).catch(() => undefined), 100);
+}
+
+export function applyEvent(event: ServerEvent): void {
+  const data = event.data;
+  switch (event.type) {
+    case 'post.created':
+      return postCreated(event);
+    case 'post.edited':
+      return updatePost(event.id, (post) => ({ ...post, message: String(data.message), editedAt: event.at }));
+    case 'post.deleted':
+      return updatePost(event.id, (post) => ({ ...post, message: '', deleted: true, files: [], reactions: [] }));
+    case 'reaction.set':
+      return updatePost(event.id, (post) => ({ ...post, reactions: withReaction(post, String(data.emoji), event.actorId, data.active === true) }));
+    case 'pin.set':
+      return updatePost(event.id, (post) => ({ ...post, pinned: data.pinned === true }));
+    case 'channel.viewed':
+      if (event.actorId === me.value?.id) patchChannel(event.id, () => ({ unread: 0, mentions: 0 }));
+      return;
+    case 'user.created':
+    case 'user.role-set':
+    case 'user.active-set':
+      void loadUsers().catch(() => undefined);
+      return;
+    case 'user.updated':
+      return patchUser(event.id, { displayName: String(data.displayName) });
+    default:
+      if (event.type.startsWith('channel.') || event.type.startsWith('team.')) reloadLists();
+  }
+}
+
+function postCreated(event: ServerEvent): void {
+  const data = event.data as { channelId: string; message: string; rootId: string | null; files?: PostFile[] };
+  const post: Post = {
+    id: event.id,
+    channelId: data.channelId,
+    userId: event.actorId,
+    rootId: data.rootId,
+    message: data.message,
+    createdAt: event.at,
+    editedAt: null,
+    deleted: false,
+    pinned: false,
+    replyCount: 0,
+    reactions: [],
+    files: data.files ?? [],
+  };
+  stoppedTyping(post.channelId, post.rootId, post.userId);
+  const isNew = receivePost(post);
+  const channel = channels.value.find((candidate) => candidate.id === post.channelId);
+  const user = me.value;
+  if (!isNew || !channel || !user || post.userId === user.id) return;
+  const mentionsMe = mentions(post.message, user.username);
+  const watching = currentChannelId.value === post.channelId && !document.hidden;
+  if (!watching) {
+    const direct = channel.type === 'direct' || channel.type === 'group';
+    patchChannel(channel.id, (current) => ({ unread: (current.unread ?? 0) + 1, mentions: (current.mentions ?? 0) + (mentionsMe || direct ? 1 : 0) }));
+  }
+  notifyPost(post, channel, mentionsMe);
+}

@@ -1,0 +1,57 @@
+/**
+ * Keeps the app current over the WebSocket: applies events in order, remembers the feed
+ * sequence of the last one applied (in IndexedDB, so a reload resumes too), wakes the outbox
+ * when the box is back, and reloads everything when the box's feed was reset.
+ */
+import { Realtime } from '../net/socket';
+import { connected, setPresence } from './connection';
+import { readValue, writeValue } from './db';
+import { applyEvent } from './events';
+import { flushOutbox } from './outbox';
+import { phase } from './session';
+import { someoneTyping } from './typing';
+
+const TYPING_EVERY_MS = 3000;
+let feedSeq: number | undefined;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+let lastTyping = 0;
+let realtime: Realtime | undefined;
+
+/** `reload` fetches the lists and the open channel again (after a reset, and on start). */
+export async function startLive(reload: () => Promise<void>): Promise<void> {
+  feedSeq = await readValue<number>('feedSeq');
+  realtime = new Realtime({
+    since: () => feedSeq,
+    event(seq, event) {
+      applyEvent(event);
+      feedSeq = seq;
+      clearTimeout(saveTimer);
+      saveTimer = setTimeout(() => void writeValue('feedSeq', feedSeq), 200);
+    },
+    async reset(seq) {
+      feedSeq = seq;
+      await writeValue('feedSeq', seq);
+      await reload();
+    },
+    typing: someoneTyping,
+    presence: setPresence,
+    status(isConnected) {
+      connected.value = isConnected;
+      if (isConnected) {
+        flushOutbox();
+        // Whatever the lists missed while away (a first start has no feed to resume from).
+        void reload().catch(() => undefined);
+      }
+    },
+    ended() {
+      phase.value = 'login';
+    },
+  });
+  realtime.start();
+}
+
+export function sendTyping(channelId: string, rootId: string | null): void {
+  if (Date.now() - lastTyping < TYPING_EVERY_MS) return;
+  lastTyping = Date.now();
+  realtime?.send({ type: 'typing', channelId, ...(rootId ? { rootId } : {}) });
+}

@@ -1,0 +1,60 @@
+/**
+ * Who is logged in and which screen family the app shows: the first-start form, the log-in
+ * form, or the chat. Account actions (setup, log in, register by invite, reset, log out) live
+ * here; what happens once someone is in is boot.ts's job.
+ */
+import { signal } from '@preact/signals';
+import { api } from '../net/api';
+import type { User } from '../types';
+import { clearEverything, writeValue } from './db';
+
+export type Phase = 'starting' | 'setup' | 'login' | 'unreachable' | 'chat';
+
+export const me = signal<User | undefined>(undefined);
+export const phase = signal<Phase>('starting');
+
+export function signedIn(user: User): void {
+  me.value = user;
+  void writeValue('me', user);
+  phase.value = 'chat';
+}
+
+export async function setupNeeded(): Promise<boolean> {
+  return (await api.get<{ needed: boolean }>('/setup')).needed;
+}
+
+export async function setup(input: { code: string; username: string; password: string; displayName: string; teamName: string; teamDisplayName: string }): Promise<User> {
+  return (await api.post<{ user: User }>('/setup', input)).user;
+}
+
+export async function logIn(username: string, password: string): Promise<User> {
+  return (await api.post<{ user: User }>('/auth/login', { username, password })).user;
+}
+
+export async function inviteTeam(token: string): Promise<string> {
+  return (await api.get<{ team: { displayName: string } }>(`/invites/${token}`)).team.displayName;
+}
+
+export async function register(input: { token: string; username: string; password: string; displayName: string }): Promise<User> {
+  return (await api.post<{ user: User }>('/register', input)).user;
+}
+
+export async function resetPassword(token: string, password: string): Promise<void> {
+  await api.post('/password-reset', { token, password });
+}
+
+/** Ends the session everywhere in this browser: cookie, caches, drafts and unsent posts. */
+export async function logOut(): Promise<void> {
+  await api.post('/auth/logout').catch(() => undefined);
+  await clearEverything();
+  location.assign('/');
+}
+
+export async function changeDisplayName(displayName: string): Promise<void> {
+  const { user } = await api.patch<{ user: User }>('/me', { displayName });
+  signedIn(user);
+}
+
+export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  await api.post('/me/password', { currentPassword, newPassword });
+}
