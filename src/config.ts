@@ -68,6 +68,9 @@ export const envName = (key: string): string => `HAIL_${key.replace(/[A-Z]/g, (l
 export const flagName = (key: string): string => `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 export const fileKey = (key: string): string => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
+/** `--config` and one flag per setting: anything else on a command line is a typo. */
+export const SETTING_FLAGS: ReadonlySet<string> = new Set(['--config', ...KEYS.map(flagName)]);
+
 /** Where a setting's value came from, as the operator would write it. */
 export type SettingSource = { readonly kind: 'flag' | 'env' | 'file' | 'default'; readonly name: string };
 

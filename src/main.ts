@@ -7,7 +7,7 @@
  * the process with one line and status 78, which the systemd unit does not restart.
  */
 import { join } from 'node:path';
-import { loadConfig, parseFlags } from './config.js';
+import { loadConfig, parseFlags, SETTING_FLAGS } from './config.js';
 import { configCheckCommand } from './cli/config-check.js';
 import { doctorCommand } from './cli/doctor.js';
 import { inviteCreateCommand } from './cli/invite.js';
@@ -47,6 +47,9 @@ function fail(message: string, status = 1): never {
 async function serve(flags: Record<string, string>): Promise<void> {
   const problem = glibcProblem();
   if (problem) fail(problem, EXIT_CONFIG);
+  // A mistyped flag (--prot 80) would otherwise be ignored and the server start as configured.
+  const unknown = Object.keys(flags).find((flag) => !SETTING_FLAGS.has(flag));
+  if (unknown) fail(`unknown option ${unknown}; see hail help for the settings`, EXIT_CONFIG);
   const config = loadConfig(flags, process.env);
   const log = createLog(config.logLevel);
   const { startServer } = await import('./server.js');

@@ -81,6 +81,7 @@ const MALFORMED: { name: string; file?: string; env?: Record<string, string>; ar
   { name: 'a certificate without its key', file: 'tls_cert = "cert.pem"\n', mentions: ['tls_cert', 'tls_key'] },
   { name: 'a variable that is not a number', env: { HAIL_POSTS_PER_SECOND: 'fast' }, mentions: ['HAIL_POSTS_PER_SECOND', '"fast"'] },
   { name: 'a flag below its minimum', args: ['--post-burst', '0'], mentions: ['--post-burst', 'greater or equal to 1', '0'] },
+  { name: 'a mistyped flag', args: ['--prot', '80'], mentions: ['unknown option --prot'] },
   { name: 'a configuration file that does not exist', args: ['--config', '/nonexistent/hail.toml'], mentions: ['/nonexistent/hail.toml', 'ENOENT'] },
 ];
 

@@ -4,8 +4,8 @@
  * exit status 1. Safe while the server runs: it only reads the database, and a port held by a
  * Hail that answers /healthz counts as fine.
  */
-import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import type { X509Certificate } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadConfigWithSources, type Config } from '../config.js';
 import { clockSuspect } from '../core/box-time.js';
@@ -14,6 +14,8 @@ import { dataDirProblem, glibcProblem, glibcVersion, portProblem } from '../pref
 import { StartupError } from '../startup-error.js';
 import { databaseFile, getMeta } from '../store/database.js';
 import { openForReading } from './database.js';
+import { checkCertificatePair } from '../tls/certificate-pair.js';
+import { localCaFiles } from '../tls/local-ca.js';
 
 type Status = 'ok' | 'warn' | 'FAIL';
 
@@ -125,19 +127,16 @@ async function answersAsHail(host: string, port: number): Promise<boolean> {
 }
 
 function checkCertificate(config: Config): Finding {
-  if (config.tlsCert === undefined || config.tlsKey === undefined) return { status: 'ok', detail: 'no TLS files configured: plain HTTP only' };
+  // The admin's own pair when configured, else the box's local CA leaf (hail tls init).
+  const local = localCaFiles(config.dataDir);
+  const files = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : existsSync(local.cert) ? { cert: local.cert, key: local.key } : undefined;
+  if (!files) return { status: 'ok', detail: 'no certificate: plain HTTP only (hail tls init makes one)' };
   let certificate: X509Certificate;
   try {
-    certificate = new X509Certificate(readFileSync(config.tlsCert));
+    certificate = checkCertificatePair(files);
   } catch (error) {
-    return { status: 'FAIL', detail: `cannot read the certificate ${config.tlsCert} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it must be PEM.` };
-  }
-  try {
-    if (!certificate.checkPrivateKey(createPrivateKey(readFileSync(config.tlsKey)))) {
-      return { status: 'FAIL', detail: `the key ${config.tlsKey} does not belong to the certificate ${config.tlsCert}; configure the matching pair.` };
-    }
-  } catch (error) {
-    return { status: 'FAIL', detail: `cannot read the key ${config.tlsKey} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); it must be PEM.` };
+    if (error instanceof StartupError) return { status: 'FAIL', detail: error.message };
+    throw error;
   }
   const now = Date.now();
   const from = Date.parse(certificate.validFrom);

@@ -4,11 +4,11 @@
  * active one) and committed through the write path like the API's; the link is printed once,
  * with the box's address by IP, which phones reach more reliably than a `.local` name.
  */
-import { networkInterfaces } from 'node:os';
 import type { Config } from '../config.js';
 import { newInvite, type InviteTerms } from '../core/invites.js';
 import type { TeamRow, UserRow } from '../core/permissions.js';
 import { StartupError } from '../startup-error.js';
+import { boxAddresses } from '../net/addresses.js';
 import { sql, type Db } from '../store/database.js';
 import { userByName, withWriter } from './database.js';
 
@@ -30,7 +30,7 @@ export async function inviteCreateCommand(config: Config, flags: Record<string, 
   });
   const limits = [hours === null ? 'never expires' : `expires in ${hours} h`, maxUses === null ? 'unlimited uses' : `${maxUses} use${maxUses === 1 ? '' : 's'}`];
   process.stdout.write(`Invite to ${team.display_name} as ${role} (${limits.join(', ')}), shown only now:\n`);
-  for (const base of boxAddresses(config)) process.stdout.write(`  ${base}/invite/${token}\n`);
+  for (const base of inviteBases(config)) process.stdout.write(`  ${base}/invite/${token}\n`);
 }
 
 function positiveInteger(flags: Record<string, string>, name: string): number | null {
@@ -55,11 +55,8 @@ function chooseTeam(db: Db, name: string | undefined): TeamRow {
 }
 
 /** http://IP:port for each external IPv4 address (or localhost), as phones on the LAN would type it. */
-function boxAddresses(config: Config): string[] {
+function inviteBases(config: Config): string[] {
   if (config.host !== '0.0.0.0' && config.host !== '::') return [`http://${config.host}:${config.port}`];
-  const addresses = Object.values(networkInterfaces())
-    .flat()
-    .filter((address) => address && address.family === 'IPv4' && !address.internal)
-    .map((address) => `http://${address!.address}:${config.port}`);
-  return addresses.length > 0 ? addresses : [`http://localhost:${config.port}`];
+  const { ipv4 } = boxAddresses();
+  return ipv4.length > 0 ? ipv4.map((address) => `http://${address}:${config.port}`) : [`http://localhost:${config.port}`];
 }
