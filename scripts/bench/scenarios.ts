@@ -155,6 +155,8 @@ export interface HistoryResult {
   readonly healthyMs: readonly number[];
   readonly rssAfterStartBytes: number;
   readonly page: LatencySummary;
+  /** Search latency per kind of query, each asked `pages / 5` times. */
+  readonly search: readonly { readonly query: string; readonly latency: LatencySummary }[];
 }
 
 /**
@@ -177,6 +179,7 @@ export async function coldStartAndHistory(messages: number, starts: number, page
     const healthyMs: number[] = [];
     let rssAfterStartBytes = 0;
     let page: LatencySummary | undefined;
+    let search: HistoryResult['search'] = [];
     for (let start = 0; start < starts; start++) {
       const spawned = performance.now();
       const hail = await startHail({ dataDir, env: BENCH_ENV });
@@ -191,7 +194,10 @@ export async function coldStartAndHistory(messages: number, starts: number, page
           }
           healthyMs.push(performance.now() - spawned);
           rssAfterStartBytes = processUsage(hail.child.pid!).rssBytes;
-          if (start === starts - 1) page = await historyPages(http, channelId, history.sampleIds, pages);
+          if (start === starts - 1) {
+            page = await historyPages(http, channelId, history.sampleIds, pages);
+            search = await searches(http, Math.max(1, Math.floor(pages / 5)));
+          }
         } finally {
           http.close();
         }
@@ -199,7 +205,7 @@ export async function coldStartAndHistory(messages: number, starts: number, page
         await hail.stop();
       }
     }
-    return { messages, generateSeconds: history.seconds, databaseBytes, listeningMs, healthyMs, rssAfterStartBytes, page: page! };
+    return { messages, generateSeconds: history.seconds, databaseBytes, listeningMs, healthyMs, rssAfterStartBytes, page: page!, search };
   } finally {
     await world.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -216,6 +222,28 @@ async function historyPages(http: HailHttp, channelId: string, cursors: readonly
     if (status !== 200) throw new Error(`history page answered ${status}`);
   }
   return summarize(latencies);
+}
+
+/**
+ * What people type: a rare token (one post), a word in about a fifth of all posts (the
+ * generator's vocabulary is small, so this is the worst case for ranking), two words, a
+ * prefix, a phrase, and a filter without words.
+ */
+const SEARCHES = ['"Log 4242"', 'anchor', 'reef tide', 'mari*', '"holding tide"', 'from:admin'];
+
+async function searches(http: HailHttp, times: number): Promise<HistoryResult['search']> {
+  const results: { query: string; latency: LatencySummary }[] = [];
+  for (const query of SEARCHES) {
+    const latencies: number[] = [];
+    for (let index = 0; index < times; index++) {
+      const asked = performance.now();
+      const status = await http.request('GET', `/api/v1/search?q=${encodeURIComponent(query)}&limit=20`);
+      latencies.push(performance.now() - asked);
+      if (status !== 200) throw new Error(`search ${query} answered ${status}`);
+    }
+    results.push({ query, latency: summarize(latencies) });
+  }
+  return results;
 }
 
 export const medianOf = (runs: readonly RunResult[], pick: (run: RunResult) => number): number => median(runs.map(pick));

@@ -18,7 +18,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDurably } from '../files/durable-write.js';
 import type { BoxAddresses } from '../net/addresses.js';
-import { x509 } from './x509.js';
+// The X.509 library (and its reflection polyfill) costs a large share of a cold start on a Pi;
+// it is loaded only when a certificate is actually made.
+const loadX509 = async () => (await import('./x509.js')).x509;
 
 const DAY_MS = 24 * 3600_000;
 const CA_DAYS = 3650;
@@ -62,6 +64,7 @@ export async function initLocalCa(dataDir: string, addresses: BoxAddresses, boxN
   mkdirSync(files.dir, { recursive: true, mode: 0o700 });
   const createdCa = !existsSync(files.caKey) || !existsSync(files.caCert);
   if (createdCa) {
+    const x509 = await loadX509();
     const keys = await generateKeys();
     const notBefore = new Date(now - BACKDATE_MS);
     const ca = await x509.X509CertificateGenerator.createSelfSigned({
@@ -77,7 +80,7 @@ export async function initLocalCa(dataDir: string, addresses: BoxAddresses, boxN
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
       ],
     });
-    await writeAtomically(files.caKey, await privateKeyPem(keys.privateKey));
+    await writeAtomically(files.caKey, await privateKeyPem(x509, keys.privateKey));
     await writeAtomically(files.caCert, ca.toString('pem') + '\n');
   }
   const leaf = await issueLeaf(files, addresses, now);
@@ -100,6 +103,7 @@ export function leafCovers(leaf: NodeCertificate, addresses: BoxAddresses, now: 
 }
 
 async function issueLeaf(files: LocalCaFiles, addresses: BoxAddresses, now: number): Promise<NodeCertificate> {
+  const x509 = await loadX509();
   const ca = new x509.X509Certificate(readFileSync(files.caCert, 'utf8'));
   const caKey = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(readFileSync(files.caKey, 'utf8')), KEY_ALGORITHM, false, ['sign']);
   const keys = await generateKeys();
@@ -124,14 +128,14 @@ async function issueLeaf(files: LocalCaFiles, addresses: BoxAddresses, now: numb
     ],
   });
   // The key first: the listener reloads on the certificate's change and must find its key.
-  await writeAtomically(files.key, await privateKeyPem(keys.privateKey));
+  await writeAtomically(files.key, await privateKeyPem(x509, keys.privateKey));
   await writeAtomically(files.cert, `${leaf.toString('pem')}\n${ca.toString('pem')}\n`);
   return new NodeCertificate(leaf.toString('pem'));
 }
 
 const generateKeys = () => webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>;
 
-const privateKeyPem = async (key: webcrypto.CryptoKey): Promise<string> => x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY') + '\n';
+const privateKeyPem = async (x509: Awaited<ReturnType<typeof loadX509>>, key: webcrypto.CryptoKey): Promise<string> => x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY') + '\n';
 
 // Positive (top bit clear) and unpredictable, as RFC 5280 and the CA/Browser Forum ask.
 const serialNumber = (): string => {
