@@ -11,7 +11,7 @@ import { me } from '../state/session';
 import type { Post } from '../types';
 import { Composer } from './Composer';
 import { Dialog } from './Dialog';
-import { MessageList, type Item } from './MessageList';
+import { historyItems, MessageList } from './MessageList';
 import { PostItem } from './PostItem';
 import { TypingLine } from './TypingLine';
 import { errorMessage } from './useAction';
@@ -32,7 +32,6 @@ function PinsDialog({ channelId, onClose }: { channelId: string; onClose: () => 
 export function ChannelView({ channelId }: { channelId: string }) {
   const channel = currentChannel.value;
   const [showPins, setShowPins] = useState(false);
-  const [jumpTo, setJumpTo] = useState<string | undefined>(undefined);
   const posts = postsByChannel.value.get(channelId) ?? [];
 
   useEffect(() => {
@@ -47,11 +46,8 @@ export function ChannelView({ channelId }: { channelId: string }) {
     if (!document.hidden) markRead(channelId);
   }, [channelId, posts.length]);
 
-  const items: Item[] = useMemo(
-    () => [
-      ...posts.filter((post) => post.rootId === null).map((post): Item => ({ kind: 'post', post })),
-      ...outbox.value.filter((entry) => entry.channelId === channelId && entry.rootId === null).map((entry): Item => ({ kind: 'pending', entry })),
-    ],
+  const items = useMemo(
+    () => historyItems(posts.filter((post) => post.rootId === null), outbox.value.filter((entry) => entry.channelId === channelId && entry.rootId === null)),
     [posts, outbox.value, channelId],
   );
 
@@ -70,7 +66,6 @@ export function ChannelView({ channelId }: { channelId: string }) {
           <button type="button" class="icon-button" aria-label={t('channel.leave')} title={t('channel.leave')} onClick={() => confirm(t('channel.confirmLeave')) && void leaveChannel(channelId).then(() => navigate('/'))}>⎋</button>
         )}
       </header>
-      {firstUnread && <button type="button" class="small jump-unread" onClick={() => setJumpTo(firstUnread.id)}>{t('channel.jumpUnread')}</button>}
       {channel.archived && <p class="notice">{t('channel.archived')}</p>}
       <MessageList
         label={t('channel.history', { name: title })}
@@ -78,8 +73,6 @@ export function ChannelView({ channelId }: { channelId: string }) {
         firstUnreadId={firstUnread?.id}
         hasOlder={olderAvailable.value.has(channelId)}
         loadOlder={() => loadOlder(channelId)}
-        jumpTo={jumpTo}
-        onJumped={() => setJumpTo(undefined)}
       />
       <TypingLine channelId={channelId} rootId={null} />
       <Composer channelId={channelId} rootId={null} label={t('composer.placeholder', { name: title })} disabled={channel.archived} />

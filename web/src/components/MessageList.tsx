@@ -4,7 +4,7 @@
  * the view kept at the bottom while it is there. Scrolling near the top loads older posts;
  * the post that was on screen stays where it was.
  */
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { formatDay, t } from '../i18n';
 import type { OutboxEntry } from '../state/outbox-entry';
 import type { Post } from '../types';
@@ -17,6 +17,15 @@ const NEAR_BOTTOM_PX = 48;
 
 export type Item = { kind: 'post'; post: Post } | { kind: 'pending'; entry: OutboxEntry };
 
+/**
+ * Posts, then what waits in the outbox. A post whose WebSocket event came before the answer to
+ * its own send is in both for a moment: it shows once, as the post.
+ */
+export function historyItems(posts: readonly Post[], pending: readonly OutboxEntry[]): Item[] {
+  const known = new Set(posts.map((post) => post.id));
+  return [...posts.map((post): Item => ({ kind: 'post', post })), ...pending.filter((entry) => !known.has(entry.id)).map((entry): Item => ({ kind: 'pending', entry }))];
+}
+
 const itemKey = (item: Item) => (item.kind === 'post' ? item.post.id : item.entry.id);
 const dayOf = (ms: number) => new Date(ms).toDateString();
 
@@ -27,12 +36,9 @@ export interface MessageListProps {
   inThread?: boolean;
   hasOlder?: boolean;
   loadOlder?: () => Promise<void>;
-  /** Set to scroll the list to a post (jump to first unread); the list calls back when done. */
-  jumpTo?: string | undefined;
-  onJumped?: () => void;
 }
 
-export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, loadOlder, jumpTo, onJumped }: MessageListProps) {
+export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, loadOlder }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const loadingOlder = useRef(false);
@@ -58,15 +64,13 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
     if (atBottom.current && items.length > 0) virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
   }, [items.length, items[items.length - 1] && itemKey(items[items.length - 1]!)]);
 
-  useEffect(() => {
-    if (!jumpTo) return;
-    const index = items.findIndex((item) => itemKey(item) === jumpTo);
-    if (index >= 0) {
-      atBottom.current = false;
-      virtualizer.scrollToIndex(index, { align: 'start' });
-    }
-    onJumped?.();
-  }, [jumpTo]);
+  // Offered while the first unread post is above the screen.
+  const firstUnreadIndex = firstUnreadId ? items.findIndex((item) => itemKey(item) === firstUnreadId) : -1;
+  const unreadAbove = firstUnreadIndex >= 0 && virtualizer.range !== null && firstUnreadIndex < virtualizer.range.startIndex;
+  const jumpToUnread = () => {
+    atBottom.current = false;
+    virtualizer.scrollToIndex(firstUnreadIndex, { align: 'start' });
+  };
 
   const onScroll = () => {
     const element = scroller.current!;
@@ -93,6 +97,7 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
   const rows = virtualizer.getVirtualItems();
   return (
     <div class="message-scroller" ref={scroller} onScroll={onScroll}>
+      {unreadAbove && <button type="button" class="small jump-unread" onClick={jumpToUnread}>{t('channel.jumpUnread')}</button>}
       <div role="feed" aria-label={label} aria-busy={loadingOlder.current} class="message-feed" style={{ height: `${virtualizer.getTotalSize()}px` }} onKeyDown={onKeyDown}>
         {rows.map((row) => {
           const item = items[row.index]!;

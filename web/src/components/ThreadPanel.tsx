@@ -5,17 +5,14 @@ import { outbox } from '../state/outbox';
 import { findPost, postsByChannel } from '../state/posts';
 import { closeThread } from '../state/thread';
 import { Composer } from './Composer';
-import { MessageList, type Item } from './MessageList';
+import { historyItems, MessageList } from './MessageList';
 import { TypingLine } from './TypingLine';
 
 export function ThreadPanel({ rootId }: { rootId: string }) {
   const root = findPost(rootId);
   const posts = root ? postsByChannel.value.get(root.channelId) ?? [] : [];
-  const items: Item[] = useMemo(
-    () => [
-      ...posts.filter((post) => post.id === rootId || post.rootId === rootId).map((post): Item => ({ kind: 'post', post })),
-      ...outbox.value.filter((entry) => entry.rootId === rootId).map((entry): Item => ({ kind: 'pending', entry })),
-    ],
+  const items = useMemo(
+    () => historyItems(posts.filter((post) => post.id === rootId || post.rootId === rootId), outbox.value.filter((entry) => entry.rootId === rootId)),
     [posts, outbox.value, rootId],
   );
   return (

@@ -78,8 +78,3 @@ export function markRead(channelId: string): void {
   clearTimeout(readTimers.get(channelId));
   readTimers.set(channelId, setTimeout(() => void api.post(`/channels/${channelId}/read`).catch(() => undefined), READ_DELAY_MS));
 }
-
-export async function setChannelNotifications(channelId: string, level: string, muted: boolean): Promise<void> {
-  await api.put(`/channels/${channelId}/notifications`, { level, muted });
-  patchChannel(channelId, () => ({ notifyLevel: level, muted }));
-}

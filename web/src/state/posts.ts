@@ -112,12 +112,6 @@ export async function loadThread(rootId: string): Promise<void> {
   upsertPosts(posts);
 }
 
-export function forgetPosts(): void {
-  postsByChannel.value = new Map();
-  olderAvailable.value = new Set();
-  channelOf.clear();
-}
-
 /**
  * A post that just came into being (from the WebSocket, or the answer to our own send):
  * whichever of the two arrives second changes nothing, so a root's reply count is bumped once.

@@ -1,0 +1,110 @@
+/**
+ * The web app without the box: a reload with the browser offline starts from the service
+ * worker and shows the saved history; a post written offline goes out exactly once when the
+ * connection is back; a post written while the server is killed and restarted arrives once.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, screenshot, type Browser } from './helpers/browser.js';
+import { Client, removeDataDir, startHail, type HailProcess } from './helpers/server.js';
+
+let hail: HailProcess;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let channelId = '';
+const api = () => new Client(hail.url);
+let skipper: Client;
+
+/**
+ * The page knows the box by its address, so a restarted server must listen on the same port.
+ * That port is chosen below Linux's ephemeral range: there, the browser's own reconnection
+ * attempts to a port nobody listens on can connect to themselves and hold it.
+ */
+async function startOn(port: number | undefined, dataDir?: string): Promise<HailProcess> {
+  for (let tries = 1; ; tries++) {
+    const chosen = port ?? 20000 + Math.floor(Math.random() * 10000);
+    try {
+      return await startHail({ ...(dataDir ? { dataDir } : {}), args: ['--port', String(chosen)] });
+    } catch (error) {
+      if (tries >= 20 || !/port is in use/.test(String(error))) throw error;
+      await new Promise((resume) => setTimeout(resume, 500));
+    }
+  }
+}
+
+before(async () => {
+  hail = await startOn(undefined);
+  skipper = api();
+  await skipper.post('/api/v1/setup', { code: hail.setupCode(), username: 'skipper', password: 'a long password', displayName: 'Skipper', teamName: 'crew', teamDisplayName: 'Crew' });
+  channelId = (await skipper.get('/api/v1/channels')).body.channels[0].id;
+  for (let n = 1; n <= 30; n++) await skipper.post(`/api/v1/channels/${channelId}/posts`, { message: `log entry ${n}` });
+  browser = await launchBrowser();
+  context = await browser.context({ width: 390, height: 844 });
+  page = await context.newPage();
+});
+
+after(async () => {
+  await browser?.close();
+  await hail?.stop();
+  removeDataDir(hail.dataDir);
+});
+
+/** How many posts of the channel carry exactly this text, as the server has them. */
+async function countOnServer(message: string): Promise<number> {
+  const client = api();
+  await client.post('/api/v1/auth/login', { username: 'skipper', password: 'a long password' });
+  const { body } = await client.get(`/api/v1/channels/${channelId}/posts?limit=200`);
+  return (body.posts as { message: string }[]).filter((post) => post.message === message).length;
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, seconds = 30): Promise<void> {
+  for (let tries = 0; tries < seconds * 2; tries++) {
+    if (await check()) return;
+    await new Promise((resume) => setTimeout(resume, 500));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+test('a reload with the browser offline shows the saved history', { timeout: 120_000 }, async () => {
+  await page.goto(hail.url);
+  await page.getByLabel('Username').fill('skipper');
+  await page.getByLabel('Password').fill('a long password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('link', { name: /General/ }).click();
+  await page.getByRole('feed').getByText('log entry 30').waitFor();
+  await page.evaluate('navigator.serviceWorker.ready');
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByRole('feed').getByText('log entry 30').waitFor();
+  await page.getByText('Offline: showing saved messages').waitFor();
+  await screenshot(page, 'offline-phone');
+});
+
+test('a post written offline is delivered exactly once after reconnecting', { timeout: 120_000 }, async () => {
+  await page.getByLabel('Message General').fill('written offline');
+  await page.keyboard.press('Enter');
+  await page.getByRole('article').filter({ hasText: 'written offline' }).getByText('Sending…').waitFor();
+  assert.equal(await countOnServer('written offline'), 0);
+  await context.setOffline(false);
+  await waitFor(async () => (await countOnServer('written offline')) === 1, 'the offline post on the server');
+  await page.getByRole('article').filter({ hasText: 'written offline' }).getByText('Sending…').waitFor({ state: 'detached' });
+  await page.reload();
+  await page.getByRole('feed').getByText('written offline').waitFor();
+  assert.equal(await countOnServer('written offline'), 1);
+});
+
+test('a post sent while the server is killed and restarted arrives once', { timeout: 180_000 }, async () => {
+  const { port, dataDir } = hail;
+  await hail.kill();
+  await page.getByLabel('Message General').fill('sent while the box was down');
+  await page.keyboard.press('Enter');
+  await page.getByRole('article').filter({ hasText: 'sent while the box was down' }).getByText('Sending…').waitFor();
+  await new Promise((resume) => setTimeout(resume, 2000));
+  hail = await startOn(port, dataDir);
+  await waitFor(async () => (await countOnServer('sent while the box was down')) === 1, 'the post after the restart', 60);
+  await page.getByRole('article').filter({ hasText: 'sent while the box was down' }).getByText('Sending…').waitFor({ state: 'detached', timeout: 60_000 });
+  await new Promise((resume) => setTimeout(resume, 2000));
+  assert.equal(await countOnServer('sent while the box was down'), 1);
+});
