@@ -217,3 +217,27 @@ test('a box that stops says goodbye, and browsers forget it at once', async () =
   assert.deepEqual(seen.map((entry) => entry.name), [`Hail on ${BOX} (2)`]);
   assert.ok(existsSync(first.dataDir));
 });
+
+test("when the box's address changes, it re-announces", async () => {
+  const box = await startBox('a');
+  const added = `${SUBNET}.3`;
+  const atAddress = (address: string) => (seen: Seen[]) => seen.some((entry) => entry.txt.node === box.nodeId && entry.address === address);
+  const before = await browseUntil('_hail._tcp', atAddress(ADDRESS.a));
+  assert.ok(atAddress(ADDRESS.a)(before), `avahi saw ${JSON.stringify(before)}`);
+  // A second address on the box's side of the link, as a new DHCP lease or network would give it.
+  ipIn(NS.a, 'addr', 'add', `${added}/24`, 'dev', LINK.a);
+  try {
+    // The box notices within one AddressWatcher poll (5 s), withdraws its records and announces
+    // them again; avahi, which cached the old address record, resolves the new address.
+    for (const type of ['_hail._tcp', '_http._tcp']) {
+      const seen = await browseUntil(type, atAddress(added));
+      assert.ok(atAddress(added)(seen), `${type}: avahi saw ${JSON.stringify(seen)}\n${box.logs.join('\n')}`);
+    }
+  } finally {
+    try {
+      ipIn(NS.a, 'addr', 'del', `${added}/24`, 'dev', LINK.a);
+    } catch {
+      // the namespace is already gone
+    }
+  }
+});

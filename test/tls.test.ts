@@ -2,14 +2,18 @@
  * HTTPS on the LAN: `hail tls init` makes a CA and a server certificate phones accept, the
  * server serves them (and a changed certificate without a restart), a certificate that does
  * not match its key stops the start with a clear line, and /trust offers the CA in both forms.
+ * The renewal on an address change runs the server in a network namespace this suite makes
+ * (never touching the host's interfaces): it needs root, iproute2 and nsenter, as in scripts/debian13.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
+import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, renameSync } from 'node:fs';
 import { request } from 'node:https';
 import { connect } from 'node:tls';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { boxAddresses } from '../src/net/addresses.js';
 import { localCaFiles, renewLeafIfNeeded } from '../src/tls/local-ca.js';
 import { x509 } from '../src/tls/x509.js';
@@ -17,6 +21,20 @@ import { runHail } from './helpers/cli.js';
 import { newDataDir, removeDataDir, startHail, type HailProcess } from './helpers/server.js';
 
 const DAY_MS = 24 * 3600_000;
+
+// The network namespace of the renewal test; the pid keeps parallel runs apart (names of at most 15 characters).
+const NS = `hlt${process.pid % 100000}`;
+const inNamespace = ['nsenter', `--net=/run/netns/${NS}`] as const;
+const ipIn = (...args: string[]) => execFileSync(inNamespace[0], [...inNamespace.slice(1), 'ip', ...args], { stdio: 'pipe' });
+function removeNamespace(): void {
+  try {
+    execFileSync('ip', ['netns', 'del', NS], { stdio: 'pipe' });
+  } catch {
+    // not made, or already gone
+  }
+}
+// Whatever happens to this process, the namespace (and the interfaces in it) goes with it.
+process.on('exit', removeNamespace);
 
 async function tlsInit(dataDir: string): Promise<void> {
   const result = await runHail(['tls', 'init', '--data-dir', dataDir]);
@@ -152,6 +170,56 @@ test('a replaced certificate is served without a restart', async () => {
     await hail.stop();
     removeDataDir(dataDir);
     removeDataDir(source);
+  }
+});
+
+test('the server renews its own certificate when its addresses change', async () => {
+  const dataDir = newDataDir();
+  const added = '10.203.1.7';
+  let hail: HailProcess | undefined;
+  removeNamespace();
+  try {
+    execFileSync('ip', ['netns', 'add', NS], { stdio: 'pipe' });
+    ipIn('link', 'set', 'lo', 'up');
+    await tlsInit(dataDir);
+    hail = await startHail({ dataDir, args: ['--https-port', '0'], wrap: [...inNamespace] });
+    const port = httpsPortOf(hail);
+    // The server listens on 127.0.0.1 inside the namespace: ask from there.
+    const script = `
+      import { connect } from 'node:tls';
+      const socket = connect({ host: '127.0.0.1', port: ${port}, servername: 'localhost', rejectUnauthorized: false }, () => {
+        process.stdout.write(socket.getPeerCertificate().raw.toString('base64'));
+        socket.end();
+      });
+      socket.on('error', () => process.exit(0));`;
+    const served = async (): Promise<X509Certificate | undefined> => {
+      const { stdout } = await promisify(execFile)(inNamespace[0], [...inNamespace.slice(1), process.execPath, '--input-type=module', '-e', script], { timeout: 10000 });
+      // While the listener changes certificates, a connection may be refused for a moment.
+      return stdout === '' ? undefined : new X509Certificate(Buffer.from(stdout, 'base64'));
+    };
+    const first = await served();
+    assert.ok(first && first.checkIP(added) === undefined, 'the address is not in the first certificate');
+
+    // The box joins a network: a new interface (a veth pair wholly inside the namespace, both
+    // ends up so the kernel reports it running) with an address.
+    ipIn('link', 'add', `${NS}x`, 'type', 'veth', 'peer', 'name', `${NS}y`);
+    ipIn('addr', 'add', `${added}/24`, 'dev', `${NS}x`);
+    ipIn('link', 'set', `${NS}x`, 'up');
+    ipIn('link', 'set', `${NS}y`, 'up');
+    // One AddressWatcher poll (5 s), a new leaf, then the listener's reload: about a minute in
+    // all when the port waits out TIME_WAIT, as above.
+    let now = first;
+    for (const deadline = Date.now() + 90_000; Date.now() < deadline && now.checkIP(added) === undefined; ) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      now = (await served()) ?? now;
+    }
+    assert.equal(now.checkIP(added), added, `served ${now.subjectAltName}\n${hail.logs.join('\n')}`);
+    assert.ok(now.checkIP('127.0.0.1') && now.subjectAltName?.includes('DNS:localhost'), 'the names it had stay');
+    assert.ok(now.checkIssued(new X509Certificate(readFileSync(localCaFiles(dataDir).caCert))), 'by the same CA');
+  } finally {
+    await hail?.stop();
+    removeNamespace();
+    removeDataDir(dataDir);
   }
 });
 
