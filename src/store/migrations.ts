@@ -203,7 +203,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE VIRTUAL TABLE posts_fts USING fts5(
     post_id UNINDEXED, channel_id UNINDEXED, user_id UNINDEXED, created_hlc UNINDEXED,
     message, file_names,
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2',
+    -- Prefix indexes for 2 to 4 characters make \`gal*\` as cheap as a whole word.
+    prefix = '2 3 4'
   );
 
   -- Per-member notification level and mute, a last-writer-wins register.

@@ -12,7 +12,7 @@ export default [
     method: 'get',
     path: '/api/v1/search',
     summary:
-      'Search posts and file names in the channels you can read. `q` takes words (all must match), "quoted phrases", prefix words (`gal*`), and filters `in:channel`, `from:@user`, `before:`/`after:`/`on:YYYY-MM-DD` (days in the time zone given by `tzOffset`, minutes as in JavaScript\'s getTimezoneOffset; UTC by default) and `has:file`. Results are ranked, paged by `offset`, each with the post and a snippet whose `marks` are [start, end) character ranges of the matches.',
+      'Search posts and file names in the channels you can read. `q` takes words (all must match), "quoted phrases", prefix words (`gal*`), and filters `in:channel`, `from:@user`, `before:`/`after:`/`on:YYYY-MM-DD` (days in the time zone given by `tzOffset`, minutes as in JavaScript\'s getTimezoneOffset; UTC by default) and `has:file`. The newest 1,000 matches are ranked by relevance (narrow older searches with `before:`), paged by `offset`, each with the post and a snippet whose `marks` are [start, end) character ranges of the matches.',
     access: 'user',
     query: Type.Object(
       {
