@@ -115,6 +115,18 @@ describe('search', () => {
     assert.deepEqual(messages(await search(alice.client, 'barometer')), []);
   });
 
+  test('file names are searchable, and has:file keeps only posts with files', async () => {
+    const upload = await alice.client.request('POST', '/api/v1/files?name=biscay-forecast.grb', 'GRIB bytes', { 'content-type': 'application/octet-stream' });
+    assert.equal(upload.status, 201);
+    const { hash, size, name, type } = upload.body;
+    const sent = await alice.client.post(`/api/v1/channels/${general}/posts`, { message: 'tomorrow, see attached', files: [{ hash, size, name, type }] });
+    assert.equal(sent.status, 201);
+    assert.deepEqual(messages(await search(bob.client, 'biscay')), ['tomorrow, see attached']);
+    assert.deepEqual(messages(await search(bob.client, 'has:file')), ['tomorrow, see attached']);
+    assert.deepEqual(messages(await search(bob.client, 'tomorrow has:file from:alice')), ['tomorrow, see attached']);
+    assert.deepEqual(messages(await search(bob.client, 'gale has:file')), []);
+  });
+
   test('malformed search syntax is a clear 400, and FTS syntax in the text is only text', async () => {
     for (const q of ['"unclosed', 'on:2026-13-45', 'before:yesterday', 'has:photo', 'in:', '   ', '*']) {
       const response = await search(alice.client, q);
