@@ -20,7 +20,7 @@
  * no live socket skips an op.
  */
 import { getMeta, sql, setMeta, type Db } from '../store/database.js';
-import { appendOp, OP_COLUMNS, opFromRow, type OpRow } from '../store/op-log.js';
+import { appendOp, feedAfter, lastFeedSeq, type LoggedEntry } from '../store/op-log.js';
 import { ApiError } from './errors.js';
 import { decodeHlc, encodeHlc, type HybridClock } from './hlc.js';
 import { opHash, type Grant, type Op, type OpDraft } from './op.js';
@@ -35,11 +35,7 @@ export interface Command {
 }
 
 /** An op as it entered this box's local feed, with the realtime topics that may see it. */
-export interface FeedEntry {
-  readonly feedSeq: number;
-  readonly op: Op;
-  readonly topics: readonly string[];
-}
+export type FeedEntry = LoggedEntry;
 
 export type CommitListener = (entries: readonly FeedEntry[]) => void;
 
@@ -65,7 +61,7 @@ export class Committer {
     private readonly now: () => number,
     private readonly onListenerError: (error: unknown) => void,
   ) {
-    this.lastFeedSeq = sql<[], { seq: number | null }>(db, 'SELECT max(feed_seq) AS seq FROM feed').get()?.seq ?? 0;
+    this.lastFeedSeq = lastFeedSeq(db);
   }
 
   /** Called with every batch of feed entries once it is durable, in feed order. */
@@ -100,7 +96,8 @@ export class Committer {
         this.nextSeq = (sql<[string], { seq: number | null }>(this.db, 'SELECT max(seq) AS seq FROM ops WHERE origin = ?').get(this.origin)?.seq ?? 0) + 1;
         const persisted = getMeta(this.db, 'hlc');
         if (persisted !== undefined && persisted > encodeHlc(this.clock.current)) this.clock.observe(decodeHlc(persisted));
-        foreign = this.entriesSince(this.lastFeedSeq);
+        // Feed entries another process on this database wrote since the last batch.
+        foreign = feedAfter(this.db, this.lastFeedSeq, -1);
         for (const pending of batch) {
           const mark = this.nextSeq;
           try {
@@ -134,16 +131,6 @@ export class Committer {
       if (pending.entries) pending.resolve(pending.entries);
       else pending.reject(pending.error);
     }
-  }
-
-  /** Feed entries written after `feedSeq`, by another process on this database. */
-  private entriesSince(feedSeq: number): FeedEntry[] {
-    return sql<[number], OpRow & { feed_seq: number; topics: string }>(
-      this.db,
-      `SELECT f.feed_seq, f.topics, ${OP_COLUMNS} FROM feed f JOIN ops o ON o.origin = f.origin AND o.seq = f.seq WHERE f.feed_seq > ? ORDER BY f.feed_seq`,
-    )
-      .all(feedSeq)
-      .map(({ feed_seq, topics, ...row }) => ({ feedSeq: feed_seq, op: opFromRow(row), topics: topics === '' ? [] : topics.split(' ') }));
   }
 
   private run(command: Command): FeedEntry[] {

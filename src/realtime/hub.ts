@@ -14,11 +14,11 @@
  * close on its backpressure limit); the client reconnects and resumes where it was.
  */
 import type { WebSocket } from 'uWebSockets.js';
-import { sql, type Db } from '../store/database.js';
+import type { Db } from '../store/database.js';
 import type { FeedEntry } from '../core/commit.js';
 import { findUser, userTopics } from '../core/permissions.js';
 import { eventFrame } from './events.js';
-import { OP_COLUMNS, opFromRow, type OpRow } from '../store/op-log.js';
+import { feedAfter, lastFeedSeq } from '../store/op-log.js';
 
 export interface SocketState {
   readonly userId: string;
@@ -41,11 +41,6 @@ export const CLOSE_DEACTIVATED = 4001;
 export const CLOSE_SESSION_ENDED = 4002;
 export const CLOSE_SHUTDOWN = 1001;
 
-interface FeedRow extends OpRow {
-  feed_seq: number;
-  topics: string;
-}
-
 export class Hub {
   private readonly byTopic = new Map<string, Set<Socket>>();
   private readonly byUser = new Map<string, Set<Socket>>();
@@ -63,7 +58,7 @@ export class Hub {
   }
 
   currentFeedSeq(): number {
-    return sql<[], { seq: number | null }>(this.db, 'SELECT max(feed_seq) AS seq FROM feed').get()?.seq ?? 0;
+    return lastFeedSeq(this.db);
   }
 
   /** Returns true when this is the user's first socket (the user came online). */
@@ -103,23 +98,19 @@ export class Hub {
   pump(socket: Socket): void {
     const state = socket.getUserData();
     while (!state.closed && !state.live && socket.getBufferedAmount() < REPLAY_BUFFER_LIMIT) {
-      const rows = sql<[number, number], FeedRow>(
-        this.db,
-        `SELECT f.feed_seq, f.topics, ${OP_COLUMNS}
-         FROM feed f JOIN ops o ON o.origin = f.origin AND o.seq = f.seq WHERE f.feed_seq > ? ORDER BY f.feed_seq LIMIT ?`,
-      ).all(state.lastFeedSeq, REPLAY_PAGE);
-      if (rows.length === 0) {
+      const entries = feedAfter(this.db, state.lastFeedSeq, REPLAY_PAGE);
+      if (entries.length === 0) {
         state.live = true;
         socket.send(JSON.stringify({ type: 'resumed', feedSeq: state.lastFeedSeq }));
         return;
       }
       socket.cork(() => {
-        for (const row of rows) {
+        for (const entry of entries) {
           // A page of long posts is megabytes, past maxBackpressure (uWS would close the socket,
           // and every resume would fail the same way): stop mid-page, `drain` picks up from here.
           if (socket.getBufferedAmount() >= REPLAY_BUFFER_LIMIT) break;
-          if (row.topics.split(' ').some((name) => state.topics.has(name))) socket.send(eventFrame(row.feed_seq, opFromRow(row)));
-          state.lastFeedSeq = row.feed_seq;
+          if (entry.topics.some((name) => state.topics.has(name))) socket.send(eventFrame(entry.feedSeq, entry.op));
+          state.lastFeedSeq = entry.feedSeq;
         }
       });
     }

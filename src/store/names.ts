@@ -10,11 +10,16 @@ import { sql, type Db } from './database.js';
 
 const suffixed = (name: string, id: string): string => `${name}-${id.replace(/-/g, '').slice(-6)}`;
 
+/** The first claimant by creation keeps the name; every later one gets its suffix. */
+function settle(db: Db, table: 'users' | 'channels', column: 'username' | 'name', requested: string, claimants: { id: string }[]): void {
+  claimants.forEach(({ id }, index) => {
+    sql(db, `UPDATE ${table} SET ${column} = ? WHERE id = ?`).run(index === 0 ? requested : suffixed(requested, id), id);
+  });
+}
+
 export function settleUsername(db: Db, requested: string): void {
   const claimants = sql<[string], { id: string }>(db, 'SELECT id FROM users WHERE requested_username = ? ORDER BY created_ver').all(requested);
-  claimants.forEach(({ id }, index) => {
-    sql(db, 'UPDATE users SET username = ? WHERE id = ?').run(index === 0 ? requested : suffixed(requested, id), id);
-  });
+  settle(db, 'users', 'username', requested, claimants);
 }
 
 export function settleChannelName(db: Db, teamId: string, requested: string): void {
@@ -22,7 +27,5 @@ export function settleChannelName(db: Db, teamId: string, requested: string): vo
     db,
     'SELECT id FROM channels WHERE team_id = ? AND requested_name = ? ORDER BY created_ver',
   ).all(teamId, requested);
-  claimants.forEach(({ id }, index) => {
-    sql(db, 'UPDATE channels SET name = ? WHERE id = ?').run(index === 0 ? requested : suffixed(requested, id), id);
-  });
+  settle(db, 'channels', 'name', requested, claimants);
 }

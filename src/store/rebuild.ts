@@ -10,29 +10,22 @@ import { existsSync } from 'node:fs';
 import { OP_KINDS } from '../core/ops/index.js';
 import { migrate, type Db } from './database.js';
 import { REPLICATED_TABLES } from './migrations.js';
-import { OP_COLUMNS, opFromRow, type OpRow } from './op-log.js';
+import { feedAfter } from './op-log.js';
 
 // Pages, because a connection cannot write while one of its queries is still being iterated.
 const REPLAY_PAGE = 10_000;
 
 function replay(db: Db): number {
-  const page = db.prepare(
-    `SELECT f.feed_seq, ${OP_COLUMNS}
-     FROM feed f JOIN ops o ON o.origin = f.origin AND o.seq = f.seq WHERE f.feed_seq > ? ORDER BY f.feed_seq LIMIT ?`,
-  );
   let count = 0;
-  let after = 0;
-  for (;;) {
-    const rows = page.all(after, REPLAY_PAGE) as (OpRow & { feed_seq: number })[];
-    if (rows.length === 0) return count;
-    for (const { feed_seq, ...row } of rows) {
-      const kind = OP_KINDS.get(row.type);
-      if (!kind) throw new Error(`op ${row.origin}/${row.seq} has unknown type ${row.type}`);
-      kind.apply(db, opFromRow(row) as never);
-      after = feed_seq;
+  for (let entries = feedAfter(db, 0, REPLAY_PAGE); entries.length > 0; entries = feedAfter(db, entries.at(-1)!.feedSeq, REPLAY_PAGE)) {
+    for (const { op } of entries) {
+      const kind = OP_KINDS.get(op.type);
+      if (!kind) throw new Error(`op ${op.origin}/${op.seq} has unknown type ${op.type}`);
+      kind.apply(db, op as never);
       count++;
     }
   }
+  return count;
 }
 
 export function rebuild(db: Db): number {
