@@ -23,8 +23,7 @@ export async function inviteCreateCommand(config: Config, flags: Record<string, 
     const author = flags['--as'] ? userByName(db, flags['--as']) : firstAdmin(db);
     if (author.role !== 'admin' || author.active !== 1) throw new StartupError('not_admin', `${author.username} is not an active administrator; name one with --as.`);
     const team = chooseTeam(db, flags['--team']);
-    const expiresAt = hours === null ? null : Date.now() + hours * 3600_000;
-    const invite = newInvite({ teamId: team.id, role, expiresAt, maxUses });
+    const invite = newInvite({ teamId: team.id, role, lifetimeHours: hours, maxUses });
     await committer.commit({ author: author.id, ops: [invite.draft] });
     return { token: invite.token, team };
   });

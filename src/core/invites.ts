@@ -22,7 +22,8 @@ export const inviteTokenHash = (token: string): string => createHash('sha256').u
 export interface InviteTerms {
   readonly teamId: string;
   readonly role: InviteRow['role'];
-  readonly expiresAt: number | null;
+  /** Hours from its creation until it stops working; null for never. */
+  readonly lifetimeHours: number | null;
   readonly maxUses: number | null;
 }
 

@@ -17,7 +17,7 @@ export default defineOp({
       tokenHash: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }),
       teamId: Id,
       role: Role,
-      expiresAt: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+      lifetimeHours: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
       maxUses: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
     },
     { additionalProperties: false },
@@ -30,13 +30,16 @@ export default defineOp({
   },
   apply(db, op) {
     const version = opVersion(op);
-    const { tokenHash, teamId, role, expiresAt, maxUses } = op.body;
+    const { tokenHash, teamId, role, lifetimeHours, maxUses } = op.body;
+    // Expiry counts from the op's own time, so it is exactly the lifetime asked for, on every box.
+    const createdAt = hlcMillis(op.hlc);
+    const expiresAt = lifetimeHours === null ? null : createdAt + lifetimeHours * 3600_000;
     sql(
       db,
       `INSERT OR IGNORE INTO invites (id, token_hash, team_id, role, expires_at, max_uses, created_by, created_at, revoked, created_ver, revoked_ver)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-    ).run(op.entity, tokenHash, teamId, role, expiresAt, maxUses, op.author, hlcMillis(op.hlc), version, version);
+    ).run(op.entity, tokenHash, teamId, role, expiresAt, maxUses, op.author, createdAt, version, version);
   },
   audience: () => [topic.admins],
-  present: ({ body: { teamId, role, expiresAt, maxUses } }) => ({ teamId, role, expiresAt, maxUses }),
+  present: ({ body: { teamId, role, lifetimeHours, maxUses } }) => ({ teamId, role, lifetimeHours, maxUses }),
 });

@@ -44,8 +44,7 @@ export default [
       { additionalProperties: false },
     ),
     async handle({ services, user, body }) {
-      const expiresAt = body.expiresInHours === undefined ? null : services.now() + body.expiresInHours * 3600 * 1000;
-      const { id, token, draft } = newInvite({ teamId: body.teamId, role: body.role ?? 'member', expiresAt, maxUses: body.maxUses ?? null });
+      const { id, token, draft } = newInvite({ teamId: body.teamId, role: body.role ?? 'member', lifetimeHours: body.expiresInHours ?? null, maxUses: body.maxUses ?? null });
       await services.committer.commit({ author: user.id, ops: [draft] });
       return new Reply(201, { invite: presentInvite(services.db, findInvite(services.db, id)!, services.now()), token, path: `/invite/${token}` });
     },
