@@ -9,7 +9,7 @@
 //   printed, and the build fails above the budget of DESIGN.md.
 import { build } from 'esbuild';
 import { injectManifest } from 'workbox-build';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
@@ -64,7 +64,8 @@ writeFileSync(
     .replace('<!--styles-->', css ? `<link rel="stylesheet" href="${url(css)}">` : '')
     .replace('<!--scripts-->', `${preloads}<script type="module" src="${url(entry)}"></script>`),
 );
-for (const file of ['manifest.webmanifest', 'icon.svg']) writeFileSync(join(out, file), readFileSync(join('web', file)));
+for (const file of ['manifest.webmanifest', 'icon.svg', 'icon-maskable.svg']) writeFileSync(join(out, file), readFileSync(join('web', file)));
+cpSync('web/icons', join(out, 'icons'), { recursive: true });
 
 // The service worker keeps a fixed name (browsers look for it at the same URL to update it).
 await build({ entryPoints: ['web/sw.ts'], bundle: true, format: 'iife', platform: 'browser', target: 'es2020', minify: true, outfile: join(out, 'sw.src.js'), logLevel: 'warning', tsconfig: 'web/tsconfig.json' });
@@ -81,7 +82,8 @@ await injectManifest({
 rmSync(join(out, 'sw.src.js'));
 
 const files = readdirSync(out, { recursive: true }).map((name) => join(out, name)).filter((file) => statSync(file).isFile());
-for (const file of files) {
+// PNGs are compressed already: a .gz or .br copy would only be larger.
+for (const file of files.filter((name) => !name.endsWith('.png'))) {
   const bytes = readFileSync(file);
   writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));
   writeFileSync(`${file}.br`, brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }));

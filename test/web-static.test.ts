@@ -76,3 +76,20 @@ test('the app answers its own paths; the API, health and unknown paths are not t
   assert.equal((await get('/wp-admin/setup.php')).status, 404);
   assert.equal(((await (await get('/api/v1/setup')).json()) as { needed: boolean }).needed, true);
 });
+
+test('every icon the manifest and the page name is served, PNGs at the size they claim', async () => {
+  const manifest = (await (await get('/manifest.webmanifest')).json()) as { icons: { src: string; sizes: string; type: string }[] };
+  const appleIcon = /<link rel="apple-touch-icon" href="([^"]+)">/.exec(index)?.[1];
+  assert.ok(appleIcon, 'index.html names an apple-touch-icon');
+  const icons = [...manifest.icons, { src: appleIcon, sizes: '180x180', type: 'image/png' }];
+  assert.ok(icons.some((icon) => icon.type === 'image/png' && icon.sizes === '512x512'), 'a 512 px PNG for launchers that take no SVG');
+  for (const icon of icons) {
+    const response = await get(icon.src);
+    assert.equal(response.status, 200, icon.src);
+    assert.equal(response.headers.get('content-type'), icon.type, icon.src);
+    if (icon.type !== 'image/png') continue;
+    // A PNG's IHDR chunk holds its width and height at bytes 16 and 20.
+    const bytes = Buffer.from(await response.arrayBuffer());
+    assert.equal(`${bytes.readUInt32BE(16)}x${bytes.readUInt32BE(20)}`, icon.sizes, icon.src);
+  }
+});
