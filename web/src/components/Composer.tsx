@@ -1,6 +1,6 @@
 /**
- * Writing a post: markdown text, @-mention and ~channel completion, attachments (images get a thumbnail
- * drawn here), the draft saved per channel and thread, a typing signal to the others.
+ * Writing a post: markdown text, @-mention and ~channel completion, attachments (images get a
+ * thumbnail drawn here), the draft saved per channel and thread, a typing signal to the others.
  * Enter sends, Shift+Enter makes a new line. Sending puts the post in the outbox, which works
  * the same online and offline.
  */

@@ -27,7 +27,7 @@ function ChannelLink({ channel }: { channel: Channel }) {
         <span class="channel-name">{channelTitle(channel)}</span>
         {mentions > 0 && <span class="badge" aria-label={t('sidebar.mentions', { count: mentions })}>{mentions}</span>}
         {mentions === 0 && unread && <span class="sr-only">{t('sidebar.unread')}</span>}
-        {muted && <span class="sr-only">{t('channel.muted')}</span>}
+        {muted && <span class="muted-mark" title={t('channel.muted')}><span aria-hidden="true">🔕</span><span class="sr-only">{t('channel.muted')}</span></span>}
       </a>
     </li>
   );

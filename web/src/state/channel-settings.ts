@@ -7,7 +7,7 @@
 import { signal } from '@preact/signals';
 import { api } from '../net/api';
 import type { Channel, User } from '../types';
-import { isConversation, loadChannels } from './channels';
+import { channels, isConversation, loadChannels, patchChannel } from './channels';
 import { teams } from './directory';
 import { me } from './session';
 
@@ -72,7 +72,14 @@ export async function setArchived(channelId: string, archived: boolean): Promise
   await loadChannels();
 }
 
+/** Shown at once (a switch that lags behind the finger looks broken), undone if refused. */
 export async function setNotifications(channelId: string, level: ChannelNotifyLevel, muted: boolean): Promise<void> {
-  await api.put(`/channels/${channelId}/notifications`, { level, muted });
-  await loadChannels();
+  const before = channels.value.find((channel) => channel.id === channelId);
+  patchChannel(channelId, () => ({ notifyLevel: level, muted }));
+  try {
+    await api.put(`/channels/${channelId}/notifications`, { level, muted });
+  } catch (error) {
+    if (before) patchChannel(channelId, () => ({ notifyLevel: before.notifyLevel, muted: before.muted }));
+    throw error;
+  }
 }
