@@ -114,14 +114,14 @@ test('archiving a channel disables the composer with the archived notice, and un
   await admin.getByRole('button', { name: 'Archive channel' }).click();
   await admin.getByRole('button', { name: 'Unarchive channel' }).waitFor();
   await bob.getByText('This channel is archived: it can be read but not written to.').waitFor();
-  await bob.waitForFunction(() => (document.querySelector('textarea[aria-label="Message Weather"]') as HTMLTextAreaElement | null)?.disabled === true);
+  await bob.locator('textarea[aria-label="Message Weather"]:disabled').waitFor();
   // The other settings are read-only while archived.
   assert.equal(await admin.getByLabel('Header', { exact: true }).isDisabled(), true);
 
   await admin.getByRole('button', { name: 'Unarchive channel' }).click();
   await admin.getByRole('button', { name: 'Archive channel' }).waitFor();
   await bob.getByText('This channel is archived: it can be read but not written to.').waitFor({ state: 'detached' });
-  await bob.waitForFunction(() => (document.querySelector('textarea[aria-label="Message Weather"]') as HTMLTextAreaElement | null)?.disabled === false);
+  await bob.locator('textarea[aria-label="Message Weather"]:enabled').waitFor();
   await composer.fill('Back in business');
   await bob.keyboard.press('Enter');
   await admin.goto(`${world.hail.url}/c/${weatherId}`);
@@ -142,7 +142,9 @@ test('a muted channel is dimmed in the sidebar and shows no unread emphasis or b
   assert.match((await weather.getAttribute('class')) ?? '', /muted-channel/);
   assert.doesNotMatch((await weather.getAttribute('class')) ?? '', /\bunread\b/);
   assert.equal(await weather.locator('.badge').count(), 0);
-  const [dimmed, normal] = await Promise.all([weather.evaluate((link) => getComputedStyle(link).color), sidebarLink(bob, 'General').evaluate((link) => getComputedStyle(link).color)]);
+  // The test's TypeScript knows no DOM: the element is reached through its own window.
+  const colour = (link: any): string => link.ownerDocument.defaultView.getComputedStyle(link).color;
+  const [dimmed, normal] = await Promise.all([weather.evaluate(colour), sidebarLink(bob, 'General').evaluate(colour)]);
   assert.notEqual(dimmed, normal);
   await screenshot(bob, 'sidebar-muted-phone');
 
