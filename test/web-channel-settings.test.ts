@@ -43,6 +43,8 @@ async function openSettings(page: Page, id: string, title: string): Promise<void
   await page.getByRole('heading', { name: /^Settings of / }).waitFor();
 }
 
+// A click rather than check(): the channel list the page was loading when it opened may land
+// just after the click and show the old state for a moment, until the change's own event.
 const savedNotifications = (page: Page) => page.waitForResponse((response) => response.url().endsWith('/notifications') && response.ok());
 
 before(async () => {
@@ -79,6 +81,8 @@ test('a member changes a channel’s header and purpose, and the other person’
 
   await screenshot(bob, 'channel-settings-phone');
   assert.deepEqual(await axeViolations(bob), [], 'axe on channel settings (phone)');
+  await bob.getByRole('button', { name: 'Leave channel' }).scrollIntoViewIfNeeded();
+  await screenshot(bob, 'channel-settings-phone-members');
   await bob.getByRole('button', { name: 'Back' }).click();
   await bob.getByRole('heading', { name: '# Weather' }).waitFor();
   assert.match(await bob.locator('.channel-head').innerText(), /Forecast at 08:00/);
@@ -130,7 +134,8 @@ test('archiving a channel disables the composer with the archived notice, and un
 
 test('a muted channel is dimmed in the sidebar and shows no unread emphasis or badge', { timeout: 120_000 }, async () => {
   await openSettings(bob, weatherId, '# Weather');
-  await Promise.all([savedNotifications(bob), bob.getByLabel('Mute this channel').check()]);
+  await Promise.all([savedNotifications(bob), bob.getByLabel('Mute this channel').click()]);
+  await bob.locator('#channel-mute:checked').waitFor();
   await bob.goto(world.hail.url);
   await sidebarLink(bob, 'Weather').waitFor();
 
@@ -150,7 +155,8 @@ test('a muted channel is dimmed in the sidebar and shows no unread emphasis or b
 
   // Unmuting brings the emphasis back.
   await openSettings(bob, weatherId, '# Weather');
-  await Promise.all([savedNotifications(bob), bob.getByLabel('Mute this channel').uncheck()]);
+  await Promise.all([savedNotifications(bob), bob.getByLabel('Mute this channel').click()]);
+  await bob.locator('#channel-mute:not(:checked)').waitFor();
   await bob.goto(world.hail.url);
   await world.admin.post(`/api/v1/channels/${weatherId}/posts`, { message: 'Gale has passed, @bob' });
   await sidebar(bob).locator('.channel-link.unread').filter({ hasText: 'Weather' }).locator('.badge').waitFor();

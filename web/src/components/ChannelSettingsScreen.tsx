@@ -85,7 +85,7 @@ function NotificationsSection({ channel }: { channel: Channel }) {
         </select>
       </div>
       <label class="check">
-        <input type="checkbox" checked={muted} disabled={change.busy} onChange={(event) => change.run({ level, muted: event.currentTarget.checked })} aria-describedby="channel-mute-hint" />
+        <input type="checkbox" id="channel-mute" checked={muted} disabled={change.busy} onChange={(event) => change.run({ level, muted: event.currentTarget.checked })} aria-describedby="channel-mute-hint" />
         {t('channel.mute')}
       </label>
       <p class="hint" id="channel-mute-hint">{t('channel.muteHint')}</p>
@@ -105,7 +105,7 @@ function AddPeople({ channel, members }: { channel: Channel; members: readonly U
     <div class="add-people">
       <h3>{t('channel.addPeople')}</h3>
       <Problem error={load.error ?? add.error} />
-      <Field label={t('conversation.find')} type="search" value={filter} onInput={(event) => setFilter(event.currentTarget.value)} />
+      {candidates.length > 0 && <Field label={t('conversation.find')} type="search" value={filter} onInput={(event) => setFilter(event.currentTarget.value)} />}
       {candidates.length === 0 ? <p class="muted">{t('channel.nobodyToAdd')}</p> : shown.length === 0 ? <p class="muted">{t('search.none')}</p> : (
         <ul class="plain-list" aria-label={t('channel.addPeople')}>
           {shown.slice(0, 20).map((user) => (
