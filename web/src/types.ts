@@ -28,6 +28,7 @@ export interface Channel {
   readonly header: string;
   readonly purpose: string;
   readonly archived: boolean;
+  readonly creatorId?: string | null;
   readonly memberIds?: string[];
   readonly member?: boolean;
   readonly unread?: number;

@@ -1,7 +1,7 @@
-/** A channel: its header, history, who is typing, and the composer. */
+/** A channel: its header (with the way to its settings), history, who is typing, and the composer. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { t } from '../i18n';
-import { channelTitle, currentChannel, leaveChannel, markRead } from '../state/channels';
+import { channelTitle, currentChannel, markRead } from '../state/channels';
 import { connected } from '../state/connection';
 import { outbox } from '../state/outbox';
 import { pinnedPosts } from '../state/post-actions';
@@ -62,9 +62,8 @@ export function ChannelView({ channelId }: { channelId: string }) {
           {(channel.header || channel.purpose) && <p class="muted">{channel.header || channel.purpose}</p>}
         </div>
         <button type="button" class="icon-button" aria-label={t('channel.pins')} title={t('channel.pins')} onClick={() => setShowPins(true)} disabled={!connected.value}>📌</button>
-        {channel.teamId && (
-          <button type="button" class="icon-button" aria-label={t('channel.leave')} title={t('channel.leave')} onClick={() => confirm(t('channel.confirmLeave')) && void leaveChannel(channelId).then(() => navigate('/'))}>⎋</button>
-        )}
+        <a href={`/c/${channelId}/settings`} class="icon-button" aria-label={t('channel.settings')} title={t('channel.settings')}
+          onClick={(event) => (event.preventDefault(), navigate(`/c/${channelId}/settings`))}>⚙</a>
       </header>
       {channel.archived && <p class="notice">{t('channel.archived')}</p>}
       <MessageList

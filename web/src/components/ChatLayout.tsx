@@ -11,6 +11,7 @@ import { notice } from '../state/notices';
 import { outbox } from '../state/outbox';
 import { navigate, route } from '../state/route';
 import { openThreadId } from '../state/thread';
+import { ChannelSettingsScreen } from './ChannelSettingsScreen';
 import { ChannelView } from './ChannelView';
 import { Lazy } from './Lazy';
 import { SettingsScreen } from './SettingsScreen';
@@ -46,6 +47,7 @@ export function ChatLayout() {
     if (current.name === 'home' && wide && fallback) navigate(`/c/${fallback.id}`, true);
   }, [current.name, fallback?.id]);
 
+  if (current.name === 'channelSettings') return <><ChannelSettingsScreen channelId={current.channelId} /><StatusBar /></>;
   if (current.name === 'settings') return <><SettingsScreen /><StatusBar /></>;
   if (current.name === 'search') return <><Lazy load={loadSearch} props={{}} /><StatusBar /></>;
   if (current.name === 'admin') return <><Lazy load={loadAdmin} props={{}} /><StatusBar /></>;

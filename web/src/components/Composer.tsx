@@ -1,50 +1,50 @@
 /**
- * Writing a post: markdown text, @-mention completion, attachments (images get a thumbnail
- * drawn here), the draft saved per channel and thread, a typing signal to the others.
+ * Writing a post: markdown text, @-mention and ~channel completion, attachments (images get a
+ * thumbnail drawn here), the draft saved per channel and thread, a typing signal to the others.
  * Enter sends, Shift+Enter makes a new line. Sending puts the post in the outbox, which works
  * the same online and offline.
  */
 import { useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { describeImage } from '../lib/thumbnail';
-import { users } from '../state/directory';
+import { channels, isConversation } from '../state/channels';
+import { currentTeam, users } from '../state/directory';
 import { draftKey, drafts, setDraft } from '../state/drafts';
 import { sendTyping } from '../state/live';
 import type { Attachment } from '../state/outbox-entry';
 import { queuePost } from '../state/outbox';
 import { me } from '../state/session';
-import type { User } from '../types';
+import { type Completer, useCompletion } from './useCompletion';
 
 const MENTION_AT_CARET = /(^|\s)@([a-z0-9._-]*)$/;
-const MAX_SUGGESTIONS = 6;
+const CHANNEL_AT_CARET = /(^|\s)~([a-z0-9_-]*)$/;
+
+const startsWith = (typed: string, ...names: string[]) => names.some((name) => name.toLowerCase().startsWith(typed));
+
+/** People to @-mention, and the current team's channels to link with ~name. */
+const completers = (): Completer[] => [
+  {
+    pattern: MENTION_AT_CARET,
+    label: t('composer.mentions'),
+    suggest: (typed) => [...users.value.values()]
+      .filter((user) => user.active && startsWith(typed, user.username, user.displayName))
+      .map((user) => ({ key: user.id, insert: `@${user.username}`, content: <><strong>{user.displayName}</strong> <span class="muted">@{user.username}</span></> })),
+  },
+  {
+    pattern: CHANNEL_AT_CARET,
+    label: t('composer.channels'),
+    suggest: (typed) => channels.value
+      .filter((channel) => !isConversation(channel) && channel.teamId === currentTeam.value?.id && startsWith(typed, channel.name, channel.displayName))
+      .map((channel) => ({ key: channel.id, insert: `~${channel.name}`, content: <><strong>{channel.displayName}</strong> <span class="muted">~{channel.name}</span></> })),
+  },
+];
 
 export function Composer({ channelId, rootId, label, disabled }: { channelId: string; rootId: string | null; label: string; disabled?: boolean }) {
   const key = draftKey(channelId, rootId);
   const text = drafts.value.get(key) ?? '';
   const [attachments, setAttachments] = useState<Attachment[]>([]);
-  const [suggestions, setSuggestions] = useState<User[]>([]);
-  const [active, setActive] = useState(0);
   const area = useRef<HTMLTextAreaElement>(null);
-  const listId = `mentions-${rootId ?? channelId}`;
-
-  const suggest = (value: string, caret: number) => {
-    const match = MENTION_AT_CARET.exec(value.slice(0, caret));
-    const prefix = match?.[2]?.toLowerCase();
-    setSuggestions(prefix === undefined ? [] : [...users.value.values()].filter((user) => user.active && (user.username.startsWith(prefix) || user.displayName.toLowerCase().startsWith(prefix))).slice(0, MAX_SUGGESTIONS));
-    setActive(0);
-  };
-
-  const complete = (user: User) => {
-    const element = area.current!;
-    const before = element.value.slice(0, element.selectionStart).replace(/@[a-z0-9._-]*$/, `@${user.username} `);
-    const value = before + element.value.slice(element.selectionStart);
-    setDraft(key, value);
-    setSuggestions([]);
-    requestAnimationFrame(() => {
-      element.focus();
-      element.setSelectionRange(before.length, before.length);
-    });
-  };
+  const completion = useCompletion(completers(), area, `completions-${rootId ?? channelId}`, (value) => setDraft(key, value));
 
   const send = () => {
     const message = text.trim();
@@ -55,22 +55,7 @@ export function Composer({ channelId, rootId, label, disabled }: { channelId: st
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
-    if (suggestions.length > 0) {
-      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-        event.preventDefault();
-        setActive((active + (event.key === 'ArrowDown' ? 1 : suggestions.length - 1)) % suggestions.length);
-        return;
-      }
-      if (event.key === 'Enter' || event.key === 'Tab') {
-        event.preventDefault();
-        complete(suggestions[active]!);
-        return;
-      }
-      if (event.key === 'Escape') {
-        setSuggestions([]);
-        return;
-      }
-    }
+    if (completion.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       send();
@@ -98,15 +83,7 @@ export function Composer({ channelId, rootId, label, disabled }: { channelId: st
           ))}
         </ul>
       )}
-      {suggestions.length > 0 && (
-        <ul class="suggestions" role="listbox" id={listId} aria-label={t('composer.mentions')}>
-          {suggestions.map((user, index) => (
-            <li key={user.id} id={`${listId}-${index}`} role="option" aria-selected={index === active} onMouseDown={(event) => (event.preventDefault(), complete(user))}>
-              <strong>{user.displayName}</strong> <span class="muted">@{user.username}</span>
-            </li>
-          ))}
-        </ul>
-      )}
+      {completion.list}
       <div class="composer-row">
         <label class="icon-button attach" title={t('composer.attach')}>
           <span aria-hidden="true">📎</span>
@@ -120,13 +97,11 @@ export function Composer({ channelId, rootId, label, disabled }: { channelId: st
           disabled={disabled}
           aria-label={label}
           placeholder={label}
-          aria-autocomplete="list"
-          aria-controls={suggestions.length > 0 ? listId : undefined}
-          aria-activedescendant={suggestions.length > 0 ? `${listId}-${active}` : undefined}
+          {...completion.inputProps}
           onInput={(event) => {
             const element = event.currentTarget;
             setDraft(key, element.value);
-            suggest(element.value, element.selectionStart);
+            completion.update(element.value, element.selectionStart);
             if (element.value) sendTyping(channelId, rootId);
           }}
           onKeyDown={onKeyDown}

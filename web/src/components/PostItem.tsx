@@ -5,11 +5,13 @@ import { emojiChar, QUICK_REACTIONS } from '../lib/emoji';
 import { renderMarkdown } from '../lib/markdown';
 import { reactedBy } from '../lib/reactions';
 import { fileUrl } from '../net/api';
+import { channelIdsByName } from '../state/channels';
 import { displayName } from '../state/directory';
 import { showNotice } from '../state/notices';
 import type { OutboxEntry } from '../state/outbox-entry';
 import { discardEntry, retryEntry } from '../state/outbox';
 import { deletePost, editPost, togglePin, toggleReaction } from '../state/post-actions';
+import { navigate } from '../state/route';
 import { me } from '../state/session';
 import { openThread } from '../state/thread';
 import type { Post, PostFile } from '../types';
@@ -32,6 +34,14 @@ function Files({ files }: { files: readonly PostFile[] }) {
       )}
     </div>
   );
+}
+
+/** A `~channel` link opens the channel in the app rather than reloading the page. */
+function followChannelReference(event: MouseEvent): void {
+  const link = (event.target as Element).closest<HTMLAnchorElement>('a.channel-reference');
+  if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  event.preventDefault();
+  navigate(link.pathname);
 }
 
 const report = (promise: Promise<unknown>) => promise.catch((error: unknown) => showNotice(errorMessage(error)));
@@ -67,7 +77,7 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
           </div>
         </form>
       ) : (
-        <div class="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(post.message) }} />
+        <div class="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(post.message, channelIdsByName.value) }} onClick={followChannelReference} />
       )}
       {post.editedAt !== null && !post.deleted && <span class="muted edited">{t('post.edited')}</span>}
       {grouped && post.pinned && <span class="tag">📌 {t('post.pinned')}</span>}
@@ -111,7 +121,7 @@ export function PendingItem({ entry }: { entry: OutboxEntry }) {
         <strong class="author">{displayName(entry.userId)}</strong>
         <span class="tag" role="status">{entry.state === 'failed' ? t('outbox.failed') : t('outbox.pending')}</span>
       </div>
-      <div class="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(entry.message) }} />
+      <div class="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(entry.message, channelIdsByName.value) }} onClick={followChannelReference} />
       {entry.attachments.length > 0 && <p class="muted">📎 {entry.attachments.map((attachment) => attachment.name).join(', ')}</p>}
       {entry.state === 'failed' && (
         <div class="row-buttons">

@@ -10,14 +10,16 @@ import { BrowseChannelsDialog, CreateChannelDialog, NewConversationDialog } from
 
 function ChannelLink({ channel }: { channel: Channel }) {
   const current = channel.id === currentChannelId.value;
-  const unread = (channel.unread ?? 0) > 0 && !channel.muted;
-  const mentions = channel.mentions ?? 0;
+  // A muted channel stays quiet: dimmed, never bold, no badge (the title's count skips it too).
+  const muted = channel.muted === true;
+  const unread = (channel.unread ?? 0) > 0 && !muted;
+  const mentions = muted ? 0 : (channel.mentions ?? 0);
   const mark = channel.type === 'private' ? '🔒' : channel.type === 'public' ? '#' : channel.type === 'group' ? '👥' : '@';
   return (
     <li>
       <a
         href={`/c/${channel.id}`}
-        class={`channel-link${current ? ' current' : ''}${unread ? ' unread' : ''}`}
+        class={`channel-link${current ? ' current' : ''}${unread ? ' unread' : ''}${muted ? ' muted-channel' : ''}`}
         aria-current={current ? 'page' : undefined}
         onClick={(event) => (event.preventDefault(), navigate(`/c/${channel.id}`))}
       >
@@ -25,6 +27,7 @@ function ChannelLink({ channel }: { channel: Channel }) {
         <span class="channel-name">{channelTitle(channel)}</span>
         {mentions > 0 && <span class="badge" aria-label={t('sidebar.mentions', { count: mentions })}>{mentions}</span>}
         {mentions === 0 && unread && <span class="sr-only">{t('sidebar.unread')}</span>}
+        {muted && <span class="muted-mark" title={t('channel.muted')}><span aria-hidden="true">🔕</span><span class="sr-only">{t('channel.muted')}</span></span>}
       </a>
     </li>
   );

@@ -2,9 +2,12 @@
  * Markdown to HTML with markdown-it (a lazy chunk: it is the largest library of the app).
  * Raw HTML is off, so a post can never inject markup; markdown-it's own link validation
  * already refuses javascript: and data: URLs. Links open in a new tab without a handle on this
- * one (rel=noopener).
+ * one (rel=noopener). `~name` becomes a link to that channel when the reader has a channel of
+ * that name: an inline rule makes a token of its own, rendered with escaped text, so no text in
+ * a post ever reaches the HTML unescaped.
  */
 import MarkdownIt from 'markdown-it';
+import type { StateInline } from 'markdown-it';
 
 const md = new MarkdownIt({ html: false, linkify: true, breaks: true });
 
@@ -15,4 +18,34 @@ md.renderer.rules.link_open = (tokens, index, options, _env, self) => {
   return self.renderToken(tokens, index, options);
 };
 
-export const render = (text: string): string => md.render(text);
+interface ChannelEnv {
+  readonly channelIds: ReadonlyMap<string, string>;
+}
+
+const CHANNEL_NAME = /^~([a-z0-9_-]+)/;
+// `~` inside a word (a path, a~b) is not a reference.
+const WORD_CHAR = /[\p{L}\p{N}_~-]/u;
+
+function channelReference(state: StateInline, silent: boolean): boolean {
+  if (state.src.charCodeAt(state.pos) !== 0x7e || state.linkLevel > 0) return false;
+  if (state.pos > 0 && WORD_CHAR.test(state.src[state.pos - 1]!)) return false;
+  const match = CHANNEL_NAME.exec(state.src.slice(state.pos, state.posMax));
+  const channelId = match && (state.env as Partial<ChannelEnv>).channelIds?.get(match[1]!);
+  if (!match || !channelId) return false;
+  if (!silent) {
+    const token = state.push('channel_reference', '', 0);
+    token.content = match[1]!;
+    token.meta = { channelId };
+  }
+  state.pos += match[0].length;
+  return true;
+}
+
+md.inline.ruler.before('strikethrough', 'channel_reference', channelReference);
+md.renderer.rules.channel_reference = (tokens, index) => {
+  const token = tokens[index]!;
+  const escape = md.utils.escapeHtml;
+  return `<a href="/c/${escape(String((token.meta as { channelId: string }).channelId))}" class="channel-reference">~${escape(token.content)}</a>`;
+};
+
+export const render = (text: string, channelIds: ReadonlyMap<string, string>): string => md.render(text, { channelIds } satisfies ChannelEnv);

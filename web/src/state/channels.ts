@@ -6,7 +6,7 @@ import { computed, signal } from '@preact/signals';
 import { api } from '../net/api';
 import type { Channel } from '../types';
 import { replaceAll } from './db';
-import { displayName } from './directory';
+import { currentTeam, displayName } from './directory';
 import { me } from './session';
 
 export const channels = signal<readonly Channel[]>([]);
@@ -21,6 +21,13 @@ export function channelTitle(channel: Channel): string {
   const others = (channel.memberIds ?? []).filter((id) => id !== me.value?.id);
   return (others.length > 0 ? others : [me.value?.id ?? '']).map(displayName).join(', ');
 }
+
+/** My team channels by name, for `~name` links in posts: the current team's names win. */
+export const channelIdsByName = computed(() => {
+  const named = channels.value.filter((channel) => !isConversation(channel));
+  const teamFirst = [...named.filter((channel) => channel.teamId !== currentTeam.value?.id), ...named.filter((channel) => channel.teamId === currentTeam.value?.id)];
+  return new Map(teamFirst.map((channel) => [channel.name, channel.id]));
+});
 
 export const totalUnread = computed(() => channels.value.reduce((sum, channel) => sum + (channel.muted ? 0 : (channel.mentions ?? 0)), 0));
 

@@ -1,15 +1,18 @@
 /**
  * Applies the WebSocket's events (one per op, docs/API.md) to the app's state. Posts and their
- * parts change in place; anything about channels, teams or memberships reloads the lists,
- * which are small, rather than folding every kind of op twice (once on the server, once here).
+ * parts change in place; anything about channels (names, header, archiving, members, my
+ * notification settings), teams or memberships reloads the lists, which are small, rather than
+ * folding every kind of op twice (once on the server, once here).
  */
 import type { Post, PostFile, ServerEvent } from '../types';
 import { mentions } from '../lib/plain-text';
 import { withReaction } from '../lib/reactions';
+import { membersChanged } from './channel-settings';
 import { channels, currentChannelId, loadChannels, patchChannel } from './channels';
 import { loadTeams, loadUsers, patchUser } from './directory';
 import { notifyPost } from './notify';
 import { receivePost, updatePost } from './posts';
+import { navigate, route } from './route';
 import { me } from './session';
 import { stoppedTyping } from './typing';
 
@@ -35,6 +38,11 @@ export function applyEvent(event: ServerEvent): void {
     case 'channel.viewed':
       if (event.actorId === me.value?.id) patchChannel(event.id, () => ({ unread: 0, mentions: 0 }));
       return;
+    case 'channel.member-set':
+      membersChanged(event.id);
+      // Removed from the channel on screen: it can no longer be read.
+      if (data.userId === me.value?.id && data.member === false && 'channelId' in route.value && route.value.channelId === event.id) navigate('/', true);
+      return reloadLists();
     case 'user.created':
     case 'user.role-set':
     case 'user.active-set':

@@ -7,6 +7,7 @@ import { signal } from '@preact/signals';
 export type Route =
   | { name: 'home' }
   | { name: 'channel'; channelId: string }
+  | { name: 'channelSettings'; channelId: string }
   | { name: 'invite'; token: string }
   | { name: 'reset'; token: string }
   | { name: 'settings' }
@@ -14,8 +15,8 @@ export type Route =
   | { name: 'admin' };
 
 export function parseRoute(path: string): Route {
-  const [, first = '', second = ''] = path.split('/');
-  if (first === 'c' && second) return { name: 'channel', channelId: second };
+  const [, first = '', second = '', third = ''] = path.split('/');
+  if (first === 'c' && second) return third === 'settings' ? { name: 'channelSettings', channelId: second } : { name: 'channel', channelId: second };
   if (first === 'invite' && second) return { name: 'invite', token: second };
   if (first === 'reset' && second) return { name: 'reset', token: second };
   if (first === 'settings' || first === 'search' || first === 'admin') return { name: first };

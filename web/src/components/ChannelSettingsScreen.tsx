@@ -1,0 +1,195 @@
+/**
+ * A channel's settings, a screen of its own (/c/:id/settings) so it has room on a phone: names,
+ * header and purpose; my notifications for it; its members; archiving and leaving. A direct or
+ * group conversation shows only its members and notifications. Controls appear only for those
+ * the server will allow; when it refuses anyway, its reason is shown beside the control.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { t } from '../i18n';
+import {
+  addMember,
+  channelMembers,
+  channelPermissions,
+  type ChannelNotifyLevel,
+  loadMembers,
+  loadTeamMembers,
+  removeMember,
+  setArchived,
+  setNotifications,
+  teamMembers,
+  updateChannel,
+} from '../state/channel-settings';
+import { channels, channelTitle, isConversation, leaveChannel } from '../state/channels';
+import { navigate } from '../state/route';
+import { me } from '../state/session';
+import type { Channel, User } from '../types';
+import { Field } from './Field';
+import { ScreenHeader } from './ScreenHeader';
+import { useAction } from './useAction';
+
+const Problem = ({ error }: { error: string | undefined }) => (error ? <p class="error" role="alert">{error}</p> : null);
+
+function AboutSection({ channel, editable }: { channel: Channel; editable: boolean }) {
+  const [saved, setSaved] = useState(false);
+  const save = useAction(async (form: HTMLFormElement) => {
+    const values = new FormData(form);
+    setSaved(false);
+    await updateChannel(channel.id, {
+      displayName: String(values.get('displayName')).trim(),
+      name: String(values.get('name')).trim(),
+      header: String(values.get('header')),
+      purpose: String(values.get('purpose')),
+    });
+    setSaved(true);
+  });
+  const why = channel.archived ? t('channel.cannotEditArchived') : me.value?.role === 'guest' ? t('channel.cannotEditGuest') : undefined;
+  return (
+    <section aria-labelledby="about-heading">
+      <h2 id="about-heading">{t('channel.about')}</h2>
+      {why && <p class="muted">{why}</p>}
+      <Problem error={save.error} />
+      {saved && <p class="success" role="status">{t('settings.saved')}</p>}
+      {/* Keyed by the channel's values so a change made elsewhere shows here too. */}
+      <form key={`${channel.displayName}|${channel.name}|${channel.header}|${channel.purpose}`} onSubmit={(event) => (event.preventDefault(), save.run(event.currentTarget))}>
+        <fieldset class="plain" disabled={!editable}>
+          <Field label={t('channel.displayName')} name="displayName" defaultValue={channel.displayName} required maxLength={64} />
+          <Field label={t('channel.handle')} name="name" defaultValue={channel.name} required maxLength={64} pattern="[a-z0-9_\-]+" hint={t('channel.handleHint')} />
+          <div class="field">
+            <label for="channel-header">{t('channel.header')}</label>
+            <textarea id="channel-header" name="header" rows={2} maxLength={1024} defaultValue={channel.header} aria-describedby="channel-header-hint" />
+            <p class="hint" id="channel-header-hint">{t('channel.headerHint')}</p>
+          </div>
+          <Field label={t('channel.purpose')} name="purpose" defaultValue={channel.purpose} maxLength={250} />
+          {editable && <button class="primary" disabled={save.busy}>{t('common.save')}</button>}
+        </fieldset>
+      </form>
+    </section>
+  );
+}
+
+function NotificationsSection({ channel }: { channel: Channel }) {
+  const level = (channel.notifyLevel ?? 'default') as ChannelNotifyLevel;
+  const muted = channel.muted === true;
+  const change = useAction((next: { level: ChannelNotifyLevel; muted: boolean }) => setNotifications(channel.id, next.level, next.muted));
+  return (
+    <section aria-labelledby="notify-heading">
+      <h2 id="notify-heading">{t('channel.notifications')}</h2>
+      <Problem error={change.error} />
+      <div class="field">
+        <label for="channel-notify">{t('settings.notifications')}</label>
+        <select id="channel-notify" value={level} disabled={change.busy} onChange={(event) => change.run({ level: event.currentTarget.value as ChannelNotifyLevel, muted })}>
+          <option value="default">{t('channel.notifyDefault')}</option>
+          <option value="all">{t('settings.notifyAll')}</option>
+          <option value="mentions">{t('settings.notifyMentions')}</option>
+          <option value="none">{t('settings.notifyNone')}</option>
+        </select>
+      </div>
+      <label class="check">
+        <input type="checkbox" id="channel-mute" checked={muted} disabled={change.busy} onChange={(event) => change.run({ level, muted: event.currentTarget.checked })} aria-describedby="channel-mute-hint" />
+        {t('channel.mute')}
+      </label>
+      <p class="hint" id="channel-mute-hint">{t('channel.muteHint')}</p>
+    </section>
+  );
+}
+
+function AddPeople({ channel, members }: { channel: Channel; members: readonly User[] }) {
+  const [filter, setFilter] = useState('');
+  const add = useAction((user: User) => addMember(channel.id, user.id));
+  const load = useAction(() => loadTeamMembers(channel.teamId!));
+  useEffect(() => void load.run(), [channel.teamId]);
+  const inChannel = new Set(members.map((member) => member.id));
+  const candidates = (teamMembers.value.get(channel.teamId!) ?? []).filter((user) => user.active && !inChannel.has(user.id));
+  const shown = candidates.filter((user) => `${user.username} ${user.displayName}`.toLowerCase().includes(filter.trim().toLowerCase()));
+  return (
+    <div class="add-people">
+      <h3>{t('channel.addPeople')}</h3>
+      <Problem error={load.error ?? add.error} />
+      {candidates.length > 0 && <Field label={t('conversation.find')} type="search" value={filter} onInput={(event) => setFilter(event.currentTarget.value)} />}
+      {candidates.length === 0 ? <p class="muted">{t('channel.nobodyToAdd')}</p> : shown.length === 0 ? <p class="muted">{t('search.none')}</p> : (
+        <ul class="plain-list" aria-label={t('channel.addPeople')}>
+          {shown.slice(0, 20).map((user) => (
+            <li key={user.id} class="row">
+              <span>{user.displayName} <span class="muted">@{user.username}</span></span>
+              <button type="button" class="small" aria-label={t('channel.addName', { name: user.displayName })} disabled={add.busy} onClick={() => add.run(user)}>{t('channel.add')}</button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function MembersSection({ channel, canAdd, canRemove }: { channel: Channel; canAdd: boolean; canRemove: boolean }) {
+  const load = useAction(() => loadMembers(channel.id));
+  const remove = useAction((user: User) => removeMember(channel.id, user.id));
+  useEffect(() => void load.run(), [channel.id]);
+  const members = channelMembers.value.get(channel.id);
+  return (
+    <section aria-labelledby="members-heading">
+      <h2 id="members-heading">{t('channel.members')}{members && <span class="muted"> ({members.length})</span>}</h2>
+      <Problem error={load.error ?? remove.error} />
+      {members === undefined ? <p>{t('common.loading')}</p> : (
+        <ul class="plain-list" aria-labelledby="members-heading">
+          {members.map((user) => (
+            <li key={user.id} class="row">
+              <span>{user.displayName} <span class="muted">@{user.username}</span></span>
+              {canRemove && user.id !== me.value?.id && (
+                <button type="button" class="small danger" aria-label={t('channel.removeName', { name: user.displayName })} disabled={remove.busy}
+                  onClick={() => confirm(t('channel.confirmRemove', { name: user.displayName })) && remove.run(user)}>{t('channel.remove')}</button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canAdd && members && <AddPeople channel={channel} members={members} />}
+    </section>
+  );
+}
+
+function ManageSection({ channel, canArchive, canLeave }: { channel: Channel; canArchive: boolean; canLeave: boolean }) {
+  const archive = useAction(() => setArchived(channel.id, !channel.archived));
+  const leave = useAction(async () => {
+    await leaveChannel(channel.id);
+    navigate('/', true);
+  });
+  return (
+    <section aria-labelledby="manage-heading">
+      <h2 id="manage-heading">{t('channel.manage')}</h2>
+      <Problem error={archive.error ?? leave.error} />
+      <div class="row-buttons">
+        {canArchive && (
+          <button type="button" disabled={archive.busy}
+            onClick={() => confirm(channel.archived ? t('channel.confirmUnarchive') : t('channel.confirmArchive')) && archive.run()}>
+            {channel.archived ? t('channel.unarchive') : t('channel.archive')}
+          </button>
+        )}
+        {canLeave && <button type="button" class="danger" disabled={leave.busy} onClick={() => confirm(t('channel.confirmLeave')) && leave.run()}>{t('channel.leave')}</button>}
+      </div>
+    </section>
+  );
+}
+
+export function ChannelSettingsScreen({ channelId }: { channelId: string }) {
+  const channel = channels.value.find((candidate) => candidate.id === channelId);
+  if (!channel) {
+    return (
+      <main class="screen">
+        <ScreenHeader title={t('channel.settings')} />
+        <p class="notice">{t('common.loading')}</p>
+      </main>
+    );
+  }
+  const allowed = channelPermissions(channel);
+  const conversation = isConversation(channel);
+  return (
+    <main class="screen channel-settings">
+      <ScreenHeader title={t('channel.settingsOf', { name: channelTitle(channel) })} />
+      {channel.archived && <p class="callout archived-notice">{t('channel.archived')}</p>}
+      {!conversation && <AboutSection channel={channel} editable={allowed.edit} />}
+      <NotificationsSection channel={channel} />
+      <MembersSection channel={channel} canAdd={allowed.addMembers} canRemove={allowed.removeMembers} />
+      {(allowed.archive || allowed.leave) && <ManageSection channel={channel} canArchive={allowed.archive} canLeave={allowed.leave} />}
+    </main>
+  );
+}
