@@ -18,6 +18,7 @@ import { Sidebar } from './Sidebar';
 import { ThreadPanel } from './ThreadPanel';
 
 const loadSearch = () => import('../search/SearchScreen');
+const loadMentions = () => import('../search/MentionsScreen');
 const loadAdmin = () => import('../admin/AdminScreen');
 
 function StatusBar() {
@@ -48,6 +49,7 @@ export function ChatLayout() {
 
   if (current.name === 'settings') return <><SettingsScreen /><StatusBar /></>;
   if (current.name === 'search') return <><Lazy load={loadSearch} props={{}} /><StatusBar /></>;
+  if (current.name === 'mentions') return <><Lazy load={loadMentions} props={{}} /><StatusBar /></>;
   if (current.name === 'admin') return <><Lazy load={loadAdmin} props={{}} /><StatusBar /></>;
   const thread = openThreadId.value;
   return (

@@ -7,12 +7,14 @@ import { navigate } from '../state/route';
 import { me } from '../state/session';
 import type { Channel } from '../types';
 import { BrowseChannelsDialog, CreateChannelDialog, NewConversationDialog } from './ChannelDialogs';
+import { OnlineDot } from './OnlineDot';
 
 function ChannelLink({ channel }: { channel: Channel }) {
   const current = channel.id === currentChannelId.value;
   const unread = (channel.unread ?? 0) > 0 && !channel.muted;
   const mentions = channel.mentions ?? 0;
   const mark = channel.type === 'private' ? '🔒' : channel.type === 'public' ? '#' : channel.type === 'group' ? '👥' : '@';
+  const partnerId = channel.type === 'direct' ? channel.memberIds?.find((id) => id !== me.value?.id) : undefined;
   return (
     <li>
       <a
@@ -23,6 +25,7 @@ function ChannelLink({ channel }: { channel: Channel }) {
       >
         <span class="channel-mark" aria-hidden="true">{mark}</span>
         <span class="channel-name">{channelTitle(channel)}</span>
+        {partnerId && <OnlineDot userId={partnerId} />}
         {mentions > 0 && <span class="badge" aria-label={t('sidebar.mentions', { count: mentions })}>{mentions}</span>}
         {mentions === 0 && unread && <span class="sr-only">{t('sidebar.unread')}</span>}
       </a>
@@ -52,6 +55,7 @@ export function Sidebar() {
       </header>
       <div class="sidebar-tools">
         <a href="/search" class="tool" onClick={(event) => (event.preventDefault(), navigate('/search'))}>🔍 {t('search.title')}</a>
+        <a href="/mentions" class="tool" onClick={(event) => (event.preventDefault(), navigate('/mentions'))}>@ {t('mentions.title')}</a>
       </div>
       <section aria-labelledby="channels-heading">
         <div class="section-head">

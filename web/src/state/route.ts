@@ -11,6 +11,7 @@ export type Route =
   | { name: 'reset'; token: string }
   | { name: 'settings' }
   | { name: 'search' }
+  | { name: 'mentions' }
   | { name: 'admin' };
 
 export function parseRoute(path: string): Route {
@@ -18,7 +19,7 @@ export function parseRoute(path: string): Route {
   if (first === 'c' && second) return { name: 'channel', channelId: second };
   if (first === 'invite' && second) return { name: 'invite', token: second };
   if (first === 'reset' && second) return { name: 'reset', token: second };
-  if (first === 'settings' || first === 'search' || first === 'admin') return { name: first };
+  if (first === 'settings' || first === 'search' || first === 'mentions' || first === 'admin') return { name: first };
   return { name: 'home' };
 }
 
