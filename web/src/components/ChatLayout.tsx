@@ -10,7 +10,7 @@ import { currentTeam } from '../state/directory';
 import { notice } from '../state/notices';
 import { outbox } from '../state/outbox';
 import { navigate, route } from '../state/route';
-import { openThreadId } from '../state/thread';
+import { channelShown, openThreadId } from '../state/thread';
 import { ChannelView } from './ChannelView';
 import { Lazy } from './Lazy';
 import { SettingsScreen } from './SettingsScreen';
@@ -37,7 +37,7 @@ export function ChatLayout() {
   const channelId = current.name === 'channel' ? current.channelId : undefined;
   useEffect(() => {
     currentChannelId.value = channelId;
-    openThreadId.value = undefined;
+    channelShown(channelId);
   }, [channelId]);
 
   // On a wide screen, "/" opens the team's first channel rather than an empty pane.

@@ -7,13 +7,12 @@ import { formatDateTime } from '../i18n';
 import { channels, channelTitle } from '../state/channels';
 import { displayName } from '../state/directory';
 import { navigate } from '../state/route';
-import { openThread } from '../state/thread';
+import { openThreadInChannel } from '../state/thread';
 import type { Post } from '../types';
 
 function openPost(post: Post): void {
-  navigate(`/c/${post.channelId}`);
-  // After the channel view has mounted: switching channels closes any open thread.
-  if (post.rootId) setTimeout(() => openThread(post.rootId!), 0);
+  if (post.rootId) openThreadInChannel(post.channelId, post.rootId);
+  else navigate(`/c/${post.channelId}`);
 }
 
 export function PostResult({ post, onOpen, children }: { post: Post; onOpen: () => void; children: ComponentChildren }) {
