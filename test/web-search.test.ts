@@ -189,6 +189,7 @@ test('the administrator sees Bob come online when his browser opens, and go offl
   const bobPage = await phone.newPage();
   await logIn(bobPage, 'bob', 'password of bob');
   await admin.getByRole('navigation').getByRole('link', { name: 'BOB online' }).waitFor();
+  await screenshot(admin, 'presence-desktop');
   await admin.getByRole('button', { name: 'New conversation' }).click();
   await admin.getByRole('dialog').getByRole('checkbox', { name: /BOB.*online|online.*BOB/ }).waitFor();
   await admin.keyboard.press('Escape');
