@@ -64,7 +64,7 @@ test('index.html and the service worker are revalidated on every visit', async (
 });
 
 test('the app answers its own paths; the API, health and unknown paths are not taken', async () => {
-  for (const path of ['/', '/c/0190a1b2-0000-7000-8000-000000000000', '/invite/abc', '/reset/abc', '/settings', '/search', '/admin']) {
+  for (const path of ['/', '/c/0190a1b2-0000-7000-8000-000000000000', '/invite/abc', '/reset/abc', '/settings', '/search', '/mentions', '/admin']) {
     const response = await get(path);
     assert.equal(response.status, 200, path);
     assert.match(await response.text(), /<div id="app">/, path);

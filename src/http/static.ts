@@ -20,7 +20,7 @@ import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const HASHED = /-[A-Z0-9]{8}\.[a-z]+$/;
 /** Paths the client app routes itself (first segment); others belong to the server. */
-const APP_PATHS = new Set(['', 'c', 'invite', 'reset', 'settings', 'search', 'admin', 'setup', 'login']);
+const APP_PATHS = new Set(['', 'c', 'invite', 'reset', 'settings', 'search', 'mentions', 'admin', 'setup', 'login']);
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

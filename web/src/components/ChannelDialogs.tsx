@@ -9,6 +9,7 @@ import { me } from '../state/session';
 import type { Channel } from '../types';
 import { Dialog } from './Dialog';
 import { Field } from './Field';
+import { OnlineDot } from './OnlineDot';
 import { useAction } from './useAction';
 
 export function BrowseChannelsDialog({ teamId, onClose }: { teamId: string; onClose: () => void }) {
@@ -87,7 +88,7 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
         <legend class="sr-only">{t('conversation.people')}</legend>
         {people.map((user) => (
           <label key={user.id} class="check">
-            <input type="checkbox" checked={chosen.includes(user.id)} onChange={() => toggle(user.id)} /> {user.displayName} <span class="muted">@{user.username}</span>
+            <input type="checkbox" checked={chosen.includes(user.id)} onChange={() => toggle(user.id)} /> <OnlineDot userId={user.id} /> {user.displayName} <span class="muted">@{user.username}</span>
           </label>
         ))}
       </fieldset>

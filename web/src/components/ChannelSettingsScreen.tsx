@@ -25,6 +25,7 @@ import { me } from '../state/session';
 import type { Channel, User } from '../types';
 import { Field } from './Field';
 import { ScreenHeader } from './ScreenHeader';
+import { OnlineDot } from './OnlineDot';
 import { useAction } from './useAction';
 
 const Problem = ({ error }: { error: string | undefined }) => (error ? <p class="error" role="alert">{error}</p> : null);
@@ -110,7 +111,7 @@ function AddPeople({ channel, members }: { channel: Channel; members: readonly U
         <ul class="plain-list" aria-label={t('channel.addPeople')}>
           {shown.slice(0, 20).map((user) => (
             <li key={user.id} class="row">
-              <span>{user.displayName} <span class="muted">@{user.username}</span></span>
+              <span><OnlineDot userId={user.id} /> {user.displayName} <span class="muted">@{user.username}</span></span>
               <button type="button" class="small" aria-label={t('channel.addName', { name: user.displayName })} disabled={add.busy} onClick={() => add.run(user)}>{t('channel.add')}</button>
             </li>
           ))}
@@ -133,7 +134,7 @@ function MembersSection({ channel, canAdd, canRemove }: { channel: Channel; canA
         <ul class="plain-list" aria-labelledby="members-heading">
           {members.map((user) => (
             <li key={user.id} class="row">
-              <span>{user.displayName} <span class="muted">@{user.username}</span></span>
+              <span><OnlineDot userId={user.id} /> {user.displayName} <span class="muted">@{user.username}</span></span>
               {canRemove && user.id !== me.value?.id && (
                 <button type="button" class="small danger" aria-label={t('channel.removeName', { name: user.displayName })} disabled={remove.busy}
                   onClick={() => confirm(t('channel.confirmRemove', { name: user.displayName })) && remove.run(user)}>{t('channel.remove')}</button>

@@ -10,7 +10,7 @@ import { currentTeam } from '../state/directory';
 import { notice } from '../state/notices';
 import { outbox } from '../state/outbox';
 import { navigate, route } from '../state/route';
-import { openThreadId } from '../state/thread';
+import { channelShown, openThreadId } from '../state/thread';
 import { ChannelSettingsScreen } from './ChannelSettingsScreen';
 import { ChannelView } from './ChannelView';
 import { Lazy } from './Lazy';
@@ -19,6 +19,7 @@ import { Sidebar } from './Sidebar';
 import { ThreadPanel } from './ThreadPanel';
 
 const loadSearch = () => import('../search/SearchScreen');
+const loadMentions = () => import('../search/MentionsScreen');
 const loadAdmin = () => import('../admin/AdminScreen');
 
 function StatusBar() {
@@ -37,7 +38,7 @@ export function ChatLayout() {
   const channelId = current.name === 'channel' ? current.channelId : undefined;
   useEffect(() => {
     currentChannelId.value = channelId;
-    openThreadId.value = undefined;
+    channelShown(channelId);
   }, [channelId]);
 
   // On a wide screen, "/" opens the team's first channel rather than an empty pane.
@@ -50,6 +51,7 @@ export function ChatLayout() {
   if (current.name === 'channelSettings') return <><ChannelSettingsScreen channelId={current.channelId} /><StatusBar /></>;
   if (current.name === 'settings') return <><SettingsScreen /><StatusBar /></>;
   if (current.name === 'search') return <><Lazy load={loadSearch} props={{}} /><StatusBar /></>;
+  if (current.name === 'mentions') return <><Lazy load={loadMentions} props={{}} /><StatusBar /></>;
   if (current.name === 'admin') return <><Lazy load={loadAdmin} props={{}} /><StatusBar /></>;
   const thread = openThreadId.value;
   return (

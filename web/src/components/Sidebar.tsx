@@ -7,6 +7,7 @@ import { navigate } from '../state/route';
 import { me } from '../state/session';
 import type { Channel } from '../types';
 import { BrowseChannelsDialog, CreateChannelDialog, NewConversationDialog } from './ChannelDialogs';
+import { OnlineDot } from './OnlineDot';
 
 function ChannelLink({ channel }: { channel: Channel }) {
   const current = channel.id === currentChannelId.value;
@@ -15,6 +16,7 @@ function ChannelLink({ channel }: { channel: Channel }) {
   const unread = (channel.unread ?? 0) > 0 && !muted;
   const mentions = muted ? 0 : (channel.mentions ?? 0);
   const mark = channel.type === 'private' ? '🔒' : channel.type === 'public' ? '#' : channel.type === 'group' ? '👥' : '@';
+  const partnerId = channel.type === 'direct' ? channel.memberIds?.find((id) => id !== me.value?.id) : undefined;
   return (
     <li>
       <a
@@ -25,6 +27,7 @@ function ChannelLink({ channel }: { channel: Channel }) {
       >
         <span class="channel-mark" aria-hidden="true">{mark}</span>
         <span class="channel-name">{channelTitle(channel)}</span>
+        {partnerId && <OnlineDot userId={partnerId} />}
         {mentions > 0 && <span class="badge" aria-label={t('sidebar.mentions', { count: mentions })}>{mentions}</span>}
         {mentions === 0 && unread && <span class="sr-only">{t('sidebar.unread')}</span>}
         {muted && <span class="muted-mark" title={t('channel.muted')}><span aria-hidden="true">🔕</span><span class="sr-only">{t('channel.muted')}</span></span>}
@@ -55,19 +58,20 @@ export function Sidebar() {
       </header>
       <div class="sidebar-tools">
         <a href="/search" class="tool" onClick={(event) => (event.preventDefault(), navigate('/search'))}>🔍 {t('search.title')}</a>
+        <a href="/mentions" class="tool" onClick={(event) => (event.preventDefault(), navigate('/mentions'))}>@ {t('mentions.title')}</a>
       </div>
       <section aria-labelledby="channels-heading">
         <div class="section-head">
           <h2 id="channels-heading">{t('sidebar.channels')}</h2>
           <button type="button" class="icon-button" aria-label={t('sidebar.browse')} title={t('sidebar.browse')} onClick={() => setOpen('browse')} disabled={!team}>☰</button>
-          <button type="button" class="icon-button" aria-label={t('sidebar.createChannel')} title={t('sidebar.createChannel')} onClick={() => setOpen('create')} disabled={!team}>＋</button>
+          <button type="button" class="icon-button" aria-label={t('sidebar.createChannel')} title={t('sidebar.createChannel')} onClick={() => setOpen('create')} disabled={!team}>+</button>
         </div>
         <ul class="channel-list">{teamChannels.map((channel) => <ChannelLink key={channel.id} channel={channel} />)}</ul>
       </section>
       <section aria-labelledby="dm-heading">
         <div class="section-head">
           <h2 id="dm-heading">{t('sidebar.conversations')}</h2>
-          <button type="button" class="icon-button" aria-label={t('sidebar.newConversation')} title={t('sidebar.newConversation')} onClick={() => setOpen('conversation')}>＋</button>
+          <button type="button" class="icon-button" aria-label={t('sidebar.newConversation')} title={t('sidebar.newConversation')} onClick={() => setOpen('conversation')}>+</button>
         </div>
         <ul class="channel-list">{conversations.map((channel) => <ChannelLink key={channel.id} channel={channel} />)}</ul>
       </section>

@@ -4,10 +4,11 @@
  * when the box is back, and reloads everything when the box's feed was reset.
  */
 import { Realtime } from '../net/socket';
-import { connected, setPresence } from './connection';
+import { connected } from './connection';
 import { readValue, writeValue } from './db';
 import { applyEvent } from './events';
 import { flushOutbox } from './outbox';
+import { setPresence } from './presence';
 import { phase } from './session';
 import { someoneTyping } from './typing';
 
@@ -37,6 +38,8 @@ export async function startLive(reload: () => Promise<void>): Promise<void> {
     presence: setPresence,
     status(isConnected) {
       connected.value = isConnected;
+      // Away from the box, nobody can be seen online; the next hello tells who is.
+      if (!isConnected) setPresence('', false, []);
       if (isConnected) {
         flushOutbox();
         // Whatever the lists missed while away (a first start has no feed to resume from).

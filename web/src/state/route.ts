@@ -12,6 +12,7 @@ export type Route =
   | { name: 'reset'; token: string }
   | { name: 'settings' }
   | { name: 'search' }
+  | { name: 'mentions' }
   | { name: 'admin' };
 
 export function parseRoute(path: string): Route {
@@ -19,7 +20,7 @@ export function parseRoute(path: string): Route {
   if (first === 'c' && second) return third === 'settings' ? { name: 'channelSettings', channelId: second } : { name: 'channel', channelId: second };
   if (first === 'invite' && second) return { name: 'invite', token: second };
   if (first === 'reset' && second) return { name: 'reset', token: second };
-  if (first === 'settings' || first === 'search' || first === 'admin') return { name: first };
+  if (first === 'settings' || first === 'search' || first === 'mentions' || first === 'admin') return { name: first };
   return { name: 'home' };
 }
 
