@@ -24,7 +24,7 @@ import { registerSocket } from './realtime/socket.js';
 import { registerStatic } from './http/static.js';
 import { SetupCode } from './setup-code.js';
 import type { Log } from './log.js';
-import { AddressWatcher, boxName } from './net/addresses.js';
+import { AddressWatcher, boxName, openUrls } from './net/addresses.js';
 import { registerPages, type Reach } from './http/pages/index.js';
 import { MDNS_OFF, mdnsWanted, startMdns, type Mdns } from './mdns/index.js';
 import { startHttps } from './tls/https.js';
@@ -105,8 +105,9 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
 
   // The code exists before the server says it listens, so whoever reads that line finds the file.
   const setupCode = sql(db, 'SELECT 1 FROM users LIMIT 1').get() === undefined ? services.setupCode.ensure() : undefined;
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  log.info({ url: `http://${shownHost}:${port}/`, port, httpsPort: https?.port, mdnsName: mdns.name(), nodeId: identity.nodeId, dataDir: config.dataDir }, 'Hail is listening');
+  const urls = openUrls(config.host, port, addresses.addresses);
+  log.info({ urls }, `Open ${urls.join(' or ')} in a browser on this network; ${urls[0]}join shows it as a QR code`);
+  log.info({ urls, port, httpsPort: https?.port, mdnsName: mdns.name(), nodeId: identity.nodeId, dataDir: config.dataDir }, 'Hail is listening');
   if (setupCode) {
     log.info({ setupCode, file: join(config.dataDir, 'setup-code') }, `Setup code: ${setupCode} (use it to create the first administrator)`);
   }

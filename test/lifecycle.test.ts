@@ -47,6 +47,21 @@ test('/healthz answers while the server runs', async () => {
   }
 });
 
+test('the log tells a person which address to open, and that address answers with the app', async () => {
+  const hail = await startHail();
+  try {
+    const entry = hail.logs.map((line) => (line.startsWith('{') ? (JSON.parse(line) as { msg?: string; urls?: string[] }) : {})).find((candidate) => candidate.msg?.startsWith('Open '));
+    assert.deepEqual(entry?.urls, [`http://127.0.0.1:${hail.port}/`]);
+    assert.match(entry!.msg!, new RegExp(`^Open http://127\\.0\\.0\\.1:${hail.port}/ in a browser`));
+    const page = await fetch(entry!.urls![0]!);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<div id="app">/);
+  } finally {
+    await hail.stop();
+    removeDataDir(hail.dataDir);
+  }
+});
+
 test('SIGTERM under write load: every acknowledged post is kept, sockets close with 1001, the process is gone within 5 s', { timeout: 90000 }, async () => {
   const world = await startWorld({ env: { HAIL_POSTS_PER_SECOND: '100000', HAIL_POST_BURST: '100000' } });
   const { hail } = world;
