@@ -95,11 +95,11 @@ test('an invite link with one use and an expiry shows its limits, lets one phone
   const link = await invites.getByLabel('Invite link', { exact: true }).inputValue();
   assert.match(link, /\/invite\/[A-Za-z0-9_-]{43}$/);
   await invites.locator('.qr svg').waitFor();
-  const row = invites.getByRole('row').filter({ hasText: '0 / 1' });
+  const row = invites.getByRole('listitem').filter({ hasText: '0 / 1' });
   await row.waitFor();
   // The app formats in its language, English here ('en', as the browser's en-GB reduces to).
   const expiryDay = new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(created + 48 * 3600_000);
-  assert.match(await row.innerText(), new RegExp(`The Crew · Member\\s+0 / 1\\s+${expiryDay}`));
+  assert.match(await row.innerText(), new RegExp(`The Crew · Member\\s+Used 0 / 1 · Expires ${expiryDay}`));
   await screenshot(admin, 'admin-invites-desktop');
   assert.deepEqual(await axeViolations(admin), [], 'axe on the admin screen');
 
@@ -112,7 +112,7 @@ test('an invite link with one use and an expiry shows its limits, lets one phone
   await deck.getByRole('link', { name: /General/ }).waitFor();
 
   // The new account reaches the admin's open screen live, and with it the invite's count.
-  await invites.getByRole('row').filter({ hasText: '1 / 1' }).filter({ hasText: 'No longer valid' }).waitFor();
+  await invites.getByRole('listitem').filter({ hasText: 'Used 1 / 1' }).filter({ hasText: 'No longer valid' }).waitFor();
 
   const third = await (await browser.context({ width: 390, height: 844 })).newPage();
   await third.goto(link);
@@ -144,6 +144,8 @@ test("an admin ends a member's sessions and the member's open app returns to the
   assert.equal((await deck.request.get(`${world.hail.url}/api/v1/me`)).status(), 401);
 
   await admin.setViewportSize({ width: 390, height: 844 });
+  await admin.getByRole('heading', { name: 'Teams' }).scrollIntoViewIfNeeded();
+  await screenshot(admin, 'admin-teams-phone');
   await admin.getByRole('heading', { name: 'People' }).scrollIntoViewIfNeeded();
   await screenshot(admin, 'admin-people-phone');
   assert.deepEqual(await axeViolations(admin), [], 'axe on the admin screen (phone)');
@@ -168,6 +170,9 @@ function tarEntries(archive: Buffer): Map<string, Buffer> {
 test('an admin downloads a backup: a tar archive with the database in it', { timeout: 120_000 }, async () => {
   const region = admin.getByRole('region', { name: 'Backup' });
   assert.match(await region.innerText(), /hail restore/);
+  await region.scrollIntoViewIfNeeded();
+  await admin.getByRole('region', { name: 'Server status' }).getByText('Free disk space').waitFor();
+  await screenshot(admin, 'admin-status-desktop');
   const [download] = await Promise.all([admin.waitForEvent('download'), region.getByRole('link', { name: 'Download backup' }).click()]);
   assert.match(download.suggestedFilename(), /^hail-backup-.*\.tar$/);
   const entries = tarEntries(readFileSync((await download.path())!));
@@ -187,6 +192,10 @@ test('a bot token made in settings works with a plain HTTP request until it is r
   await tokens.getByRole('listitem').filter({ hasText: 'weather bot' }).waitFor();
   await screenshot(admin, 'settings-tokens-desktop');
   assert.deepEqual(await axeViolations(admin), [], 'axe on settings');
+  await admin.setViewportSize({ width: 390, height: 844 });
+  await tokens.scrollIntoViewIfNeeded();
+  await screenshot(admin, 'settings-tokens-phone');
+  await admin.setViewportSize({ width: 1280, height: 800 });
 
   const asBot = () => fetch(`${world.hail.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
   const accepted = await asBot();

@@ -7,6 +7,7 @@ export function Backup() {
     <section aria-labelledby="backup-heading">
       <h2 id="backup-heading">{t('admin.backup')}</h2>
       <p>{t('admin.backupExplain')}</p>
+      <pre class="command" tabIndex={0}><code>{t('admin.restoreCommand')}</code></pre>
       <a class="button" href={BACKUP_URL} download>{t('admin.downloadBackup')}</a>
     </section>
   );

@@ -16,10 +16,12 @@ type Unit = 'hours' | 'days';
 // The server takes at most a year (expiresInHours up to 8760).
 const MAX_EXPIRY: Record<Unit, number> = { hours: 24 * 365, days: 365 };
 
-function expiry(invite: Invite): string {
-  if (invite.revoked) return t('admin.revoked');
-  const when = invite.expiresAt ? formatDateTime(invite.expiresAt) : t('admin.never');
-  return invite.valid === false ? `${when} · ${t('admin.invalid')}` : when;
+/** "Used 1 / 5 · Expires 24 Nov 2026, 05:40", and whether it can still be used. */
+function limits(invite: Invite): string {
+  const uses = `${t('admin.uses')} ${invite.maxUses ? `${invite.uses} / ${invite.maxUses}` : invite.uses}`;
+  if (invite.revoked) return `${uses} · ${t('admin.revoked')}`;
+  const expires = invite.expiresAt ? `${t('admin.expires')} ${formatDateTime(invite.expiresAt)}` : t('admin.neverExpires');
+  return [uses, expires, ...(invite.valid === false ? [t('admin.invalid')] : [])].join(' · ');
 }
 
 export function Invites() {
@@ -74,27 +76,17 @@ export function Invites() {
           <QrCode text={link} label={t('admin.qrLabel', { link })} />
         </div>
       )}
-      <table class="invites">
-        <caption class="sr-only">{t('admin.invites')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('admin.team')} · {t('admin.role')}</th>
-            <th scope="col">{t('admin.uses')}</th>
-            <th scope="col">{t('admin.expires')}</th>
-            <th scope="col"><span class="sr-only">{t('admin.actions')}</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          {invites.value.map((invite) => (
-            <tr key={invite.id}>
-              <td>{teamName(invite.teamId)} · {roleName(invite.role)}</td>
-              <td>{invite.maxUses ? `${invite.uses} / ${invite.maxUses}` : invite.uses}</td>
-              <td>{expiry(invite)}</td>
-              <td>{!invite.revoked && <button type="button" class="small" onClick={() => revoke.run(invite.id)}>{t('admin.revoke')}</button>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ul class="plain-list invites" aria-label={t('admin.invites')}>
+        {invites.value.map((invite) => (
+          <li key={invite.id} class="admin-item">
+            <div class="admin-item-name">
+              <strong>{teamName(invite.teamId)} · {roleName(invite.role)}</strong>
+              <div class="muted">{limits(invite)}</div>
+            </div>
+            {!invite.revoked && <button type="button" class="small" onClick={() => revoke.run(invite.id)}>{t('admin.revoke')}</button>}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
