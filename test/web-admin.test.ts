@@ -65,12 +65,13 @@ test('an admin creates a second team, switches to it with the team switcher and 
   const harbour = await teamByName(admin, 'harbour-watch');
   const switcher = admin.getByRole('combobox', { name: 'Team' });
   const channelLink = (channelId: string) => admin.locator(`.sidebar a[href="/c/${channelId}"]`);
-  await switcher.selectOption({ label: 'The Crew' });
+  assert.equal(await switcher.inputValue(), crew.id, 'the new team (first by name) does not take the sidebar over');
   await channelLink(crew.defaultChannelId).waitFor();
   assert.equal(await channelLink(harbour.defaultChannelId).count(), 0, "the other team's channels are not listed");
   await switcher.selectOption({ label: 'Harbour Watch' });
   await channelLink(harbour.defaultChannelId).waitFor();
   assert.equal(await channelLink(crew.defaultChannelId).count(), 0, "the other team's channels are not listed");
+  await admin.waitForURL(`**/c/${harbour.defaultChannelId}`);
 
   await openAdmin();
   await admin.getByRole('listitem').filter({ hasText: 'Harbour Watch' }).getByRole('button', { name: 'Rename' }).click();
