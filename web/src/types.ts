@@ -76,6 +76,8 @@ export interface Invite {
   readonly maxUses: number | null;
   readonly expiresAt: number | null;
   readonly revoked?: boolean;
+  /** False once revoked, expired or used up. */
+  readonly valid?: boolean;
 }
 
 export interface ServerEvent {

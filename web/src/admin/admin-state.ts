@@ -1,43 +1,84 @@
-/** The administrator's reads and actions: people, invites and the box's status. */
+/**
+ * The administrator's reads and actions on people, invites and the box. The people are the
+ * directory's list (admins see everyone), which live events keep current; invites and the
+ * status are read here, when the screen opens.
+ */
 import { signal } from '@preact/signals';
 import { api } from '../net/api';
-import type { Invite, Role, User } from '../types';
+import { loadUsers } from '../state/directory';
+import type { Invite, Role } from '../types';
 
-export const allUsers = signal<User[]>([]);
+export interface Disk {
+  readonly freeBytes: number;
+  readonly uploadsAllowed: boolean;
+  readonly writesAllowed: boolean;
+}
+
+export interface NearbyService {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly addresses: readonly string[];
+}
+
+export interface ServerStatus {
+  readonly version: string;
+  readonly uptimeSeconds: number;
+  readonly users: number;
+  readonly messages: number;
+  readonly connectedClients: number;
+  readonly filesBytes: number;
+  readonly databaseBytes: number;
+  readonly clock: { readonly suspect: boolean };
+  readonly disk: Disk;
+  readonly nearby: { readonly hail: readonly NearbyService[]; readonly signalk: readonly NearbyService[] };
+}
+
 export const invites = signal<Invite[]>([]);
-export const status = signal<Record<string, unknown> | undefined>(undefined);
+export const status = signal<ServerStatus | undefined>(undefined);
+
+/** A plain link, so the browser streams the archive to disk rather than holding it in memory. */
+export const BACKUP_URL = '/api/v1/admin/backup';
 
 export async function loadAdmin(): Promise<void> {
-  const [people, list, state] = await Promise.all([
-    api.get<{ users: User[] }>('/users?limit=200'),
-    api.get<{ invites: Invite[] }>('/invites'),
-    api.get<Record<string, unknown>>('/status'),
-  ]);
-  allUsers.value = people.users;
-  invites.value = list.invites;
+  const [state] = await Promise.all([api.get<ServerStatus>('/status'), loadUsers()]);
   status.value = state;
 }
 
+export async function loadInvites(): Promise<void> {
+  invites.value = (await api.get<{ invites: Invite[] }>('/invites')).invites;
+}
+
+export interface InviteLimits {
+  readonly expiresInHours?: number;
+  readonly maxUses?: number;
+}
+
 /** Answers the invite link, which the server shows only once. */
-export async function createInvite(teamId: string, role: Role, expiresInHours: number | undefined): Promise<string> {
-  const created = await api.post<{ path: string }>('/invites', { teamId, role, ...(expiresInHours ? { expiresInHours } : {}) });
-  await loadAdmin();
+export async function createInvite(teamId: string, role: Role, limits: InviteLimits): Promise<string> {
+  const created = await api.post<{ path: string }>('/invites', { teamId, role, ...limits });
+  await loadInvites();
   return new URL(created.path, location.origin).href;
 }
 
 export async function revokeInvite(id: string): Promise<void> {
   await api.delete(`/invites/${id}`);
-  await loadAdmin();
+  await loadInvites();
 }
 
 export async function setRole(userId: string, role: Role): Promise<void> {
   await api.put(`/users/${userId}/role`, { role });
-  await loadAdmin();
+  await loadUsers();
 }
 
 export async function setActive(userId: string, active: boolean): Promise<void> {
   await api.post(`/users/${userId}/${active ? 'reactivate' : 'deactivate'}`);
-  await loadAdmin();
+  await loadUsers();
+}
+
+/** Logs the person out on every device and revokes their bot tokens; their open apps return to the log-in screen. */
+export async function endSessions(userId: string): Promise<void> {
+  await api.delete(`/users/${userId}/sessions`);
 }
 
 export async function resetLink(userId: string): Promise<string> {

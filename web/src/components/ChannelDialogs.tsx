@@ -1,6 +1,7 @@
 /** Browse and join public channels, create a channel, start a direct or group conversation. */
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n';
+import { slug } from '../lib/slug';
 import { uuidv7 } from '../lib/uuidv7';
 import { browseChannels, createChannel, joinChannel, openConversation } from '../state/channels';
 import { users } from '../state/directory';
@@ -51,7 +52,7 @@ export function CreateChannelDialog({ teamId, onClose }: { teamId: string; onClo
       teamId,
       type: isPrivate ? 'private' : 'public',
       displayName,
-      name: displayName.toLowerCase().normalize('NFD').replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64) || 'channel',
+      name: slug(displayName, 'channel'),
       purpose: String(values.get('purpose') ?? ''),
     });
     onClose();

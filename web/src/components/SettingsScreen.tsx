@@ -1,9 +1,10 @@
-/** Profile and preferences: name, password, language, theme, notifications; what HTTPS adds. */
+/** Profile and preferences: name, password, language, theme, notifications; bot tokens; what HTTPS adds. */
 import { useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { askNotificationPermission, notificationsSupported } from '../state/notify';
 import { changeDisplayName, changePassword, logOut, me } from '../state/session';
 import { languageChoice, notifyLevel, theme, type LanguageChoice, type NotifyLevel, type Theme } from '../state/settings';
+import { BotTokens } from './BotTokens';
 import { Field } from './Field';
 import { ScreenHeader } from './ScreenHeader';
 import { useAction } from './useAction';
@@ -66,6 +67,7 @@ export function SettingsScreen() {
         )}
         {permission === 'denied' && <p class="muted">{t('settings.notificationsBlocked')}</p>}
       </section>
+      <BotTokens />
       {!window.isSecureContext && (
         <section aria-labelledby="https-heading" class="callout">
           <h2 id="https-heading">{t('settings.httpsTitle')}</h2>

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { channels, channelTitle, currentChannelId, isConversation } from '../state/channels';
-import { chosenTeamId, currentTeam, teams } from '../state/directory';
+import { chooseTeam, currentTeam, teams } from '../state/directory';
 import { navigate } from '../state/route';
 import { me } from '../state/session';
 import type { Channel } from '../types';
@@ -48,7 +48,7 @@ export function Sidebar() {
     <nav class="sidebar" aria-label={t('sidebar.label')}>
       <header class="sidebar-head">
         {memberTeams.length > 1 ? (
-          <select aria-label={t('sidebar.team')} value={team?.id} onChange={(event) => (chosenTeamId.value = event.currentTarget.value)}>
+          <select aria-label={t('sidebar.team')} value={team?.id} onChange={(event) => chooseTeam(event.currentTarget.value)}>
             {memberTeams.map((candidate) => <option key={candidate.id} value={candidate.id}>{candidate.displayName}</option>)}
           </select>
         ) : (

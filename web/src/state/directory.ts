@@ -3,11 +3,19 @@ import { computed, signal } from '@preact/signals';
 import { api } from '../net/api';
 import type { Team, User } from '../types';
 import { replaceAll } from './db';
+import { navigate, route } from './route';
 
 export const users = signal<ReadonlyMap<string, User>>(new Map());
 export const teams = signal<readonly Team[]>([]);
-export const chosenTeamId = signal<string | undefined>(undefined);
-export const currentTeam = computed(() => teams.value.find((team) => team.id === chosenTeamId.value) ?? teams.value.find((team) => team.member !== false));
+const chosenTeamId = signal<string | undefined>(undefined);
+// Admins see every team; only one they are in is shown (a team they were removed from is not).
+export const currentTeam = computed(() => teams.value.find((team) => team.id === chosenTeamId.value && team.member !== false) ?? teams.value.find((team) => team.member !== false));
+
+/** The team switcher: the other team's channels, and its first one opened in place of the previous team's. */
+export function chooseTeam(teamId: string): void {
+  chosenTeamId.value = teamId;
+  if (route.value.name === 'channel') navigate('/');
+}
 
 export const displayName = (userId: string): string => users.value.get(userId)?.displayName ?? '…';
 
@@ -24,6 +32,8 @@ export async function loadUsers(): Promise<void> {
 
 export async function loadTeams(): Promise<void> {
   const { teams: list } = await api.get<{ teams: Team[] }>('/teams');
+  // The list is sorted by name: a new team sorting first must not take the sidebar over.
+  chosenTeamId.value ??= currentTeam.value?.id;
   teams.value = list;
   await replaceAll('teams', list);
 }

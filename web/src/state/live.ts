@@ -47,6 +47,8 @@ export async function startLive(reload: () => Promise<void>): Promise<void> {
       }
     },
     ended() {
+      // Also stops it reconnecting when the browser comes back online with a later session's cookie.
+      realtime?.stop();
       phase.value = 'login';
     },
   });

@@ -1,0 +1,14 @@
+/** The backup download: a plain link, so the browser streams the archive straight to a file. */
+import { t } from '../i18n';
+import { BACKUP_URL } from './admin-state';
+
+export function Backup() {
+  return (
+    <section aria-labelledby="backup-heading">
+      <h2 id="backup-heading">{t('admin.backup')}</h2>
+      <p>{t('admin.backupExplain')}</p>
+      <pre class="command" tabIndex={0}><code>{t('admin.restoreCommand')}</code></pre>
+      <a class="button" href={BACKUP_URL} download>{t('admin.downloadBackup')}</a>
+    </section>
+  );
+}
