@@ -8,7 +8,7 @@ import { connected, setPresence } from './connection';
 import { readValue, writeValue } from './db';
 import { applyEvent } from './events';
 import { flushOutbox } from './outbox';
-import { phase } from './session';
+import { forgetAccount } from './session';
 import { someoneTyping } from './typing';
 
 const TYPING_EVERY_MS = 3000;
@@ -44,7 +44,8 @@ export async function startLive(reload: () => Promise<void>): Promise<void> {
       }
     },
     ended() {
-      phase.value = 'login';
+      // Ended by the server (deactivated, sessions ended): as a log out.
+      void forgetAccount();
     },
   });
   realtime.start();

@@ -46,8 +46,17 @@ export async function resetPassword(token: string, password: string): Promise<vo
 /** Ends the session everywhere in this browser: cookie, caches, drafts and unsent posts. */
 export async function logOut(): Promise<void> {
   await api.post('/auth/logout').catch(() => undefined);
+  await forgetAccount();
+}
+
+/**
+ * Wipes what this browser holds of the account and starts afresh: a new page, so nothing of
+ * it stays in memory either (the next person to log in on this phone sees none of it).
+ */
+export async function forgetAccount(): Promise<never> {
   await clearEverything();
   location.assign('/');
+  return new Promise<never>(() => undefined);
 }
 
 export async function changeDisplayName(displayName: string): Promise<void> {
