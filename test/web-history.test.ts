@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { axeViolations, launchBrowser, screenshot, type Browser } from './helpers/browser.js';
+import { axeViolations, launchBrowser, screenshot, storedRows, type Browser } from './helpers/browser.js';
 import { newDataDir, removeDataDir, type Client } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
 
@@ -249,20 +249,13 @@ test('10,000 posts scroll from the bottom to the very first, with few in the pag
 });
 
 /** The channel's posts that IndexedDB holds, oldest first, by message. */
-const storedMessages = (): Promise<string[]> =>
-  page.evaluate(`new Promise((done, fail) => {
-    const open = indexedDB.open('hail');
-    open.onerror = () => fail(open.error);
-    open.onsuccess = () => {
-      const channel = ${JSON.stringify(channelId)};
-      const request = open.result.transaction('posts').objectStore('posts').index('byChannel').getAll(IDBKeyRange.bound([channel, -Infinity], [channel, Infinity]));
-      request.onsuccess = () => {
-        done(request.result.map((post) => post.message));
-        open.result.close();
-      };
-      request.onerror = () => fail(request.error);
-    };
-  })`);
+async function storedMessages(): Promise<string[]> {
+  const posts = await storedRows<ServerPost & { channelId: string }>(page, 'posts');
+  return posts
+    .filter((post) => post.channelId === channelId)
+    .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+    .map((post) => post.message);
+}
 
 test('what was scrolled through is stored, and the next start prunes the channel to its newest 2,000 posts', { timeout: 120_000 }, async () => {
   assert.equal((await storedMessages()).length, POSTS, 'everything viewed was stored for reading offline');
