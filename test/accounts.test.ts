@@ -84,6 +84,7 @@ describe('first start: the one-time setup code', () => {
     const me = await owner.get('/api/v1/me');
     assert.equal(me.status, 200);
     assert.equal(me.body.user.id, made.body.user.id);
+    assert.equal(me.body.origin, (await owner.get('/api/v1/status')).body.origin, 'the database it answers from, for browsers to key their caches by');
     const teams = await owner.get('/api/v1/teams');
     assert.deepEqual(teams.body.teams.map((team: any) => [team.name, team.displayName, team.member]), [['flotilla', 'The Flotilla', true]]);
     assert.deepEqual((await owner.get('/api/v1/setup')).body, { needed: false });

@@ -156,6 +156,7 @@ describe('backup and restore', () => {
       const status = (await admin.get('/api/v1/status')).body;
       assert.notEqual(status.origin, originalOrigin);
       assert.notEqual(status.nodeId, originalNodeId, 'a new node key was made');
+      assert.equal((await client.get('/api/v1/me')).body.origin, status.origin, 'people see the new origin too: their browsers drop what they cached from the old database');
       const posted = await client.post(`/api/v1/channels/${channel}/posts`, { message: 'back in business' });
       assert.equal(posted.status, 201, 'the restored box writes under its own origin');
     } finally {

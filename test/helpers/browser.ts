@@ -53,3 +53,19 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync('artifacts', { recursive: true });
   await page.screenshot({ path: join('artifacts', `${name}.png`) });
 }
+
+/** Everything the web app keeps in one IndexedDB store of its database ("hail"), as the page sees it. */
+export async function storedRows<T = Record<string, unknown>>(page: Page, store: string): Promise<T[]> {
+  return page.evaluate(`new Promise((done, fail) => {
+    const open = indexedDB.open('hail');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const request = open.result.transaction(${JSON.stringify(store)}).objectStore(${JSON.stringify(store)}).getAll();
+      request.onsuccess = () => {
+        done(request.result);
+        open.result.close();
+      };
+      request.onerror = () => fail(request.error);
+    };
+  })`);
+}

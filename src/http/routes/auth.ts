@@ -48,9 +48,9 @@ export default [
   defineRoute({
     method: 'get',
     path: '/api/v1/me',
-    summary: 'The logged-in user.',
+    summary: 'The logged-in user, and the `origin` of this box\'s database (DESIGN.md "Origin"): a restore or a new database gives a new one, so a client that cached data under another origin knows its copy belongs to another database and drops it.',
     access: 'user',
-    handle: ({ user }) => ({ user: presentUser(user) }),
+    handle: ({ services, user }) => ({ user: presentUser(user), origin: services.identity.origin }),
   }),
   defineRoute({
     method: 'patch',

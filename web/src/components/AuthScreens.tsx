@@ -32,7 +32,7 @@ const USERNAME_RULES = { pattern: '[a-z0-9][a-z0-9._\\-]{1,31}', required: true,
 
 export function SetupScreen() {
   const { busy, error, run } = useAction(async (values: Record<string, string>) => {
-    const user = await setup({
+    await setup({
       code: values.code!.trim(),
       username: values.username!,
       password: values.password!,
@@ -40,7 +40,7 @@ export function SetupScreen() {
       teamName: values.teamDisplayName!.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'crew',
       teamDisplayName: values.teamDisplayName!,
     });
-    await enter(user);
+    await enter();
   });
   return (
     <AuthFrame title={t('setup.title')} intro={t('setup.intro')} error={error}>
@@ -57,7 +57,7 @@ export function SetupScreen() {
 }
 
 export function LoginScreen() {
-  const { busy, error, run } = useAction(async (values: Record<string, string>) => enter(await logIn(values.username!, values.password!)));
+  const { busy, error, run } = useAction(async (values: Record<string, string>) => logIn(values.username!, values.password!).then(enter));
   return (
     <AuthFrame title={t('login.title')} intro={t('login.intro')} error={error}>
       <form onSubmit={(event) => run(formValues(event))}>
@@ -76,9 +76,9 @@ export function JoinScreen({ token }: { token: string }) {
     inviteTeam(token).then(setTeam, () => setInvalid(true));
   }, [token]);
   const { busy, error, run } = useAction(async (values: Record<string, string>) => {
-    const user = await register({ token, username: values.username!, password: values.password!, displayName: values.displayName! });
+    await register({ token, username: values.username!, password: values.password!, displayName: values.displayName! });
     navigate('/', true);
-    await enter(user);
+    await enter();
   });
   if (invalid) {
     return (

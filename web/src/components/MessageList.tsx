@@ -2,7 +2,7 @@
  * A channel's (or thread's) history: virtualized, with day separators, posts by the same person
  * within a few minutes grouped under one name, a "new" line above the first unread post, and
  * the view kept at the bottom while it is there. Scrolling near the top loads older posts;
- * the post that was on screen stays where it was.
+ * the post that was on screen stays where it was (useVirtualizer.ts says how).
  */
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { formatDay, t } from '../i18n';
@@ -13,7 +13,6 @@ import { useVirtualizer } from './useVirtualizer';
 
 const GROUP_MS = 5 * 60 * 1000;
 const NEAR_TOP_PX = 300;
-const NEAR_BOTTOM_PX = 48;
 
 export type Item = { kind: 'post'; post: Post } | { kind: 'pending'; entry: OutboxEntry };
 
@@ -40,9 +39,7 @@ export interface MessageListProps {
 
 export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, loadOlder }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
   const loadingOlder = useRef(false);
-  const firstKey = useRef<string | undefined>(undefined);
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scroller.current,
@@ -50,32 +47,16 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
     getItemKey: (index) => itemKey(items[index]!),
     overscan: 8,
   });
-
-  // Older posts were put in front: keep the post that was first where it was on screen.
-  useLayoutEffect(() => {
-    const previousFirst = firstKey.current;
-    firstKey.current = items[0] ? itemKey(items[0]) : undefined;
-    if (!previousFirst || previousFirst === firstKey.current) return;
-    const index = items.findIndex((item) => itemKey(item) === previousFirst);
-    if (index > 0) virtualizer.scrollToOffset((virtualizer.scrollOffset ?? 0) + virtualizer.measurementsCache[index]!.start);
-  }, [items[0] && itemKey(items[0])]);
-
-  useLayoutEffect(() => {
-    if (atBottom.current && items.length > 0) virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
-  }, [items.length, items[items.length - 1] && itemKey(items[items.length - 1]!)]);
+  // A list opens at its newest post; later ones are followed by the virtualizer itself.
+  useLayoutEffect(() => virtualizer.scrollToEnd(), []);
 
   // Offered while the first unread post is above the screen.
   const firstUnreadIndex = firstUnreadId ? items.findIndex((item) => itemKey(item) === firstUnreadId) : -1;
   const unreadAbove = firstUnreadIndex >= 0 && virtualizer.range !== null && firstUnreadIndex < virtualizer.range.startIndex;
-  const jumpToUnread = () => {
-    atBottom.current = false;
-    virtualizer.scrollToIndex(firstUnreadIndex, { align: 'start' });
-  };
+  const jumpToUnread = () => virtualizer.scrollToIndex(firstUnreadIndex, { align: 'start' });
 
   const onScroll = () => {
-    const element = scroller.current!;
-    atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < NEAR_BOTTOM_PX;
-    if (element.scrollTop < NEAR_TOP_PX && hasOlder && loadOlder && !loadingOlder.current) {
+    if (scroller.current!.scrollTop < NEAR_TOP_PX && hasOlder && loadOlder && !loadingOlder.current) {
       loadingOlder.current = true;
       void loadOlder().catch(() => undefined).finally(() => (loadingOlder.current = false));
     }
@@ -104,7 +85,8 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
           const previous = items[row.index - 1];
           const at = item.kind === 'post' ? item.post.createdAt : item.entry.queuedAt;
           const previousAt = previous ? (previous.kind === 'post' ? previous.post.createdAt : previous.entry.queuedAt) : undefined;
-          const newDay = previousAt === undefined || dayOf(previousAt) !== dayOf(at);
+          // Above the first post loaded, the day is unknown until the older page comes.
+          const newDay = previousAt === undefined ? !hasOlder : dayOf(previousAt) !== dayOf(at);
           const unreadLine = item.kind === 'post' && item.post.id === firstUnreadId;
           const grouped =
             !newDay && !unreadLine && item.kind === 'post' && previous?.kind === 'post' && previous.post.userId === item.post.userId && at - previousAt! < GROUP_MS && !previous.post.deleted;

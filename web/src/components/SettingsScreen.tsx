@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { askNotificationPermission, notificationsSupported } from '../state/notify';
+import { outbox } from '../state/outbox';
 import { changeDisplayName, changePassword, logOut, me } from '../state/session';
 import { languageChoice, notifyLevel, theme, type LanguageChoice, type NotifyLevel, type Theme } from '../state/settings';
 import { BotTokens } from './BotTokens';
@@ -76,7 +77,7 @@ export function SettingsScreen() {
         </section>
       )}
       <section>
-        <button type="button" class="danger" onClick={() => void logOut()}>{t('settings.logOut')}</button>
+        <button type="button" class="danger" onClick={() => (outbox.value.length === 0 || confirm(t('settings.logOutUnsent', { count: outbox.value.length }))) && void logOut()}>{t('settings.logOut')}</button>
       </section>
     </main>
   );

@@ -19,6 +19,11 @@ export interface SocketHandlers {
   status(connected: boolean): void;
   /** The session is over (logged out elsewhere, deactivated): do not reconnect. */
   ended(): void;
+  /**
+   * The socket closed before the server said hello. The box may be away, or the session may
+   * have ended while the socket was down: the upgrade then answers 401, which browsers hide.
+   */
+  refused(): void;
 }
 
 const MAX_DELAY_MS = 15_000;
@@ -65,7 +70,9 @@ export class Realtime {
     this.socket = socket;
     // Frames are handled one after another: a reset reloads state before later events apply.
     let queue = Promise.resolve();
+    let greeted = false;
     socket.onmessage = (message) => {
+      greeted = true;
       queue = queue.then(() => this.receive(socket, JSON.parse(String(message.data)))).catch((error: unknown) => console.error(error));
     };
     socket.onclose = (close) => {
@@ -74,6 +81,7 @@ export class Realtime {
       this.handlers.status(false);
       if (FINAL_CLOSE_CODES.has(close.code)) return this.handlers.ended();
       if (this.stopped) return;
+      if (!greeted) this.handlers.refused();
       const delay = Math.min(MAX_DELAY_MS, 500 * 2 ** this.attempts++) * (0.5 + Math.random() / 2);
       this.retryTimer = setTimeout(() => this.open(), delay);
     };

@@ -3,17 +3,27 @@
  * server is asked who is logged in. No answer (offline, the box is down) keeps the cached
  * view, and the WebSocket keeps trying; 401 leads to log-in (or first start); an answer
  * loads the lists and opens the live connection.
+ *
+ * What IndexedDB holds belongs to one person on one box's database (its origin, which a
+ * restore or a reset renews): when /me names another, all of it is wiped before anything more
+ * is shown. A 401 only hides it (session.ts signOut), so what was written offline survives. Once the lists are fresh, old history is pruned (posts.ts HISTORY_CAP).
  */
 import { api, ApiError } from '../net/api';
 import type { User } from '../types';
 import { currentChannelId, loadChannels, showChannels, channels } from './channels';
-import { clearEverything, readAll, readValue } from './db';
+import { clearEverything, readAll, readValue, writeValue } from './db';
 import { loadTeams, loadUsers, showDirectory } from './directory';
 import { loadDrafts } from './drafts';
 import { startLive } from './live';
 import { loadOutbox } from './outbox';
-import { loadCachedChannel, loadNewest, prefetchHistory } from './posts';
-import { me, phase, setupNeeded, signedIn } from './session';
+import { loadCachedChannel, loadNewest, prefetchHistory, pruneOfflineHistory } from './posts';
+import { forgetAccount, me, phase, setupNeeded, signedIn, signOut } from './session';
+
+/** Whose data IndexedDB holds, and from which database. */
+interface CacheOwner {
+  userId: string;
+  origin: string;
+}
 
 async function showCached(): Promise<boolean> {
   const cachedMe = await readValue<User>('me');
@@ -40,9 +50,9 @@ async function prefetchJoined(): Promise<void> {
 
 export async function boot(): Promise<void> {
   const cached = await showCached().catch(() => false);
-  let user: User;
+  let answer: { user: User; origin: string };
   try {
-    user = (await api.get<{ user: User }>('/me')).user;
+    answer = await api.get<{ user: User; origin: string }>('/me');
   } catch (error) {
     if (!(error instanceof ApiError)) {
       // The socket keeps trying; once it is back, the lists reload.
@@ -50,22 +60,31 @@ export async function boot(): Promise<void> {
       else phase.value = 'unreachable';
       return;
     }
-    if (cached) await clearEverything();
+    if (cached) await signOut();
     me.value = undefined;
     phase.value = (await setupNeeded().catch(() => false)) ? 'setup' : 'login';
     return;
   }
-  if (cached && me.value?.id !== user.id) await clearEverything();
-  signedIn(user);
+  const owner: CacheOwner = { userId: answer.user.id, origin: answer.origin };
+  const previous = await readValue<CacheOwner>('owner');
+  if (previous?.userId !== owner.userId || previous.origin !== owner.origin) {
+    if (cached) await forgetAccount();
+    await clearEverything();
+    await writeValue('owner', owner);
+  }
+  signedIn(answer.user);
   if (!cached) await Promise.all([loadDrafts(), loadOutbox()]);
-  await reloadAll().catch(() => undefined);
+  const fresh = await reloadAll().then(() => true, () => false);
   await startLive(reloadAll);
-  void prefetchJoined();
+  // After the first screen is up and its history fetched: the quiet moment for pruning.
+  void prefetchJoined().then(async () => {
+    if (fresh) await pruneOfflineHistory(channels.value.map((channel) => channel.id)).catch(() => undefined);
+  });
 }
 
-/** After setup, log-in or registration: the session cookie is set, start as on a reload. */
-export async function enter(user: User): Promise<void> {
-  await clearEverything();
-  signedIn(user);
-  await boot();
-}
+/**
+ * After setup, log-in or registration: the session cookie is set, start as on a reload. The
+ * page got here through boot (a fresh page, or forgetAccount's), so memory holds no one's
+ * data; boot's owner check wipes what another account left in IndexedDB.
+ */
+export const enter = (): Promise<void> => boot();

@@ -41,6 +41,10 @@ export async function writeValue(key: string, value: unknown): Promise<void> {
   await (await database()).put('kv', value, key);
 }
 
+export async function deleteValue(key: string): Promise<void> {
+  await (await database()).delete('kv', key);
+}
+
 /** Replaces a whole store's contents (channels, teams, users: the server's list is the truth). */
 export async function replaceAll<S extends 'channels' | 'teams' | 'users'>(store: S, rows: HailDb[S]['value'][]): Promise<void> {
   const tx = (await database()).transaction(store, 'readwrite');
@@ -78,7 +82,35 @@ export async function deleteRow(store: 'drafts' | 'outbox', key: string): Promis
   await (await database()).delete(store, key);
 }
 
-/** Logging out leaves nothing of this account in the browser. */
+/**
+ * Keeps a phone's storage from growing forever: of each channel in `channelIds` the newest
+ * `keep` posts stay and older ones go; channels not in it (left, removed, of another account)
+ * go whole. Meant for a quiet moment: one transaction that holds back other writes of posts.
+ */
+export async function pruneHistory(channelIds: ReadonlySet<string>, keep: number): Promise<void> {
+  const tx = (await database()).transaction('posts', 'readwrite');
+  const index = tx.store.index('byChannel');
+  const deleteOldest = async (range: IDBKeyRange, count: number) => {
+    let cursor = await index.openKeyCursor(range);
+    for (let deleted = 0; cursor && deleted < count; deleted++) {
+      void tx.store.delete(cursor.primaryKey);
+      cursor = await cursor.continue();
+    }
+  };
+  // One step per channel: from a channel's first post, jump past its last.
+  let channel = await index.openKeyCursor();
+  while (channel) {
+    const channelId = channel.key[0];
+    const range = IDBKeyRange.bound([channelId, -Infinity], [channelId, Infinity]);
+    const held = await index.count(range);
+    const surplus = channelIds.has(channelId) ? held - keep : held;
+    if (surplus > 0) await deleteOldest(range, surplus);
+    channel = await channel.continue([channelId, Infinity]);
+  }
+  await tx.done;
+}
+
+/** Logging out, or another person or another box's database, leaves nothing of this account in the browser. */
 export async function clearEverything(): Promise<void> {
   const db = await database();
   const stores = ['kv', 'posts', 'channels', 'teams', 'users', 'drafts', 'outbox'] as const;

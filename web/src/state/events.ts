@@ -11,6 +11,7 @@ import { membersChanged } from './channel-settings';
 import { channels, currentChannelId, loadChannels, patchChannel } from './channels';
 import { loadTeams, loadUsers, patchUser } from './directory';
 import { notifyPost } from './notify';
+import { settleDelivered } from './outbox';
 import { receivePost, updatePost } from './posts';
 import { navigate, route } from './route';
 import { me } from './session';
@@ -73,6 +74,7 @@ function postCreated(event: ServerEvent): void {
   };
   stoppedTyping(post.channelId, post.rootId, post.userId);
   const isNew = receivePost(post);
+  settleDelivered(post.id);
   const channel = channels.value.find((candidate) => candidate.id === post.channelId);
   const user = me.value;
   if (!isNew || !channel || !user || post.userId === user.id) return;

@@ -3,13 +3,14 @@
  * sequence of the last one applied (in IndexedDB, so a reload resumes too), wakes the outbox
  * when the box is back, and reloads everything when the box's feed was reset.
  */
+import { api, ApiError } from '../net/api';
 import { Realtime } from '../net/socket';
 import { connected } from './connection';
 import { readValue, writeValue } from './db';
 import { applyEvent } from './events';
 import { flushOutbox } from './outbox';
 import { setPresence } from './presence';
-import { phase } from './session';
+import { signOut } from './session';
 import { someoneTyping } from './typing';
 
 const TYPING_EVERY_MS = 3000;
@@ -17,6 +18,12 @@ let feedSeq: number | undefined;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 let lastTyping = 0;
 let realtime: Realtime | undefined;
+
+function ended(): void {
+  // Also stops it reconnecting when the browser comes back online with a later session's cookie.
+  realtime?.stop();
+  void signOut();
+}
 
 /** `reload` fetches the lists and the open channel again (after a reset, and on start). */
 export async function startLive(reload: () => Promise<void>): Promise<void> {
@@ -46,10 +53,9 @@ export async function startLive(reload: () => Promise<void>): Promise<void> {
         void reload().catch(() => undefined);
       }
     },
-    ended() {
-      // Also stops it reconnecting when the browser comes back online with a later session's cookie.
-      realtime?.stop();
-      phase.value = 'login';
+    ended,
+    refused() {
+      void api.get('/me').catch((error: unknown) => error instanceof ApiError && error.status === 401 && ended());
     },
   });
   realtime.start();

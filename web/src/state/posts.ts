@@ -7,10 +7,15 @@
 import { signal } from '@preact/signals';
 import { api } from '../net/api';
 import type { Post } from '../types';
-import { channelPosts, savePosts } from './db';
+import { channelPosts, pruneHistory, savePosts } from './db';
 
 /** How much of each joined channel is kept for reading offline (DESIGN: at least 500). */
 export const OFFLINE_HISTORY = 600;
+/**
+ * The most of one channel this browser keeps: scrolling far back stores what was read, and
+ * the next start prunes each channel back to its newest HISTORY_CAP posts.
+ */
+export const HISTORY_CAP = 2000;
 const PAGE = 200;
 
 export const postsByChannel = signal<ReadonlyMap<string, readonly Post[]>>(new Map());
@@ -105,6 +110,11 @@ export async function prefetchHistory(channelId: string): Promise<void> {
   if ((postsByChannel.value.get(channelId)?.length ?? 0) > 0) return;
   await loadNewest(channelId);
   for (let pages = 1; pages * PAGE < OFFLINE_HISTORY && olderAvailable.value.has(channelId); pages++) await loadOlder(channelId);
+}
+
+/** Run once the lists are fresh from the server: only joined channels keep history. */
+export async function pruneOfflineHistory(joinedChannelIds: readonly string[]): Promise<void> {
+  await pruneHistory(new Set(joinedChannelIds), HISTORY_CAP);
 }
 
 export async function loadThread(rootId: string): Promise<void> {

@@ -6,7 +6,7 @@
 import { signal } from '@preact/signals';
 import { api } from '../net/api';
 import type { User } from '../types';
-import { clearEverything, writeValue } from './db';
+import { clearEverything, deleteValue, writeValue } from './db';
 
 export type Phase = 'starting' | 'setup' | 'login' | 'unreachable' | 'chat';
 
@@ -46,8 +46,30 @@ export async function resetPassword(token: string, password: string): Promise<vo
 /** Ends the session everywhere in this browser: cookie, caches, drafts and unsent posts. */
 export async function logOut(): Promise<void> {
   await api.post('/auth/logout').catch(() => undefined);
+  await forgetAccount();
+}
+
+/**
+ * Wipes what this browser holds of the account and starts afresh: a new page, so nothing of
+ * it stays in memory either (the next person to log in on this phone sees none of it).
+ */
+export async function forgetAccount(): Promise<never> {
   await clearEverything();
   location.assign('/');
+  return new Promise<never>(() => undefined);
+}
+
+/**
+ * The server ended the session (the password changed elsewhere, an administrator ended the
+ * sessions, the account was deactivated). What this browser holds stays, but hidden: without
+ * 'me' a start with no connection shows the log-in rather than the history. The same person
+ * logging in again finds their unsent posts still queued; anyone else wipes it all (boot.ts
+ * checks the owner). Wiping here would lose what was written offline, with no one asking.
+ */
+export async function signOut(): Promise<never> {
+  await deleteValue('me');
+  location.assign('/');
+  return new Promise<never>(() => undefined);
 }
 
 export async function changeDisplayName(displayName: string): Promise<void> {
