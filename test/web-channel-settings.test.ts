@@ -198,3 +198,15 @@ test('typing @ still completes a person, through the same list and keys', { time
   await composer.pressSequentially('~zzz');
   assert.equal(await bob.getByRole('listbox').count(), 0);
 });
+
+test('the address of a public channel Bob is not in offers to join it, and joining shows its history', { timeout: 120_000 }, async () => {
+  const { body } = await world.admin.post('/api/v1/channels', { teamId: world.team.id, type: 'public', name: 'regatta', displayName: 'Regatta' });
+  await world.admin.post(`/api/v1/channels/${body.channel.id}/posts`, { message: 'start at ten' });
+  await bob.goto(`${world.hail.url}/c/${body.channel.id}`);
+  await bob.getByText('You are not in this channel.').waitFor();
+  await bob.getByRole('button', { name: 'Join' }).click();
+  await bob.getByRole('heading', { name: '# Regatta' }).waitFor();
+  await bob.getByRole('feed').getByText('start at ten').waitFor();
+  await bob.getByRole('button', { name: 'Back' }).click(); // a phone shows the sidebar on its own screen
+  await sidebarLink(bob, 'Regatta').waitFor();
+});

@@ -25,6 +25,7 @@ import { me } from '../state/session';
 import type { Channel, User } from '../types';
 import { Field } from './Field';
 import { ScreenHeader } from './ScreenHeader';
+import { NotInChannel } from './NotInChannel';
 import { OnlineDot } from './OnlineDot';
 import { useAction } from './useAction';
 
@@ -177,7 +178,7 @@ export function ChannelSettingsScreen({ channelId }: { channelId: string }) {
     return (
       <main class="screen">
         <ScreenHeader title={t('channel.settings')} />
-        <p class="notice">{t('common.loading')}</p>
+        <NotInChannel channelId={channelId} />
       </main>
     );
   }

@@ -12,6 +12,7 @@ import type { Post } from '../types';
 import { Composer } from './Composer';
 import { Dialog } from './Dialog';
 import { historyItems, MessageList } from './MessageList';
+import { NotInChannel } from './NotInChannel';
 import { PostItem } from './PostItem';
 import { TypingLine } from './TypingLine';
 import { errorMessage } from './useAction';
@@ -51,7 +52,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
     [posts, outbox.value, channelId],
   );
 
-  if (!channel) return <section class="channel-view"><p class="notice">{t('common.loading')}</p></section>;
+  if (!channel) return <section class="channel-view"><NotInChannel channelId={channelId} /></section>;
   const title = channelTitle(channel);
   return (
     <section class="channel-view" aria-labelledby="channel-title">

@@ -113,6 +113,7 @@ const de: Catalog = {
   'channel.leave': 'Kanal verlassen',
   'channel.confirmLeave': 'Diesen Kanal verlassen?',
   'channel.archived': 'Dieser Kanal ist archiviert: lesbar, aber nicht mehr beschreibbar.',
+  'channel.notJoined': 'Du bist nicht in diesem Kanal.',
   'channel.settings': 'Kanaleinstellungen',
   'channel.settingsOf': 'Einstellungen von {name}',
   'channel.about': 'Über diesen Kanal',

@@ -111,6 +111,7 @@ const en = {
   'channel.leave': 'Leave channel',
   'channel.confirmLeave': 'Leave this channel?',
   'channel.archived': 'This channel is archived: it can be read but not written to.',
+  'channel.notJoined': 'You are not in this channel.',
   'channel.settings': 'Channel settings',
   'channel.settingsOf': 'Settings of {name}',
   'channel.about': 'About this channel',

@@ -113,6 +113,7 @@ const fr: Catalog = {
   'channel.leave': 'Quitter le canal',
   'channel.confirmLeave': 'Quitter ce canal ?',
   'channel.archived': 'Ce canal est archivé : on peut le lire mais plus y écrire.',
+  'channel.notJoined': 'Vous ne faites pas partie de ce canal.',
   'channel.settings': 'Paramètres du canal',
   'channel.settingsOf': 'Paramètres de {name}',
   'channel.about': 'À propos de ce canal',

@@ -113,6 +113,7 @@ const nl: Catalog = {
   'channel.leave': 'Kanaal verlaten',
   'channel.confirmLeave': 'Dit kanaal verlaten?',
   'channel.archived': 'Dit kanaal is gearchiveerd: je kunt het lezen maar er niet in schrijven.',
+  'channel.notJoined': 'Je zit niet in dit kanaal.',
   'channel.settings': 'Kanaalinstellingen',
   'channel.settingsOf': 'Instellingen van {name}',
   'channel.about': 'Over dit kanaal',

@@ -10,6 +10,8 @@ import { currentTeam, displayName } from './directory';
 import { me } from './session';
 
 export const channels = signal<readonly Channel[]>([]);
+/** The list is known (from the box, or from IndexedDB): a channel missing from it is not mine. */
+export const channelsKnown = signal(false);
 export const currentChannelId = signal<string | undefined>(undefined);
 export const currentChannel = computed(() => channels.value.find((channel) => channel.id === currentChannelId.value));
 
@@ -33,11 +35,12 @@ export const totalUnread = computed(() => channels.value.reduce((sum, channel) =
 
 export function showChannels(list: readonly Channel[]): void {
   channels.value = list;
+  channelsKnown.value = true;
 }
 
 export async function loadChannels(): Promise<void> {
   const { channels: list } = await api.get<{ channels: Channel[] }>('/channels');
-  channels.value = list;
+  showChannels(list);
   await replaceAll('channels', list);
 }
 
