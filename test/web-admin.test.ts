@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { axeViolations, launchBrowser, screenshot, type Browser } from './helpers/browser.js';
+import { axeViolations, type Browser, launchBrowser, logIn, screenshot } from './helpers/browser.js';
 import { removeDataDir } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
 
@@ -24,10 +24,7 @@ before(async () => {
   browser = await launchBrowser();
   admin = await (await browser.context({ width: 1280, height: 800 })).newPage();
   deck = await (await browser.context({ width: 390, height: 844 })).newPage();
-  await admin.goto(world.hail.url);
-  await admin.getByLabel('Username').fill('admin');
-  await admin.getByLabel('Password').fill('correct horse battery');
-  await admin.getByRole('button', { name: 'Log in' }).click();
+  await logIn(admin, world.hail.url, 'admin', 'correct horse battery');
   await admin.getByRole('heading', { name: '# General' }).waitFor();
 });
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, screenshot, type Browser } from './helpers/browser.js';
+import { axeViolations, launchBrowser, logIn, screenshot, type Browser } from './helpers/browser.js';
 import { removeDataDir } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
 
@@ -18,12 +18,8 @@ let bob: Page;
 let weatherId = '';
 let deckId = '';
 
-async function logIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(world.hail.url);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await sidebar(page).waitFor();
+async function logInAccepting(page: Page, username: string, password: string): Promise<void> {
+  await logIn(page, world.hail.url, username, password);
   // Confirmations (archive, remove, leave) are the browser's own dialogs: say yes.
   page.on('dialog', (dialog) => void dialog.accept());
 }
@@ -60,8 +56,8 @@ before(async () => {
   browser = await launchBrowser();
   admin = await (await browser.context({ width: 1280, height: 800 })).newPage();
   bob = await (await browser.context({ width: 390, height: 844 })).newPage();
-  await logIn(admin, 'admin', 'correct horse battery');
-  await logIn(bob, 'bob', 'password of bob');
+  await logInAccepting(admin, 'admin', 'correct horse battery');
+  await logInAccepting(bob, 'bob', 'password of bob');
 });
 
 after(async () => {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { axeViolations, launchBrowser, screenshot, storedRows, type Browser } from './helpers/browser.js';
+import { axeViolations, type Browser, launchBrowser, logIn, screenshot, storedRows } from './helpers/browser.js';
 import { newDataDir, removeDataDir, type Client } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
 
@@ -91,10 +91,7 @@ before(async () => {
   browser = await launchBrowser();
   page = await (await browser.context({ width: 390, height: 844 })).newPage();
   page.on('pageerror', (error) => console.log('# page error:', error.stack));
-  await page.goto(world.hail.url);
-  await page.getByLabel('Username').fill('reader');
-  await page.getByLabel('Password').fill('password of reader');
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await logIn(page, world.hail.url, 'reader', 'password of reader');
   await page.getByRole('link', { name: /General/ }).click();
   await page.getByRole('feed').getByText(truth[POSTS - 1]!.message).waitFor();
 });

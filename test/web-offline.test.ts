@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot, type Browser } from './helpers/browser.js';
+import { type Browser, launchBrowser, logIn, screenshot } from './helpers/browser.js';
 import { Client, removeDataDir, startHail, type HailProcess } from './helpers/server.js';
 
 let hail: HailProcess;
@@ -68,10 +68,7 @@ async function waitFor(check: () => Promise<boolean>, what: string, seconds = 30
 }
 
 test('a reload with the browser offline shows the saved history', { timeout: 120_000 }, async () => {
-  await page.goto(hail.url);
-  await page.getByLabel('Username').fill('skipper');
-  await page.getByLabel('Password').fill('a long password');
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await logIn(page, hail.url, 'skipper', 'a long password');
   await page.getByRole('link', { name: /General/ }).click();
   await page.getByRole('feed').getByText('log entry 30').waitFor();
   await page.evaluate('navigator.serviceWorker.ready');

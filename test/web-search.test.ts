@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { axeViolations, launchBrowser, screenshot, type Browser } from './helpers/browser.js';
+import { axeViolations, type Browser, launchBrowser, logIn, screenshot } from './helpers/browser.js';
 import type { Client } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
 
@@ -37,14 +37,6 @@ async function upload(client: Client, name: string, bytes: Buffer) {
   return (await response.json()) as { hash: string; size: number; name: string; type: string };
 }
 
-async function logIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(world.hail.url);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('navigation').waitFor();
-}
-
 before(async () => {
   world = await startWorld();
   bob = await world.join('bob');
@@ -63,7 +55,7 @@ before(async () => {
 
   browser = await launchBrowser();
   admin = await (await browser.context({ width: 1280, height: 800 })).newPage();
-  await logIn(admin, 'admin', 'correct horse battery');
+  await logIn(admin, world.hail.url, 'admin', 'correct horse battery');
 });
 
 after(async () => {
@@ -187,7 +179,7 @@ test('the administrator sees Bob come online when his browser opens, and go offl
 
   const phone = await browser.context({ width: 390, height: 844 });
   const bobPage = await phone.newPage();
-  await logIn(bobPage, 'bob', 'password of bob');
+  await logIn(bobPage, world.hail.url, 'bob', 'password of bob');
   await admin.getByRole('navigation').getByRole('link', { name: 'BOB online' }).waitFor();
   await screenshot(admin, 'presence-desktop');
   await admin.getByRole('button', { name: 'New conversation' }).click();

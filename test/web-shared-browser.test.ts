@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, screenshot, storedRows, type Browser } from './helpers/browser.js';
+import { axeViolations, type Browser, launchBrowser, logIn, screenshot, storedRows } from './helpers/browser.js';
 import { removeDataDir, type Client } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
 
@@ -31,14 +31,6 @@ after(async () => {
   if (world) removeDataDir(world.hail.dataDir);
 });
 
-async function logIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(world.hail.url);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('link', { name: /General/ }).waitFor();
-}
-
 /** The posts of General with exactly this text, as the server has them. */
 async function onServer(message: string): Promise<number> {
   const { body } = await world.admin.get(`/api/v1/channels/${world.team.defaultChannelId}/posts?limit=200`);
@@ -54,7 +46,7 @@ async function until(check: () => Promise<boolean>, what: string, seconds = 30):
 
 test('a post written offline in one of two tabs is sent by one tab, once, and both show it delivered', { timeout: 120_000 }, async () => {
   const first = await context.newPage();
-  await logIn(first, 'admin', 'correct horse battery');
+  await logIn(first, world.hail.url, 'admin', 'correct horse battery');
   const second = await context.newPage();
   await second.goto(world.hail.url);
   for (const page of [first, second]) await page.getByRole('link', { name: /General/ }).click();
@@ -97,7 +89,7 @@ test('after a log out, the next person on the same phone finds nothing of the fi
   const { body } = await world.admin.post('/api/v1/channels', { teamId: world.team.id, type: 'private', name: 'skippers-log', displayName: 'Skippers log' });
   await world.admin.post(`/api/v1/channels/${body.channel.id}/posts`, { message: 'the safe code is 4711' });
   const page = (phone = await (await browser.context({ width: 390, height: 844 })).newPage());
-  await logIn(page, 'admin', 'correct horse battery');
+  await logIn(page, world.hail.url, 'admin', 'correct horse battery');
   await page.getByRole('link', { name: /Skippers log/ }).click();
   await page.getByRole('feed').getByText('the safe code is 4711').waitFor();
   await page.getByLabel('Message Skippers log').fill('a draft about the safe');
@@ -135,7 +127,7 @@ test('a session ended by the server hides the history but keeps what was written
   await until(async () => (await storedRows(phone, 'outbox')).length === 1, 'the post waits in the outbox');
   assert.equal((await bob.post('/api/v1/me/password', { currentPassword: 'password of bob', newPassword: 'a new password for bob' })).status, 204);
   await phone.context().setOffline(false);
-  await phone.evaluate(() => dispatchEvent(new Event('online')));
+  await phone.evaluate("dispatchEvent(new Event('online'))");
   await phone.getByRole('button', { name: 'Log in' }).waitFor();
   assert.equal(await phone.getByText('written in one of two tabs').count(), 0, 'no history on the log-in screen');
   const kv = await storedRows(phone, 'kv');

@@ -69,3 +69,12 @@ export async function storedRows<T = Record<string, unknown>>(page: Page, store:
     };
   })`);
 }
+
+/** Logs in through the app's own form and waits for the channel list. */
+export async function logIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('navigation', { name: 'Channels and conversations' }).waitFor({ state: 'attached' });
+}
