@@ -84,6 +84,8 @@ test('an admin creates a second team, switches to it with the team switcher and 
 test('an invite link with one use and an expiry shows its limits, lets one phone join and refuses the next', { timeout: 120_000 }, async () => {
   await openAdmin();
   const invites = admin.getByRole('region', { name: 'Invite links' });
+  const joinPage = await (await fetch(new URL(await invites.getByRole('link', { name: 'Open the join page' }).getAttribute('href') ?? '', world.hail.url))).text();
+  assert.match(joinPage, /<svg/, 'the join page it links to has the QR code');
   await invites.getByLabel('Team', { exact: true }).selectOption({ label: 'The Crew' });
   await invites.getByLabel('Expires after').fill('2');
   await invites.getByLabel('Unit of the expiry').selectOption('days');

@@ -41,6 +41,7 @@ export function Invites() {
   return (
     <section aria-labelledby="invites-heading">
       <h2 id="invites-heading">{t('admin.invites')}</h2>
+      <p>{t('admin.joinPageIntro')} <a href="/join" target="_blank" rel="noopener">{t('admin.joinPage')}</a></p>
       {(create.error ?? revoke.error) && <p class="error" role="alert">{create.error ?? revoke.error}</p>}
       <form class="invite-form" onSubmit={(event) => (event.preventDefault(), create.run(event.currentTarget))}>
         <div class="field">

@@ -231,6 +231,8 @@ const de: Catalog = {
   'settings.logOutUnsent.other': '{count} Nachrichten sind noch nicht gesendet. Abmelden löscht sie von diesem Gerät. Trotzdem abmelden?',
   'admin.title': 'Verwaltung',
   'admin.invites': 'Einladungslinks',
+  'admin.joinPageIntro': 'Für die Wand im Salon: eine Seite zum Ausdrucken mit der Adresse dieser Box als großer QR-Code.',
+  'admin.joinPage': 'Beitrittsseite öffnen',
   'admin.role': 'Rolle',
   'admin.createInvite': 'Einladungslink erstellen',
   'admin.inviteShown': 'Teile diesen Link oder lass den Code scannen. Er wird nur jetzt gezeigt.',

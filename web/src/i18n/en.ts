@@ -229,6 +229,8 @@ const en = {
   'settings.logOutUnsent.other': '{count} messages are not sent yet. Logging out deletes them from this device. Log out anyway?',
   'admin.title': 'Administration',
   'admin.invites': 'Invite links',
+  'admin.joinPageIntro': 'For the saloon wall: a page to print with this box’s address as a large QR code.',
+  'admin.joinPage': 'Open the join page',
   'admin.role': 'Role',
   'admin.createInvite': 'Create invite link',
   'admin.inviteShown': 'Share this link or let people scan the code. It is shown only now.',

@@ -231,6 +231,8 @@ const fr: Catalog = {
   'settings.logOutUnsent.other': '{count} messages ne sont pas encore envoyés. Se déconnecter les efface de cet appareil. Se déconnecter quand même ?',
   'admin.title': 'Administration',
   'admin.invites': 'Liens d’invitation',
+  'admin.joinPageIntro': 'Pour le mur du carré : une page à imprimer avec l’adresse de ce boîtier en grand code QR.',
+  'admin.joinPage': 'Ouvrir la page d’accueil',
   'admin.role': 'Rôle',
   'admin.createInvite': 'Créer un lien d’invitation',
   'admin.inviteShown': 'Partagez ce lien ou faites scanner le code. Il n’est affiché que maintenant.',

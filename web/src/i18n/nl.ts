@@ -231,6 +231,8 @@ const nl: Catalog = {
   'settings.logOutUnsent.other': '{count} berichten zijn nog niet verstuurd. Uitloggen wist ze van dit apparaat. Toch uitloggen?',
   'admin.title': 'Beheer',
   'admin.invites': 'Uitnodigingslinks',
+  'admin.joinPageIntro': 'Voor aan de muur: een pagina om af te drukken met het adres van deze box als grote QR-code.',
+  'admin.joinPage': 'Open de aanmeldpagina',
   'admin.role': 'Rol',
   'admin.createInvite': 'Uitnodigingslink maken',
   'admin.inviteShown': 'Deel deze link of laat mensen de code scannen. Hij wordt alleen nu getoond.',
