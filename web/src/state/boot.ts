@@ -69,7 +69,7 @@ export async function boot(): Promise<void> {
   const previous = await readValue<CacheOwner>('owner');
   if (previous?.userId !== owner.userId || previous.origin !== owner.origin) {
     if (cached) await forgetAccount();
-    await clearEverything();
+    await clearEverything({ leaving: false });
     await writeValue('owner', owner);
   }
   signedIn(answer.user);

@@ -110,10 +110,17 @@ export async function pruneHistory(channelIds: ReadonlySet<string>, keep: number
   await tx.done;
 }
 
-/** Logging out, or another person or another box's database, leaves nothing of this account in the browser. */
-export async function clearEverything(): Promise<void> {
+/**
+ * Logging out, or another person or another box's database, leaves nothing of this account in
+ * the browser. `leaving`: the page is about to be replaced, and work still in flight (a history
+ * fetch, a live event) must not write after the wipe: the connection closes in the same turn
+ * the wipe is queued, so writes queued before it are wiped too and later ones fail.
+ */
+export async function clearEverything({ leaving }: { leaving: boolean }): Promise<void> {
   const db = await database();
   const stores = ['kv', 'posts', 'channels', 'teams', 'users', 'drafts', 'outbox'] as const;
   const tx = db.transaction(stores, 'readwrite');
-  await Promise.all([...stores.map((name) => tx.objectStore(name).clear()), tx.done]);
+  const wiped = Promise.all([...stores.map((name) => tx.objectStore(name).clear()), tx.done]);
+  if (leaving) db.close();
+  await wiped;
 }

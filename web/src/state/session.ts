@@ -54,7 +54,7 @@ export async function logOut(): Promise<void> {
  * it stays in memory either (the next person to log in on this phone sees none of it).
  */
 export async function forgetAccount(): Promise<never> {
-  await clearEverything();
+  await clearEverything({ leaving: true });
   location.assign('/');
   return new Promise<never>(() => undefined);
 }
