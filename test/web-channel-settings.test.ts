@@ -158,6 +158,18 @@ test('a muted channel is dimmed in the sidebar and shows no unread emphasis or b
   await sidebar(bob).locator('.channel-link.unread').filter({ hasText: 'Weather' }).locator('.badge').waitFor();
 });
 
+test('a phone in dark mode with the theme left as the system’s gets the dark colours, and the mention badge keeps its contrast', { timeout: 120_000 }, async () => {
+  const badge = sidebar(bob).locator('.channel-link.unread').filter({ hasText: 'Weather' }).locator('.badge');
+  await badge.waitFor();
+  await bob.emulateMedia({ colorScheme: 'dark' });
+  try {
+    await bob.waitForFunction("document.documentElement.dataset.theme === 'dark'", undefined, { timeout: 5000 });
+    assert.deepEqual(await axeViolations(bob), []);
+  } finally {
+    await bob.emulateMedia({ colorScheme: 'light' });
+  }
+});
+
 test('typing ~ in the composer completes a channel, and the sent link opens that channel', { timeout: 120_000 }, async () => {
   await openChannel(bob, world.team.defaultChannelId, '# General');
   const composer = bob.getByLabel('Message General');
@@ -205,4 +217,13 @@ test('the address of a public channel Bob is not in offers to join it, and joini
   await bob.getByRole('feed').getByText('start at ten').waitFor();
   await bob.getByRole('button', { name: 'Back' }).click(); // a phone shows the sidebar on its own screen
   await sidebarLink(bob, 'Regatta').waitFor();
+});
+
+test('a file chosen in one channel does not follow to the next channel opened from the sidebar', { timeout: 120_000 }, async () => {
+  await openChannel(admin, weatherId, '# Weather');
+  await admin.getByLabel('Attach files').setInputFiles({ name: 'forecast.grb', mimeType: 'application/octet-stream', buffer: Buffer.from('GRIB') });
+  await admin.getByRole('list', { name: 'Attachments' }).getByText('forecast.grb').waitFor();
+  await sidebarLink(admin, 'General').click();
+  await admin.getByRole('heading', { name: '# General' }).waitFor();
+  assert.equal(await admin.getByRole('list', { name: 'Attachments' }).count(), 0);
 });

@@ -10,6 +10,7 @@ import { Invites } from './Invites';
 import { People } from './People';
 import { ServerStatus } from './ServerStatus';
 import { Teams } from './Teams';
+import { Problem } from '../components/Problem';
 
 export default function AdminScreen() {
   const admin = useAction(loadAdmin);
@@ -21,7 +22,7 @@ export default function AdminScreen() {
   return (
     <main class="screen">
       <ScreenHeader title={t('admin.title')} />
-      {error && <p class="error" role="alert">{error}</p>}
+      <Problem error={error} />
       <Teams />
       <Invites />
       <People />

@@ -11,6 +11,7 @@ import type { Invite, Role } from '../types';
 import { createInvite, invites, revokeInvite } from './admin-state';
 import { QrCode } from './QrCode';
 import { ROLES, roleName } from './roles';
+import { Problem } from '../components/Problem';
 
 type Unit = 'hours' | 'days';
 // The server takes at most a year (expiresInHours up to 8760).
@@ -42,7 +43,7 @@ export function Invites() {
     <section aria-labelledby="invites-heading">
       <h2 id="invites-heading">{t('admin.invites')}</h2>
       <p>{t('admin.joinPageIntro')} <a href="/join" target="_blank" rel="noopener">{t('admin.joinPage')}</a></p>
-      {(create.error ?? revoke.error) && <p class="error" role="alert">{create.error ?? revoke.error}</p>}
+      <Problem error={create.error ?? revoke.error} />
       <form class="invite-form" onSubmit={(event) => (event.preventDefault(), create.run(event.currentTarget))}>
         <div class="field">
           <label for="invite-team">{t('admin.team')}</label>

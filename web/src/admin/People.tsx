@@ -8,6 +8,7 @@ import { me } from '../state/session';
 import type { Role, User } from '../types';
 import { endSessions, resetLink, setActive, setRole } from './admin-state';
 import { ROLES, roleName } from './roles';
+import { Problem } from '../components/Problem';
 
 function EndSessionsDialog({ user, onDone, onClose }: { user: User; onDone: () => void; onClose: () => void }) {
   const { busy, error, run } = useAction(async () => {
@@ -16,7 +17,7 @@ function EndSessionsDialog({ user, onDone, onClose }: { user: User; onDone: () =
   });
   return (
     <Dialog title={t('admin.endSessionsOf', { name: user.displayName })} onClose={onClose}>
-      {error && <p class="error" role="alert">{error}</p>}
+      <Problem error={error} />
       <p>{t('admin.endSessionsExplain', { name: user.displayName })}</p>
       <div class="row-buttons">
         <button type="button" class="danger" disabled={busy} onClick={() => run()}>{t('admin.endSessions')}</button>
@@ -34,7 +35,7 @@ export function People() {
   return (
     <section aria-labelledby="people-heading">
       <h2 id="people-heading">{t('admin.people')}</h2>
-      {action.error && <p class="error" role="alert">{action.error}</p>}
+      <Problem error={action.error} />
       {ended && <p class="success" role="status">{ended}</p>}
       {link && (
         <div class="field">

@@ -6,9 +6,10 @@ import { useAction } from '../components/useAction';
 import { t } from '../i18n';
 import { slug } from '../lib/slug';
 import { uuidv7 } from '../lib/uuidv7';
-import { teams, users } from '../state/directory';
-import type { Team, User } from '../types';
-import { addTeamMember, createTeam, removeTeamMember, renameTeam, teamMembers } from './teams-state';
+import { loadTeamMembers, teamMembers, teams, users } from '../state/directory';
+import type { Team } from '../types';
+import { addTeamMember, createTeam, removeTeamMember, renameTeam } from './teams-state';
+import { Problem } from '../components/Problem';
 
 function RenameTeamDialog({ team, onClose }: { team: Team; onClose: () => void }) {
   const { busy, error, run } = useAction(async (form: HTMLFormElement) => {
@@ -17,7 +18,7 @@ function RenameTeamDialog({ team, onClose }: { team: Team; onClose: () => void }
   });
   return (
     <Dialog title={t('admin.renameTeam', { team: team.displayName })} onClose={onClose}>
-      {error && <p class="error" role="alert">{error}</p>}
+      <Problem error={error} />
       <form onSubmit={(event) => (event.preventDefault(), run(event.currentTarget))}>
         <Field label={t('admin.teamName')} name="displayName" defaultValue={team.displayName} required maxLength={64} />
         <button class="primary" disabled={busy}>{t('common.save')}</button>
@@ -27,20 +28,19 @@ function RenameTeamDialog({ team, onClose }: { team: Team; onClose: () => void }
 }
 
 function TeamMembersDialog({ team, onClose }: { team: Team; onClose: () => void }) {
-  const [members, setMembers] = useState<User[] | undefined>(undefined);
+  const members = teamMembers.value.get(team.id);
   const [chosen, setChosen] = useState('');
-  const load = useAction(async () => setMembers(await teamMembers(team.id)));
+  const load = useAction(() => loadTeamMembers(team.id));
   const change = useAction(async (work: () => Promise<void>) => {
     await work();
     setChosen('');
-    setMembers(await teamMembers(team.id));
   });
   useEffect(() => void load.run(), [team.id]);
   const inTeam = new Set(members?.map((member) => member.id));
   const others = [...users.value.values()].filter((user) => user.active && !inTeam.has(user.id));
   return (
     <Dialog title={t('admin.membersOf', { team: team.displayName })} onClose={onClose}>
-      {(load.error ?? change.error) && <p class="error" role="alert">{load.error ?? change.error}</p>}
+      <Problem error={load.error ?? change.error} />
       {members === undefined ? <p>{t('common.loading')}</p> : (
         <>
           <ul class="plain-list">
@@ -92,7 +92,7 @@ export function Teams() {
           </li>
         ))}
       </ul>
-      {create.error && <p class="error" role="alert">{create.error}</p>}
+      <Problem error={create.error} />
       <form class="inline-form" onSubmit={(event) => (event.preventDefault(), create.run(event.currentTarget))}>
         <Field label={t('admin.teamName')} name="displayName" required maxLength={64} />
         <button class="primary" disabled={create.busy}>{t('admin.createTeam')}</button>

@@ -5,8 +5,7 @@
  */
 import { api } from '../net/api';
 import { loadChannels } from '../state/channels';
-import { loadTeams } from '../state/directory';
-import type { User } from '../types';
+import { loadTeamMembers, loadTeams } from '../state/directory';
 
 /** The team's default channel comes with it, so the channels reload too. */
 export async function createTeam(input: { id: string; name: string; displayName: string }): Promise<void> {
@@ -19,14 +18,12 @@ export async function renameTeam(teamId: string, displayName: string): Promise<v
   await loadTeams();
 }
 
-export async function teamMembers(teamId: string): Promise<User[]> {
-  return (await api.get<{ members: User[] }>(`/teams/${teamId}/members`)).members;
-}
-
 export async function addTeamMember(teamId: string, userId: string): Promise<void> {
   await api.post(`/teams/${teamId}/members`, { userId });
+  await loadTeamMembers(teamId);
 }
 
 export async function removeTeamMember(teamId: string, userId: string): Promise<void> {
   await api.delete(`/teams/${teamId}/members/${userId}`);
+  await loadTeamMembers(teamId);
 }

@@ -3,10 +3,12 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { enter } from '../state/boot';
+import { slug } from '../lib/slug';
 import { navigate } from '../state/route';
 import { inviteTeam, logIn, register, resetPassword, setup } from '../state/session';
 import { Field } from './Field';
 import { useAction } from './useAction';
+import { Problem } from './Problem';
 
 function formValues(event: Event): Record<string, string> {
   event.preventDefault();
@@ -20,14 +22,14 @@ function AuthFrame({ title, intro, error, children }: { title: string; intro?: s
         <p class="brand" aria-hidden="true">Hail</p>
         <h1>{title}</h1>
         {intro && <p>{intro}</p>}
-        {error && <p class="error" role="alert">{error}</p>}
+        <Problem error={error} />
         {children}
       </div>
     </main>
   );
 }
 
-const PASSWORD_RULES = { minLength: 8, maxLength: 256, required: true } as const;
+export const PASSWORD_RULES = { minLength: 8, maxLength: 256, required: true } as const;
 const USERNAME_RULES = { pattern: '[a-z0-9][a-z0-9._\\-]{1,31}', required: true, autoCapitalize: 'none', spellcheck: false } as const;
 
 export function SetupScreen() {
@@ -37,7 +39,7 @@ export function SetupScreen() {
       username: values.username!,
       password: values.password!,
       displayName: values.displayName!,
-      teamName: values.teamDisplayName!.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'crew',
+      teamName: slug(values.teamDisplayName!, 'crew'),
       teamDisplayName: values.teamDisplayName!,
     });
     await enter();

@@ -4,6 +4,7 @@ import { formatDateTime, t } from '../i18n';
 import { botTokens, createBotToken, loadBotTokens, revokeBotToken } from '../state/tokens';
 import { Field } from './Field';
 import { useAction } from './useAction';
+import { Problem } from './Problem';
 
 export function BotTokens() {
   const [secret, setSecret] = useState<string | undefined>(undefined);
@@ -20,7 +21,7 @@ export function BotTokens() {
     <section aria-labelledby="tokens-heading">
       <h2 id="tokens-heading">{t('tokens.title')}</h2>
       <p class="muted">{t('tokens.explain')}</p>
-      {error && <p class="error" role="alert">{error}</p>}
+      <Problem error={error} />
       {secret && (
         <div class="field token-secret">
           <label for="token-secret">{t('tokens.secret')}</label>

@@ -12,6 +12,7 @@ import { Dialog } from './Dialog';
 import { Field } from './Field';
 import { OnlineDot } from './OnlineDot';
 import { useAction } from './useAction';
+import { Problem } from './Problem';
 
 export function BrowseChannelsDialog({ teamId, onClose }: { teamId: string; onClose: () => void }) {
   const [list, setList] = useState<Channel[] | undefined>(undefined);
@@ -24,7 +25,7 @@ export function BrowseChannelsDialog({ teamId, onClose }: { teamId: string; onCl
   });
   return (
     <Dialog title={t('sidebar.browse')} onClose={onClose}>
-      {(error ?? join.error) && <p class="error" role="alert">{error ?? join.error}</p>}
+      <Problem error={error ?? join.error} />
       {list === undefined ? <p>{t('common.loading')}</p> : list.length === 0 ? <p>{t('browse.none')}</p> : (
         <ul class="plain-list">
           {list.map((channel) => (
@@ -60,7 +61,7 @@ export function CreateChannelDialog({ teamId, onClose }: { teamId: string; onClo
   });
   return (
     <Dialog title={t('sidebar.createChannel')} onClose={onClose}>
-      {error && <p class="error" role="alert">{error}</p>}
+      <Problem error={error} />
       <form onSubmit={(event) => (event.preventDefault(), run(event.currentTarget))}>
         <Field label={t('channel.name')} name="displayName" required maxLength={64} />
         <Field label={t('channel.purpose')} name="purpose" maxLength={250} />
@@ -83,7 +84,7 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
   const toggle = (id: string) => setChosen(chosen.includes(id) ? chosen.filter((other) => other !== id) : [...chosen, id].slice(0, 7));
   return (
     <Dialog title={t('sidebar.newConversation')} onClose={onClose}>
-      {error && <p class="error" role="alert">{error}</p>}
+      <Problem error={error} />
       <Field label={t('conversation.find')} type="search" value={filter} onInput={(event) => setFilter(event.currentTarget.value)} />
       <fieldset class="people">
         <legend class="sr-only">{t('conversation.people')}</legend>

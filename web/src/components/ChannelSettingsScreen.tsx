@@ -12,14 +12,13 @@ import {
   channelPermissions,
   type ChannelNotifyLevel,
   loadMembers,
-  loadTeamMembers,
   removeMember,
   setArchived,
   setNotifications,
-  teamMembers,
   updateChannel,
 } from '../state/channel-settings';
 import { channels, channelTitle, isConversation, leaveChannel } from '../state/channels';
+import { loadTeamMembers, teamMembers } from '../state/directory';
 import { navigate } from '../state/route';
 import { me } from '../state/session';
 import type { Channel, User } from '../types';
@@ -28,8 +27,7 @@ import { ScreenHeader } from './ScreenHeader';
 import { NotInChannel } from './NotInChannel';
 import { OnlineDot } from './OnlineDot';
 import { useAction } from './useAction';
-
-const Problem = ({ error }: { error: string | undefined }) => (error ? <p class="error" role="alert">{error}</p> : null);
+import { Problem } from './Problem';
 
 function AboutSection({ channel, editable }: { channel: Channel; editable: boolean }) {
   const [saved, setSaved] = useState(false);

@@ -15,15 +15,16 @@ import { historyItems, MessageList } from './MessageList';
 import { NotInChannel } from './NotInChannel';
 import { PostItem } from './PostItem';
 import { TypingLine } from './TypingLine';
-import { errorMessage } from './useAction';
+import { useAction } from './useAction';
+import { Problem } from './Problem';
 
 function PinsDialog({ channelId, onClose }: { channelId: string; onClose: () => void }) {
   const [pins, setPins] = useState<Post[] | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  useEffect(() => void pinnedPosts(channelId).then(setPins, (failure: unknown) => setError(errorMessage(failure))), [channelId]);
+  const load = useAction(async () => setPins(await pinnedPosts(channelId)));
+  useEffect(() => void load.run(), [channelId]);
   return (
     <Dialog title={t('channel.pins')} onClose={onClose}>
-      {error && <p class="error" role="alert">{error}</p>}
+      <Problem error={load.error} />
       {pins?.length === 0 && <p>{t('channel.noPins')}</p>}
       {pins?.map((post) => <PostItem key={post.id} post={post} grouped={false} inThread />)}
     </Dialog>
@@ -40,7 +41,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
   }, [channelId]);
 
   // The read mark as it was when the channel was opened: the "new" line stays put while reading.
-  const lastViewedAt = useMemo(() => channel?.lastViewedAt, [channelId, channel !== undefined]);
+  const lastViewedAt = useMemo(() => channel?.lastViewedAt, [channel !== undefined]);
   const firstUnread = lastViewedAt === undefined ? undefined : posts.find((post) => post.rootId === null && post.createdAt > lastViewedAt && post.userId !== me.value?.id);
 
   useEffect(() => {

@@ -54,12 +54,14 @@ export function ChatLayout() {
   if (current.name === 'mentions') return <><Lazy load={loadMentions} props={{}} /><StatusBar /></>;
   if (current.name === 'admin') return <><Lazy load={loadAdmin} props={{}} /><StatusBar /></>;
   const thread = openThreadId.value;
+  // Keyed: another channel or thread is a new view, so nothing of the last one (attachments
+  // chosen, scroll position, a page loading) carries over to it.
   return (
     <div class={`chat${channelId ? ' has-channel' : ''}${thread ? ' has-thread' : ''}`}>
       <StatusBar />
       <Sidebar />
-      <main class="main-pane">{channelId ? <ChannelView channelId={channelId} /> : <p class="notice">{t('channel.pick')}</p>}</main>
-      {thread && <ThreadPanel rootId={thread} />}
+      <main class="main-pane">{channelId ? <ChannelView key={channelId} channelId={channelId} /> : <p class="notice">{t('channel.pick')}</p>}</main>
+      {thread && <ThreadPanel key={thread} rootId={thread} />}
     </div>
   );
 }

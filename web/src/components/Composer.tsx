@@ -4,7 +4,7 @@
  * Enter sends, Shift+Enter makes a new line. Sending puts the post in the outbox, which works
  * the same online and offline.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { describeImage } from '../lib/thumbnail';
 import { channels, isConversation } from '../state/channels';
@@ -39,6 +39,13 @@ const completers = (): Completer[] => [
   },
 ];
 
+/** A thumbnail drawn here, shown by an object URL made once and released with it. */
+function Thumbnail({ image }: { image: Blob }) {
+  const url = useMemo(() => URL.createObjectURL(image), [image]);
+  useEffect(() => () => URL.revokeObjectURL(url), [url]);
+  return <img src={url} alt="" />;
+}
+
 export function Composer({ channelId, rootId, label, disabled }: { channelId: string; rootId: string | null; label: string; disabled?: boolean }) {
   const key = draftKey(channelId, rootId);
   const text = drafts.value.get(key) ?? '';
@@ -67,7 +74,7 @@ export function Composer({ channelId, rootId, label, disabled }: { channelId: st
       const image = await describeImage(file);
       return { blob: file, name: file.name, ...(image ? { width: image.width, height: image.height, thumbnail: image.thumbnail } : {}) };
     }));
-    setAttachments([...attachments, ...chosen].slice(0, 10));
+    setAttachments((current) => [...current, ...chosen].slice(0, 10));
   };
 
   return (
@@ -76,7 +83,7 @@ export function Composer({ channelId, rootId, label, disabled }: { channelId: st
         <ul class="attachments" aria-label={t('composer.attachments')}>
           {attachments.map((attachment, index) => (
             <li key={index}>
-              {attachment.thumbnail ? <img src={URL.createObjectURL(attachment.thumbnail)} alt="" /> : <span aria-hidden="true">📎</span>}
+              {attachment.thumbnail ? <Thumbnail image={attachment.thumbnail} /> : <span aria-hidden="true">📎</span>}
               <span>{attachment.name}</span>
               <button type="button" class="icon-button" aria-label={t('composer.remove', { name: attachment.name })} onClick={() => setAttachments(attachments.filter((_, at) => at !== index))}>✕</button>
             </li>

@@ -7,6 +7,7 @@ import { t } from '../i18n';
 import { channelsKnown, joinChannel } from '../state/channels';
 import { navigate } from '../state/route';
 import { useAction } from './useAction';
+import { Problem } from './Problem';
 
 export function NotInChannel({ channelId }: { channelId: string }) {
   const join = useAction(() => joinChannel(channelId));
@@ -14,7 +15,7 @@ export function NotInChannel({ channelId }: { channelId: string }) {
   return (
     <div class="notice" role="status">
       <p>{t('channel.notJoined')}</p>
-      {join.error && <p class="error" role="alert">{join.error}</p>}
+      <Problem error={join.error} />
       <div class="row">
         <button type="button" class="primary" disabled={join.busy} onClick={() => join.run()}>{t('browse.join')}</button>
         <button type="button" onClick={() => navigate('/')}>{t('common.back')}</button>

@@ -1,5 +1,5 @@
 /** One post: author and time (unless grouped with the previous one), text, files, reactions, thread, actions. */
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { formatBytes, formatDateTime, formatTime, t } from '../i18n';
 import { emojiChar, QUICK_REACTIONS } from '../lib/emoji';
 import { renderMarkdown } from '../lib/markdown';
@@ -46,9 +46,16 @@ function followChannelReference(event: MouseEvent): void {
 
 const report = (promise: Promise<unknown>) => promise.catch((error: unknown) => showNotice(errorMessage(error)));
 
+/** Parsed once per text and set of channel names: the list renders its posts on every scroll step. */
+function useMarkdown(message: string): string {
+  const names = channelIdsByName.value;
+  return useMemo(() => renderMarkdown(message, names), [message, names]);
+}
+
 export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boolean; inThread?: boolean }) {
   const [editing, setEditing] = useState(false);
   const [picking, setPicking] = useState(false);
+  const html = useMarkdown(post.message);
   const user = me.value!;
   const mine = post.userId === user.id;
   const react = (emoji: string) => report(toggleReaction(post, emoji, user.id));
@@ -77,7 +84,7 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
           </div>
         </form>
       ) : (
-        <div class="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(post.message, channelIdsByName.value) }} onClick={followChannelReference} />
+        <div class="markdown" dangerouslySetInnerHTML={{ __html: html }} onClick={followChannelReference} />
       )}
       {post.editedAt !== null && !post.deleted && <span class="muted edited">{t('post.edited')}</span>}
       {grouped && post.pinned && <span class="tag">📌 {t('post.pinned')}</span>}
@@ -115,13 +122,14 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
 }
 
 export function PendingItem({ entry }: { entry: OutboxEntry }) {
+  const html = useMarkdown(entry.message);
   return (
     <div class={`post pending ${entry.state}`}>
       <div class="post-head">
         <strong class="author">{displayName(entry.userId)}</strong>
         <span class="tag" role="status">{entry.state === 'failed' ? t('outbox.failed') : t('outbox.pending')}</span>
       </div>
-      <div class="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(entry.message, channelIdsByName.value) }} onClick={followChannelReference} />
+      <div class="markdown" dangerouslySetInnerHTML={{ __html: html }} onClick={followChannelReference} />
       {entry.attachments.length > 0 && <p class="muted">📎 {entry.attachments.map((attachment) => attachment.name).join(', ')}</p>}
       {entry.state === 'failed' && (
         <div class="row-buttons">

@@ -5,10 +5,12 @@ import { askNotificationPermission, notificationsSupported } from '../state/noti
 import { outbox } from '../state/outbox';
 import { changeDisplayName, changePassword, logOut, me } from '../state/session';
 import { languageChoice, notifyLevel, theme, type LanguageChoice, type NotifyLevel, type Theme } from '../state/settings';
+import { PASSWORD_RULES } from './AuthScreens';
 import { BotTokens } from './BotTokens';
 import { Field } from './Field';
 import { ScreenHeader } from './ScreenHeader';
 import { useAction } from './useAction';
+import { Problem } from './Problem';
 
 function Choice<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: [T, string][]; onChange: (value: T) => void }) {
   return (
@@ -42,16 +44,16 @@ export function SettingsScreen() {
       {saved && <p class="success" role="status">{saved}</p>}
       <section aria-labelledby="profile-heading">
         <h2 id="profile-heading">{t('settings.profile')}</h2>
-        {name.error && <p class="error" role="alert">{name.error}</p>}
+        <Problem error={name.error} />
         <form onSubmit={(event) => (event.preventDefault(), name.run(event.currentTarget))}>
           <Field label={t('account.displayName')} name="displayName" defaultValue={me.value?.displayName} required maxLength={64} />
           <button disabled={name.busy}>{t('common.save')}</button>
         </form>
         <h3>{t('settings.password')}</h3>
-        {password.error && <p class="error" role="alert">{password.error}</p>}
+        <Problem error={password.error} />
         <form onSubmit={(event) => (event.preventDefault(), password.run(event.currentTarget))}>
           <Field label={t('account.currentPassword')} name="current" type="password" required autoComplete="current-password" />
-          <Field label={t('account.newPassword')} name="new" type="password" required minLength={8} autoComplete="new-password" hint={t('account.passwordHint')} />
+          <Field label={t('account.newPassword')} name="new" type="password" autoComplete="new-password" hint={t('account.passwordHint')} {...PASSWORD_RULES} />
           <button disabled={password.busy}>{t('settings.changePassword')}</button>
         </form>
       </section>

@@ -3,7 +3,9 @@ import { useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { EMOJI } from './emoji-data';
 
-const NAMES = Object.keys(EMOJI).filter((name) => /^[a-z_]+$/.test(name) && name !== 'plus1' && name !== 'minus1');
+// One button per character: its first name in the table (aliases such as plus1, +1 or boat
+// stay valid names for reactions typed by hand).
+const NAMES = Object.keys(EMOJI).filter((name, at, all) => all.findIndex((other) => EMOJI[other] === EMOJI[name]) === at);
 
 export default function EmojiPicker({ onPick }: { onPick: (name: string) => void }) {
   const [filter, setFilter] = useState('');

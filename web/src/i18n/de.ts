@@ -249,7 +249,6 @@ const de: Catalog = {
   'admin.reactivate': 'Reaktivieren',
   'admin.resetPassword': 'Link zum Zurücksetzen',
   'admin.resetShown': 'Gib diesen Link der Person (24 Stunden gültig):',
-  'admin.resetLink': 'Link zum Zurücksetzen',
   'admin.status': 'Serverstatus',
   'admin.version': 'Version',
   'admin.uptime': 'Läuft seit',

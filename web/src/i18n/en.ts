@@ -247,7 +247,6 @@ const en = {
   'admin.reactivate': 'Reactivate',
   'admin.resetPassword': 'Password reset link',
   'admin.resetShown': 'Give this link to the person (valid 24 hours):',
-  'admin.resetLink': 'Password reset link',
   'admin.status': 'Server status',
   'admin.version': 'Version',
   'admin.uptime': 'Running for',

@@ -249,7 +249,6 @@ const fr: Catalog = {
   'admin.reactivate': 'Réactiver',
   'admin.resetPassword': 'Lien de réinitialisation',
   'admin.resetShown': 'Donnez ce lien à la personne (valable 24 heures) :',
-  'admin.resetLink': 'Lien de réinitialisation',
   'admin.status': 'État du serveur',
   'admin.version': 'Version',
   'admin.uptime': 'En marche depuis',

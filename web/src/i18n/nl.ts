@@ -249,7 +249,6 @@ const nl: Catalog = {
   'admin.reactivate': 'Heractiveren',
   'admin.resetPassword': 'Herstellink voor wachtwoord',
   'admin.resetShown': 'Geef deze link aan de persoon (24 uur geldig):',
-  'admin.resetLink': 'Herstellink voor wachtwoord',
   'admin.status': 'Serverstatus',
   'admin.version': 'Versie',
   'admin.uptime': 'Draait sinds',

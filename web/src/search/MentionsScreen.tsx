@@ -6,6 +6,7 @@ import { t } from '../i18n';
 import { renderPlain } from '../lib/plain-text';
 import { focusOpened, PostResult } from './PostResult';
 import { hasMoreMentions, loadMentions, loadOlderMentions, mentionPosts, openedMentionId } from './mentions-state';
+import { Problem } from '../components/Problem';
 
 export default function MentionsScreen() {
   const { busy, error, run } = useAction(loadMentions);
@@ -19,7 +20,7 @@ export default function MentionsScreen() {
   return (
     <main class="screen">
       <ScreenHeader title={t('mentions.title')} />
-      {(error ?? older.error) && <p class="error" role="alert">{error ?? older.error}</p>}
+      <Problem error={error ?? older.error} />
       {posts === undefined ? (
         busy && <p class="notice" aria-busy="true">{t('common.loading')}</p>
       ) : posts.length === 0 ? (

@@ -11,6 +11,7 @@ import { users } from '../state/directory';
 import { focusOpened, PostResult } from './PostResult';
 import { composeQuery, filterCount, NO_FILTERS, type SearchFilters } from './search-query';
 import { filters, hasMore, openedPostId, results, search, typedQuery, type SearchResult } from './search-state';
+import { Problem } from '../components/Problem';
 
 function Snippet({ snippet }: { snippet: SearchResult['snippet'] }) {
   const parts = [];
@@ -104,7 +105,7 @@ export default function SearchScreen() {
           {count > 0 && <button type="button" class="small" onClick={() => change(NO_FILTERS)}>{t('search.clearFilters')}</button>}
         </fieldset>
       </form>
-      {error && <p class="error" role="alert">{error}</p>}
+      <Problem error={error} />
       <div aria-live="polite">
         {results.value?.length === 0 && <p>{t('search.none')}</p>}
         {results.value && results.value.length > 0 && (

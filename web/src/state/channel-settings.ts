@@ -15,8 +15,6 @@ export type ChannelNotifyLevel = 'default' | 'all' | 'mentions' | 'none';
 
 /** The members of the channels whose settings are open, kept current by member-set events. */
 export const channelMembers = signal<ReadonlyMap<string, readonly User[]>>(new Map());
-/** The people of the team the open settings' channel belongs to: those who could be added. */
-export const teamMembers = signal<ReadonlyMap<string, readonly User[]>>(new Map());
 
 const isDefaultChannel = (channel: Channel) => teams.value.some((team) => team.defaultChannelId === channel.id);
 
@@ -40,11 +38,6 @@ export function channelPermissions(channel: Channel) {
 export async function loadMembers(channelId: string): Promise<void> {
   const { members } = await api.get<{ members: User[] }>(`/channels/${channelId}/members`);
   channelMembers.value = new Map(channelMembers.value).set(channelId, members);
-}
-
-export async function loadTeamMembers(teamId: string): Promise<void> {
-  const { members } = await api.get<{ members: User[] }>(`/teams/${teamId}/members`);
-  teamMembers.value = new Map(teamMembers.value).set(teamId, members);
 }
 
 /** Someone joined or left a channel: its member list, if on screen, is fetched again. */

@@ -17,6 +17,14 @@ export function chooseTeam(teamId: string): void {
   if (route.value.name === 'channel') navigate('/');
 }
 
+/** The people of teams on screen (channel settings, the admin's team members), by team. */
+export const teamMembers = signal<ReadonlyMap<string, readonly User[]>>(new Map());
+
+export async function loadTeamMembers(teamId: string): Promise<void> {
+  const { members } = await api.get<{ members: User[] }>(`/teams/${teamId}/members`);
+  teamMembers.value = new Map(teamMembers.value).set(teamId, members);
+}
+
 export const displayName = (userId: string): string => users.value.get(userId)?.displayName ?? '…';
 
 export function showDirectory(cachedUsers: readonly User[], cachedTeams: readonly Team[]): void {

@@ -19,6 +19,11 @@ export const theme = stored<Theme>('theme', ['system', 'light', 'dark'], 'system
 export const notifyLevel = stored<NotifyLevel>('notify', ['all', 'mentions', 'none'], 'mentions');
 export const languageChoice = stored<LanguageChoice>('language', ['browser', 'en', 'nl', 'fr', 'de'], 'browser');
 
+const systemDark = matchMedia('(prefers-color-scheme: dark)');
+const prefersDark = signal(systemDark.matches);
+systemDark.addEventListener('change', () => (prefersDark.value = systemDark.matches));
+
+// The page is told 'light' or 'dark', never 'system', so the stylesheet has one set of dark colours.
 effect(() => {
-  document.documentElement.dataset.theme = theme.value;
+  document.documentElement.dataset.theme = theme.value === 'system' ? (prefersDark.value ? 'dark' : 'light') : theme.value;
 });
