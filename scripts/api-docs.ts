@@ -95,6 +95,7 @@ lines.push(
   '',
   '- `{"type":"event","feedSeq","event":{"type","id","actorId","at","data"}}`: a change, one per op.',
   '- `{"type":"typing","channelId","rootId","userId"}` and `{"type":"presence","userId","status":"online"|"offline"}`: ephemeral.',
+  '  Like account events, presence and hello\'s `online` reach a guest only for people it shares a channel with.',
   '',
   'Close codes: 4001 the account was deactivated, 4002 the session ended (logout, token revoked),',
   '1001 the server is shutting down. A socket that falls too far behind is closed; resume.',

@@ -125,6 +125,23 @@ describe('permissions', () => {
     assert.equal((await gus.client.get(`/api/v1/users/${bob.id}`)).status, 404);
   });
 
+  test('a guest\'s socket learns nothing of people it shares no channel with: no account event, no presence', async () => {
+    const stranger = await world.join('stranger');
+    assert.equal((await stranger.client.patch('/api/v1/me', { displayName: 'The Stranger' })).status, 200);
+    const strangerSocket = await stranger.client.socket();
+    await strangerSocket.resume((await strangerSocket.next('hello')).feedSeq);
+    const bobSaw = await bobSocket.until((frames) => frames.find((frame) => frame.type === 'presence' && frame.userId === stranger.id));
+    assert.equal(bobSaw.status, 'online', 'a member sees the newcomer come online');
+    await alice.client.post(`/api/v1/channels/${deck}/posts`, { message: 'deck sentinel for the stranger' });
+    await gusSocket.until((frames) => frames.some((frame) => frame.event?.data?.message === 'deck sentinel for the stranger'));
+    assert.ok(!JSON.stringify(gusSocket.frames).includes(stranger.id), 'nothing about the stranger reached the guest');
+    const fresh = await gus.client.socket();
+    const hello = await fresh.next('hello');
+    assert.ok(!hello.online.includes(stranger.id), 'the guest\'s hello does not list the stranger as online');
+    assert.ok(hello.online.includes(gus.id));
+    await Promise.all([fresh.close(), strangerSocket.close()]);
+  });
+
   test('members cannot use admin endpoints', async () => {
     for (const [method, path, body] of [
       ['POST', '/api/v1/invites', { teamId: world.team.id }],

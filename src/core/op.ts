@@ -76,9 +76,10 @@ export function opHash(op: Omit<Op, 'hash' | 'body'>, bodyText: string): string 
   return createHash('sha256').update(head).update('\n').update(bodyText).digest('base64url');
 }
 
-/** Topic names for realtime fan-out and feed filtering (see realtime/subscriptions.ts). */
+/** Topic names for realtime fan-out and feed filtering (core/permissions.ts userTopics). */
 export const topic = {
-  server: 'server',
+  /** Everyone who may see every account: all but guests. */
+  members: 'members',
   admins: 'admins',
   user: (id: string) => `user:${id}`,
   team: (id: string) => `team:${id}`,

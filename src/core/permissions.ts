@@ -8,6 +8,7 @@
  */
 import { sql, type Db } from '../store/database.js';
 import { forbidden, notFound } from './errors.js';
+import { topic } from './op.js';
 
 export type Role = 'admin' | 'member' | 'guest';
 
@@ -167,15 +168,23 @@ export function requireChannelManager(db: Db, actor: UserRow | undefined, channe
 
 /** The topics a user's sockets subscribe to, and against which the feed is filtered on resume. */
 export function userTopics(db: Db, user: UserRow): Set<string> {
-  const topics = new Set<string>(['server', `user:${user.id}`]);
+  const topics = new Set<string>([topic.user(user.id)]);
   if (user.active !== 1) return topics;
-  if (user.role === 'admin') topics.add('admins');
+  if (user.role !== 'guest') topics.add(topic.members);
+  if (user.role === 'admin') topics.add(topic.admins);
   for (const { team_id } of sql<[string], { team_id: string }>(db, 'SELECT team_id FROM team_members WHERE user_id = ? AND active = 1').all(user.id)) {
-    topics.add(`team:${team_id}`);
-    if (user.role !== 'guest') topics.add(`public:${team_id}`);
+    topics.add(topic.team(team_id));
+    if (user.role !== 'guest') topics.add(topic.publicChannels(team_id));
   }
-  for (const { channel_id } of sql<[string], { channel_id: string }>(db, 'SELECT channel_id FROM channel_members WHERE user_id = ? AND active = 1').all(user.id)) {
-    topics.add(`channel:${channel_id}`);
-  }
+  for (const channelId of channelIdsOf(db, user.id)) topics.add(topic.channel(channelId));
   return topics;
 }
+
+const channelIdsOf = (db: Db, userId: string): string[] =>
+  sql<[string], { channel_id: string }>(db, 'SELECT channel_id FROM channel_members WHERE user_id = ? AND active = 1').all(userId).map((row) => row.channel_id);
+
+/**
+ * Who may learn of an account and its changes: everyone but guests, the account itself, and
+ * the guests it shares a channel with (the rule of store/read/users.ts canSeeUser).
+ */
+export const accountAudience = (db: Db, userId: string): string[] => [topic.members, topic.user(userId), ...channelIdsOf(db, userId).map(topic.channel)];

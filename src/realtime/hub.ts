@@ -16,7 +16,9 @@
 import type { WebSocket } from 'uWebSockets.js';
 import type { Db } from '../store/database.js';
 import type { FeedEntry } from '../core/commit.js';
-import { findUser, userTopics } from '../core/permissions.js';
+import { topic } from '../core/op.js';
+import { findUser, userTopics, type UserRow } from '../core/permissions.js';
+import { canSeeUser } from '../store/read/users.js';
 import { eventFrame } from './events.js';
 import { feedAfter, lastFeedSeq } from '../store/op-log.js';
 
@@ -53,8 +55,29 @@ export class Hub {
     return count;
   }
 
-  get onlineUserIds(): string[] {
-    return [...this.byUser.keys()];
+  /** Who is online, as this socket's user may know it: guests learn only of people they share a channel with. */
+  onlineSeenBy(socket: Socket): string[] {
+    const online = [...this.byUser.keys()];
+    const viewer = this.guestViewer(socket);
+    return viewer ? online.filter((userId) => canSeeUser(this.db, viewer, userId)) : online;
+  }
+
+  /** Tells who may know of the user (as onlineSeenBy) that it came online or went offline. */
+  announcePresence(userId: string, status: 'online' | 'offline', except?: Socket): void {
+    const frame = JSON.stringify({ type: 'presence', userId, status });
+    for (const sockets of this.byUser.values()) {
+      for (const socket of sockets) {
+        if (socket === except || !socket.getUserData().live) continue;
+        const viewer = this.guestViewer(socket);
+        if (!viewer || canSeeUser(this.db, viewer, userId)) socket.send(frame);
+      }
+    }
+  }
+
+  /** The socket's user when it is a guest (its topics lack `members`), for the per-person check. */
+  private guestViewer(socket: Socket): UserRow | undefined {
+    const state = socket.getUserData();
+    return state.topics.has(topic.members) ? undefined : findUser(this.db, state.userId);
   }
 
   currentFeedSeq(): number {

@@ -54,8 +54,8 @@ export function registerSocket(app: TemplatedApp, services: Services): void {
     open(socket) {
       const state = socket.getUserData();
       const cameOnline = hub.attach(socket);
-      socket.send(JSON.stringify({ type: 'hello', userId: state.userId, feedSeq: hub.currentFeedSeq(), online: hub.onlineUserIds }));
-      if (cameOnline) hub.broadcast(topic.server, JSON.stringify({ type: 'presence', userId: state.userId, status: 'online' }), socket);
+      socket.send(JSON.stringify({ type: 'hello', userId: state.userId, feedSeq: hub.currentFeedSeq(), online: hub.onlineSeenBy(socket) }));
+      if (cameOnline) hub.announcePresence(state.userId, 'online', socket);
     },
     message(socket, message, isBinary) {
       if (isBinary) {
@@ -83,7 +83,7 @@ export function registerSocket(app: TemplatedApp, services: Services): void {
     },
     close(socket) {
       const state = socket.getUserData();
-      if (hub.detach(socket)) hub.broadcast(topic.server, JSON.stringify({ type: 'presence', userId: state.userId, status: 'offline' }));
+      if (hub.detach(socket)) hub.announcePresence(state.userId, 'offline');
     },
   });
 }

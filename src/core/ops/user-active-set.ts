@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { defineOp, opVersion, topic } from '../op.js';
+import { defineOp, opVersion } from '../op.js';
 import { conflict, notFound } from '../errors.js';
-import { findUser, requireAdmin } from '../permissions.js';
+import { accountAudience, findUser, requireAdmin } from '../permissions.js';
 import { sql } from '../../store/database.js';
 
 /**
@@ -23,5 +23,5 @@ export default defineOp({
     const version = opVersion(op);
     sql(db, 'UPDATE users SET active = ?, active_ver = ? WHERE id = ? AND active_ver < ?').run(op.body.active ? 1 : 0, version, op.entity, version);
   },
-  audience: (_db, op) => [topic.server, topic.user(op.entity)],
+  audience: (db, op) => accountAudience(db, op.entity),
 });

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { defineOp, opVersion, topic } from '../op.js';
+import { defineOp, opVersion } from '../op.js';
 import { DisplayName, Id, PasswordHash, Role, Username } from '../fields.js';
 import { badRequest, conflict, forbidden } from '../errors.js';
-import { requireAdmin } from '../permissions.js';
+import { accountAudience, requireAdmin } from '../permissions.js';
 import { sql, type Db } from '../../store/database.js';
 import { settleUsername } from '../../store/names.js';
 import { setTeamMember } from '../../store/membership.js';
@@ -55,9 +55,6 @@ export default defineOp({
     const invite = inviteId === null ? undefined : findInvite(db, inviteId);
     if (invite) setTeamMember(db, invite.team_id, op.entity, true, version);
   },
-  audience(db, op) {
-    const invite = op.body.inviteId === null ? undefined : findInvite(db, op.body.inviteId);
-    return [topic.server, topic.user(op.entity), ...(invite ? [topic.team(invite.team_id)] : [])];
-  },
+  audience: (db, op) => accountAudience(db, op.entity),
   present: ({ body: { username, displayName, role } }) => ({ username, displayName, role }),
 });

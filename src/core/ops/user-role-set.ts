@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { defineOp, opVersion, topic } from '../op.js';
+import { defineOp, opVersion } from '../op.js';
 import { Role } from '../fields.js';
 import { conflict, notFound } from '../errors.js';
-import { findUser, requireAdmin } from '../permissions.js';
+import { accountAudience, findUser, requireAdmin } from '../permissions.js';
 import { sql } from '../../store/database.js';
 
 /** An admin changes a user's role. The last active admin cannot demote itself. */
@@ -22,5 +22,5 @@ export default defineOp({
     const version = opVersion(op);
     sql(db, 'UPDATE users SET role = ?, role_ver = ? WHERE id = ? AND role_ver < ?').run(op.body.role, version, op.entity, version);
   },
-  audience: (_db, op) => [topic.server, topic.user(op.entity)],
+  audience: (db, op) => accountAudience(db, op.entity),
 });

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { defineOp, opVersion, topic } from '../op.js';
+import { defineOp, opVersion } from '../op.js';
 import { DisplayName } from '../fields.js';
-import { requireSelfOrAdmin } from '../permissions.js';
+import { accountAudience, requireSelfOrAdmin } from '../permissions.js';
 import { sql } from '../../store/database.js';
 
 /** A profile change: the display name. By the user, or an admin. */
@@ -16,5 +16,5 @@ export default defineOp({
     const version = opVersion(op);
     sql(db, 'UPDATE users SET display_name = ?, profile_ver = ? WHERE id = ? AND profile_ver < ?').run(op.body.displayName, version, op.entity, version);
   },
-  audience: () => [topic.server],
+  audience: (db, op) => accountAudience(db, op.entity),
 });
