@@ -47,9 +47,6 @@ function fail(message: string, status = 1): never {
 async function serve(flags: Record<string, string>): Promise<void> {
   const problem = glibcProblem();
   if (problem) fail(problem, EXIT_CONFIG);
-  // A mistyped flag (--prot 80) would otherwise be ignored and the server start as configured.
-  const unknown = Object.keys(flags).find((flag) => !SETTING_FLAGS.has(flag));
-  if (unknown) fail(`unknown option ${unknown}; see hail help for the settings`, EXIT_CONFIG);
   const config = loadConfig(flags, process.env);
   const log = createLog(config.logLevel);
   const { startServer } = await import('./server.js');
@@ -101,9 +98,21 @@ async function restoreCommand(flags: Record<string, string>, file: string | unde
   process.stdout.write(`restored ${file} into ${config.dataDir}: the database and ${files} files, as a new box (origin ${origin}); everyone logs in again\n`);
 }
 
+/** The flags a command takes besides the settings (every command takes those). */
+const COMMAND_FLAGS: Record<string, readonly string[]> = {
+  rebuild: ['--verify'],
+  'admin reset-password': ['--password-stdin'],
+  'invite create': ['--team', '--role', '--expires-in-hours', '--max-uses', '--as'],
+};
+
 async function main(): Promise<void> {
   const [command = 'help', ...rest] = process.argv.slice(2);
   const { flags, positional } = parseFlags(rest);
+  // A mistyped flag would otherwise be ignored: `serve --prot 80` starts as configured, and
+  // `restore FILE --data-dri X` or `admin reset-password bob --data-dri X` work on ./data.
+  const own = COMMAND_FLAGS[command] ?? COMMAND_FLAGS[`${command} ${positional[0]}`] ?? [];
+  const unknown = Object.keys(flags).find((flag) => !SETTING_FLAGS.has(flag) && !own.includes(flag));
+  if (unknown) fail(`unknown option ${unknown}; see hail help for the settings`, EXIT_CONFIG);
   try {
     if (command === 'serve') await serve(flags);
     else if (command === 'rebuild') await rebuildCommand(flags);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -82,6 +82,21 @@ test('invite create refuses a wrong role, an unknown team and a missing database
     await world.stop();
     removeDataDir(world.hail.dataDir);
     removeDataDir(empty);
+  }
+});
+
+test('a mistyped flag is refused by every command, in one line, before it touches any data directory', async () => {
+  const dataDir = newDataDir();
+  try {
+    // Were --data-dri ignored, these would work on HAIL_DATA_DIR (the commands' default here).
+    for (const args of [['admin', 'reset-password', 'bob', '--data-dri', '/elsewhere'], ['rebuild', '--verfy'], ['invite', 'create', '--max-use', '3'], ['restore', 'box.tar', '--data-dri', '/elsewhere']]) {
+      const result = await runHail(args, 30000, { env: { HAIL_DATA_DIR: dataDir } });
+      assert.equal(result.code, EXIT_CONFIG, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, /^hail: unknown option --(data-dri|verfy|max-use); see hail help for the settings\n$/);
+      assert.deepEqual(readdirSync(dataDir), [], `${args.join(' ')} left the data directory alone`);
+    }
+  } finally {
+    removeDataDir(dataDir);
   }
 });
 
