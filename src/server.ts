@@ -24,8 +24,9 @@ import { registerSocket } from './realtime/socket.js';
 import { registerStatic } from './http/static.js';
 import { SetupCode } from './setup-code.js';
 import type { Log } from './log.js';
-import { AddressWatcher, boxName, openUrls } from './net/addresses.js';
+import { AddressWatcher, boxName } from './net/addresses.js';
 import { registerPages, type Reach } from './http/pages/index.js';
+import { boxUrls } from './http/pages/box-urls.js';
 import { MDNS_OFF, mdnsWanted, startMdns, type Mdns } from './mdns/index.js';
 import { startHttps } from './tls/https.js';
 import { VERSION } from './version.js';
@@ -105,7 +106,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
 
   // The code exists before the server says it listens, so whoever reads that line finds the file.
   const setupCode = sql(db, 'SELECT 1 FROM users LIMIT 1').get() === undefined ? services.setupCode.ensure() : undefined;
-  const urls = openUrls(config.host, port, addresses.addresses);
+  const urls = boxUrls(reach).byIp;
   log.info({ urls }, `Open ${urls.join(' or ')} in a browser on this network; ${urls[0]}join shows it as a QR code`);
   log.info({ urls, port, httpsPort: https?.port, mdnsName: mdns.name(), nodeId: identity.nodeId, dataDir: config.dataDir }, 'Hail is listening');
   if (setupCode) {

@@ -95,13 +95,15 @@ export function readablePostFiles(db: Db, user: UserRow, hash: string): PostFile
 }
 
 /**
- * Downloads follow posts: a user may read the bytes they uploaded themselves, or that a post
- * they can read carries. Anyone else is told 404, so a private channel's files do not leak.
+ * Downloads follow posts: a user may read the bytes that a post they can read carries (named
+ * as that post names them), or that they uploaded themselves (named by the hash until posted).
+ * Anyone else gets undefined, and is told 404, so a private channel's files do not leak.
  */
-export function canReadFile(db: Db, user: UserRow, hash: string): boolean {
-  if (user.active !== 1) return false;
-  if (sql<[string, string], { one: number }>(db, 'SELECT 1 AS one FROM uploads WHERE hash = ? AND user_id = ?').get(hash, user.id)) return true;
-  return readablePostFiles(db, user, hash).length > 0;
+export function readableFileName(db: Db, user: UserRow, hash: string): string | undefined {
+  if (user.active !== 1) return undefined;
+  const posted = readablePostFiles(db, user, hash);
+  if (posted.length > 0) return posted.find((file) => file.hash === hash)?.name ?? hash;
+  return sql<[string, string], { one: number }>(db, 'SELECT 1 AS one FROM uploads WHERE hash = ? AND user_id = ?').get(hash, user.id) ? hash : undefined;
 }
 
 /** The channel, if this user may read it; 404 otherwise, so a private channel's existence does not leak. */

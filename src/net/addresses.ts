@@ -70,14 +70,3 @@ export class AddressWatcher {
     clearInterval(this.timer);
   }
 }
-
-/**
- * The addresses a person should open, for the startup log: listening on every interface, one
- * URL per IPv4 address (by IP: `.local` names are unreliable on Android phones), or localhost
- * on a box with no network yet; listening on one address, that address.
- */
-export function openUrls(host: string, port: number, addresses: BoxAddresses): string[] {
-  if (host !== '0.0.0.0' && host !== '::') return [`http://${host.includes(':') ? `[${host}]` : host}:${port}/`];
-  const ips = addresses.ipv4.length > 0 ? addresses.ipv4 : ['localhost'];
-  return ips.map((ip) => `http://${ip}:${port}/`);
-}

@@ -8,7 +8,7 @@ import { Value } from '@sinclair/typebox/value';
 import { defineRoute, errorBody, Reply, StreamReply } from '../router.js';
 import { ApiError, badRequest, notFound } from '../../core/errors.js';
 import { FileName, FileType, Sha256 } from '../../core/fields.js';
-import { canReadFile, readablePostFiles } from '../../core/permissions.js';
+import { readableFileName } from '../../core/permissions.js';
 import { isBlobHash } from '../../files/blob-store.js';
 import { downloadHeaders, SIGNATURE_BYTES } from '../../files/download-headers.js';
 import { recordUpload } from '../../store/uploads.js';
@@ -64,10 +64,10 @@ export default [
     access: 'user',
     async handle({ services, user, params, headers }) {
       const hash = params.hash!;
-      if (!isBlobHash(hash) || !canReadFile(services.db, user, hash)) throw notFound('file_not_found', 'No such file, or you cannot read it.');
+      const name = isBlobHash(hash) ? readableFileName(services.db, user, hash) : undefined;
+      if (name === undefined) throw notFound('file_not_found', 'No such file, or you cannot read it.');
       const size = await services.blobs.size(hash);
       if (size === undefined) throw notFound('file_not_here', 'This file has not reached this server yet; it arrives with the next sync.');
-      const name = readablePostFiles(services.db, user, hash).find((file) => file.hash === hash)?.name ?? hash;
       const fileHeaders = { ...downloadHeaders(name, await services.blobs.head(hash, SIGNATURE_BYTES)), ETag: `"${hash}"` };
       const range = parseRange(headers.range, size);
       if (range === 'unsatisfiable') {
