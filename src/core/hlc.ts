@@ -31,8 +31,6 @@ export function decodeHlc(text: string): Hlc {
   return { ms: parseInt(text.slice(0, 12), 16), counter: parseInt(text.slice(12), 16) };
 }
 
-export const HLC_PATTERN = '^[0-9a-f]{16}$';
-
 /** Milliseconds since the epoch that the timestamp stands for: what users see as "sent at". */
 export const hlcMillis = (text: string): number => parseInt(text.slice(0, 12), 16);
 

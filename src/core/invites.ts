@@ -1,7 +1,6 @@
 /** Invite links: making one, and whether one can still be used. Shared by the API and the `hail` command. */
-import { createHash } from 'node:crypto';
 import { sql, type Db } from '../store/database.js';
-import { newId, newSecret } from './ids.js';
+import { hashSecret, newId, newSecret } from './ids.js';
 import type { OpDraft } from './op.js';
 
 export interface InviteRow {
@@ -16,9 +15,6 @@ export interface InviteRow {
   revoked: number;
 }
 
-/** Only this travels in the op and is stored: the link itself is shown once, to its maker. */
-export const inviteTokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url');
-
 export interface InviteTerms {
   readonly teamId: string;
   readonly role: InviteRow['role'];
@@ -31,7 +27,8 @@ export interface InviteTerms {
 export function newInvite(terms: InviteTerms): { id: string; token: string; draft: OpDraft } {
   const token = newSecret();
   const id = newId();
-  return { id, token, draft: { type: 'invite.created', entity: id, body: { tokenHash: inviteTokenHash(token), ...terms } } };
+  // Only the hash travels in the op and is stored: the link itself is shown once, to its maker.
+  return { id, token, draft: { type: 'invite.created', entity: id, body: { tokenHash: hashSecret(token), ...terms } } };
 }
 
 export const findInvite = (db: Db, id: string): InviteRow | undefined =>

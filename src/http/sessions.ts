@@ -5,11 +5,11 @@
  * slide forward on use; bot tokens live until revoked. A session is only as good as its user:
  * a deactivated account is refused even before its rows are deleted.
  */
-import { createHash } from 'node:crypto';
 import { sql, type Db } from '../store/database.js';
 import { findUser, type UserRow } from '../core/permissions.js';
-import { newId, newSecret } from '../core/ids.js';
+import { hashSecret, newId, newSecret } from '../core/ids.js';
 import type { FeedEntry } from '../core/commit.js';
+import type { Hub } from '../realtime/hub.js';
 
 export const SESSION_COOKIE = 'hail_session';
 const SESSION_DAYS = 30;
@@ -23,14 +23,13 @@ export interface Session {
   readonly kind: SessionKind;
 }
 
-const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
 export function createSession(db: Db, userId: string, kind: SessionKind, name: string | null, now: number): { id: string; token: string } {
   const token = newSecret();
   const id = newId();
   const expires = kind === 'cookie' ? now + SESSION_DAYS * DAY : null;
   sql(db, 'INSERT INTO sessions (token_hash, id, user_id, kind, name, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-    hashToken(token), id, userId, kind, name, now, now, expires,
+    hashSecret(token), id, userId, kind, name, now, now, expires,
   );
   return { id, token };
 }
@@ -44,7 +43,7 @@ interface SessionRow {
 }
 
 export function resolveSession(db: Db, token: string, now: number): Session | undefined {
-  const tokenHash = hashToken(token);
+  const tokenHash = hashSecret(token);
   const row = sql<[string], SessionRow>(db, 'SELECT id, user_id, kind, last_used_at, expires_at FROM sessions WHERE token_hash = ?').get(tokenHash);
   if (!row) return undefined;
   if (row.expires_at !== null && row.expires_at <= now) {
@@ -72,16 +71,16 @@ export function shiftSessionTimes(db: Db, deltaMs: number, beforeMs: number): vo
 export const deleteSession = (db: Db, id: string, userId: string): boolean =>
   sql(db, 'DELETE FROM sessions WHERE id = ? AND user_id = ?').run(id, userId).changes > 0;
 
-/** Ends every other session and token of the user (after a password change); returns their ids. */
-export function deleteOtherSessions(db: Db, userId: string, keepId: string): string[] {
-  const ids = sql<[string, string], { id: string }>(db, 'SELECT id FROM sessions WHERE user_id = ? AND id != ?').all(userId, keepId).map((row) => row.id);
+/** Deletes every session and token of the user but `keepId` (the one that changed the password). */
+export const deleteUserSessions = (db: Db, userId: string, keepId = ''): void => {
   sql(db, 'DELETE FROM sessions WHERE user_id = ? AND id != ?').run(userId, keepId);
-  return ids;
-}
-
-export const deleteUserSessions = (db: Db, userId: string): void => {
-  sql(db, 'DELETE FROM sessions WHERE user_id = ?').run(userId);
 };
+
+/** The same, for the running server: their open sockets close too. */
+export function endUserSessions(db: Db, hub: Hub, userId: string, keepId = ''): void {
+  deleteUserSessions(db, userId, keepId);
+  hub.closeSessions(userId, (sessionId) => sessionId !== keepId);
+}
 
 export const listTokens = (db: Db, userId: string) =>
   sql<[string], { id: string; name: string | null; created_at: number; last_used_at: number }>(
@@ -106,7 +105,8 @@ export function cookieValue(header: string, name: string): string | undefined {
   return undefined;
 }
 
-export const sessionCookie = (token: string, secure: boolean): string =>
-  `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_DAYS * 24 * 60 * 60}${secure ? '; Secure' : ''}`;
+// Not Secure: one session serves the box by IP over plain HTTP and by name over HTTPS.
+export const sessionCookie = (token: string): string =>
+  `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_DAYS * 24 * 60 * 60}`;
 
 export const clearedSessionCookie = (): string => `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;

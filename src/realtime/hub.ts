@@ -187,10 +187,9 @@ export class Hub {
     }
   }
 
-  closeSession(sessionId: string): void {
-    for (const sockets of this.byUser.values()) {
-      for (const socket of [...sockets]) if (socket.getUserData().sessionId === sessionId) socket.end(CLOSE_SESSION_ENDED, 'session ended');
-    }
+  /** Closes (4002) the user's sockets whose session has ended. */
+  closeSessions(userId: string, ended: (sessionId: string) => boolean): void {
+    for (const socket of [...(this.byUser.get(userId) ?? [])]) if (ended(socket.getUserData().sessionId)) socket.end(CLOSE_SESSION_ENDED, 'session ended');
   }
 
   closeAll(code: number, reason: string): void {

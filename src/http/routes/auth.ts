@@ -7,7 +7,7 @@ import { hashPassword, verifyPassword } from '../../core/passwords.js';
 import { sql } from '../../store/database.js';
 import { findUser, type UserRow } from '../../core/permissions.js';
 import { presentUser } from '../../store/read/users.js';
-import { clearedSessionCookie, createSession, deleteOtherSessions, deleteSession, listTokens, sessionCookie } from '../sessions.js';
+import { clearedSessionCookie, createSession, deleteSession, endUserSessions, listTokens, sessionCookie } from '../sessions.js';
 import { throttle } from '../throttle.js';
 import { consumePasswordReset } from '../password-resets.js';
 
@@ -30,7 +30,7 @@ export default [
       if (!user || !valid) throw invalidLogin();
       if (user.active !== 1) throw forbidden('user_deactivated', 'This account is deactivated. Ask an administrator.');
       const { token } = createSession(db, user.id, 'cookie', null, now());
-      setCookie(sessionCookie(token, false));
+      setCookie(sessionCookie(token));
       return { user: presentUser(user) };
     },
   }),
@@ -41,7 +41,7 @@ export default [
     access: 'user',
     handle({ services, session, user, setCookie }) {
       deleteSession(services.db, session!.id, user.id);
-      services.hub.closeSession(session!.id);
+      services.hub.closeSessions(user.id, (sessionId) => sessionId === session!.id);
       setCookie(clearedSessionCookie());
     },
   }),
@@ -75,7 +75,7 @@ export default [
       const passwordHash = await hashPassword(body.newPassword);
       await services.committer.commit({ author: user.id, ops: [{ type: 'user.password-set', entity: user.id, body: { passwordHash } }] });
       // Whoever else held this account's sessions may be why the password changed.
-      for (const id of deleteOtherSessions(services.db, user.id, session!.id)) services.hub.closeSession(id);
+      endUserSessions(services.db, services.hub, user.id, session!.id);
     },
   }),
   defineRoute({
@@ -91,7 +91,7 @@ export default [
       if (!user || user.active !== 1) throw forbidden('reset_invalid', 'This reset link is not valid any more. Ask an administrator for a new one.');
       const passwordHash = await hashPassword(body.password);
       await services.committer.commit({ author: user.id, ops: [{ type: 'user.password-set', entity: user.id, body: { passwordHash } }] });
-      for (const id of deleteOtherSessions(services.db, user.id, '')) services.hub.closeSession(id);
+      endUserSessions(services.db, services.hub, user.id);
     },
   }),
   defineRoute({
@@ -119,7 +119,7 @@ export default [
     access: 'user',
     handle({ services, user, params }) {
       if (!deleteSession(services.db, params.id!, user.id)) throw notFound('token_not_found', 'No such token.');
-      services.hub.closeSession(params.id!);
+      services.hub.closeSessions(user.id, (sessionId) => sessionId === params.id);
     },
   }),
 ];

@@ -5,7 +5,8 @@ import { DisplayName, Id, Password, Role, Username } from '../../core/fields.js'
 import { forbidden, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { hashPassword } from '../../core/passwords.js';
-import { findInvite, findInviteByTokenHash, inviteProblem, inviteTokenHash, inviteUses, newInvite, type InviteRow } from '../../core/invites.js';
+import { hashSecret } from '../../core/ids.js';
+import { findInvite, findInviteByTokenHash, inviteProblem, inviteUses, newInvite, type InviteRow } from '../../core/invites.js';
 import { findTeam, findUser } from '../../core/permissions.js';
 import { sql } from '../../store/database.js';
 import { presentUser } from '../../store/read/users.js';
@@ -75,7 +76,7 @@ export default [
     access: 'public',
     handle({ services, params, ip }) {
       throttle(services.limits.loginByAddress, ip);
-      const invite = findInviteByTokenHash(services.db, inviteTokenHash(params.token!));
+      const invite = findInviteByTokenHash(services.db, hashSecret(params.token!));
       const problem = inviteProblem(services.db, invite, services.now());
       if (!invite || problem) throw notFound(problem ?? 'invite_invalid', 'This invite link is not valid any more. Ask for a new one.');
       const team = findTeam(services.db, invite.team_id)!;
@@ -91,7 +92,7 @@ export default [
     async handle({ services, body, ip, setCookie }) {
       const { db, committer, now } = services;
       throttle(services.limits.loginByAddress, ip);
-      const invite = findInviteByTokenHash(db, inviteTokenHash(body.token));
+      const invite = findInviteByTokenHash(db, hashSecret(body.token));
       if (!invite) throw forbidden('invite_invalid', 'This invite link is not valid. Ask for a new one.');
       const userId = newId();
       const passwordHash = await hashPassword(body.password);
@@ -101,7 +102,7 @@ export default [
         ops: [{ type: 'user.created', entity: userId, body: { username: body.username, displayName: body.displayName, role: invite.role, passwordHash, inviteId: invite.id } }],
       });
       const { token } = createSession(db, userId, 'cookie', null, now());
-      setCookie(sessionCookie(token, false));
+      setCookie(sessionCookie(token));
       return new Reply(201, { user: presentUser(findUser(db, userId)!) });
     },
   }),

@@ -54,7 +54,7 @@ export default [
       });
       setupCode.consume();
       const { token } = createSession(db, userId, 'cookie', null, now());
-      setCookie(sessionCookie(token, false));
+      setCookie(sessionCookie(token));
       return new Reply(201, { user: presentUser(findUser(db, userId)!) });
     },
   }),

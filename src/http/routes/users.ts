@@ -6,7 +6,7 @@ import { notFound } from '../../core/errors.js';
 import { findUser } from '../../core/permissions.js';
 import { canSeeUser, listUsers, presentUser } from '../../store/read/users.js';
 import { createPasswordReset } from '../password-resets.js';
-import { deleteOtherSessions } from '../sessions.js';
+import { endUserSessions } from '../sessions.js';
 
 const userOr404 = (found: ReturnType<typeof findUser>) => {
   if (!found) throw notFound('user_not_found', 'No such user.');
@@ -75,7 +75,7 @@ export default [
     access: 'admin',
     handle({ services, params }) {
       const target = userOr404(findUser(services.db, params.id!));
-      for (const id of deleteOtherSessions(services.db, target.id, '')) services.hub.closeSession(id);
+      endUserSessions(services.db, services.hub, target.id);
     },
   }),
   defineRoute({
