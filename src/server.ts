@@ -11,7 +11,7 @@ import { BoxTime } from './core/box-time.js';
 import { openWriter } from './core/writer.js';
 import { dataDirProblem, portProblem } from './preflight.js';
 import { StartupError } from './startup-error.js';
-import { sql } from './store/database.js';
+import { hasUsers } from './core/permissions.js';
 import { BlobStore } from './files/blob-store.js';
 import { DiskGuard } from './files/disk-guard.js';
 import { registerNotFound, registerRoutes } from './http/router.js';
@@ -105,7 +105,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   }
 
   // The code exists before the server says it listens, so whoever reads that line finds the file.
-  const setupCode = sql(db, 'SELECT 1 FROM users LIMIT 1').get() === undefined ? services.setupCode.ensure() : undefined;
+  const setupCode = hasUsers(db) ? undefined : services.setupCode.ensure();
   const urls = boxUrls(reach).byIp;
   log.info({ urls }, `Open ${urls.join(' or ')} in a browser on this network; ${urls[0]}join shows it as a QR code`);
   log.info({ urls, port, httpsPort: https?.port, mdnsName: mdns.name(), nodeId: identity.nodeId, dataDir: config.dataDir }, 'Hail is listening');

@@ -9,8 +9,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { openWriter, type Writer } from '../core/writer.js';
 import { StartupError } from '../startup-error.js';
-import { databaseFile, openDatabase, sql, type Db } from '../store/database.js';
-import type { UserRow } from '../core/permissions.js';
+import { databaseFile, openDatabase, type Db } from '../store/database.js';
+import { findUserByName, type UserRow } from '../core/permissions.js';
 
 function requireDatabase(dataDir: string): string {
   const file = databaseFile(dataDir);
@@ -41,7 +41,7 @@ export async function withWriter<T>(dataDir: string, work: (writer: Writer) => P
 }
 
 export function userByName(db: Db, username: string): UserRow {
-  const user = sql<[string], UserRow>(db, 'SELECT * FROM users WHERE username = ?').get(username);
+  const user = findUserByName(db, username);
   if (!user) throw new StartupError('user_not_found', `there is no user "${username}" on this box.`);
   return user;
 }

@@ -6,16 +6,17 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { SetupCode } from '../setup-code.js';
 import { StartupError } from '../startup-error.js';
-import { databaseFile, sql } from '../store/database.js';
+import { hasUsers } from '../core/permissions.js';
+import { databaseFile } from '../store/database.js';
 import { openForReading } from './database.js';
 
 export function setupCodeCommand(action: string | undefined, dataDir: string): void {
   if (action !== 'show' && action !== 'renew') throw new StartupError('usage', 'say which: hail setup-code show, or hail setup-code renew.');
   if (existsSync(databaseFile(dataDir))) {
     const db = openForReading(dataDir);
-    const hasUsers = sql(db, 'SELECT 1 FROM users LIMIT 1').get() !== undefined;
+    const setUp = hasUsers(db);
     db.close();
-    if (hasUsers) throw new StartupError('setup_done', 'this box already has its administrator, so there is no setup code; an administrator can reset a password with hail admin reset-password USERNAME.');
+    if (setUp) throw new StartupError('setup_done', 'this box already has its administrator, so there is no setup code; an administrator can reset a password with hail admin reset-password USERNAME.');
   }
   // Before the first start too: an image prints the code before the server ever runs.
   mkdirSync(dataDir, { recursive: true });

@@ -48,6 +48,12 @@ export interface TeamRow {
 export const findUser = (db: Db, id: string): UserRow | undefined =>
   sql<[string], UserRow>(db, 'SELECT * FROM users WHERE id = ?').get(id);
 
+export const findUserByName = (db: Db, username: string): UserRow | undefined =>
+  sql<[string], UserRow>(db, 'SELECT * FROM users WHERE username = ?').get(username);
+
+/** A box with no account yet waits for its first administrator (the setup code). */
+export const hasUsers = (db: Db): boolean => sql(db, 'SELECT 1 FROM users LIMIT 1').get() !== undefined;
+
 export const findChannel = (db: Db, id: string): ChannelRow | undefined =>
   sql<[string], ChannelRow>(db, 'SELECT * FROM channels WHERE id = ?').get(id);
 
@@ -140,9 +146,14 @@ export function requireWritable(channel: ChannelRow): void {
 export function requirePoster(db: Db, actor: UserRow | undefined, channelId: string): ChannelRow {
   const user = requireActor(actor);
   const channel = readableChannel(db, user, channelId);
+  requireWritingMember(db, user, channel);
+  return channel;
+}
+
+/** Writing into a channel (posting, reacting, pinning) takes a member, and a channel not archived. */
+export function requireWritingMember(db: Db, user: UserRow, channel: ChannelRow): void {
   if (!isChannelMember(db, channel.id, user.id)) throw forbidden('not_channel_member', 'Join the channel first.');
   requireWritable(channel);
-  return channel;
 }
 
 /**

@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { defineOp, opVersion } from '../op.js';
-import { forbidden } from '../errors.js';
-import { isChannelMember, requireWritable } from '../permissions.js';
+import { requireWritingMember } from '../permissions.js';
 import { postChannelTopic, readablePost } from '../posts.js';
 import { sql } from '../../store/database.js';
 
@@ -11,8 +10,7 @@ export default defineOp({
   body: Type.Object({ pinned: Type.Boolean() }, { additionalProperties: false }),
   authorize({ db, actor, entity, body }) {
     const { channel, user } = readablePost(db, actor, entity);
-    if (!isChannelMember(db, channel.id, user.id)) throw forbidden('not_channel_member', 'Join the channel first.');
-    requireWritable(channel);
+    requireWritingMember(db, user, channel);
     const current = sql<[string], { pinned: number }>(db, 'SELECT pinned FROM pins WHERE post_id = ?').get(entity);
     return (current?.pinned === 1) === body.pinned ? 'skip' : 'apply';
   },

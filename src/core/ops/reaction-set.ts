@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineOp, opVersion } from '../op.js';
 import { Emoji } from '../fields.js';
-import { forbidden } from '../errors.js';
-import { isChannelMember, requireWritable } from '../permissions.js';
+import { requireWritingMember } from '../permissions.js';
 import { postChannelTopic, readablePost } from '../posts.js';
 import { sql } from '../../store/database.js';
 
@@ -12,8 +11,7 @@ export default defineOp({
   body: Type.Object({ emoji: Emoji, active: Type.Boolean() }, { additionalProperties: false }),
   authorize({ db, actor, entity, body }) {
     const { channel, user } = readablePost(db, actor, entity);
-    if (!isChannelMember(db, channel.id, user.id)) throw forbidden('not_channel_member', 'Join the channel first.');
-    requireWritable(channel);
+    requireWritingMember(db, user, channel);
     const current = sql<[string, string, string], { active: number }>(db, 'SELECT active FROM reactions WHERE post_id = ? AND user_id = ? AND emoji = ?').get(entity, user.id, body.emoji);
     return (current?.active === 1) === body.active ? 'skip' : 'apply';
   },

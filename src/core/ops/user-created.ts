@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { defineOp, opVersion } from '../op.js';
 import { DisplayName, Id, PasswordHash, Role, Username } from '../fields.js';
 import { badRequest, conflict, forbidden } from '../errors.js';
-import { accountAudience, requireAdmin } from '../permissions.js';
+import { accountAudience, hasUsers, requireAdmin } from '../permissions.js';
 import { sql, type Db } from '../../store/database.js';
 import { settleUsername } from '../../store/names.js';
 import { setTeamMember } from '../../store/membership.js';
@@ -28,7 +28,7 @@ export default defineOp({
     if (sql(db, 'SELECT 1 FROM users WHERE id = ?').get(entity)) throw conflict('user_exists', 'That account already exists.');
     if (usernameTaken(db, body.username)) throw conflict('username_taken', `The username ${body.username} is taken.`);
     if (grant?.kind === 'setup') {
-      if (sql(db, 'SELECT 1 FROM users LIMIT 1').get()) throw forbidden('setup_done', 'This server is already set up.');
+      if (hasUsers(db)) throw forbidden('setup_done', 'This server is already set up.');
       if (body.role !== 'admin' || body.inviteId !== null) throw badRequest('invalid_setup', 'Setup creates the first administrator.');
       return 'apply';
     }

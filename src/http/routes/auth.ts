@@ -4,8 +4,7 @@ import { defineRoute, Reply } from '../router.js';
 import { DisplayName, Password } from '../../core/fields.js';
 import { ApiError, forbidden, notFound } from '../../core/errors.js';
 import { hashPassword, verifyPassword } from '../../core/passwords.js';
-import { sql } from '../../store/database.js';
-import { findUser, type UserRow } from '../../core/permissions.js';
+import { findUser, findUserByName } from '../../core/permissions.js';
 import { presentUser } from '../../store/read/users.js';
 import { clearedSessionCookie, createSession, deleteSession, endUserSessions, listTokens, sessionCookie } from '../sessions.js';
 import { throttle } from '../throttle.js';
@@ -25,7 +24,7 @@ export default [
       const username = body.username.trim().toLowerCase();
       throttle(limits.loginByAddress, ip);
       throttle(limits.loginByUsername, username);
-      const user = sql<[string], UserRow>(db, 'SELECT * FROM users WHERE username = ?').get(username);
+      const user = findUserByName(db, username);
       const valid = await verifyPassword(body.password, user?.password_hash);
       if (!user || !valid) throw invalidLogin();
       if (user.active !== 1) throw forbidden('user_deactivated', 'This account is deactivated. Ask an administrator.');

@@ -5,13 +5,10 @@ import { DisplayName, Password, TeamName, Username } from '../../core/fields.js'
 import { forbidden } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { hashPassword } from '../../core/passwords.js';
-import { sql } from '../../store/database.js';
-import { findUser } from '../../core/permissions.js';
+import { findUser, hasUsers } from '../../core/permissions.js';
 import { presentUser } from '../../store/read/users.js';
 import { createSession, sessionCookie } from '../sessions.js';
 import { throttle } from '../throttle.js';
-
-const needsSetup = (db: Parameters<typeof findUser>[0]) => sql(db, 'SELECT 1 FROM users LIMIT 1').get() === undefined;
 
 export default [
   defineRoute({
@@ -19,7 +16,7 @@ export default [
     path: '/api/v1/setup',
     summary: 'Whether the server still waits for its first administrator.',
     access: 'public',
-    handle: ({ services }) => ({ needed: needsSetup(services.db) }),
+    handle: ({ services }) => ({ needed: !hasUsers(services.db) }),
   }),
   defineRoute({
     method: 'post',
@@ -40,7 +37,7 @@ export default [
     async handle({ services, body, ip, setCookie }) {
       const { db, committer, setupCode, limits, now } = services;
       throttle(limits.loginByAddress, ip);
-      if (!needsSetup(db)) throw forbidden('setup_done', 'This server is already set up.');
+      if (hasUsers(db)) throw forbidden('setup_done', 'This server is already set up.');
       if (!setupCode.matches(body.code)) throw forbidden('invalid_setup_code', 'That setup code is not right. It is in the server log and in data/setup-code.');
       const userId = newId();
       const passwordHash = await hashPassword(body.password);
