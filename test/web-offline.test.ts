@@ -121,3 +121,15 @@ test('a session ended while the box was down leads to the log-in once the box is
   await page.getByRole('link', { name: /General/ }).click();
   await page.getByRole('feed').getByText('sent while the box was down').waitFor();
 });
+
+test('a box too busy to answer at start (503) keeps the saved history on screen, not the log-in', { timeout: 120_000 }, async () => {
+  // The box's own answer when its storage fails for a moment, given to /me by the browser's network layer.
+  await page.route('**/api/v1/me', (request) => request.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'storage_unavailable', message: 'The server could not save this. Try again shortly.' } }) }));
+  try {
+    await page.reload();
+    await page.getByRole('feed').getByText('sent while the box was down').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Log in' }).count(), 0);
+  } finally {
+    await page.unroute('**/api/v1/me');
+  }
+});

@@ -4,7 +4,7 @@
  */
 import { useEffect } from 'preact/hooks';
 import { t } from '../i18n';
-import { channels, currentChannelId } from '../state/channels';
+import { channels } from '../state/channels';
 import { connected } from '../state/connection';
 import { currentTeam } from '../state/directory';
 import { notice } from '../state/notices';
@@ -36,10 +36,7 @@ function StatusBar() {
 export function ChatLayout() {
   const current = route.value;
   const channelId = current.name === 'channel' ? current.channelId : undefined;
-  useEffect(() => {
-    currentChannelId.value = channelId;
-    channelShown(channelId);
-  }, [channelId]);
+  useEffect(() => channelShown(channelId), [channelId]);
 
   // On a wide screen, "/" opens the team's first channel rather than an empty pane.
   const wide = matchMedia('(min-width: 48rem)').matches;

@@ -101,8 +101,8 @@ export class Realtime {
         this.handlers.status(true);
         return;
       case 'reset':
+        // `resumed` follows, which reports the connection.
         await this.handlers.reset(frame.feedSeq as number);
-        this.handlers.status(true);
         return;
       case 'event':
         this.handlers.event(frame.feedSeq as number, frame.event as ServerEvent);

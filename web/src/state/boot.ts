@@ -1,12 +1,14 @@
 /**
  * Starting the app. What IndexedDB holds is shown first, at once, with no network; then the
- * server is asked who is logged in. No answer (offline, the box is down) keeps the cached
- * view, and the WebSocket keeps trying; 401 leads to log-in (or first start); an answer
- * loads the lists and opens the live connection.
+ * server is asked who is logged in. No answer, or a box too busy or failing to give one
+ * (5xx, 429), keeps the cached view, and the WebSocket keeps trying; 401 leads to log-in (or
+ * first start); an answer loads the lists and opens the live connection.
  *
  * What IndexedDB holds belongs to one person on one box's database (its origin, which a
  * restore or a reset renews): when /me names another, all of it is wiped before anything more
- * is shown. A 401 only hides it (session.ts signOut), so what was written offline survives. Once the lists are fresh, old history is pruned (posts.ts HISTORY_CAP).
+ * is shown, also when the box comes back after a start without it. A 401 only hides it
+ * (session.ts signOut), so what was written offline survives. Once the lists are fresh, old
+ * history is pruned (posts.ts).
  */
 import { api, ApiError } from '../net/api';
 import type { User } from '../types';
@@ -48,30 +50,43 @@ async function prefetchJoined(): Promise<void> {
   for (const channel of channels.value) await prefetchHistory(channel.id).catch(() => undefined);
 }
 
-export async function boot(): Promise<void> {
-  const cached = await showCached().catch(() => false);
-  let answer: { user: User; origin: string };
-  try {
-    answer = await api.get<{ user: User; origin: string }>('/me');
-  } catch (error) {
-    if (!(error instanceof ApiError)) {
-      // The socket keeps trying; once it is back, the lists reload.
-      if (cached) await startLive(reloadAll);
-      else phase.value = 'unreachable';
-      return;
-    }
-    if (cached) await signOut();
-    me.value = undefined;
-    phase.value = (await setupNeeded().catch(() => false)) ? 'setup' : 'login';
-    return;
-  }
+interface Me {
+  user: User;
+  origin: string;
+}
+
+/** Another person or another database wipes what IndexedDB holds (and the page, if it showed it). */
+async function claimCache(answer: Me, shown: boolean): Promise<void> {
   const owner: CacheOwner = { userId: answer.user.id, origin: answer.origin };
   const previous = await readValue<CacheOwner>('owner');
-  if (previous?.userId !== owner.userId || previous.origin !== owner.origin) {
-    if (cached) await forgetAccount();
-    await clearEverything({ leaving: false });
-    await writeValue('owner', owner);
+  if (previous?.userId === owner.userId && previous.origin === owner.origin) return;
+  if (shown) await forgetAccount();
+  await clearEverything({ leaving: false });
+  await writeValue('owner', owner);
+}
+
+export async function boot(): Promise<void> {
+  const cached = await showCached().catch(() => false);
+  let answer: Me;
+  try {
+    answer = await api.get<Me>('/me');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      if (cached) await signOut();
+      me.value = undefined;
+      phase.value = (await setupNeeded().catch(() => false)) ? 'setup' : 'login';
+      return;
+    }
+    // The socket keeps trying; once the box is back, whose data this is gets checked, then the lists reload.
+    if (cached) {
+      await startLive(async () => {
+        await claimCache(await api.get<Me>('/me'), true);
+        await reloadAll();
+      });
+    } else phase.value = 'unreachable';
+    return;
   }
+  await claimCache(answer, cached);
   signedIn(answer.user);
   if (!cached) await Promise.all([loadDrafts(), loadOutbox()]);
   const fresh = await reloadAll().then(() => true, () => false);

@@ -5,14 +5,15 @@
 import { computed, signal } from '@preact/signals';
 import { api } from '../net/api';
 import type { Channel } from '../types';
-import { replaceAll } from './db';
+import { putRow, replaceAll } from './db';
 import { currentTeam, displayName } from './directory';
+import { route } from './route';
 import { me } from './session';
 
 export const channels = signal<readonly Channel[]>([]);
 /** The list is known (from the box, or from IndexedDB): a channel missing from it is not mine. */
 export const channelsKnown = signal(false);
-export const currentChannelId = signal<string | undefined>(undefined);
+export const currentChannelId = computed(() => (route.value.name === 'channel' ? route.value.channelId : undefined));
 export const currentChannel = computed(() => channels.value.find((channel) => channel.id === currentChannelId.value));
 
 export const isConversation = (channel: Channel) => channel.type === 'direct' || channel.type === 'group';
@@ -44,9 +45,13 @@ export async function loadChannels(): Promise<void> {
   await replaceAll('channels', list);
 }
 
+/** One channel's counts or settings changed (a post arrived, it was read): only its row is rewritten. */
 export function patchChannel(channelId: string, change: (channel: Channel) => Partial<Channel>): void {
-  channels.value = channels.value.map((channel) => (channel.id === channelId ? { ...channel, ...change(channel) } : channel));
-  void replaceAll('channels', [...channels.value]);
+  const channel = channels.value.find((candidate) => candidate.id === channelId);
+  if (!channel) return;
+  const patched = { ...channel, ...change(channel) };
+  channels.value = channels.value.map((other) => (other.id === channelId ? patched : other));
+  void putRow('channels', patched);
 }
 
 export async function browseChannels(teamId: string): Promise<Channel[]> {

@@ -74,7 +74,7 @@ export async function channelPosts(channelId: string, limit: number): Promise<Po
   return posts.reverse();
 }
 
-export async function putRow<S extends 'drafts' | 'outbox'>(store: S, row: HailDb[S]['value']): Promise<void> {
+export async function putRow<S extends 'drafts' | 'outbox' | 'channels'>(store: S, row: HailDb[S]['value']): Promise<void> {
   await (await database()).put(store, row);
 }
 

@@ -46,11 +46,7 @@ export async function loadTeams(): Promise<void> {
   await replaceAll('teams', list);
 }
 
-export function rememberUser(user: User): void {
-  users.value = new Map(users.value).set(user.id, user);
-}
-
 export function patchUser(userId: string, change: Partial<User>): void {
   const user = users.value.get(userId);
-  if (user) rememberUser({ ...user, ...change });
+  if (user) users.value = new Map(users.value).set(userId, { ...user, ...change });
 }

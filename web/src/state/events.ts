@@ -8,11 +8,11 @@ import type { Post, PostFile, ServerEvent } from '../types';
 import { mentions } from '../lib/plain-text';
 import { withReaction } from '../lib/reactions';
 import { membersChanged } from './channel-settings';
-import { channels, currentChannelId, loadChannels, patchChannel } from './channels';
+import { channels, currentChannelId, isConversation, loadChannels, patchChannel } from './channels';
 import { loadTeams, loadUsers, patchUser } from './directory';
 import { notifyPost } from './notify';
 import { settleDelivered } from './outbox';
-import { receivePost, updatePost } from './posts';
+import { receivePost, tombstone, updatePost } from './posts';
 import { navigate, route } from './route';
 import { me } from './session';
 import { stoppedTyping } from './typing';
@@ -31,7 +31,7 @@ export function applyEvent(event: ServerEvent): void {
     case 'post.edited':
       return updatePost(event.id, (post) => ({ ...post, message: String(data.message), editedAt: event.at }));
     case 'post.deleted':
-      return updatePost(event.id, (post) => ({ ...post, message: '', deleted: true, files: [], reactions: [] }));
+      return updatePost(event.id, tombstone);
     case 'reaction.set':
       return updatePost(event.id, (post) => ({ ...post, reactions: withReaction(post, String(data.emoji), event.actorId, data.active === true) }));
     case 'pin.set':
@@ -81,7 +81,7 @@ function postCreated(event: ServerEvent): void {
   const mentionsMe = mentions(post.message, user.username);
   const watching = currentChannelId.value === post.channelId && !document.hidden;
   if (!watching) {
-    const direct = channel.type === 'direct' || channel.type === 'group';
+    const direct = isConversation(channel);
     patchChannel(channel.id, (current) => ({ unread: (current.unread ?? 0) + 1, mentions: (current.mentions ?? 0) + (mentionsMe || direct ? 1 : 0) }));
   }
   notifyPost(post, channel, mentionsMe);

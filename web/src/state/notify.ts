@@ -7,7 +7,7 @@ import { effect } from '@preact/signals';
 import { t } from '../i18n';
 import { renderPlain } from '../lib/plain-text';
 import type { Channel, Post } from '../types';
-import { channelTitle, totalUnread } from './channels';
+import { channelTitle, isConversation, totalUnread } from './channels';
 import { displayName } from './directory';
 import { notifyLevel } from './settings';
 
@@ -20,7 +20,7 @@ export async function askNotificationPermission(): Promise<NotificationPermissio
 export function notifyPost(post: Post, channel: Channel, mentionsMe: boolean): void {
   if (!document.hidden || !notificationsSupported() || Notification.permission !== 'granted') return;
   const level = channel.muted ? 'none' : channel.notifyLevel && channel.notifyLevel !== 'default' ? channel.notifyLevel : notifyLevel.value;
-  const direct = channel.type === 'direct' || channel.type === 'group';
+  const direct = isConversation(channel);
   if (level === 'none' || (level === 'mentions' && !mentionsMe && !direct)) return;
   const notification = new Notification(t('notify.title', { name: displayName(post.userId), channel: channelTitle(channel) }), {
     body: renderPlain(post.message).slice(0, 200),

@@ -5,7 +5,7 @@
 import { api } from '../net/api';
 import { reactedBy, withReaction } from '../lib/reactions';
 import type { Post } from '../types';
-import { findPost, upsertPosts } from './posts';
+import { findPost, tombstone, upsertPosts } from './posts';
 
 async function optimistic(postId: string, change: (post: Post) => Post, request: () => Promise<unknown>): Promise<void> {
   const before = findPost(postId);
@@ -33,7 +33,7 @@ export function editPost(post: Post, message: string): Promise<void> {
 }
 
 export function deletePost(post: Post): Promise<void> {
-  return optimistic(post.id, (current) => ({ ...current, message: '', deleted: true, files: [], reactions: [] }), () => api.delete(`/posts/${post.id}`));
+  return optimistic(post.id, tombstone, () => api.delete(`/posts/${post.id}`));
 }
 
 export async function pinnedPosts(channelId: string): Promise<Post[]> {

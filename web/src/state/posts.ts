@@ -10,12 +10,12 @@ import type { Post } from '../types';
 import { channelPosts, pruneHistory, savePosts } from './db';
 
 /** How much of each joined channel is kept for reading offline (DESIGN: at least 500). */
-export const OFFLINE_HISTORY = 600;
+const OFFLINE_HISTORY = 600;
 /**
  * The most of one channel this browser keeps: scrolling far back stores what was read, and
  * the next start prunes each channel back to its newest HISTORY_CAP posts.
  */
-export const HISTORY_CAP = 2000;
+const HISTORY_CAP = 2000;
 const PAGE = 200;
 
 export const postsByChannel = signal<ReadonlyMap<string, readonly Post[]>>(new Map());
@@ -56,6 +56,9 @@ function mergeSorted(a: readonly Post[], b: readonly Post[]): Post[] {
   while (i < a.length && j < b.length) out.push(before(a[i]!, b[j]!) ? a[i++]! : b[j++]!);
   return out.concat(a.slice(i), b.slice(j));
 }
+
+/** A deleted post as every reader sees it: the tombstone keeps its place, its content is gone. */
+export const tombstone = (post: Post): Post => ({ ...post, message: '', deleted: true, files: [], reactions: [] });
 
 export function updatePost(id: string, change: (post: Post) => Post): void {
   const post = findPost(id);

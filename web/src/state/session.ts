@@ -55,8 +55,7 @@ export async function logOut(): Promise<void> {
  */
 export async function forgetAccount(): Promise<never> {
   await clearEverything({ leaving: true });
-  location.assign('/');
-  return new Promise<never>(() => undefined);
+  return startAfresh();
 }
 
 /**
@@ -68,6 +67,11 @@ export async function forgetAccount(): Promise<never> {
  */
 export async function signOut(): Promise<never> {
   await deleteValue('me');
+  return startAfresh();
+}
+
+/** A new page at the start: nothing of this one stays in memory; what follows never runs. */
+function startAfresh(): Promise<never> {
   location.assign('/');
   return new Promise<never>(() => undefined);
 }
