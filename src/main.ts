@@ -6,7 +6,6 @@
  * stack trace from a native module. Any problem the operator must fix (a StartupError) ends
  * the process with one line and status 78, which the systemd unit does not restart.
  */
-import { join } from 'node:path';
 import { loadConfig, parseFlags, SETTING_FLAGS } from './config.js';
 import { configCheckCommand } from './cli/config-check.js';
 import { doctorCommand } from './cli/doctor.js';
@@ -16,7 +15,7 @@ import { setupCodeCommand } from './cli/setup-code.js';
 import { tlsInitCommand } from './cli/tls-init.js';
 import { ApiError } from './core/errors.js';
 import { createLog } from './log.js';
-import { openDatabase } from './store/database.js';
+import { openForRebuilding, requireDatabase } from './cli/database.js';
 import { glibcProblem } from './preflight.js';
 import { EXIT_CONFIG, StartupError } from './startup-error.js';
 import { VERSION } from './version.js';
@@ -63,10 +62,9 @@ async function serve(flags: Record<string, string>): Promise<void> {
 
 async function rebuildCommand(flags: Record<string, string>): Promise<void> {
   const config = loadConfig(flags, process.env);
-  const file = join(config.dataDir, 'hail.db');
   const { rebuild, verify } = await import('./store/rebuild.js');
   if (flags['--verify'] === 'true') {
-    const { ops, differences } = verify(file);
+    const { ops, differences } = verify(requireDatabase(config.dataDir));
     if (differences.length === 0) {
       process.stdout.write(`ok: replaying ${ops} ops gives the same state\n`);
       return;
@@ -76,7 +74,7 @@ async function rebuildCommand(flags: Record<string, string>): Promise<void> {
     }
     process.exit(1);
   }
-  const db = openDatabase(file);
+  const db = openForRebuilding(config.dataDir);
   const ops = rebuild(db);
   db.close();
   process.stdout.write(`rebuilt the state from ${ops} ops\n`);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -97,6 +97,36 @@ test('a mistyped flag is refused by every command, in one line, before it touche
     }
   } finally {
     removeDataDir(dataDir);
+  }
+});
+
+test('rebuild pointed at a directory with no database says so in one line and leaves no database there', async () => {
+  const empty = newDataDir();
+  try {
+    for (const args of [['rebuild'], ['rebuild', '--verify']]) {
+      const result = await runHail([...args, '--data-dir', empty]);
+      assert.equal(result.code, EXIT_CONFIG, result.stderr);
+      assert.match(result.stderr, /^hail: there is no Hail database in /);
+      assert.deepEqual(readdirSync(empty), [], `${args.join(' ')} made nothing`);
+    }
+  } finally {
+    removeDataDir(empty);
+  }
+});
+
+test('root may not make the setup code or the TLS keys in a data directory of the service\'s user, even before the first start', async () => {
+  const parent = newDataDir();
+  try {
+    chownSync(parent, 1000, 1000);
+    const dataDir = join(parent, 'data');
+    for (const args of [['setup-code', 'show'], ['tls', 'init']]) {
+      const result = await runHail([...args, '--data-dir', dataDir]);
+      assert.equal(result.code, EXIT_CONFIG, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, /belongs to uid 1000; run this as that user/);
+      assert.deepEqual(readdirSync(parent), [], `${args.join(' ')} made nothing`);
+    }
+  } finally {
+    removeDataDir(parent);
   }
 });
 

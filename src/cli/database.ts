@@ -7,21 +7,37 @@
  * the server runs is safe (WAL, and the committer takes its seq under SQLite's write lock).
  */
 import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { openWriter, type Writer } from '../core/writer.js';
 import { StartupError } from '../startup-error.js';
 import { databaseFile, openDatabase, type Db } from '../store/database.js';
 import { findUserByName, type UserRow } from '../core/permissions.js';
 
-function requireDatabase(dataDir: string): string {
+/**
+ * Root may not write into a data directory that belongs to another user: SQLite's -wal and -shm
+ * files, the setup code, the TLS keys would be root's and lock the service out. A directory not
+ * made yet is judged by the nearest one that exists.
+ */
+export function requireOwnDataDir(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  let dir = dataDir;
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  const owner = statSync(dir).uid;
+  if (owner !== 0) throw new StartupError('wrong_user', `${dir} belongs to uid ${owner}; run this as that user (sudo -u hail hail ...), so the files it touches stay the server's.`);
+}
+
+/** The database file of `dataDir`, which must exist and may be written by whoever runs this. */
+export function requireDatabase(dataDir: string): string {
   const file = databaseFile(dataDir);
   if (!existsSync(file)) throw new StartupError('no_database', `there is no Hail database in ${dataDir}; start the server once (hail serve), or point --data-dir (or HAIL_DATA_DIR, or data_dir in --config) at the right directory.`);
-  // SQLite makes the -wal and -shm files as whoever opens the database first: root's would lock the service out.
-  const owner = statSync(dataDir).uid;
-  if (process.getuid?.() === 0 && owner !== 0) throw new StartupError('wrong_user', `${dataDir} belongs to uid ${owner}; run this as that user (sudo -u hail hail ...), so the files it touches stay the server's.`);
+  requireOwnDataDir(dataDir);
   return file;
 }
 
 export const openForReading = (dataDir: string): Db => openDatabase(requireDatabase(dataDir), { readonly: true });
+
+/** For `hail rebuild`, which rewrites the state tables outside the committer (they are a fold of the log). */
+export const openForRebuilding = (dataDir: string): Db => openDatabase(requireDatabase(dataDir));
 
 /** Runs `work` with the database and its committer, then closes it once every commit is durable. */
 export async function withWriter<T>(dataDir: string, work: (writer: Writer) => Promise<T>): Promise<T> {

@@ -8,7 +8,7 @@ import { SetupCode } from '../setup-code.js';
 import { StartupError } from '../startup-error.js';
 import { hasUsers } from '../core/permissions.js';
 import { databaseFile } from '../store/database.js';
-import { openForReading } from './database.js';
+import { openForReading, requireOwnDataDir } from './database.js';
 
 export function setupCodeCommand(action: string | undefined, dataDir: string): void {
   if (action !== 'show' && action !== 'renew') throw new StartupError('usage', 'say which: hail setup-code show, or hail setup-code renew.');
@@ -19,6 +19,7 @@ export function setupCodeCommand(action: string | undefined, dataDir: string): v
     if (setUp) throw new StartupError('setup_done', 'this box already has its administrator, so there is no setup code; an administrator can reset a password with hail admin reset-password USERNAME.');
   }
   // Before the first start too: an image prints the code before the server ever runs.
+  requireOwnDataDir(dataDir);
   mkdirSync(dataDir, { recursive: true });
   const setupCode = new SetupCode(dataDir);
   if (action === 'renew') setupCode.consume();

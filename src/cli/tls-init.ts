@@ -7,12 +7,14 @@
 import type { Config } from '../config.js';
 import { boxAddresses, boxName } from '../net/addresses.js';
 import { StartupError } from '../startup-error.js';
+import { requireOwnDataDir } from './database.js';
 import { initLocalCa } from '../tls/local-ca.js';
 
 export async function tlsInitCommand(config: Config): Promise<void> {
   if (config.tlsCert !== undefined) {
     throw new StartupError('tls_configured', `tls_cert is set (${config.tlsCert}): the box serves that certificate, not one of its own; unset tls_cert and tls_key to use a local CA.`);
   }
+  requireOwnDataDir(config.dataDir);
   const addresses = boxAddresses();
   const { createdCa, files, leaf } = await initLocalCa(config.dataDir, addresses, boxName(config.boxName), Date.now());
   const days = Math.round((Date.parse(leaf.validTo) - Date.now()) / (24 * 3600_000));
