@@ -107,8 +107,7 @@ describe('the login rate limit', () => {
     world = await startWorld({ env: { HAIL_LOGINS_PER_MINUTE: '3' } });
   });
   after(async () => {
-    await world.stop();
-    removeDataDir(world.hail.dataDir);
+    await world.dispose();
   });
 
   test('someone guessing passwords gets 429 with Retry-After, and then even the right password waits', async () => {
@@ -139,8 +138,7 @@ describe('accounts', () => {
     world = await startWorld();
   });
   after(async () => {
-    await world.stop();
-    removeDataDir(world.hail.dataDir);
+    await world.dispose();
   });
 
   const admin = () => world.admin;
@@ -574,8 +572,7 @@ describe('invite expiry', () => {
   });
   after(async () => {
     await later?.stop();
-    await world.stop();
-    removeDataDir(world.hail.dataDir);
+    await world.dispose();
   });
 
   test('an invite that has expired cannot be used, while one without expiry still can', async () => {

@@ -11,7 +11,7 @@ describe('administration, mentions and notification settings', () => {
   });
 
   after(async () => {
-    await world?.stop();
+    await world?.dispose();
   });
 
   test('a password reset link works once, sets the new password and ends the old sessions', async () => {

@@ -101,8 +101,7 @@ describe('backup and restore', () => {
   });
 
   after(async () => {
-    await world.stop();
-    removeDataDir(world.hail.dataDir);
+    await world.dispose();
     rmSync(scratch, { recursive: true, force: true });
   });
 

@@ -23,7 +23,7 @@ describe('bad input', () => {
   });
 
   after(async () => {
-    await world?.stop();
+    await world?.dispose();
   });
 
   test('every endpoint answers garbage with a 4xx error code, never a 5xx', async () => {

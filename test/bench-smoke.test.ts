@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { runHail } from './helpers/cli.js';
 import { startWorld } from './helpers/world.js';
 import { generateHistory } from '../scripts/bench/generate-history.js';
@@ -43,8 +43,7 @@ test('the history generator writes posts through the one write path: rebuild --v
     const verified = await runHail(['rebuild', '--verify', '--data-dir', world.hail.dataDir]);
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
   } finally {
-    await world.stop();
-    rmSync(world.hail.dataDir, { recursive: true, force: true });
+    await world.dispose();
   }
 });
 

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { v7 as uuidv7 } from 'uuid';
-import { removeDataDir, type ApiResponse, type Client } from './helpers/server.js';
+import type { ApiResponse, Client } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
 
 function assertError(response: ApiResponse, status: number, code: string): void {
@@ -33,8 +33,7 @@ describe('teams and channels', () => {
     guest = await world.join('gwen', 'guest');
   });
   after(async () => {
-    await world.stop();
-    removeDataDir(world.hail.dataDir);
+    await world.dispose();
   });
 
   const createChannel = async (client: Client, type: 'public' | 'private', name = fresh(type), extra: Record<string, unknown> = {}) => {

@@ -59,8 +59,7 @@ test('invite create makes a link that registers a new crew member while the serv
     const listed = await world.admin.get('/api/v1/invites');
     assert.equal(listed.body.invites[0].createdBy, (await world.admin.get('/api/v1/me')).body.user.id);
   } finally {
-    await world.stop();
-    removeDataDir(world.hail.dataDir);
+    await world.dispose();
   }
 });
 
@@ -79,8 +78,7 @@ test('invite create refuses a wrong role, an unknown team and a missing database
     assert.match(nowhere.stderr, /there is no Hail database in/);
     assert.equal(existsSync(join(empty, 'hail.db')), false, 'no stray database is made');
   } finally {
-    await world.stop();
-    removeDataDir(world.hail.dataDir);
+    await world.dispose();
     removeDataDir(empty);
   }
 });
@@ -153,8 +151,7 @@ test('admin reset-password sets a new password, the old one stops working, and t
     assert.equal(nobody.code, EXIT_CONFIG);
     assert.match(nobody.stderr, /no user "nobody"/);
   } finally {
-    await world.stop();
-    removeDataDir(world.hail.dataDir);
+    await world.dispose();
   }
 });
 
@@ -212,8 +209,7 @@ test('the CLI writing while the server takes posts: no (origin, seq) twice, no o
     assert.equal(new Set(feedSeqs).size, feedSeqs.length);
     await socket.close();
   } finally {
-    await world.stop();
-    removeDataDir(world.hail.dataDir);
+    await world.dispose();
   }
 });
 

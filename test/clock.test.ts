@@ -113,8 +113,7 @@ test('a box that booted years behind takes the time its users agree on, stamps p
     await adminSocket.close();
     await bosunSocket.close();
   } finally {
-    await world.stop();
-    removeDataDir(world.hail.dataDir);
+    await world.dispose();
     removeDataDir(dir);
   }
 });
@@ -145,8 +144,7 @@ test('a malformed clock frame gets an error frame, and the socket stays open', a
     await socket.resume(0);
     await socket.close();
   } finally {
-    await world.stop();
-    removeDataDir(world.hail.dataDir);
+    await world.dispose();
   }
 });
 

@@ -80,8 +80,7 @@ describe('files', () => {
     gus = await world.join('gus', 'guest');
   });
   after(async () => {
-    await world.stop();
-    removeDataDir(world.hail.dataDir);
+    await world.dispose();
   });
 
   const freshChannel = async (type: 'public' | 'private' = 'public'): Promise<string> => {

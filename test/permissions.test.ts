@@ -45,7 +45,7 @@ describe('permissions', () => {
   after(async () => {
     await bobSocket?.close();
     await gusSocket?.close();
-    await world?.stop();
+    await world?.dispose();
   });
 
   test('a non-member gets 404 for every read of a private channel', async () => {

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { v7 as uuidv7 } from 'uuid';
-import { removeDataDir, type ApiResponse, type Client } from './helpers/server.js';
+import type { ApiResponse, Client } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
 
 function assertError(response: ApiResponse, status: number, code: string): void {
@@ -26,8 +26,7 @@ describe('posts', () => {
     bob = await world.join('bob');
   });
   after(async () => {
-    await world.stop();
-    removeDataDir(world.hail.dataDir);
+    await world.dispose();
   });
 
   /** A fresh public channel made by alice that bob has joined, so no test sees another's posts. */

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { v7 as uuidv7 } from 'uuid';
 import { startWorld, type World } from './helpers/world.js';
-import { removeDataDir, Socket, type ApiResponse, type Client } from './helpers/server.js';
+import { Socket, type ApiResponse, type Client } from './helpers/server.js';
 import { mapConcurrently } from './helpers/concurrency.js';
 
 // Rate limits out of the way: these tests send thousands of posts from one account on purpose.
@@ -22,8 +22,7 @@ before(async () => {
 
 after(async () => {
   if (!world) return;
-  await world.stop();
-  removeDataDir(world.hail.dataDir);
+  await world.dispose();
 });
 
 function ok<T>(response: ApiResponse<T>, what: string): T {

@@ -44,7 +44,7 @@ describe('search', () => {
   });
 
   after(async () => {
-    await world?.stop();
+    await world?.dispose();
   });
 
   test('all words must match, in any order', async () => {

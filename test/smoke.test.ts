@@ -20,6 +20,6 @@ test('an admin sets up the box, invites a member, and they chat through REST and
     assert.equal(row.mentions, 1);
     await socket.close();
   } finally {
-    await world.stop();
+    await world.dispose();
   }
 });

@@ -11,7 +11,6 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { axeViolations, type Browser, launchBrowser, logIn, screenshot } from './helpers/browser.js';
-import { removeDataDir } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
 
 let world: World;
@@ -30,8 +29,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await world?.stop();
-  if (world) removeDataDir(world.hail.dataDir);
+  await world?.dispose();
 });
 
 async function openAdmin(): Promise<void> {

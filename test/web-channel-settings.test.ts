@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { axeViolations, launchBrowser, logIn, screenshot, type Browser } from './helpers/browser.js';
-import { removeDataDir } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
 
 let world: World;
@@ -62,8 +61,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await world?.stop();
-  if (world) removeDataDir(world.hail.dataDir);
+  await world?.dispose();
 });
 
 test('a member changes a channel’s header and purpose, and the other person’s open channel shows the new header at once', { timeout: 120_000 }, async () => {

@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { axeViolations, type Browser, launchBrowser, logIn, screenshot, storedRows } from './helpers/browser.js';
-import { newDataDir, removeDataDir, type Client } from './helpers/server.js';
+import { newDataDir, type Client } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
 
 const POSTS = 10_000;
@@ -98,8 +98,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await world?.stop();
-  if (world) removeDataDir(world.hail.dataDir);
+  await world?.dispose();
 });
 
 interface Row {

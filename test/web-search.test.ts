@@ -60,7 +60,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await world?.stop();
+  await world?.dispose();
 });
 
 /** Waits until the results on screen are exactly these posts (none: "Nothing found."). */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { axeViolations, type Browser, launchBrowser, logIn, screenshot, storedRows } from './helpers/browser.js';
-import { removeDataDir, type Client } from './helpers/server.js';
+import type { Client } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
 
 let world: World;
@@ -27,8 +27,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await world?.stop();
-  if (world) removeDataDir(world.hail.dataDir);
+  await world?.dispose();
 });
 
 /** The posts of General with exactly this text, as the server has them. */

@@ -21,7 +21,7 @@ const SIGNATURES: readonly { type: string; matches: (head: Buffer) => boolean }[
 export const SIGNATURE_BYTES = 12;
 
 /** The image type a browser may display, from the file's first bytes; undefined for anything else. */
-export const safeImageType = (head: Buffer): string | undefined => SIGNATURES.find((signature) => signature.matches(head))?.type;
+const safeImageType = (head: Buffer): string | undefined => SIGNATURES.find((signature) => signature.matches(head))?.type;
 
 /**
  * RFC 6266: `filename*` carries the real name in UTF-8 percent-encoding (RFC 8187); the quoted

@@ -8,7 +8,7 @@ import { sql, type Db } from './database.js';
 // A mention ends where a username cannot continue; a trailing dot is punctuation, not part of the name.
 const MENTION = /(?:^|[^\w@])@([a-z0-9][a-z0-9._-]*[a-z0-9_-]|[a-z0-9])/gi;
 
-export function mentionedNames(message: string): string[] {
+function mentionedNames(message: string): string[] {
   const names = new Set<string>();
   for (const match of message.matchAll(MENTION)) names.add(match[1]!.toLowerCase());
   return [...names];

@@ -14,7 +14,7 @@ import { sql, type Db } from './database.js';
 // Room after each id's own slot for the rare collisions.
 const SLOTS = 4n;
 
-export function baseRowid(postId: string): bigint {
+function baseRowid(postId: string): bigint {
   const hex = postId.replace(/-/g, '');
   const millis = BigInt(`0x${hex.slice(0, 12)}`);
   const random = BigInt(`0x${hex.slice(13, 16)}`);

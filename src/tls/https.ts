@@ -33,13 +33,17 @@ export async function startHttps(config: Config, watcher: AddressWatcher, now: (
   if (problem) throw new StartupError('cannot_start', `https_port: ${problem}`);
   let renewal: NodeJS.Timeout | undefined;
   if (own) {
-    const renew = async () => {
+    const renewNow = async () => {
       try {
         if (await renewLeafIfNeeded(config.dataDir, watcher.addresses, now())) log.info({ cert: files.cert }, 'issued a new server certificate for the current names and addresses');
       } catch (error) {
         log.error({ err: error }, 'could not renew the server certificate; the previous one stays');
       }
     };
+    // One renewal at a time: an address change during the daily check would otherwise write the
+    // same key and certificate files twice over, and could leave a key with the other's certificate.
+    let renewing = Promise.resolve();
+    const renew = () => (renewing = renewing.then(renewNow));
     await renew();
     watcher.onChange(() => void renew());
     renewal = setInterval(() => void renew(), RENEWAL_CHECK_MS);

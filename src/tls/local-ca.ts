@@ -48,7 +48,7 @@ export function localCaFiles(dataDir: string): LocalCaFiles {
 export const hasLocalCa = (dataDir: string): boolean => existsSync(localCaFiles(dataDir).caKey);
 
 /** What the server certificate must name: host names, `.local` name, `localhost` and every address. */
-export function requiredNames(addresses: BoxAddresses): { dns: string[]; ip: string[] } {
+function requiredNames(addresses: BoxAddresses): { dns: string[]; ip: string[] } {
   return { dns: [...new Set([addresses.hostName, addresses.localName, 'localhost'])], ip: ['127.0.0.1', '::1', ...addresses.ipv4, ...addresses.ipv6] };
 }
 
@@ -95,7 +95,7 @@ export async function renewLeafIfNeeded(dataDir: string, addresses: BoxAddresses
   return true;
 }
 
-export function leafCovers(leaf: NodeCertificate, addresses: BoxAddresses, now: number): boolean {
+function leafCovers(leaf: NodeCertificate, addresses: BoxAddresses, now: number): boolean {
   if (Date.parse(leaf.validTo) - now < RENEW_BEFORE_MS || Date.parse(leaf.validFrom) > now) return false;
   const names = (leaf.subjectAltName ?? '').split(', ');
   const { dns, ip } = requiredNames(addresses);

@@ -1,5 +1,5 @@
 /** A set-up server with an admin, a team, and helpers to invite people into it. */
-import { Client, startHail, type HailProcess, type StartOptions } from './server.js';
+import { Client, removeDataDir, startHail, type HailProcess, type StartOptions } from './server.js';
 
 export interface World {
   readonly hail: HailProcess;
@@ -8,7 +8,10 @@ export interface World {
   client(): Client;
   /** Invites and registers a user with the given role; returns its logged-in client and id. */
   join(username: string, role?: 'member' | 'guest' | 'admin'): Promise<{ client: Client; id: string }>;
+  /** Stops the server and keeps its data directory (for a restart on it). */
   stop(): Promise<void>;
+  /** Stops the server and removes its data directory: the end of a suite. */
+  dispose(): Promise<void>;
 }
 
 export async function startWorld(options: StartOptions = {}): Promise<World> {
@@ -17,6 +20,7 @@ export async function startWorld(options: StartOptions = {}): Promise<World> {
     return await populate(hail);
   } catch (error) {
     await hail.stop();
+    if (!options.dataDir) removeDataDir(hail.dataDir);
     throw error;
   }
 }
@@ -49,6 +53,10 @@ async function populate(hail: HailProcess): Promise<World> {
     },
     async stop() {
       await hail.stop();
+    },
+    async dispose() {
+      await hail.stop();
+      removeDataDir(hail.dataDir);
     },
   };
 }
