@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import { newInvite, type InviteTerms } from '../core/invites.js';
 import type { TeamRow, UserRow } from '../core/permissions.js';
 import { StartupError } from '../startup-error.js';
-import { boxAddresses } from '../net/addresses.js';
+import { configuredBoxUrls } from '../http/pages/box-urls.js';
 import { sql, type Db } from '../store/database.js';
 import { userByName, withWriter } from './database.js';
 
@@ -29,7 +29,7 @@ export async function inviteCreateCommand(config: Config, flags: Record<string, 
   });
   const limits = [hours === null ? 'never expires' : `expires in ${hours} h`, maxUses === null ? 'unlimited uses' : `${maxUses} use${maxUses === 1 ? '' : 's'}`];
   process.stdout.write(`Invite to ${team.display_name} as ${role} (${limits.join(', ')}), shown only now:\n`);
-  for (const base of inviteBases(config)) process.stdout.write(`  ${base}/invite/${token}\n`);
+  for (const base of configuredBoxUrls(config).byIp) process.stdout.write(`  ${base}invite/${token}\n`);
 }
 
 function positiveInteger(flags: Record<string, string>, name: string): number | null {
@@ -51,11 +51,4 @@ function chooseTeam(db: Db, name: string | undefined): TeamRow {
   if (team) return team;
   const known = teams.map((candidate) => candidate.name).join(', ') || 'none yet';
   throw new StartupError('usage', `${name === undefined ? 'say which team with --team' : `there is no team "${name}"`}; teams: ${known}.`);
-}
-
-/** http://IP:port for each external IPv4 address (or localhost), as phones on the LAN would type it. */
-function inviteBases(config: Config): string[] {
-  if (config.host !== '0.0.0.0' && config.host !== '::') return [`http://${config.host}:${config.port}`];
-  const { ipv4 } = boxAddresses();
-  return ipv4.length > 0 ? ipv4.map((address) => `http://${address}:${config.port}`) : [`http://localhost:${config.port}`];
 }

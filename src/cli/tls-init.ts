@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import { boxAddresses, boxName } from '../net/addresses.js';
 import { StartupError } from '../startup-error.js';
 import { requireOwnDataDir } from './database.js';
+import { configuredBoxUrls } from '../http/pages/box-urls.js';
 import { initLocalCa } from '../tls/local-ca.js';
 
 export async function tlsInitCommand(config: Config): Promise<void> {
@@ -18,7 +19,6 @@ export async function tlsInitCommand(config: Config): Promise<void> {
   const addresses = boxAddresses();
   const { createdCa, files, leaf } = await initLocalCa(config.dataDir, addresses, boxName(config.boxName), Date.now());
   const days = Math.round((Date.parse(leaf.validTo) - Date.now()) / (24 * 3600_000));
-  const trustAt = addresses.ipv4[0] ?? addresses.localName;
   process.stdout.write(
     [
       createdCa ? `made a certificate authority: ${files.caCert} (valid 10 years; its key ${files.caKey} never leaves the box)` : `kept the certificate authority ${files.caCert}, which phones may already trust`,
@@ -26,7 +26,7 @@ export async function tlsInitCommand(config: Config): Promise<void> {
       createdCa
         ? `restart the server to serve HTTPS on https_port (${config.httpsPort}); it then renews this certificate itself when the box's names or addresses change`
         : 'a running server serves the new certificate within seconds',
-      `to trust it, open http://${trustAt}${config.port === 80 ? '' : `:${config.port}`}/trust on each phone and laptop`,
+      `to trust it, open ${configuredBoxUrls(config).byIp[0]}trust on each phone and laptop`,
       '',
     ].join('\n'),
   );

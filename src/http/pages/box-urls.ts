@@ -3,7 +3,8 @@
  * By IP first: Android resolves `.local` names badly, and an IP always works on the boat's
  * wifi. A server bound to one address is reachable only there.
  */
-import type { BoxAddresses } from '../../net/addresses.js';
+import type { Config } from '../../config.js';
+import { boxAddresses, type BoxAddresses } from '../../net/addresses.js';
 
 export interface Reach {
   readonly boxName: string;
@@ -25,6 +26,10 @@ function origin(scheme: 'http' | 'https', host: string, port: number): string {
   return `${scheme}://${name}${port === defaultPort ? '' : `:${port}`}`;
 }
 
+/** The same, for a command at the box: the configured server as it would listen now. */
+export const configuredBoxUrls = (config: Pick<Config, 'host' | 'port'>): BoxUrls =>
+  boxUrls({ host: config.host, httpPort: () => config.port, httpsPort: () => undefined, addresses: boxAddresses });
+
 export interface BoxUrls {
   /** Plain HTTP by IP address, the first being the one to print. */
   readonly byIp: readonly string[];
@@ -32,7 +37,7 @@ export interface BoxUrls {
   readonly httpsByName: string | undefined;
 }
 
-export function boxUrls(reach: Reach): BoxUrls {
+export function boxUrls(reach: Pick<Reach, 'host' | 'httpPort' | 'httpsPort' | 'addresses'>): BoxUrls {
   const addresses = reach.addresses();
   const everywhere = WILDCARDS.has(reach.host);
   const ips = everywhere ? [...addresses.ipv4, ...addresses.ipv6] : [reach.host];
