@@ -44,18 +44,19 @@ export async function resetPassword(token: string, password: string): Promise<vo
 }
 
 /** Ends the session everywhere in this browser: cookie, caches, drafts and unsent posts. */
-export async function logOut(): Promise<void> {
-  await api.post('/auth/logout').catch(() => undefined);
-  await forgetAccount();
+export function logOut(): Promise<never> {
+  return leave(async () => {
+    await api.post('/auth/logout').catch(() => undefined);
+    await clearEverything({ leaving: true });
+  });
 }
 
 /**
  * Wipes what this browser holds of the account and starts afresh: a new page, so nothing of
  * it stays in memory either (the next person to log in on this phone sees none of it).
  */
-export async function forgetAccount(): Promise<never> {
-  await clearEverything({ leaving: true });
-  return startAfresh();
+export function forgetAccount(): Promise<never> {
+  return leave(() => clearEverything({ leaving: true }));
 }
 
 /**
@@ -65,15 +66,26 @@ export async function forgetAccount(): Promise<never> {
  * logging in again finds their unsent posts still queued; anyone else wipes it all (boot.ts
  * checks the owner). Wiping here would lose what was written offline, with no one asking.
  */
-export async function signOut(): Promise<never> {
-  await deleteValue('me');
-  return startAfresh();
+export function signOut(): Promise<never> {
+  return leave(() => deleteValue('me'));
 }
 
-/** A new page at the start: nothing of this one stays in memory; what follows never runs. */
-function startAfresh(): Promise<never> {
-  location.assign('/');
-  return new Promise<never>(() => undefined);
+let leaving: Promise<never> | undefined;
+
+/**
+ * The one way out of this page: `prepare`, then a new page at the start, where nothing of this
+ * one stays in memory. The first way out wins and later ones wait for it. A log out makes the
+ * server close the socket with "session ended" before it answers the log-out request; had that
+ * started its own way out, its navigation would abort the wipe still under way, leaving the
+ * history for the next person on the phone.
+ */
+function leave(prepare: () => Promise<void>): Promise<never> {
+  // A failed step still leaves: the next page's start asks the server again and hides or wipes.
+  leaving ??= prepare().catch(() => undefined).then(() => {
+    location.assign('/');
+    return new Promise<never>(() => undefined);
+  });
+  return leaving;
 }
 
 export async function changeDisplayName(displayName: string): Promise<void> {
