@@ -83,6 +83,23 @@ test('a member changes a channel’s header and purpose, and the other person’
   await screenshot(bob, 'channel-header-phone');
 });
 
+test('what someone is typing in a channel’s settings survives another person’s save; they are told, and can show that instead', { timeout: 120_000 }, async () => {
+  await openSettings(bob, weatherId, '# Weather');
+  await bob.getByLabel('Purpose (optional)').fill('Wind, waves and half a thought');
+  const { status } = await world.admin.patch(`/api/v1/channels/${weatherId}`, { header: 'Forecast from the shore station', purpose: 'Shore forecasts' });
+  assert.equal(status, 200);
+  await bob.getByText('Someone else changed these settings while you were typing').waitFor();
+  assert.equal(await bob.getByLabel('Purpose (optional)').inputValue(), 'Wind, waves and half a thought', 'what Bob typed is still there');
+  assert.equal(await bob.getByLabel('Header', { exact: true }).inputValue(), 'Forecast at 08:00 and 20:00');
+  await screenshot(bob, 'channel-settings-changed-elsewhere-phone');
+  assert.deepEqual(await axeViolations(bob), [], 'axe with the notice');
+
+  await bob.getByRole('button', { name: 'Show theirs' }).click();
+  assert.equal(await bob.getByLabel('Header', { exact: true }).inputValue(), 'Forecast from the shore station');
+  assert.equal(await bob.getByLabel('Purpose (optional)').inputValue(), 'Shore forecasts');
+  assert.equal(await bob.getByText('Someone else changed these settings').count(), 0);
+});
+
 test('a person added to a private channel sees it appear in their sidebar, and disappear when removed', { timeout: 120_000 }, async () => {
   await bob.goto(world.hail.url);
   await sidebarLink(bob, 'General').waitFor();

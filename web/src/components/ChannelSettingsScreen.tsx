@@ -4,7 +4,7 @@
  * group conversation shows only its members and notifications. Controls appear only for those
  * the server will allow; when it refuses anyway, its reason is shown beside the control.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import {
   addMember,
@@ -29,8 +29,16 @@ import { OnlineDot } from './OnlineDot';
 import { useAction } from './useAction';
 import { Problem } from './Problem';
 
+const aboutOf = (channel: Channel) => JSON.stringify([channel.displayName, channel.name, channel.header, channel.purpose]);
+
 function AboutSection({ channel, editable }: { channel: Channel; editable: boolean }) {
   const [saved, setSaved] = useState(false);
+  const [editing, setEditing] = useState(false);
+  // What the form shows: the channel as it is, until someone starts typing; from then on, what
+  // it was when they started, so a change saved elsewhere does not wipe what they typed.
+  const shown = useRef(aboutOf(channel));
+  if (!editing) shown.current = aboutOf(channel);
+  const changedElsewhere = editing && shown.current !== aboutOf(channel);
   const save = useAction(async (form: HTMLFormElement) => {
     const values = new FormData(form);
     setSaved(false);
@@ -40,26 +48,33 @@ function AboutSection({ channel, editable }: { channel: Channel; editable: boole
       header: String(values.get('header')),
       purpose: String(values.get('purpose')),
     });
+    setEditing(false);
     setSaved(true);
   });
   const why = channel.archived ? t('channel.cannotEditArchived') : me.value?.role === 'guest' ? t('channel.cannotEditGuest') : undefined;
+  const [displayName, name, header, purpose] = JSON.parse(shown.current) as string[];
   return (
     <section aria-labelledby="about-heading">
       <h2 id="about-heading">{t('channel.about')}</h2>
       {why && <p class="muted">{why}</p>}
       <Problem error={save.error} />
       {saved && <p class="success" role="status">{t('settings.saved')}</p>}
-      {/* Keyed by the channel's values so a change made elsewhere shows here too. */}
-      <form key={`${channel.displayName}|${channel.name}|${channel.header}|${channel.purpose}`} onSubmit={(event) => (event.preventDefault(), save.run(event.currentTarget))}>
+      {changedElsewhere && (
+        <p class="notice">
+          {t('channel.changedElsewhere')}{' '}
+          <button type="button" class="link" onClick={() => setEditing(false)}>{t('channel.showTheirs')}</button>
+        </p>
+      )}
+      <form key={shown.current} onInput={() => (setEditing(true), setSaved(false))} onSubmit={(event) => (event.preventDefault(), save.run(event.currentTarget))}>
         <fieldset class="plain" disabled={!editable}>
-          <Field label={t('channel.displayName')} name="displayName" defaultValue={channel.displayName} required maxLength={64} />
-          <Field label={t('channel.handle')} name="name" defaultValue={channel.name} required maxLength={64} pattern="[a-z0-9_\-]+" hint={t('channel.handleHint')} />
+          <Field label={t('channel.displayName')} name="displayName" defaultValue={displayName} required maxLength={64} />
+          <Field label={t('channel.handle')} name="name" defaultValue={name} required maxLength={64} pattern="[a-z0-9_\-]+" hint={t('channel.handleHint')} />
           <div class="field">
             <label for="channel-header">{t('channel.header')}</label>
-            <textarea id="channel-header" name="header" rows={2} maxLength={1024} defaultValue={channel.header} aria-describedby="channel-header-hint" />
+            <textarea id="channel-header" name="header" rows={2} maxLength={1024} defaultValue={header} aria-describedby="channel-header-hint" />
             <p class="hint" id="channel-header-hint">{t('channel.headerHint')}</p>
           </div>
-          <Field label={t('channel.purpose')} name="purpose" defaultValue={channel.purpose} maxLength={250} />
+          <Field label={t('channel.purpose')} name="purpose" defaultValue={purpose} maxLength={250} />
           {editable && <button class="primary" disabled={save.busy}>{t('common.save')}</button>}
         </fieldset>
       </form>

@@ -120,6 +120,8 @@ const de: Catalog = {
   'channel.displayName': 'Anzeigename',
   'channel.handle': 'Kurzname',
   'channel.handleHint': 'Kleinbuchstaben, Ziffern, Bindestrich oder Unterstrich. Nachrichten verlinken den Kanal mit ~ und diesem Namen.',
+  'channel.changedElsewhere': 'Jemand anderes hat diese Einstellungen geändert, während du getippt hast; Speichern ersetzt sie durch deine.',
+  'channel.showTheirs': 'Deren Fassung zeigen',
   'channel.header': 'Kopfzeile',
   'channel.headerHint': 'Steht unter dem Kanalnamen: ein Link, ein Zeitplan, der Plan für heute.',
   'channel.cannotEditArchived': 'Holen Sie den Kanal aus dem Archiv, um ihn zu ändern.',

@@ -118,6 +118,8 @@ const en = {
   'channel.displayName': 'Display name',
   'channel.handle': 'Short name',
   'channel.handleHint': 'Lower-case letters, digits, dash or underscore. Posts link to the channel with ~ and this name.',
+  'channel.changedElsewhere': 'Someone else changed these settings while you were typing; saving puts yours in their place.',
+  'channel.showTheirs': 'Show theirs',
   'channel.header': 'Header',
   'channel.headerHint': 'Shown under the channel’s name: a link, a schedule, today’s plan.',
   'channel.cannotEditArchived': 'Unarchive the channel to change it.',

@@ -120,6 +120,8 @@ const fr: Catalog = {
   'channel.displayName': 'Nom affiché',
   'channel.handle': 'Nom court',
   'channel.handleHint': 'Minuscules, chiffres, tiret ou tiret bas. Les messages renvoient au canal avec ~ suivi de ce nom.',
+  'channel.changedElsewhere': 'Quelqu’un d’autre a modifié ces réglages pendant votre saisie ; enregistrer remplace les siens par les vôtres.',
+  'channel.showTheirs': 'Voir les siens',
   'channel.header': 'En-tête',
   'channel.headerHint': 'Affiché sous le nom du canal : un lien, un horaire, le programme du jour.',
   'channel.cannotEditArchived': 'Désarchivez le canal pour le modifier.',

@@ -120,6 +120,8 @@ const nl: Catalog = {
   'channel.displayName': 'Weergavenaam',
   'channel.handle': 'Korte naam',
   'channel.handleHint': 'Kleine letters, cijfers, streepje of underscore. Berichten linken naar het kanaal met ~ en deze naam.',
+  'channel.changedElsewhere': 'Iemand anders wijzigde deze instellingen terwijl je typte; opslaan zet de jouwe ervoor in de plaats.',
+  'channel.showTheirs': 'Toon die van hen',
   'channel.header': 'Kopregel',
   'channel.headerHint': 'Staat onder de naam van het kanaal: een link, een rooster, het plan voor vandaag.',
   'channel.cannotEditArchived': 'Haal het kanaal uit het archief om het te wijzigen.',
