@@ -332,6 +332,29 @@ describe('live events reach the members of a channel', () => {
   });
 });
 
+describe('administrators hear of every team', () => {
+  test('an administrator outside a team hears it created, renamed and joined; a member outside it hears none of that', async () => {
+    const harbourmaster = await world.join('harbourmaster');
+    ok(await world.admin.put(`/api/v1/users/${harbourmaster.id}/role`, { role: 'admin' }), 'promote');
+    const outsider = await world.join('outsider-teams');
+    const admin = await live(harbourmaster.client);
+    const member = await live(outsider.client);
+
+    const teamId = uuidv7();
+    ok(await world.admin.post('/api/v1/teams', { id: teamId, name: 'race-committee', displayName: 'Race committee' }), 'create team');
+    await untilEvent(admin.socket, (event) => event.type === 'team.created' && event.id === teamId);
+    ok(await world.admin.patch(`/api/v1/teams/${teamId}`, { displayName: 'Race committee 2027' }), 'rename');
+    assert.equal((await untilEvent(admin.socket, (event) => event.type === 'team.updated' && event.id === teamId)).event.data.displayName, 'Race committee 2027');
+    ok(await world.admin.post(`/api/v1/teams/${teamId}/members`, { userId: harbourmaster.id }), 'add to team');
+    await untilEvent(admin.socket, (event) => event.type === 'team.member-set' && event.id === teamId && event.data.userId === harbourmaster.id);
+
+    await barrier(member.socket);
+    assert.equal(count(member.socket.frames, (frame) => frame.type === 'event' && frame.event.id === teamId), 0, 'nothing of the team reached a member outside it');
+    await admin.socket.close();
+    await member.socket.close();
+  });
+});
+
 describe('nobody hears about a channel they cannot read', () => {
   test('a member outside a private channel receives none of its events', async () => {
     const alice = await world.join('alice-outside');

@@ -80,6 +80,7 @@ export function opHash(op: Omit<Op, 'hash' | 'body'>, bodyText: string): string 
 export const topic = {
   /** Everyone who may see every account: all but guests. */
   members: 'members',
+  /** Administrators see every team (GET /teams), so they hear of teams they are not in too. */
   admins: 'admins',
   user: (id: string) => `user:${id}`,
   team: (id: string) => `team:${id}`,

@@ -32,5 +32,5 @@ export default defineOp({
     insertChannel(db, op, { id: defaultChannelId, teamId: op.entity, type: 'public', ...DEFAULT_CHANNEL, header: '', purpose: '', creatorId: op.author });
     if (op.author) setTeamMember(db, op.entity, op.author, true, version);
   },
-  audience: (_db, op) => [topic.team(op.entity), ...(op.author ? [topic.user(op.author)] : [])],
+  audience: (_db, op) => [topic.team(op.entity), topic.admins, ...(op.author ? [topic.user(op.author)] : [])],
 });

@@ -22,5 +22,5 @@ export default defineOp({
   apply(db, op) {
     setTeamMember(db, op.entity, op.body.userId, op.body.member, opVersion(op));
   },
-  audience: (_db, op) => [topic.team(op.entity), topic.user(op.body.userId)],
+  audience: (_db, op) => [topic.team(op.entity), topic.admins, topic.user(op.body.userId)],
 });

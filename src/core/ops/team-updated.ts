@@ -19,5 +19,5 @@ export default defineOp({
     const version = opVersion(op);
     sql(db, 'UPDATE teams SET display_name = ?, profile_ver = ? WHERE id = ? AND profile_ver < ?').run(op.body.displayName, version, op.entity, version);
   },
-  audience: (_db, op) => [topic.team(op.entity)],
+  audience: (_db, op) => [topic.team(op.entity), topic.admins],
 });
