@@ -64,6 +64,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     disk: new DiskGuard(config.dataDir, config),
     setupCode: new SetupCode(config.dataDir),
     nearby: () => mdns.nearby(),
+    urls: () => boxUrls(reach),
     limits: {
       loginByAddress: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute, now),
       loginByUsername: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute, now),
@@ -106,7 +107,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
 
   // The code exists before the server says it listens, so whoever reads that line finds the file.
   const setupCode = hasUsers(db) ? undefined : services.setupCode.ensure();
-  const urls = boxUrls(reach).byIp;
+  const urls = services.urls().byIp;
   log.info({ urls }, `Open ${urls.join(' or ')} in a browser on this network; ${urls[0]}join shows it as a QR code`);
   log.info({ urls, port, httpsPort: https?.port, mdnsName: mdns.name(), nodeId: identity.nodeId, dataDir: config.dataDir }, 'Hail is listening');
   if (setupCode) {

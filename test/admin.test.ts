@@ -60,6 +60,8 @@ describe('administration, mentions and notification settings', () => {
     assert.equal(typeof status.body.messages, 'number');
     assert.equal(status.body.clock.suspect, false);
     assert.ok(Math.abs(status.body.clock.hlcMs - Date.now()) < 60_000);
+    // The test server listens on loopback only, so that is the one address it can be reached at.
+    assert.deepEqual(status.body.urls.byIp, [`${world.hail.url}/`], 'where the box is reached, for links made on the box itself');
   });
 
   test('recent mentions list posts naming me or the channel, newest first, not my own and not from channels I left', async () => {

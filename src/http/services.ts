@@ -12,6 +12,7 @@ import type { Db } from '../store/database.js';
 import type { SetupCode } from '../setup-code.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { NearbyList } from '../mdns/nearby.js';
+import type { BoxUrls } from './pages/box-urls.js';
 
 export interface Services {
   readonly config: Config;
@@ -30,6 +31,8 @@ export interface Services {
   readonly setupCode: SetupCode;
   /** Other boxes and Signal K servers seen by mDNS. */
   readonly nearby: () => NearbyList;
+  /** The addresses people on the network reach the box at, as the join page prints them. */
+  readonly urls: () => BoxUrls;
   readonly limits: {
     readonly loginByAddress: RateLimiter;
     readonly loginByUsername: RateLimiter;

@@ -17,7 +17,7 @@ export default [
   defineRoute({
     method: 'get',
     path: '/api/v1/status',
-    summary: 'Server status (admin): version, node id, origin, uptime, counts, connected clients, and the clock: the system time (`systemMs`), the box\'s now (`nowMs`), the hybrid clock\'s time (`hlcMs`), what clients\' clocks agree on (`clientsMs`, null until two users agree; see the `clock` frame) from how many users (`reporters`), which one the box uses (`source`: `system` or `clients`), and `suspect` when the system clock is more than a minute behind the hybrid clock or the clients (a box that booted without knowing the time). `disk` gives the free bytes, both floors and whether uploads and writes are allowed; `filesBytes` and `databaseBytes` what files and the database take. `nearby` lists what mDNS found on the network: other Hail boxes (`hail`) and Signal K servers (`signalk`), each with `name`, `host`, `port`, `addresses` and its `txt` record (a box\'s `node`, `version` and ports).',
+    summary: 'Server status (admin): version, node id, origin, uptime, counts, connected clients, and the clock: the system time (`systemMs`), the box\'s now (`nowMs`), the hybrid clock\'s time (`hlcMs`), what clients\' clocks agree on (`clientsMs`, null until two users agree; see the `clock` frame) from how many users (`reporters`), which one the box uses (`source`: `system` or `clients`), and `suspect` when the system clock is more than a minute behind the hybrid clock or the clients (a box that booted without knowing the time). `disk` gives the free bytes, both floors and whether uploads and writes are allowed; `filesBytes` and `databaseBytes` what files and the database take. `nearby` lists what mDNS found on the network: other Hail boxes (`hail`) and Signal K servers (`signalk`), each with `name`, `host`, `port`, `addresses` and its `txt` record (a box\'s `node`, `version` and ports). `urls` are the box\'s own addresses as its join page prints them: `byIp` (plain HTTP, the first being the one to share), `byName` (its mDNS name; absent when it listens on one address) and `httpsByName` (absent without a certificate); the app makes invite links from them when it runs on the box itself.',
     access: 'admin',
     async handle({ services }) {
       const count = (table: string) => (sql(services.db, `SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -36,6 +36,7 @@ export default [
         filesBytes: await services.blobs.totalBytes(),
         databaseBytes: databaseBytes(databaseFile(services.config.dataDir)),
         nearby: services.nearby(),
+        urls: services.urls(),
       };
     },
   }),

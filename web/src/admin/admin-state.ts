@@ -6,6 +6,7 @@
 import { signal } from '@preact/signals';
 import { api } from '../net/api';
 import { loadUsers } from '../state/directory';
+import { shareOrigin } from '../lib/share-origin';
 import type { Invite, Role } from '../types';
 
 export interface Disk {
@@ -32,6 +33,7 @@ export interface ServerStatus {
   readonly clock: { readonly suspect: boolean };
   readonly disk: Disk;
   readonly nearby: { readonly hail: readonly NearbyService[]; readonly signalk: readonly NearbyService[] };
+  readonly urls: { readonly byIp: readonly string[] };
 }
 
 export const invites = signal<Invite[]>([]);
@@ -54,11 +56,17 @@ export interface InviteLimits {
   readonly maxUses?: number;
 }
 
+/** A link for someone else's phone to the server's `path`. */
+async function shareableLink(path: string): Promise<string> {
+  status.value ??= await api.get<ServerStatus>('/status');
+  return new URL(path, shareOrigin(location.origin, status.value.urls.byIp)).href;
+}
+
 /** Answers the invite link, which the server shows only once. */
 export async function createInvite(teamId: string, role: Role, limits: InviteLimits): Promise<string> {
   const created = await api.post<{ path: string }>('/invites', { teamId, role, ...limits });
   await loadInvites();
-  return new URL(created.path, location.origin).href;
+  return shareableLink(created.path);
 }
 
 export async function revokeInvite(id: string): Promise<void> {
@@ -83,5 +91,5 @@ export async function endSessions(userId: string): Promise<void> {
 
 export async function resetLink(userId: string): Promise<string> {
   const { path } = await api.post<{ path: string }>(`/users/${userId}/password-reset`);
-  return new URL(path, location.origin).href;
+  return shareableLink(path);
 }
