@@ -284,3 +284,17 @@ test('without a CA of its own, /trust says there is nothing to install', async (
     removeDataDir(hail.dataDir);
   }
 });
+
+test('hail doctor judges the certificate the server would serve: the box CA’s, also before the server has issued it', async () => {
+  const dataDir = newDataDir();
+  try {
+    await tlsInit(dataDir);
+    const doctor = () => runHail(['doctor', '--data-dir', dataDir, '--port', '0']);
+    assert.match((await doctor()).stdout, /^ok\s+certificate\s+DNS:.*: issued by the box's CA, which renews it before it ends/m);
+    const files = localCaFiles(dataDir);
+    renameSync(files.cert, `${files.cert}.aside`);
+    assert.match((await doctor()).stdout, /^ok\s+certificate\s+the box's CA issues the server certificate when the server starts/m, 'not "plain HTTP only": the server will serve HTTPS');
+  } finally {
+    removeDataDir(dataDir);
+  }
+});

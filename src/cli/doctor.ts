@@ -15,7 +15,7 @@ import { StartupError } from '../startup-error.js';
 import { databaseFile, getMeta } from '../store/database.js';
 import { openForReading } from './database.js';
 import { checkCertificatePair } from '../tls/certificate-pair.js';
-import { localCaFiles } from '../tls/local-ca.js';
+import { serverCertificate } from '../tls/server-certificate.js';
 
 type Status = 'ok' | 'warn' | 'FAIL';
 
@@ -26,7 +26,7 @@ interface Finding {
 
 const MIB = 1024 * 1024;
 const DAY_MS = 24 * 3600_000;
-// A certificate this close to its end gets renewed by `hail tls init`; say so before phones refuse it.
+// The administrator's own certificate this close to its end: say so before phones refuse it.
 const CERTIFICATE_WARNING_DAYS = 30;
 const EARLIEST_SANE_MS = Date.UTC(2025, 0, 1);
 
@@ -127,10 +127,10 @@ async function answersAsHail(host: string, port: number): Promise<boolean> {
 }
 
 function checkCertificate(config: Config): Finding {
-  // The admin's own pair when configured, else the box's local CA leaf (hail tls init).
-  const local = localCaFiles(config.dataDir);
-  const files = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : existsSync(local.cert) ? { cert: local.cert, key: local.key } : undefined;
-  if (!files) return { status: 'ok', detail: 'no certificate: plain HTTP only (hail tls init makes one)' };
+  const chosen = serverCertificate(config);
+  if (!chosen) return { status: 'ok', detail: 'no certificate: plain HTTP only (hail tls init makes one)' };
+  const { files, issuedByBox } = chosen;
+  if (issuedByBox && !existsSync(files.cert)) return { status: 'ok', detail: 'the box\'s CA issues the server certificate when the server starts' };
   let certificate: X509Certificate;
   try {
     certificate = checkCertificatePair(files);
@@ -142,9 +142,11 @@ function checkCertificate(config: Config): Finding {
   const from = Date.parse(certificate.validFrom);
   const to = Date.parse(certificate.validTo);
   if (now < from) return { status: 'FAIL', detail: `the certificate is valid only from ${new Date(from).toISOString()} (if the system clock is wrong, fix it first).` };
+  const subject = certificate.subjectAltName ?? certificate.subject;
+  // The box's own CA renews its certificate before the end, at start and daily; the administrator's pair is theirs to renew.
+  if (issuedByBox) return { status: 'ok', detail: `${subject}: issued by the box's CA, which renews it before it ends` };
   if (now > to) return { status: 'FAIL', detail: `the certificate expired on ${new Date(to).toISOString()}; renew it.` };
   const days = Math.floor((to - now) / DAY_MS);
-  const subject = certificate.subjectAltName ?? certificate.subject;
   if (days < CERTIFICATE_WARNING_DAYS) return { status: 'warn', detail: `${subject}: expires in ${days} days; renew it soon.` };
   return { status: 'ok', detail: `${subject}: valid for ${days} more days, and the key matches` };
 }

@@ -1,8 +1,7 @@
 /**
- * Whether and with what the box serves HTTPS. The admin's certificate (tls_cert, tls_key) wins;
- * without one, the box's own CA from `hail tls init`, whose server certificate the box renews
- * itself when its names or addresses change (or it nears its end); with neither, plain HTTP
- * only. Either way the files are watched and a new certificate is served without a restart.
+ * Whether and with what the box serves HTTPS (server-certificate.ts chooses). A certificate of
+ * the box's own CA is renewed here when the box's names or addresses change or its end nears.
+ * Either way the files are watched and a new certificate is served without a restart.
  */
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { Config } from '../config.js';
@@ -10,9 +9,9 @@ import type { Log } from '../log.js';
 import type { AddressWatcher } from '../net/addresses.js';
 import { portProblem } from '../preflight.js';
 import { StartupError } from '../startup-error.js';
-import type { CertificateFiles } from './certificate-pair.js';
 import { HttpsListener } from './https-listener.js';
-import { hasLocalCa, localCaFiles, renewLeafIfNeeded } from './local-ca.js';
+import { localCaFiles, renewLeafIfNeeded } from './local-ca.js';
+import { serverCertificate } from './server-certificate.js';
 
 export interface Https {
   readonly port: number;
@@ -26,9 +25,9 @@ const RENEWAL_CHECK_MS = 24 * 3600_000;
 
 /** Undefined when the box has no certificate at all. */
 export async function startHttps(config: Config, watcher: AddressWatcher, now: () => number, register: (app: TemplatedApp) => void, log: Log): Promise<Https | undefined> {
-  const own = config.tlsCert === undefined && hasLocalCa(config.dataDir);
-  const files: CertificateFiles | undefined = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : own ? localCaFiles(config.dataDir) : undefined;
-  if (!files) return undefined;
+  const chosen = serverCertificate(config);
+  if (!chosen) return undefined;
+  const { files, issuedByBox: own } = chosen;
   const problem = await portProblem(config.host, config.httpsPort);
   if (problem) throw new StartupError('cannot_start', `https_port: ${problem}`);
   let renewal: NodeJS.Timeout | undefined;
