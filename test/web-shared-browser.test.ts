@@ -150,3 +150,33 @@ test('a session ended by the server hides the history but keeps what was written
   await phone.waitForTimeout(1000);
   assert.equal(await onServer('written just before the password changed'), 1, 'delivered once');
 });
+
+test('a phone that kept an older version of the offline store opens the app, and its unsent posts still go out', { timeout: 120_000 }, async () => {
+  const page = await (await browser.context({ width: 390, height: 844 })).newPage();
+  await page.goto(`${world.hail.url}/healthz`);
+  // Version 1 of the store as an earlier app left it (with the outbox's unused index), holding
+  // Bob's post written before his session ended.
+  const meAnswer = (await bob.get('/api/v1/me')).body;
+  await page.evaluate(`new Promise((done, fail) => {
+    const open = indexedDB.open('hail', 1);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      db.createObjectStore('kv');
+      db.createObjectStore('posts', { keyPath: 'id' }).createIndex('byChannel', ['channelId', 'createdAt']);
+      for (const name of ['channels', 'teams', 'users']) db.createObjectStore(name, { keyPath: 'id' });
+      db.createObjectStore('drafts', { keyPath: 'channelId' });
+      db.createObjectStore('outbox', { keyPath: 'id' }).createIndex('byQueued', 'queuedAt');
+    };
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction(['kv', 'outbox'], 'readwrite');
+      tx.objectStore('kv').put(${JSON.stringify({ userId: meAnswer.user.id, origin: meAnswer.origin })}, 'owner');
+      tx.objectStore('outbox').put({ id: '01a20000-0000-7000-8000-000000000001', channelId: ${JSON.stringify(world.team.defaultChannelId)}, rootId: null, message: 'kept through the upgrade', userId: ${JSON.stringify(meAnswer.user.id)}, queuedAt: Date.now(), attachments: [], state: 'pending' });
+      tx.oncomplete = () => { open.result.close(); done(); };
+    };
+  })`);
+  await logIn(page, world.hail.url, 'bob', 'a new password for bob');
+  await until(async () => (await onServer('kept through the upgrade')) === 1, 'the post kept in the old store is delivered');
+  const indexes = await page.evaluate(`new Promise((done) => { const open = indexedDB.open('hail'); open.onsuccess = () => { done({ version: open.result.version, outbox: [...open.result.transaction('outbox').objectStore('outbox').indexNames] }); open.result.close(); }; })`);
+  assert.deepEqual(indexes, { version: 2, outbox: [] });
+});

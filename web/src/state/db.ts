@@ -15,21 +15,25 @@ interface HailDb extends DBSchema {
   teams: { key: string; value: Team };
   users: { key: string; value: User };
   drafts: { key: string; value: { channelId: string; text: string } };
-  outbox: { key: string; value: OutboxEntry; indexes: { byQueued: number } };
+  outbox: { key: string; value: OutboxEntry };
 }
 
 let opened: Promise<IDBPDatabase<HailDb>> | undefined;
 
 export const database = (): Promise<IDBPDatabase<HailDb>> =>
-  (opened ??= openDB<HailDb>('hail', 1, {
-    upgrade(db) {
-      db.createObjectStore('kv');
-      db.createObjectStore('posts', { keyPath: 'id' }).createIndex('byChannel', ['channelId', 'createdAt']);
-      db.createObjectStore('channels', { keyPath: 'id' });
-      db.createObjectStore('teams', { keyPath: 'id' });
-      db.createObjectStore('users', { keyPath: 'id' });
-      db.createObjectStore('drafts', { keyPath: 'channelId' });
-      db.createObjectStore('outbox', { keyPath: 'id' }).createIndex('byQueued', 'queuedAt');
+  (opened ??= openDB<HailDb>('hail', 2, {
+    upgrade(db, oldVersion, _newVersion, transaction) {
+      if (oldVersion < 1) {
+        db.createObjectStore('kv');
+        db.createObjectStore('posts', { keyPath: 'id' }).createIndex('byChannel', ['channelId', 'createdAt']);
+        db.createObjectStore('channels', { keyPath: 'id' });
+        db.createObjectStore('teams', { keyPath: 'id' });
+        db.createObjectStore('users', { keyPath: 'id' });
+        db.createObjectStore('drafts', { keyPath: 'channelId' });
+        db.createObjectStore('outbox', { keyPath: 'id' });
+      }
+      // Version 1 indexed the outbox by time queued; the outbox is read whole, so nothing used it.
+      if (oldVersion === 1) transaction.objectStore('outbox').deleteIndex('byQueued');
     },
   }));
 
