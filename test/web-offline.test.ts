@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { type Browser, launchBrowser, logIn, screenshot } from './helpers/browser.js';
+import { type Browser, launchBrowser, logIn, screenshot, storedRows } from './helpers/browser.js';
+import { join } from 'node:path';
 import { runHail } from './helpers/cli.js';
-import { Client, removeDataDir, startHail, type HailProcess } from './helpers/server.js';
+import { Client, newDataDir, removeDataDir, startHail, type HailProcess } from './helpers/server.js';
 
 let hail: HailProcess;
 let browser: Browser;
@@ -131,5 +132,37 @@ test('a box too busy to answer at start (503) keeps the saved history on screen,
     assert.equal(await page.getByRole('button', { name: 'Log in' }).count(), 0);
   } finally {
     await page.unroute('**/api/v1/me');
+  }
+});
+
+test('after the box is restored from a backup (another database), the phone keeps nothing of the old one', { timeout: 180_000 }, async () => {
+  const backupDir = newDataDir();
+  const archive = join(backupDir, 'box.tar');
+  try {
+    const backup = await runHail(['backup', archive, '--data-dir', hail.dataDir], 60_000);
+    assert.equal(backup.code, 0, backup.stderr);
+    const client = api();
+    await client.post('/api/v1/auth/login', { username: 'skipper', password: 'another long password' });
+    await client.post(`/api/v1/channels/${channelId}/posts`, { message: 'written after the backup' });
+    await page.getByRole('feed').getByText('written after the backup').waitFor();
+
+    const { port, dataDir } = hail;
+    await hail.stop();
+    removeDataDir(dataDir);
+    const restoredDir = newDataDir();
+    const restore = await runHail(['restore', archive, '--data-dir', restoredDir], 60_000);
+    assert.equal(restore.code, 0, restore.stderr);
+    hail = await startOn(port, restoredDir);
+    // A restore drops the sessions: the log-in, then the restored box's history only.
+    await page.getByRole('button', { name: 'Log in' }).waitFor({ timeout: 60_000 });
+    await logIn(page, hail.url, 'skipper', 'another long password');
+    await page.getByRole('link', { name: /General/ }).click();
+    await page.getByRole('feed').getByText('sent while the box was down').waitFor();
+    assert.equal(await page.getByText('written after the backup').count(), 0, 'not on screen');
+    const posts = await storedRows<{ message: string }>(page, 'posts');
+    assert.ok(posts.some((post) => post.message === 'sent while the box was down'));
+    assert.ok(!posts.some((post) => post.message === 'written after the backup'), 'not in IndexedDB');
+  } finally {
+    removeDataDir(backupDir);
   }
 });
