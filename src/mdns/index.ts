@@ -25,7 +25,7 @@ const LOOPBACK = /^(127\.|::1$|localhost$)/;
 export const mdnsWanted = (enabled: boolean, host: string): boolean => enabled && !LOOPBACK.test(host);
 
 export async function startMdns(announcement: Announcement, mdnsInterface: string | undefined, watcher: AddressWatcher, log: Log): Promise<Mdns> {
-  // Loaded here, not at start: a box that announces nothing does not carry it (about 2 MiB of RSS).
+  // Loaded here rather than at start, to keep it out of the memory of a box that announces nothing.
   const { Bonjour } = await import('bonjour-service');
   // multicast-dns options pass through bonjour-service, whose type names only its own.
   const bonjour = new Bonjour(multicastOptions(mdnsInterface) as object, (error: Error) => log.warn({ err: error }, 'mDNS: could not send'));

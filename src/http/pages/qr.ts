@@ -3,7 +3,7 @@ import { trustedSvg, type Html } from './html.js';
 
 // Level M survives a smudged or partly covered print (15% of the code) and keeps a URL's code small.
 export async function qrSvg(text: string): Promise<Html> {
-  // Loaded when a page first shows a code, not at start: most of the time nobody opens one (about 2 MiB of RSS).
+  // Loaded when a page first shows a code rather than at start: most days nobody opens one, and it costs memory.
   const { default: QRCode } = await import('qrcode');
   return trustedSvg(await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 }));
 }
