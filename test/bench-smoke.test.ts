@@ -27,6 +27,11 @@ test('the fan-out benchmark delivers every message to every Hail receiver and me
   assert.match(report, /\| Hail \| yes \(fsync\) \|/);
 });
 
+test('Hail is benchmarked with the service unit\'s malloc setting, as the box runs it', () => {
+  assert.match(BENCH_ENV.GLIBC_TUNABLES ?? '', /^glibc\.malloc\./);
+  assert.equal('HAIL_CONFIG' in BENCH_ENV, false);
+});
+
 test('the saturation benchmark steps up the rate and stops at a bounded last step', async () => {
   const result = await saturation(STARTERS.hail, 3, [20, 40], 500);
   assert.ok(result.steps.length >= 1 && result.steps.length <= 2);

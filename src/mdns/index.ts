@@ -4,7 +4,6 @@
  * A server that listens only on loopback is reachable by nobody on the network, so it
  * announces nothing (the test suites run that way).
  */
-import { Bonjour } from 'bonjour-service';
 import { networkInterfaces } from 'node:os';
 import type { Log } from '../log.js';
 import type { AddressWatcher } from '../net/addresses.js';
@@ -26,6 +25,8 @@ const LOOPBACK = /^(127\.|::1$|localhost$)/;
 export const mdnsWanted = (enabled: boolean, host: string): boolean => enabled && !LOOPBACK.test(host);
 
 export async function startMdns(announcement: Announcement, mdnsInterface: string | undefined, watcher: AddressWatcher, log: Log): Promise<Mdns> {
+  // Loaded here rather than at start, to keep it out of the memory of a box that announces nothing.
+  const { Bonjour } = await import('bonjour-service');
   // multicast-dns options pass through bonjour-service, whose type names only its own.
   const bonjour = new Bonjour(multicastOptions(mdnsInterface) as object, (error: Error) => log.warn({ err: error }, 'mDNS: could not send'));
   // bonjour-service keeps its multicast-dns instance private; the responder needs it to ask and
