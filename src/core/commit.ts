@@ -19,6 +19,7 @@
  * batch so that they are published too, in feed order: no `(origin, seq)` is taken twice and
  * no live socket skips an op.
  */
+import type Database from 'better-sqlite3';
 import { getMeta, sql, setMeta, type Db } from '../store/database.js';
 import { appendOp, feedAfter, lastFeedSeq, type LoggedEntry } from '../store/op-log.js';
 import { ApiError } from './errors.js';
@@ -53,6 +54,9 @@ export class Committer {
   private lastFeedSeq: number;
   private readonly listeners: CommitListener[] = [];
   private inFlight: Promise<void> = Promise.resolve();
+  // Made once: better-sqlite3 builds a new wrapper (with its properties) on every transaction() call.
+  private readonly writeBatch: Database.Transaction<(batch: Pending[]) => FeedEntry[]>;
+  private readonly runInSavepoint: Database.Transaction<(command: Command) => FeedEntry[]>;
 
   constructor(
     private readonly db: Db,
@@ -62,6 +66,8 @@ export class Committer {
     private readonly onListenerError: (error: unknown) => void,
   ) {
     this.lastFeedSeq = lastFeedSeq(db);
+    this.writeBatch = db.transaction((batch: Pending[]) => this.write(batch));
+    this.runInSavepoint = db.transaction((command: Command) => this.run(command));
   }
 
   /** Called with every batch of feed entries once it is durable, in feed order. */
@@ -90,25 +96,9 @@ export class Committer {
   private flush(): void {
     const batch = this.queue;
     this.queue = [];
-    let foreign: FeedEntry[] = [];
+    let foreign: FeedEntry[];
     try {
-      this.db.transaction(() => {
-        this.nextSeq = (sql<[string], { seq: number | null }>(this.db, 'SELECT max(seq) AS seq FROM ops WHERE origin = ?').get(this.origin)?.seq ?? 0) + 1;
-        const persisted = getMeta(this.db, 'hlc');
-        if (persisted !== undefined && persisted > encodeHlc(this.clock.current)) this.clock.observe(decodeHlc(persisted));
-        // Feed entries another process on this database wrote since the last batch.
-        foreign = feedAfter(this.db, this.lastFeedSeq, -1);
-        for (const pending of batch) {
-          const mark = this.nextSeq;
-          try {
-            pending.entries = this.db.transaction(() => this.run(pending.command))();
-          } catch (error) {
-            this.nextSeq = mark;
-            pending.error = error;
-          }
-        }
-        setMeta(this.db, 'hlc', encodeHlc(this.clock.current));
-      }).immediate();
+      foreign = this.writeBatch.immediate(batch);
     } catch (error) {
       // The transaction itself failed (disk full, I/O error, the lock held too long): nothing in the batch is durable.
       const failure = new ApiError(503, 'storage_unavailable', 'The server could not save this. Try again shortly.');
@@ -131,6 +121,25 @@ export class Committer {
       if (pending.entries) pending.resolve(pending.entries);
       else pending.reject(pending.error);
     }
+  }
+
+  /** The batch's transaction: returns the feed entries another process wrote since the last batch. */
+  private write(batch: readonly Pending[]): FeedEntry[] {
+    this.nextSeq = (sql<[string], { seq: number | null }>(this.db, 'SELECT max(seq) AS seq FROM ops WHERE origin = ?').get(this.origin)?.seq ?? 0) + 1;
+    const persisted = getMeta(this.db, 'hlc');
+    if (persisted !== undefined && persisted > encodeHlc(this.clock.current)) this.clock.observe(decodeHlc(persisted));
+    const foreign = feedAfter(this.db, this.lastFeedSeq, -1);
+    for (const pending of batch) {
+      const mark = this.nextSeq;
+      try {
+        pending.entries = this.runInSavepoint(pending.command);
+      } catch (error) {
+        this.nextSeq = mark;
+        pending.error = error;
+      }
+    }
+    setMeta(this.db, 'hlc', encodeHlc(this.clock.current));
+    return foreign;
   }
 
   private run(command: Command): FeedEntry[] {
