@@ -142,9 +142,10 @@ export class Hub {
   publish(entries: readonly FeedEntry[]): void {
     // A batch is one group commit: each socket gets all of its frames in one corked write rather
     // than a syscall per frame, which is most of the cost of fan-out under load.
-    const outgoing = new Map<Socket, string[]>();
+    const outgoing = new Map<Socket, Buffer[]>();
     for (const entry of entries) {
-      const frame = eventFrame(entry.feedSeq, entry.op);
+      // Encoded to UTF-8 once: uWS would encode a string again for every socket it is sent to.
+      const frame = Buffer.from(eventFrame(entry.feedSeq, entry.op));
       for (const socket of this.audience(entry.topics)) {
         const state = socket.getUserData();
         if (!state.live || state.closed || entry.feedSeq <= state.lastFeedSeq) continue;

@@ -26,12 +26,14 @@ export const lastFeedSeq = (db: Db): number => sql<[], { seq: number | null }>(d
 
 /** Up to `limit` feed entries after `feedSeq`, in feed order (`limit` -1: all of them). */
 export function feedAfter(db: Db, feedSeq: number, limit: number): LoggedEntry[] {
-  return sql<[number, number], OpRow & { feed_seq: number; topics: string }>(
+  // The limit is written into the text (one statement per limit; callers use two) rather than
+  // bound: SQLite prepares a statement again on every run when its LIMIT is a parameter.
+  return sql<[number], OpRow & { feed_seq: number; topics: string }>(
     db,
     `SELECT f.feed_seq, f.topics, o.origin, o.seq, o.hlc, o.author, o.type, o.entity, o.body, o.hash
-     FROM feed f JOIN ops o ON o.origin = f.origin AND o.seq = f.seq WHERE f.feed_seq > ? ORDER BY f.feed_seq LIMIT ?`,
+     FROM feed f JOIN ops o ON o.origin = f.origin AND o.seq = f.seq WHERE f.feed_seq > ? ORDER BY f.feed_seq LIMIT ${Math.trunc(limit)}`,
   )
-    .all(feedSeq, limit)
+    .all(feedSeq)
     .map(({ feed_seq, topics, ...row }) => ({ feedSeq: feed_seq, topics: topics === '' ? [] : topics.split(' '), op: opFromRow(row) }));
 }
 

@@ -9,6 +9,7 @@
  * millisecond and random bits take the next free rowid; the probe is short and, replayed in
  * the same order, lands the same way. Ids that are not UUIDv7 still index, in no useful order.
  */
+import type { PostRow } from '../core/posts.js';
 import { sql, type Db } from './database.js';
 
 // Room after each id's own slot for the rare collisions.
@@ -21,36 +22,38 @@ function baseRowid(postId: string): bigint {
   return ((millis << 12n) | random) * SLOTS;
 }
 
-/** The rowid of the post's index row, or undefined when it has none. */
-function currentRowid(db: Db, postId: string): bigint | undefined {
-  const base = baseRowid(postId);
-  return sql<[bigint, bigint, string], { rowid: bigint }>(db, 'SELECT rowid FROM posts_fts WHERE rowid >= ? AND rowid < ? AND post_id = ?')
+/** The post's index row, if it has one, and the rowids around it that other posts hold. */
+function slots(db: Db, postId: string, base: bigint): { current: bigint | undefined; taken: Set<bigint> } {
+  // One range read serves both: the row to replace is among the rowids near the post's own slot.
+  const rows = sql<[bigint, bigint], { rowid: bigint; post_id: string }>(db, 'SELECT rowid, post_id FROM posts_fts WHERE rowid >= ? AND rowid < ?')
     .safeIntegers(true)
-    .get(base, base + SLOTS * 1024n, postId)?.rowid;
+    .all(base, base + SLOTS * 1024n);
+  let current: bigint | undefined;
+  const taken = new Set<bigint>();
+  for (const row of rows) {
+    if (row.post_id === postId) current = row.rowid;
+    else taken.add(row.rowid);
+  }
+  return { current, taken };
 }
 
-function freeRowid(db: Db, postId: string): bigint {
-  const taken = new Set(
-    sql<[bigint, bigint], { rowid: bigint }>(db, 'SELECT rowid FROM posts_fts WHERE rowid >= ? AND rowid < ?')
-      .safeIntegers(true)
-      .all(baseRowid(postId), baseRowid(postId) + SLOTS * 1024n)
-      .map((row) => row.rowid),
-  );
-  let rowid = baseRowid(postId);
-  while (taken.has(rowid)) rowid++;
-  return rowid;
-}
+/** The columns of a post row the index holds. */
+export type IndexedPost = Pick<PostRow, 'id' | 'channel_id' | 'user_id' | 'created_hlc' | 'message' | 'deleted'>;
 
-export function indexPost(db: Db, postId: string): void {
-  const existing = currentRowid(db, postId);
-  if (existing !== undefined) sql(db, 'DELETE FROM posts_fts WHERE rowid = ?').run(existing);
-  const post = sql<[string], { channel_id: string; user_id: string; created_hlc: string; message: string; deleted: number }>(
-    db,
-    'SELECT channel_id, user_id, created_hlc, message, deleted FROM posts WHERE id = ?',
-  ).get(postId);
+/**
+ * Puts the post's index row in step with the post as given (the row just written, so it is
+ * not read again); a deleted post, or `undefined` for one that is gone, keeps none.
+ */
+export function indexPost(db: Db, postId: string, post: IndexedPost | undefined): void {
+  const base = baseRowid(postId);
+  const { current, taken } = slots(db, postId, base);
+  if (current !== undefined) sql(db, 'DELETE FROM posts_fts WHERE rowid = ?').run(current);
   if (!post || post.deleted === 1) return;
   const fileNames = sql<[string], { name: string }>(db, 'SELECT name FROM post_files WHERE post_id = ? ORDER BY position').all(postId).map((file) => file.name).join(' ');
+  // The slot just freed counts as free, as it did when the old row was deleted before looking.
+  let rowid = base;
+  while (taken.has(rowid)) rowid++;
   sql(db, 'INSERT INTO posts_fts (rowid, post_id, channel_id, user_id, created_hlc, message, file_names) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-    freeRowid(db, postId), postId, post.channel_id, post.user_id, post.created_hlc, post.message, fileNames,
+    rowid, postId, post.channel_id, post.user_id, post.created_hlc, post.message, fileNames,
   );
 }

@@ -3,7 +3,7 @@ import { defineOp, opVersion, topic } from '../op.js';
 import { Id, Message, PostFiles } from '../fields.js';
 import { badRequest, conflict } from '../errors.js';
 import { requirePoster } from '../permissions.js';
-import { findPost } from '../posts.js';
+import { findPost, type PostRow } from '../posts.js';
 import { sql } from '../../store/database.js';
 import { setPostMentions } from '../../store/mentions.js';
 import { indexPost } from '../../store/search-index.js';
@@ -53,17 +53,18 @@ export default defineOp({
     const version = opVersion(op);
     const { channelId, message, rootId } = op.body;
     // The same post can be created twice (a phone that retried its send through another box):
-    // the earliest create wins everywhere, so the row does not depend on arrival order.
-    const changed = sql(
+    // the earliest create wins everywhere, so the row does not depend on arrival order. RETURNING
+    // gives the row as written, or none when an earlier create already stands.
+    const post = sql<unknown[], PostRow>(
       db,
       `INSERT INTO posts (id, channel_id, user_id, root_id, message, created_hlc, created_ver, edited_hlc, edit_ver, deleted)
        VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 0)
        ON CONFLICT (id) DO UPDATE SET created_hlc = excluded.created_hlc, created_ver = excluded.created_ver,
          edit_ver = CASE WHEN posts.edit_ver = posts.created_ver THEN excluded.edit_ver ELSE posts.edit_ver END
-       WHERE excluded.created_ver < posts.created_ver`,
-    ).run(op.entity, channelId, op.author, rootId, message, op.hlc, version, version).changes;
-    const post = findPost(db, op.entity);
-    if (changed === 0 || !post || post.deleted === 1) return;
+       WHERE excluded.created_ver < posts.created_ver
+       RETURNING id, channel_id, user_id, root_id, message, created_hlc, edited_hlc, deleted`,
+    ).get(op.entity, channelId, op.author, rootId, message, op.hlc, version, version);
+    if (!post || post.deleted === 1) return;
     (op.body.files ?? []).forEach((file, position) => {
       sql(
         db,
@@ -72,7 +73,7 @@ export default defineOp({
       ).run(post.id, position, post.channel_id, file.hash, file.name, file.type, file.size, file.width ?? null, file.height ?? null, file.thumbnailHash ?? null);
     });
     setPostMentions(db, post.id, post.channel_id, post.created_hlc, post.message);
-    indexPost(db, post.id);
+    indexPost(db, post.id, post);
   },
   audience: (_db, op) => [topic.channel(op.body.channelId)],
 });

@@ -29,7 +29,7 @@ export default defineOp({
     sql(db, 'DELETE FROM post_mentions WHERE post_id = ?').run(op.entity);
     // The bytes of its files stay readable only through other posts that share them.
     sql(db, 'DELETE FROM post_files WHERE post_id = ?').run(op.entity);
-    indexPost(db, op.entity);
+    indexPost(db, op.entity, undefined);
   },
   audience: (db, op) => postChannelTopic(db, op.entity),
 });

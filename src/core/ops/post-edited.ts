@@ -27,7 +27,7 @@ export default defineOp({
     const post = findPost(db, op.entity);
     if (changed === 0 || !post) return;
     setPostMentions(db, post.id, post.channel_id, post.created_hlc, op.body.message);
-    indexPost(db, post.id);
+    indexPost(db, post.id, post);
   },
   audience: (db, op) => postChannelTopic(db, op.entity),
 });

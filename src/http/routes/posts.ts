@@ -6,15 +6,17 @@ import { badRequest, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { readableChannel } from '../../core/permissions.js';
 import { readablePost } from '../../core/posts.js';
+import { readTogether } from '../../store/database.js';
 import { channelPage, getPost, thread } from '../../store/read/posts.js';
 import { throttle } from '../throttle.js';
 
 type Context = RequestContext<unknown, unknown>;
 
-const answer = ({ services, user }: Context, postId: string) => {
-  readablePost(services.db, user, postId);
-  return { post: getPost(services.db, postId)! };
-};
+const answer = ({ services, user }: Context, postId: string) =>
+  readTogether(services.db, () => {
+    readablePost(services.db, user, postId);
+    return { post: getPost(services.db, postId)! };
+  });
 
 async function postOp(context: Context, type: string, body: object) {
   const { services, user, params } = context;
