@@ -36,9 +36,10 @@ function AboutSection({ channel, editable }: { channel: Channel; editable: boole
   const [editing, setEditing] = useState(false);
   // What the form shows: the channel as it is, until someone starts typing; from then on, what
   // it was when they started, so a change saved elsewhere does not wipe what they typed.
-  const shown = useRef(aboutOf(channel));
-  if (!editing) shown.current = aboutOf(channel);
-  const changedElsewhere = editing && shown.current !== aboutOf(channel);
+  const started = useRef(channel);
+  if (!editing) started.current = channel;
+  const shown = started.current;
+  const changedElsewhere = editing && aboutOf(shown) !== aboutOf(channel);
   const save = useAction(async (form: HTMLFormElement) => {
     const values = new FormData(form);
     setSaved(false);
@@ -52,7 +53,6 @@ function AboutSection({ channel, editable }: { channel: Channel; editable: boole
     setSaved(true);
   });
   const why = channel.archived ? t('channel.cannotEditArchived') : me.value?.role === 'guest' ? t('channel.cannotEditGuest') : undefined;
-  const [displayName, name, header, purpose] = JSON.parse(shown.current) as string[];
   return (
     <section aria-labelledby="about-heading">
       <h2 id="about-heading">{t('channel.about')}</h2>
@@ -65,16 +65,16 @@ function AboutSection({ channel, editable }: { channel: Channel; editable: boole
           <button type="button" class="link" onClick={() => setEditing(false)}>{t('channel.showTheirs')}</button>
         </p>
       )}
-      <form key={shown.current} onInput={() => (setEditing(true), setSaved(false))} onSubmit={(event) => (event.preventDefault(), save.run(event.currentTarget))}>
+      <form key={aboutOf(shown)} onInput={() => (setEditing(true), setSaved(false))} onSubmit={(event) => (event.preventDefault(), save.run(event.currentTarget))}>
         <fieldset class="plain" disabled={!editable}>
-          <Field label={t('channel.displayName')} name="displayName" defaultValue={displayName} required maxLength={64} />
-          <Field label={t('channel.handle')} name="name" defaultValue={name} required maxLength={64} pattern="[a-z0-9_\-]+" hint={t('channel.handleHint')} />
+          <Field label={t('channel.displayName')} name="displayName" defaultValue={shown.displayName} required maxLength={64} />
+          <Field label={t('channel.handle')} name="name" defaultValue={shown.name} required maxLength={64} pattern="[a-z0-9_\-]+" hint={t('channel.handleHint')} />
           <div class="field">
             <label for="channel-header">{t('channel.header')}</label>
-            <textarea id="channel-header" name="header" rows={2} maxLength={1024} defaultValue={header} aria-describedby="channel-header-hint" />
+            <textarea id="channel-header" name="header" rows={2} maxLength={1024} defaultValue={shown.header} aria-describedby="channel-header-hint" />
             <p class="hint" id="channel-header-hint">{t('channel.headerHint')}</p>
           </div>
-          <Field label={t('channel.purpose')} name="purpose" defaultValue={purpose} maxLength={250} />
+          <Field label={t('channel.purpose')} name="purpose" defaultValue={shown.purpose} maxLength={250} />
           {editable && <button class="primary" disabled={save.busy}>{t('common.save')}</button>}
         </fieldset>
       </form>
