@@ -146,7 +146,7 @@ export class Committer {
   private write(batch: readonly Pending[], isolated: boolean): FeedEntry[] {
     this.nextSeq = (sql<[string], { seq: number | null }>(this.db, 'SELECT max(seq) AS seq FROM ops WHERE origin = ?').get(this.origin)?.seq ?? 0) + 1;
     const persisted = getMeta(this.db, 'hlc');
-    if (persisted !== undefined && persisted > encodeHlc(this.clock.current)) this.clock.observe(decodeHlc(persisted));
+    if (persisted !== undefined && persisted > encodeHlc(this.clock.current)) this.clock.resume(decodeHlc(persisted));
     const foreign = feedAfter(this.db, this.lastFeedSeq, -1);
     for (const pending of batch) {
       const mark = this.nextSeq;

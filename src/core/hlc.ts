@@ -5,7 +5,11 @@
  * A timestamp is 48 bits of milliseconds and a 16-bit counter. `tick` stamps a local event:
  * it never returns a value lower than or equal to anything this clock has issued or observed,
  * whatever the wall clock does. `observe` folds in a timestamp received from elsewhere so that
- * later local events order after it. The last value is persisted by the caller (in the same
+ * later local events order after it, but never pulls this clock more than MAX_OBSERVED_LEAD_MS
+ * ahead of the wall clock: one box set to 2099 must not drag every clock it reaches to 2099
+ * (SYNC.md "Clock guards that reject data": the op is still kept, only the pull is bounded).
+ * `resume` folds in this clock's own persisted value (written by another process on the same
+ * database), which is never bounded: the clock must not go backwards. The last value is persisted by the caller (in the same
  * transaction as the ops it stamped) and handed back at start, so the clock never goes
  * backwards across restarts, even when a Pi boots believing it is 1970.
  *
@@ -22,6 +26,9 @@ export interface Hlc {
 }
 
 const MAX_COUNTER = 0xffff;
+
+/** An op stamped further ahead of the box's now than this is clock-suspect, and pulls the clock no further. */
+export const MAX_OBSERVED_LEAD_MS = 10 * 60_000;
 
 export function encodeHlc(hlc: Hlc): string {
   return hlc.ms.toString(16).padStart(12, '0') + hlc.counter.toString(16).padStart(4, '0');
@@ -53,6 +60,11 @@ export class HybridClock {
   }
 
   observe(remote: Hlc): Hlc {
+    const ceiling = Math.max(this.last.ms, Math.floor(this.wallClock()) + MAX_OBSERVED_LEAD_MS);
+    return this.resume(remote.ms > ceiling ? { ms: ceiling, counter: 0 } : remote);
+  }
+
+  resume(remote: Hlc): Hlc {
     const later = remote.ms > this.last.ms || (remote.ms === this.last.ms && remote.counter > this.last.counter) ? remote : this.last;
     return this.advance(later);
   }
