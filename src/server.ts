@@ -14,6 +14,7 @@ import { StartupError } from './startup-error.js';
 import { hasUsers } from './core/permissions.js';
 import { BlobStore } from './files/blob-store.js';
 import { DiskGuard } from './files/disk-guard.js';
+import { guardApp } from './http/guard.js';
 import { registerNotFound, registerRoutes } from './http/router.js';
 import { ROUTES } from './http/routes/index.js';
 import { RateLimiter } from './http/rate-limit.js';
@@ -86,7 +87,9 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     caCertFile: () => https?.caCertFile,
   };
   // HTTP and HTTPS serve the same routes, pages and WebSocket.
-  const serveAll = (app: uWS.TemplatedApp) => {
+  // Every handler runs guarded (http/guard.ts): nothing a client sends can end the process.
+  const serveAll = (unguarded: uWS.TemplatedApp) => {
+    const app = guardApp(unguarded, log);
     registerRoutes(app, services, ROUTES);
     registerSocket(app, services);
     registerPages(app, reach, log);
