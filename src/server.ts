@@ -8,7 +8,7 @@ import uWS from 'uWebSockets.js';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import { BoxTime } from './core/box-time.js';
-import { openWriter } from './core/writer.js';
+import { openWriter, type Writer } from './core/writer.js';
 import { dataDirProblem, portProblem } from './preflight.js';
 import { StartupError } from './startup-error.js';
 import { hasUsers } from './core/permissions.js';
@@ -30,7 +30,7 @@ import { registerPages, type Reach } from './http/pages/index.js';
 import { boxUrls } from './http/pages/box-urls.js';
 import { MDNS_OFF, mdnsWanted, startMdns, type Mdns } from './mdns/index.js';
 import { startHttps } from './tls/https.js';
-import { VERSION } from './version.js';
+import { BUILT_AT_MS, VERSION } from './version.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -44,9 +44,14 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   // Before anything is opened: a box that cannot start must leave its data as it found it.
   const problem = dataDirProblem(config.dataDir) ?? (await portProblem(config.host, config.port));
   if (problem) throw new StartupError('cannot_start', problem);
-  const boxTime = new BoxTime();
+  let writer: Writer | undefined;
+  const boxTime = new BoxTime({ builtAtMs: BUILT_AT_MS, newestMs: () => writer?.clock.current.ms ?? 0 });
   const now = () => boxTime.now();
-  const { db, identity, clock, committer } = openWriter(config.dataDir, now, (error) => log.error({ err: error }, 'commit listener failed'));
+  writer = openWriter(config.dataDir, now, (error) => log.error({ err: error }, 'commit listener failed'));
+  const { db, identity, clock, committer } = writer;
+  if (boxTime.beyondReach(clock.current.ms)) {
+    log.warn({ hlc: new Date(clock.current.ms).toISOString() }, 'the hybrid clock is far ahead of the system clock: new posts keep its time (docs/OPERATIONS.md "The box\'s clock")');
+  }
   const hub = new Hub(db);
   let mdns: Mdns = MDNS_OFF;
   const blobs = new BlobStore(join(config.dataDir, 'files'));
@@ -67,9 +72,9 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     nearby: () => mdns.nearby(),
     urls: () => boxUrls(reach),
     limits: {
-      loginByAddress: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute, now),
-      loginByUsername: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute, now),
-      posts: new RateLimiter(config.postsPerSecond, config.postBurst, now),
+      loginByAddress: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute),
+      loginByUsername: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute),
+      posts: new RateLimiter(config.postsPerSecond, config.postBurst),
     },
   };
   committer.onCommit((entries) => hub.publish(entries));

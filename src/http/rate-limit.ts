@@ -1,6 +1,8 @@
 /**
  * Token buckets per key (an address, a username, a user id): `take` spends one token and says
  * whether one was there. Memory stays bounded: full buckets are forgotten when the map grows.
+ * Buckets fill by the monotonic clock: a step of the system clock (NTP correcting a fast clock
+ * by an hour) must not leave every recent poster refused for that hour, nor refill every bucket.
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -8,7 +10,7 @@ export class RateLimiter {
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
-    private readonly now: () => number,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   take(key: string): boolean {

@@ -101,7 +101,7 @@ function handleFrame(services: Services, socket: Socket, frame: typeof ClientFra
       return;
     }
     case 'typing': {
-      const now = services.now();
+      const now = performance.now(); // an interval: the monotonic clock, which no clock step moves
       if (!state.topics.has(topic.channel(frame.channelId)) || now - state.lastTypingAt < TYPING_INTERVAL_MS) return;
       state.lastTypingAt = now;
       services.hub.broadcast(topic.channel(frame.channelId), JSON.stringify({ type: 'typing', channelId: frame.channelId, rootId: frame.rootId ?? null, userId: state.userId }), socket);
