@@ -52,7 +52,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   if (boxTime.beyondReach(clock.current.ms)) {
     log.warn({ hlc: new Date(clock.current.ms).toISOString() }, 'the hybrid clock is far ahead of the system clock: new posts keep its time (docs/OPERATIONS.md "The box\'s clock")');
   }
-  const hub = new Hub(db);
+  const hub = new Hub(db, { perUser: config.socketsPerUser, perAddress: config.socketsPerAddress });
   let mdns: Mdns = MDNS_OFF;
   const blobs = new BlobStore(join(config.dataDir, 'files'));
   blobs.open();
