@@ -8,7 +8,7 @@
  * whose topics the user holds now, and only when the replay has caught up does the socket go
  * live. Each socket remembers the last feed sequence it was sent, so nothing is sent twice and
  * nothing is skipped: the feed is written before any op is published, and all of this runs on
- * one thread.
+ * one thread. A replay presents each post as it is now (replay-frame.ts), not as its op said.
  *
  * A replay must not hold the event loop: a guest sending a thousand `resume {since:0}` froze
  * everyone for seconds when each frame replayed at once. So a socket has at most one replay,
@@ -25,6 +25,7 @@ import { topic } from '../core/op.js';
 import { findUser, userTopics, type UserRow } from '../core/permissions.js';
 import { canSeeUser } from '../store/read/users.js';
 import { eventFrame } from './events.js';
+import { replayFrame } from './replay-frame.js';
 import type { TokenBucket } from '../http/rate-limit.js';
 import { feedAfter, lastFeedSeq } from '../store/op-log.js';
 
@@ -182,7 +183,7 @@ export class Hub {
         // A page of long posts is megabytes, past maxBackpressure (uWS would close the socket,
         // and every resume would fail the same way): stop mid-page, `drain` picks up from here.
         if (socket.getBufferedAmount() >= REPLAY_BUFFER_LIMIT) break;
-        if (entry.topics.some((name) => state.topics.has(name))) socket.send(eventFrame(entry.feedSeq, entry.op));
+        if (entry.topics.some((name) => state.topics.has(name))) socket.send(replayFrame(this.db, entry.feedSeq, entry.op));
         state.lastFeedSeq = entry.feedSeq;
       }
     });
