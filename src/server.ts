@@ -1,8 +1,8 @@
 /**
  * Starts a Hail server: opens the database, loads the node identity and the persisted clock,
  * builds the one committer, and serves REST and WebSocket on one uWebSockets.js app.
- * `stop` is the SIGTERM path: stop accepting, let queued writes finish, close sockets with a
- * reason, close the database.
+ * `stop` is the SIGTERM path: stop accepting, answer every request under way (their writes
+ * included), close sockets with a reason, close the database.
  */
 import uWS from 'uWebSockets.js';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { StartupError } from './startup-error.js';
 import { hasUsers } from './core/permissions.js';
 import { BlobStore } from './files/blob-store.js';
 import { DiskGuard } from './files/disk-guard.js';
-import { guardApp } from './http/guard.js';
+import { guardApp, RequestTracker } from './http/guard.js';
 import { registerNotFound, registerRoutes } from './http/router.js';
 import { ROUTES } from './http/routes/index.js';
 import { RateLimiter } from './http/rate-limit.js';
@@ -31,6 +31,9 @@ import { boxUrls } from './http/pages/box-urls.js';
 import { MDNS_OFF, mdnsWanted, startMdns, type Mdns } from './mdns/index.js';
 import { startHttps } from './tls/https.js';
 import { BUILT_AT_MS, VERSION } from './version.js';
+
+/** How long a stop waits for the requests under way to be answered. */
+const STOP_REQUESTS_MS = 3000;
 
 export interface RunningServer {
   readonly port: number;
@@ -93,8 +96,9 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   };
   // HTTP and HTTPS serve the same routes, pages and WebSocket.
   // Every handler runs guarded (http/guard.ts): nothing a client sends can end the process.
+  const requests = new RequestTracker();
   const serveAll = (unguarded: uWS.TemplatedApp) => {
-    const app = guardApp(unguarded, log);
+    const app = guardApp(unguarded, log, requests);
     registerRoutes(app, services, ROUTES);
     registerSocket(app, services);
     registerPages(app, reach, log);
@@ -134,6 +138,9 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
         addresses.stop();
         https?.stop();
         uWS.us_listen_socket_close(listenSocket);
+        // Every request under way is answered (its commit done, its 201 written) before the app
+        // and the database close; new ones get 503. Within main.ts's 5 s budget before exit.
+        await requests.close(STOP_REQUESTS_MS);
         await committer.drain();
         hub.closeAll(CLOSE_SHUTDOWN, 'server shutting down');
         app.close();

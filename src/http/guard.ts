@@ -8,7 +8,8 @@
  * inside a guard: an ApiError thrown early (bad input) answers with its status and code, any
  * other error is logged and answers 500, and a handler's rejected promise is treated the same.
  * Registering through the guarded app is the only way routes, pages and sockets are served, so
- * no handler can be added without it.
+ * no handler can be added without it. The guard also knows which requests are under way
+ * (RequestTracker), so that stopping answers them before anything closes.
  */
 import type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import { STATUS_CODES } from 'node:http';
@@ -68,11 +69,49 @@ function answerFailure(res: HttpResponse, log: Log, error: unknown): void {
 
 type HttpHandler = (res: HttpResponse, req: HttpRequest) => void | Promise<void>;
 
-function guardHttp(log: Log, handler: HttpHandler): HttpHandler {
+/**
+ * The requests under way, so a stop answers each before the app and the database close: a
+ * post saved by the last group commit must get its 201, or a retry after the restart finds it
+ * saved but its sender never heard. A handler that returns a promise is under way until it
+ * settles. Once closing, a new request is answered 503 at once: it is not saved, and the
+ * client's retry goes to the next server.
+ */
+export class RequestTracker {
+  private readonly pending = new Set<Promise<unknown>>();
+  private idle: (() => void) | undefined;
+  closing = false;
+
+  track(request: Promise<unknown>): void {
+    this.pending.add(request);
+    const done = () => {
+      this.pending.delete(request);
+      if (this.pending.size === 0) this.idle?.();
+    };
+    request.then(done, done);
+  }
+
+  /** Refuses new requests and resolves once those under way are answered, or after `timeoutMs`. */
+  close(timeoutMs: number): Promise<void> {
+    this.closing = true;
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+const shuttingDown = () => new ApiError(503, 'shutting_down', 'The server is stopping; send it again in a moment.');
+
+function guardHttp(log: Log, requests: RequestTracker, handler: HttpHandler): HttpHandler {
   return (res, req) => {
+    if (requests.closing) return answerFailure(res, log, shuttingDown());
     try {
       const result = handler(res, req);
-      if (result instanceof Promise) result.catch((error: unknown) => answerFailure(res, log, error));
+      if (result instanceof Promise) requests.track(result.catch((error: unknown) => answerFailure(res, log, error)));
     } catch (error) {
       answerFailure(res, log, error);
     }
@@ -99,7 +138,7 @@ function guardCall<Args extends unknown[]>(log: Log, what: string, callback: (..
   };
 }
 
-function guardSocket<UserData>(log: Log, behavior: WebSocketBehavior<UserData>): WebSocketBehavior<UserData> {
+function guardSocket<UserData>(log: Log, requests: RequestTracker, behavior: WebSocketBehavior<UserData>): WebSocketBehavior<UserData> {
   const guarded: WebSocketBehavior<UserData> = { ...behavior };
   const closeSocket = (socket: WebSocket<UserData>) => socket.end(CLOSE_INTERNAL_ERROR, 'server error');
   const tellFrame = (socket: WebSocket<UserData>) => {
@@ -108,7 +147,7 @@ function guardSocket<UserData>(log: Log, behavior: WebSocketBehavior<UserData>):
   };
   if (behavior.upgrade) {
     const upgrade = behavior.upgrade;
-    guarded.upgrade = (res, req, context) => guardHttp(log, (r, q) => upgrade(r, q, context))(res, req);
+    guarded.upgrade = (res, req, context) => guardHttp(log, requests, (r, q) => upgrade(r, q, context))(res, req);
   }
   if (behavior.open) guarded.open = guardCall(log, 'open', behavior.open, closeSocket);
   if (behavior.message) guarded.message = guardCall(log, 'message', behavior.message, tellFrame);
@@ -121,21 +160,21 @@ function guardSocket<UserData>(log: Log, behavior: WebSocketBehavior<UserData>):
   return guarded;
 }
 
-/** The same app, with every HTTP and WebSocket handler registered on it guarded. */
-export function guardApp(app: TemplatedApp, log: Log): TemplatedApp {
+/** The same app, with every HTTP and WebSocket handler registered on it guarded, and its requests tracked. */
+export function guardApp(app: TemplatedApp, log: Log, requests: RequestTracker): TemplatedApp {
   const guarded: TemplatedApp = new Proxy(app, {
     get(target, name, receiver) {
       const value: unknown = Reflect.get(target, name, receiver);
       if (typeof value !== 'function') return value;
       if (typeof name === 'string' && HTTP_METHODS.has(name)) {
         return (pattern: string, handler: HttpHandler) => {
-          value.call(target, pattern, guardHttp(log, handler));
+          value.call(target, pattern, guardHttp(log, requests, handler));
           return guarded;
         };
       }
       if (name === 'ws') {
         return (pattern: string, behavior: WebSocketBehavior<unknown>) => {
-          value.call(target, pattern, guardSocket(log, behavior));
+          value.call(target, pattern, guardSocket(log, requests, behavior));
           return guarded;
         };
       }

@@ -315,7 +315,8 @@ export function registerRoutes(app: TemplatedApp, services: Services, routes: re
       const ip = Buffer.from(res.getRemoteAddressAsText()).toString();
       // Chunks can arrive as soon as this callback returns: a raw body must be listening by then.
       const rawBody = route.rawBody ? new RawBody(incoming) : undefined;
-      handle(incoming, route, services, { params, rawQuery, cookieHeader, authorization, contentType, declaredLength, origin, host, range, ip }, rawBody)
+      // Returned so the guard (guard.ts) knows the request is under way until it is answered.
+      return handle(incoming, route, services, { params, rawQuery, cookieHeader, authorization, contentType, declaredLength, origin, host, range, ip }, rawBody)
         .catch((error: unknown) => {
           rawBody?.discard();
           fail(incoming, services, error);
