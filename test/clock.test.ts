@@ -11,7 +11,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { v7 as uuidv7 } from 'uuid';
+import Database from 'better-sqlite3';
 import { BoxTime, MAX_CLIENT_LEAD_MS } from '../src/core/box-time.js';
+import { encodeHlc } from '../src/core/hlc.js';
 import { runHail } from './helpers/cli.js';
 import { Client, newDataDir, removeDataDir, startHail } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
@@ -239,6 +241,31 @@ test('three accounts claiming 2199 move a box that booted 20 years behind by a b
   } finally {
     await world.dispose();
     removeDataDir(dir);
+  }
+});
+
+test('a box poisoned before these rules (its hybrid clock at 2199) says so at start, and phones cannot move its right clock', { timeout: 60000 }, async () => {
+  const world = await startWorld();
+  try {
+    const member = await world.join('mallory');
+    const guest = await world.join('eve', 'guest');
+    await world.stop();
+    const db = new Database(join(world.hail.dataDir, 'hail.db'));
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'hlc'").run(encodeHlc({ ms: Date.UTC(2199, 0, 1), counter: 0 }));
+    db.close();
+    const again = await startHail({ dataDir: world.hail.dataDir });
+    try {
+      assert.ok(again.logs.some((line) => line.includes('the hybrid clock is far ahead of the system clock')), again.logs.join('\n'));
+      const clients = [world.admin, member.client, guest.client].map((client) => Object.assign(new Client(again.url), { cookie: client.cookie }));
+      await tell(clients, Date.UTC(2199, 0, 1));
+      const clock = (await clients[0]!.get('/api/v1/status')).body.clock;
+      assert.equal(clock.suspect, false, JSON.stringify(clock));
+      assert.ok(Math.abs(clock.nowMs - Date.now()) < 5000, JSON.stringify(clock));
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    removeDataDir(world.hail.dataDir);
   }
 });
 
