@@ -106,9 +106,33 @@ export class RequestTracker {
 
 const shuttingDown = () => new ApiError(503, 'shutting_down', 'The server is stopping; send it again in a moment.');
 
+/**
+ * The callbacks a handler leaves on the response (body chunks, the client going away, the
+ * socket writable again) are called from native code later, outside the handler's own try:
+ * each is guarded the same way.
+ */
+function guardResponse(res: HttpResponse, log: Log): void {
+  const guarded = <Args extends unknown[], Result>(callback: (...args: Args) => Result, fallback: Result) => (...args: Args): Result => {
+    try {
+      return callback(...args);
+    } catch (error) {
+      answerFailure(res, log, error);
+      return fallback;
+    }
+  };
+  const { onData, onAborted, onWritable } = res;
+  Object.assign(res, {
+    onData: (callback: Parameters<HttpResponse['onData']>[0]) => onData.call(res, guarded(callback, undefined)),
+    onAborted: (callback: Parameters<HttpResponse['onAborted']>[0]) => onAborted.call(res, guarded(callback, undefined)),
+    // true: stop asking, the answer has failed.
+    onWritable: (callback: Parameters<HttpResponse['onWritable']>[0]) => onWritable.call(res, guarded(callback, true)),
+  });
+}
+
 function guardHttp(log: Log, requests: RequestTracker, handler: HttpHandler): HttpHandler {
   return (res, req) => {
     if (requests.closing) return answerFailure(res, log, shuttingDown());
+    guardResponse(res, log);
     try {
       const result = handler(res, req);
       if (result instanceof Promise) requests.track(result.catch((error: unknown) => answerFailure(res, log, error)));
