@@ -74,7 +74,7 @@ type HttpHandler = (res: HttpResponse, req: HttpRequest) => void | Promise<void>
  * post saved by the last group commit must get its 201, or a retry after the restart finds it
  * saved but its sender never heard. A handler that returns a promise is under way until it
  * settles. Once closing, a new request is answered 503 at once: it is not saved, and the
- * client's retry goes to the next server.
+ * client sends it again once the server is back.
  */
 export class RequestTracker {
   private readonly pending = new Set<Promise<unknown>>();
