@@ -7,7 +7,9 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', sourcemap: 'linked', logLevel: 'warning', define: { HAIL_VERSION: JSON.stringify(version) } };
+// A system clock behind the build is clearly wrong (src/core/box-time.ts). SOURCE_DATE_EPOCH keeps image builds reproducible.
+const builtAt = process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) * 1000 : Date.now();
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', sourcemap: 'linked', logLevel: 'warning', define: { HAIL_VERSION: JSON.stringify(version), HAIL_BUILT_AT: String(builtAt) } };
 
 function find(dir, suffix) {
   return readdirSync(dir, { recursive: true, withFileTypes: true })

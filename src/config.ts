@@ -26,6 +26,9 @@ export const ConfigSchema = Type.Object(
     postsPerSecond: Type.Number({ exclusiveMinimum: 0, description: 'Sustained posts per second per user.' }),
     postBurst: Type.Integer({ minimum: 1, description: 'Posts a user may send at once before the rate applies.' }),
     loginsPerMinute: Type.Integer({ minimum: 1, description: 'Login attempts per minute per address and per username.' }),
+    socketsPerUser: Type.Integer({ minimum: 1, description: 'WebSocket connections one account may hold at once; the next is closed with 4003.' }),
+    socketsPerAddress: Type.Integer({ minimum: 1, description: 'WebSocket connections from one network address at once; the next is closed with 4003.' }),
+    socketFramesPerSecond: Type.Number({ exclusiveMinimum: 0, description: 'Frames per second a WebSocket may send (bursts of five seconds\' worth); past it the socket is closed with 1008.' }),
     maxFileBytes: Type.Integer({ minimum: 1, description: 'Largest accepted file upload.' }),
     uploadFloorBytes: Type.Integer({ minimum: 0, description: 'Free disk space below which uploads are refused.' }),
     writeFloorBytes: Type.Integer({ minimum: 0, description: 'Free disk space, kept for the database, below which every write is refused.' }),
@@ -51,6 +54,11 @@ export const DEFAULTS: Config = {
   postsPerSecond: 10,
   postBurst: 40,
   loginsPerMinute: 10,
+  // A person with a phone, a laptop and a few tabs; a boat's crew behind one shore NAT.
+  socketsPerUser: 32,
+  socketsPerAddress: 256,
+  // The web client sends a resume per connection, a clock report, and typing at most once a second.
+  socketFramesPerSecond: 20,
   maxFileBytes: 50 * 1024 * 1024,
   // Uploads stop long before the database could run out: text keeps working for weeks after.
   uploadFloorBytes: 1024 * 1024 * 1024,

@@ -1,19 +1,20 @@
 /**
  * Starts a Hail server: opens the database, loads the node identity and the persisted clock,
  * builds the one committer, and serves REST and WebSocket on one uWebSockets.js app.
- * `stop` is the SIGTERM path: stop accepting, let queued writes finish, close sockets with a
- * reason, close the database.
+ * `stop` is the SIGTERM path: stop accepting, answer every request under way (their writes
+ * included), close sockets with a reason, close the database.
  */
 import uWS from 'uWebSockets.js';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import { BoxTime } from './core/box-time.js';
-import { openWriter } from './core/writer.js';
+import { openWriter, type Writer } from './core/writer.js';
 import { dataDirProblem, portProblem } from './preflight.js';
 import { StartupError } from './startup-error.js';
 import { hasUsers } from './core/permissions.js';
 import { BlobStore } from './files/blob-store.js';
 import { DiskGuard } from './files/disk-guard.js';
+import { guardApp, RequestTracker } from './http/guard.js';
 import { registerNotFound, registerRoutes } from './http/router.js';
 import { ROUTES } from './http/routes/index.js';
 import { RateLimiter } from './http/rate-limit.js';
@@ -29,7 +30,10 @@ import { registerPages, type Reach } from './http/pages/index.js';
 import { boxUrls } from './http/pages/box-urls.js';
 import { MDNS_OFF, mdnsWanted, startMdns, type Mdns } from './mdns/index.js';
 import { startHttps } from './tls/https.js';
-import { VERSION } from './version.js';
+import { BUILT_AT_MS, VERSION } from './version.js';
+
+/** How long a stop waits for the requests under way to be answered. */
+const STOP_REQUESTS_MS = 3000;
 
 export interface RunningServer {
   readonly port: number;
@@ -43,10 +47,15 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   // Before anything is opened: a box that cannot start must leave its data as it found it.
   const problem = dataDirProblem(config.dataDir) ?? (await portProblem(config.host, config.port));
   if (problem) throw new StartupError('cannot_start', problem);
-  const boxTime = new BoxTime();
+  let writer: Writer | undefined;
+  const boxTime = new BoxTime({ builtAtMs: BUILT_AT_MS, newestMs: () => writer?.clock.current.ms ?? 0 });
   const now = () => boxTime.now();
-  const { db, identity, clock, committer } = openWriter(config.dataDir, now, (error) => log.error({ err: error }, 'commit listener failed'));
-  const hub = new Hub(db);
+  writer = openWriter(config.dataDir, now, (error) => log.error({ err: error }, 'commit listener failed'));
+  const { db, identity, clock, committer } = writer;
+  if (boxTime.beyondReach(clock.current.ms)) {
+    log.warn({ hlc: new Date(clock.current.ms).toISOString() }, 'the hybrid clock is far ahead of the system clock: new posts keep its time (docs/OPERATIONS.md "The box\'s clock")');
+  }
+  const hub = new Hub(db, { perUser: config.socketsPerUser, perAddress: config.socketsPerAddress });
   let mdns: Mdns = MDNS_OFF;
   const blobs = new BlobStore(join(config.dataDir, 'files'));
   blobs.open();
@@ -66,9 +75,9 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     nearby: () => mdns.nearby(),
     urls: () => boxUrls(reach),
     limits: {
-      loginByAddress: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute, now),
-      loginByUsername: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute, now),
-      posts: new RateLimiter(config.postsPerSecond, config.postBurst, now),
+      loginByAddress: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute),
+      loginByUsername: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute),
+      posts: new RateLimiter(config.postsPerSecond, config.postBurst),
     },
   };
   committer.onCommit((entries) => hub.publish(entries));
@@ -86,7 +95,10 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     caCertFile: () => https?.caCertFile,
   };
   // HTTP and HTTPS serve the same routes, pages and WebSocket.
-  const serveAll = (app: uWS.TemplatedApp) => {
+  // Every handler runs guarded (http/guard.ts): nothing a client sends can end the process.
+  const requests = new RequestTracker();
+  const serveAll = (unguarded: uWS.TemplatedApp) => {
+    const app = guardApp(unguarded, log, requests);
     registerRoutes(app, services, ROUTES);
     registerSocket(app, services);
     registerPages(app, reach, log);
@@ -126,6 +138,9 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
         addresses.stop();
         https?.stop();
         uWS.us_listen_socket_close(listenSocket);
+        // Every request under way is answered (its commit done, its 201 written) before the app
+        // and the database close; new ones get 503. Within main.ts's 5 s budget before exit.
+        await requests.close(STOP_REQUESTS_MS);
         await committer.drain();
         hub.closeAll(CLOSE_SHUTDOWN, 'server shutting down');
         app.close();

@@ -1,8 +1,9 @@
 /**
  * A Pi boots offline without a battery clock and believes it is years ago. The phones of the
- * crew know the time: once two of them agree, the box uses their time, orders and shows posts
- * correctly, and says "clock suspect" in its status and in `doctor`. No single phone, however
- * wrong, can move it.
+ * crew know the time: once three of them agree, the box uses their time, orders and shows posts
+ * correctly, and says "clock suspect" in its status and in `doctor`. A right clock is never
+ * moved by phones, a wrong one only by a bounded step, and a step of the system clock changes
+ * no rate limit and ends no session.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,69 +11,103 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { v7 as uuidv7 } from 'uuid';
-import { BoxTime } from '../src/core/box-time.js';
+import Database from 'better-sqlite3';
+import { BoxTime, MAX_CLIENT_LEAD_MS } from '../src/core/box-time.js';
+import { encodeHlc } from '../src/core/hlc.js';
 import { runHail } from './helpers/cli.js';
-import { newDataDir, removeDataDir } from './helpers/server.js';
-import { startWorld } from './helpers/world.js';
+import { Client, newDataDir, removeDataDir, startHail } from './helpers/server.js';
+import { startWorld, type World } from './helpers/world.js';
 
 const REAL = Date.UTC(2026, 5, 1, 12);
 const YEAR = 365 * 24 * 3600_000;
 const MINUTE = 60_000;
 
-/** A BoxTime whose system clock reads `systemMs` and whose monotonic clock stands still. */
-const boxAt = (systemMs: number) => new BoxTime(() => systemMs, () => 1000);
+const BUILT = REAL - 30 * 24 * 3600_000;
+const Y2199 = Date.UTC(2199, 0, 1);
 
-test('one client alone cannot move the time; two that agree can', () => {
+/** A BoxTime whose system clock reads `systemMs`, built a month before REAL, whose monotonic clock stands still. */
+const boxAt = (systemMs: number, newestMs = 0) => new BoxTime({ systemClock: () => systemMs, monotonic: () => 1000, builtAtMs: BUILT, newestMs: () => newestMs });
+
+test('a clock behind the build date: two users alone cannot move the time; three that agree can', () => {
   const box = boxAt(REAL - 20 * YEAR);
   box.hear('alice', REAL);
-  assert.equal(box.now(), REAL - 20 * YEAR);
   box.hear('alice', REAL + 5); // the same person again, from another device: still one voice
-  assert.equal(box.now(), REAL - 20 * YEAR);
   box.hear('bob', REAL + 20_000);
-  assert.equal(box.now(), REAL + 5);
+  assert.equal(box.now(), REAL - 20 * YEAR, 'two users are not enough');
+  assert.equal(box.state(0).clientsMs, null);
+  box.hear('carol', REAL + 30_000);
+  assert.equal(box.now(), REAL + 20_000, 'the lower median of three');
   assert.equal(box.state(0).source, 'clients');
 });
 
-test('a liar among honest clients does not move the time; two who disagree give no estimate', () => {
+test('a liar among honest clients does not move the time; no majority gives no estimate', () => {
   const box = boxAt(REAL - 20 * YEAR);
   box.hear('alice', REAL);
   box.hear('mallory', REAL + 100 * YEAR);
-  assert.equal(box.now(), REAL - 20 * YEAR, 'two who disagree: no estimate');
-  assert.equal(box.state(0).clientsMs, null);
-  box.hear('bob', REAL + 1000);
-  assert.equal(box.now(), REAL + 1000, 'the median is an honest clock');
   box.hear('eve', REAL + 99 * YEAR);
-  assert.equal(box.now(), REAL - 20 * YEAR, 'two liars among four: no majority agrees, so no estimate, never theirs');
+  assert.equal(box.now(), REAL - 20 * YEAR, 'one honest, two liars who disagree: no majority, no estimate');
+  box.hear('bob', REAL + 1000);
   box.hear('carol', REAL + 2000);
   assert.ok(Math.abs(box.now() - REAL) <= MINUTE, 'three honest among five: the honest time');
 });
 
-test('a system clock that is right, or ahead, is kept; clocks from before 2025 are ignored', () => {
-  const right = boxAt(REAL);
-  right.hear('alice', REAL + 30_000);
-  right.hear('bob', REAL + 30_000);
-  assert.equal(right.now(), REAL, 'within a minute: the system clock stays');
+test('a plausible system clock is never pulled forward, not even by three users who agree', () => {
+  for (const claimed of [Y2199, REAL + YEAR, REAL + 3600_000]) {
+    const right = boxAt(REAL, REAL);
+    for (const user of ['alice', 'bob', 'carol', 'dave']) right.hear(user, claimed);
+    assert.equal(right.now(), REAL, new Date(claimed).toISOString());
+    assert.equal(right.state(REAL).suspect, false);
+  }
   const ahead = boxAt(REAL + YEAR);
-  ahead.hear('alice', REAL);
-  ahead.hear('bob', REAL);
-  assert.equal(ahead.now(), REAL + YEAR);
+  for (const user of ['alice', 'bob', 'carol']) ahead.hear(user, REAL);
+  assert.equal(ahead.now(), REAL + YEAR, 'a clock ahead is left alone: the hybrid clock keeps order');
   const behind = boxAt(0);
-  behind.hear('alice', 1000);
-  behind.hear('bob', 2000);
-  assert.equal(behind.state(0).reporters, 0);
+  for (const user of ['alice', 'bob', 'carol']) behind.hear(user, 1000 * Number(user.length));
+  assert.equal(behind.state(0).reporters, 0, 'clocks from before 2025 are not heard');
 });
 
-test('the learned time moves with the monotonic clock, and a jump is announced once', () => {
+test('three accounts that agree on 2199 move a clearly wrong clock by a bounded step only', () => {
+  const box = boxAt(REAL - 20 * YEAR);
+  for (const user of ['mallory', 'eve', 'trudy']) box.hear(user, Y2199);
+  assert.equal(box.now(), BUILT + MAX_CLIENT_LEAD_MS, 'at most a year past the build date');
+});
+
+test('a hybrid clock poisoned at 2199 does not make a right system clock look wrong', () => {
+  const box = boxAt(REAL, Y2199);
+  for (const user of ['mallory', 'eve', 'trudy']) box.hear(user, Y2199);
+  assert.equal(box.state(Y2199).suspect, false);
+  assert.equal(box.now(), REAL);
+  assert.equal(box.beyondReach(Y2199), true);
+  assert.equal(box.beyondReach(REAL + MINUTE), false);
+});
+
+test('a system clock behind the newest time the box holds is clearly wrong; a few minutes behind is not', () => {
+  const lagging = boxAt(REAL - 3 * 3600_000, REAL);
+  for (const user of ['alice', 'bob', 'carol']) lagging.hear(user, REAL);
+  assert.equal(lagging.now(), REAL, 'three hours behind the box\'s own ops: the users\' time');
+  const close = boxAt(REAL - 5 * MINUTE, REAL);
+  for (const user of ['alice', 'bob', 'carol']) close.hear(user, REAL);
+  assert.equal(close.now(), REAL - 5 * MINUTE, 'within the lead an op may have: the system clock stays');
+});
+
+test('the learned time moves with the monotonic clock, and each forward step is announced once, also the system clock\'s own', () => {
   let monotonic = 0;
-  const box = new BoxTime(() => 0, () => monotonic);
+  let system = REAL - 20 * YEAR;
+  const box = new BoxTime({ systemClock: () => system, monotonic: () => monotonic, builtAtMs: BUILT });
   const jumps: number[] = [];
   box.onJump((delta) => jumps.push(delta));
-  box.hear('alice', REAL);
-  box.hear('bob', REAL);
+  box.now();
+  for (const user of ['alice', 'bob', 'carol']) box.hear(user, REAL);
   monotonic += 5000;
+  system += 5000;
   assert.equal(box.now(), REAL + 5000);
-  box.hear('carol', REAL + 5000);
-  assert.deepEqual(jumps, [REAL]);
+  box.hear('dave', REAL + 5000);
+  assert.deepEqual(jumps, [20 * YEAR]);
+  system = REAL + 5000 + YEAR; // NTP arrives with a time past the clients' (the system clock is now plausible)
+  box.now();
+  system -= 3600_000; // and steps back an hour: nothing to announce
+  box.now();
+  assert.deepEqual(jumps, [20 * YEAR, YEAR]);
 });
 
 /** Makes a server's system clock run `offsetMs` off (negative: behind), like a Pi without a battery clock. */
@@ -82,36 +117,188 @@ function clockOffsetEnv(dir: string, offsetMs: number): Record<string, string> {
   return { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` };
 }
 
-test('a box that booted years behind takes the time its users agree on, stamps posts with it, and keeps sessions', { timeout: 60000 }, async () => {
+/**
+ * Like clockOffsetEnv, but the offset can be changed while the server runs (`step`): what NTP,
+ * GPS or `date -s` do to a running box. The monotonic clock is untouched, as a real step leaves it.
+ */
+function steppableClock(dir: string, offsetMs: number) {
+  const offsetFile = join(dir, 'clock-offset');
+  const preload = join(dir, 'clock-step.mjs');
+  writeFileSync(offsetFile, String(offsetMs));
+  writeFileSync(
+    preload,
+    `import { readFileSync } from 'node:fs';\nconst realNow = Date.now;\nlet offset = Number(readFileSync(${JSON.stringify(offsetFile)}, 'utf8'));\n` +
+      `Date.now = () => realNow() + offset;\nprocess.on('SIGUSR2', () => { offset = Number(readFileSync(${JSON.stringify(offsetFile)}, 'utf8')); });\n`,
+  );
+  return {
+    env: { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` },
+    async step(world: World, toOffsetMs: number) {
+      writeFileSync(offsetFile, String(toOffsetMs));
+      world.hail.child.kill('SIGUSR2');
+      for (;;) {
+        const { status, body } = await world.admin.get('/api/v1/status');
+        assert.equal(status, 200, `the admin's session ended with the step: ${JSON.stringify(body)}`);
+        if (Math.abs(body.clock.systemMs - (Date.now() + toOffsetMs)) < 5000) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+  };
+}
+
+/** Each client tells the box its clock reads `ms`, and waits until the box has handled it. */
+async function tell(clients: Client[], ms: number): Promise<void> {
+  for (const client of clients) {
+    const socket = await client.socket();
+    socket.send({ type: 'clock', now: ms });
+    await socket.resume(0); // frames are handled in order: the clock frame has been heard
+    await socket.close();
+  }
+}
+
+const post = (client: Client, channelId: string, message: string) => client.post(`/api/v1/channels/${channelId}/posts`, { id: uuidv7(), message });
+
+test('a box that booted years behind takes the time three users agree on, stamps posts with it, and keeps sessions', { timeout: 60000 }, async () => {
   const dir = newDataDir();
   const world = await startWorld({ env: clockOffsetEnv(dir, -20 * YEAR) });
   try {
     const status = async () => (await world.admin.get('/api/v1/status')).body.clock;
     const before = await status();
     assert.equal(before.source, 'system');
+    assert.equal(before.suspect, true, 'behind the build date');
     assert.ok(Date.now() - before.systemMs > 19 * YEAR);
 
     const bosun = await world.join('bosun');
-    const adminSocket = await world.admin.socket();
-    adminSocket.send({ type: 'clock', now: Date.now() });
-    await adminSocket.resume(0); // frames are handled in order: the clock frame has been heard
-    assert.equal((await status()).clientsMs, null, 'one user is not enough');
+    const cook = await world.join('cook');
+    await tell([world.admin, bosun.client], Date.now());
+    assert.equal((await status()).clientsMs, null, 'two users are not enough');
 
-    const bosunSocket = await bosun.client.socket();
-    bosunSocket.send({ type: 'clock', now: Date.now() });
-    await bosunSocket.resume(0);
+    await tell([cook.client], Date.now());
     const after = await status();
     assert.equal(after.source, 'clients', JSON.stringify(after));
-    assert.equal(after.reporters, 2);
-    assert.equal(after.suspect, true);
+    assert.equal(after.reporters, 3);
     assert.ok(Math.abs(after.nowMs - Date.now()) < 5000, JSON.stringify(after));
 
-    const posted = await world.admin.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, { id: uuidv7(), message: 'what time is it?' });
+    const posted = await post(world.admin, world.team.defaultChannelId, 'what time is it?');
     assert.equal(posted.status, 201);
     assert.ok(Math.abs(posted.body.post.createdAt - Date.now()) < 5000, `post stamped ${new Date(posted.body.post.createdAt).toISOString()}`);
     assert.equal((await bosun.client.get('/api/v1/me')).status, 200, 'sessions made under the wrong clock did not expire');
-    await adminSocket.close();
-    await bosunSocket.close();
+  } finally {
+    await world.dispose();
+    removeDataDir(dir);
+  }
+});
+
+test('the 2199 attack: a member and a guest, then three accounts, claiming 2199 leave a right clock alone, also after a restart', { timeout: 60000 }, async () => {
+  const world = await startWorld();
+  try {
+    const member = await world.join('mallory');
+    const guest = await world.join('eve', 'guest');
+    const year = (ms: number) => new Date(ms).getUTCFullYear();
+    const check = async (client: Client, what: string) => {
+      const clock = (await client.get('/api/v1/status')).body.clock;
+      assert.ok(Math.abs(clock.nowMs - Date.now()) < 5000, `${what}: ${JSON.stringify(clock)}`);
+      assert.equal(clock.source, 'system', what);
+      const posted = await post(client, world.team.defaultChannelId, what);
+      assert.equal(posted.status, 201, JSON.stringify(posted.body));
+      assert.ok(Math.abs(posted.body.post.createdAt - Date.now()) < 5000, `${what}: stamped ${new Date(posted.body.post.createdAt).toISOString()}`);
+      assert.ok(year(clock.hlcMs) < 2100, `${what}: the hybrid clock reads ${new Date(clock.hlcMs).toISOString()}`);
+      const invite = await client.post('/api/v1/invites', { teamId: world.team.id, role: 'member', maxUses: 1, expiresInHours: 1 });
+      assert.equal(invite.status, 201, JSON.stringify(invite.body));
+      assert.ok(Math.abs(invite.body.invite.expiresAt - (Date.now() + 3600_000)) < 5000, `${what}: invite expires ${JSON.stringify(invite.body.invite)}`);
+    };
+    await tell([member.client, guest.client], Date.UTC(2199, 0, 1));
+    await check(world.admin, 'a member and a guest');
+    await tell([world.admin], Date.UTC(2199, 0, 1));
+    await check(world.admin, 'three accounts');
+
+    await world.stop();
+    const again = await startHail({ dataDir: world.hail.dataDir });
+    try {
+      const admin = new Client(again.url);
+      admin.cookie = world.admin.cookie;
+      const clock = (await admin.get('/api/v1/status')).body.clock;
+      assert.ok(year(clock.hlcMs) < 2100 && Math.abs(clock.nowMs - Date.now()) < 5000, `after a restart: ${JSON.stringify(clock)}`);
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    await world.dispose();
+  }
+});
+
+test('three accounts claiming 2199 move a box that booted 20 years behind by a bounded step only', { timeout: 60000 }, async () => {
+  const dir = newDataDir();
+  const world = await startWorld({ env: clockOffsetEnv(dir, -20 * YEAR) });
+  try {
+    const member = await world.join('mallory');
+    const guest = await world.join('eve', 'guest');
+    await tell([world.admin, member.client, guest.client], Date.UTC(2199, 0, 1));
+    const clock = (await world.admin.get('/api/v1/status')).body.clock;
+    assert.equal(clock.source, 'clients');
+    assert.ok(clock.nowMs <= Date.now() + MAX_CLIENT_LEAD_MS, `moved to ${new Date(clock.nowMs).toISOString()}`);
+    const posted = await post(world.admin, world.team.defaultChannelId, 'when am I?');
+    assert.ok(posted.body.post.createdAt <= Date.now() + MAX_CLIENT_LEAD_MS, `stamped ${new Date(posted.body.post.createdAt).toISOString()}`);
+  } finally {
+    await world.dispose();
+    removeDataDir(dir);
+  }
+});
+
+test('a box poisoned before these rules (its hybrid clock at 2199) says so at start, and phones cannot move its right clock', { timeout: 60000 }, async () => {
+  const world = await startWorld();
+  try {
+    const member = await world.join('mallory');
+    const guest = await world.join('eve', 'guest');
+    await world.stop();
+    const db = new Database(join(world.hail.dataDir, 'hail.db'));
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'hlc'").run(encodeHlc({ ms: Date.UTC(2199, 0, 1), counter: 0 }));
+    db.close();
+    const again = await startHail({ dataDir: world.hail.dataDir });
+    try {
+      assert.ok(again.logs.some((line) => line.includes('the hybrid clock is far ahead of the system clock')), again.logs.join('\n'));
+      const clients = [world.admin, member.client, guest.client].map((client) => Object.assign(new Client(again.url), { cookie: client.cookie }));
+      await tell(clients, Date.UTC(2199, 0, 1));
+      const clock = (await clients[0]!.get('/api/v1/status')).body.clock;
+      assert.equal(clock.suspect, false, JSON.stringify(clock));
+      assert.ok(Math.abs(clock.nowMs - Date.now()) < 5000, JSON.stringify(clock));
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    removeDataDir(world.hail.dataDir);
+  }
+});
+
+test('rate limits run on the monotonic clock: a step back of an hour refuses no one, a step forward refills nothing', { timeout: 60000 }, async () => {
+  const dir = newDataDir();
+  const clock = steppableClock(dir, 0);
+  const world = await startWorld({ env: { ...clock.env, HAIL_POSTS_PER_SECOND: '0.01', HAIL_POST_BURST: '3' } });
+  try {
+    const channel = world.team.defaultChannelId;
+    assert.equal((await post(world.admin, channel, 'one')).status, 201);
+    await clock.step(world, -3600_000); // NTP corrects a clock that ran an hour fast
+    assert.equal((await post(world.admin, channel, 'two, after the step back')).status, 201);
+    assert.equal((await post(world.admin, channel, 'three')).status, 201);
+    const refused = await post(world.admin, channel, 'four: past the burst');
+    assert.equal(refused.status, 429);
+    assert.ok(Number(refused.headers.get('retry-after')) <= 100, `Retry-After ${refused.headers.get('retry-after')}`);
+    await clock.step(world, 2 * 3600_000);
+    assert.equal((await post(world.admin, channel, 'five: a clock step is not time passing')).status, 429);
+  } finally {
+    await world.dispose();
+    removeDataDir(dir);
+  }
+});
+
+test('a login made while the clock was 20 years behind survives the system clock being set right', { timeout: 60000 }, async () => {
+  const dir = newDataDir();
+  const clock = steppableClock(dir, -20 * YEAR);
+  const world = await startWorld({ env: clock.env });
+  try {
+    const bosun = await world.join('bosun');
+    assert.equal((await bosun.client.get('/api/v1/me')).status, 200);
+    await clock.step(world, 0);
+    assert.equal((await bosun.client.get('/api/v1/me')).status, 200, 'the session made under the wrong clock did not expire');
   } finally {
     await world.dispose();
     removeDataDir(dir);

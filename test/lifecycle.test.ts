@@ -110,6 +110,53 @@ test('SIGTERM under write load: every acknowledged post is kept, sockets close w
   }
 });
 
+test('SIGTERM under write load: every post that was saved got its answer', { timeout: 90000 }, async (t) => {
+  const world = await startWorld({ env: { HAIL_POSTS_PER_SECOND: '100000', HAIL_POST_BURST: '100000' } });
+  const { hail } = world;
+  try {
+    const answered = new Set<string>();
+    const unanswered = new Set<string>();
+    let stopping = false;
+    // Many lanes, so that a group commit is under way when the signal comes.
+    const lane = async () => {
+      while (!stopping) {
+        const id = uuidv7();
+        try {
+          const response = await world.admin.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, { id, message: `in flight ${id}` });
+          if (response.status === 201 || response.status === 200) answered.add(id);
+          else {
+            unanswered.add(id);
+            return; // 503: the server is stopping
+          }
+        } catch {
+          unanswered.add(id);
+          return; // the connection went away with the server
+        }
+      }
+    };
+    const lanes = Array.from({ length: 200 }, lane);
+    await new Promise((wait) => setTimeout(wait, 700));
+    const code = await hail.stop();
+    stopping = true;
+    await Promise.all(lanes);
+    assert.equal(code, 0, hail.logs.join('\n'));
+    assert.equal(unanswered.size, 200, 'every lane was cut by the stop');
+    const db = new Database(join(hail.dataDir, 'hail.db'));
+    try {
+      const stored = new Set((db.prepare('SELECT id FROM posts').all() as { id: string }[]).map((row) => row.id));
+      const savedUnanswered = [...unanswered].filter((id) => stored.has(id));
+      t.diagnostic(`${answered.size} posts answered, ${unanswered.size} cut, ${savedUnanswered.length} saved but not answered`);
+      assert.deepEqual(savedUnanswered, [], 'saved, but the sender never heard');
+      assert.deepEqual([...answered].filter((id) => !stored.has(id)), [], 'answered, but not saved');
+    } finally {
+      db.close();
+    }
+  } finally {
+    await hail.kill();
+    removeDataDir(hail.dataDir);
+  }
+});
+
 test('a port already in use: one line, exit 78, nothing created', async () => {
   const first = await startHail();
   const dir = newDataDir();

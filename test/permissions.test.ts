@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorld, type World } from './helpers/world.js';
 import type { Client, Socket } from './helpers/server.js';
+import { ROUTES } from '../src/http/routes/index.js';
 
 describe('permissions', () => {
   let world: World;
@@ -123,6 +124,42 @@ describe('permissions', () => {
     const users = await gus.client.get('/api/v1/users');
     assert.deepEqual(users.body.users.map((user: { username: string }) => user.username).sort(), ['alice', 'gus']);
     assert.equal((await gus.client.get(`/api/v1/users/${bob.id}`)).status, 404);
+  });
+
+  /** Every route that answers with people, as the guest calls it (the next test keeps this list complete). */
+  const guestPeopleMatrix = (): Record<string, string> => ({
+    '/api/v1/users': '/api/v1/users',
+    '/api/v1/users/:id': `/api/v1/users/${bob.id}`,
+    '/api/v1/me': '/api/v1/me',
+    '/api/v1/channels/:id/members': `/api/v1/channels/${deck}/members`,
+    '/api/v1/teams/:id/members': `/api/v1/teams/${world.team.id}/members`,
+  });
+
+  test('through every route that returns people, a guest sees only those it shares a channel with', async () => {
+    for (const [route, path] of Object.entries(guestPeopleMatrix())) {
+      const answer = await gus.client.get(path);
+      const text = JSON.stringify(answer.body);
+      assert.ok(!text.includes(bob.id) && !text.includes('"bob"') && !text.includes('"BOB"'), `${route} showed the guest bob: ${text}`);
+    }
+    const team = await gus.client.get(`/api/v1/teams/${world.team.id}/members`);
+    assert.deepEqual(team.body.members.map((member: { username: string }) => member.username).sort(), ['alice', 'gus']);
+  });
+
+  test('every route that returns people is in the guest matrix', async () => {
+    const deckPost = (await alice.client.get(`/api/v1/channels/${deck}/posts`)).body.posts[0].id;
+    const ids: Record<string, string> = { users: alice.id, teams: world.team.id, channels: deck, posts: deckPost };
+    const hasPerson = (value: unknown): boolean =>
+      typeof value === 'object' && value !== null && ('username' in value || Object.values(value).some(hasPerson));
+    const matrix = guestPeopleMatrix();
+    let people = 0;
+    for (const route of ROUTES.filter((candidate) => candidate.method === 'get' && candidate.path !== '/api/v1/admin/backup')) {
+      const path = route.path.replace(/\/(\w+)\/:(\w+)/g, (_match, collection: string) => `/${collection}/${ids[collection] ?? 'x'}`);
+      const answer = await world.admin.get(path);
+      if (!hasPerson(answer.body)) continue;
+      people += 1;
+      assert.ok(route.path in matrix, `${route.path} returns people but is not in the guest matrix`);
+    }
+    assert.equal(people, Object.keys(matrix).length, 'each route in the matrix returns people');
   });
 
   test('a guest\'s socket learns nothing of people it shares no channel with: no account event, no presence', async () => {

@@ -2,32 +2,47 @@
  * The box's idea of now (DESIGN.md "The box's idea of now"). A Pi has no battery-backed clock:
  * offline, it may boot believing it is 1970, or whatever time it last saved. Phones keep good
  * time, so the box listens to the clocks its logged-in users' clients report (the WebSocket
- * frame `{"type":"clock","now":ms}`) and, when its own clock is behind what they agree on by
- * more than a minute, uses theirs.
+ * frame `{"type":"clock","now":ms}`) and, when its own clock is clearly wrong, uses theirs.
  *
- * Rules, so that no single client can move the box's time:
+ * The clients are the weakest evidence the box trusts, and any account can lie, so:
+ * - They are heard only while the system clock is clearly wrong: behind the date this software
+ *   was built, or behind the newest time the box holds (its hybrid clock, which is at or past
+ *   every op it holds) by more than the lead an op may legitimately have (hlc.ts,
+ *   MAX_OBSERVED_LEAD_MS) plus a minute. A plausible system clock is never pulled forward.
  * - Each user counts once, with their latest report (a person with three devices is one
  *   voice), and only the most recent MAX_REPORTERS users are kept.
- * - A report is kept as an offset from the process's monotonic clock, so it stays true when
- *   the system clock is later stepped (by NTP, GPS or an admin) and never goes stale.
  * - The estimate is the lower median of the users' reports, and it counts only when at least
- *   two users reported and more than half of them lie within a minute of it. One liar among
- *   two disagrees and there is no estimate; among three or more, the median stays within the
- *   honest reports.
- * - Reports before EARLIEST_MS (a phone that lost its own time) or absurdly far ahead are
- *   ignored outright.
- * - The estimate replaces the system clock only when it is ahead of it by more than
- *   SUSPECT_MS; a system clock that runs ahead is left alone, since the hybrid clock already
- *   keeps order and nothing is ever rejected for its time.
+ *   MIN_REPORTERS users reported and more than half of them lie within a minute of it. Two
+ *   accounts (a member and a guest) cannot move the box; among three or more, a liar's report
+ *   does not become the median while most reports are honest.
+ * - The clients' time is taken only when it is more than a minute ahead of the system clock,
+ *   and at most MAX_CLIENT_LEAD_MS ahead of the later of the system clock and the build date:
+ *   even accounts that agree on 2199 move the box by a bounded step. (A hybrid clock already
+ *   at 2199, from a box poisoned before this rule, does not count as evidence past that bound:
+ *   otherwise it would make every system clock look wrong.)
+ * - Reports are kept as offsets from the process's monotonic clock, so they stay true when the
+ *   system clock is later stepped (by NTP, GPS or an admin) and never go stale.
  *
- * The hybrid clock (hlc.ts) takes `now` as its wall clock, so once the estimate applies, new
- * ops carry real times and the persisted clock moves forward with them. Local records stamped
- * with the wrong time (session expiry) are moved by the `onJump` listener, or every session
- * made before the box learned the time would expire at that moment.
+ * Durations (rate limits, "how long since") never come from here: they use the monotonic
+ * clock, which no step of the system clock moves. What is stamped with wall time and kept
+ * (session expiry) is moved by the `onJump` listeners whenever `now` steps forward by more than
+ * a minute, whether the clients' time was taken or the system clock itself was corrected, so
+ * a login made while the clock was wrong survives the correction.
  */
+import { MAX_OBSERVED_LEAD_MS } from './hlc.js';
 
-/** Beyond a minute, the box's clock is more likely wrong than the phones' it has heard from. */
+/** Beyond a minute, a step of the clock is a correction rather than drift. */
 export const SUSPECT_MS = 60_000;
+/** How far behind the box's evidence the system clock must be before clients are heard. */
+export const CLEARLY_BEHIND_MS = MAX_OBSERVED_LEAD_MS + SUSPECT_MS;
+/** Distinct users who must agree before their time is taken. */
+export const MIN_REPORTERS = 3;
+/**
+ * The largest correction clients can make past the system clock or the build date: a boat
+ * laid up for a winter and booted offline without a clock is set right in one step; accounts
+ * that agree on 2199 are not.
+ */
+export const MAX_CLIENT_LEAD_MS = 366 * 24 * 3600_000;
 
 const MAX_REPORTERS = 32;
 const EARLIEST_MS = Date.UTC(2025, 0, 1);
@@ -36,16 +51,16 @@ const LATEST_MS = Date.UTC(2200, 0, 1);
 export interface ClockState {
   /** The operating system's clock. */
   readonly systemMs: number;
-  /** The box's now: the system clock, or the clients' estimate when the system is behind it. */
+  /** The box's now: the system clock, or the clients' estimate when the system is clearly wrong. */
   readonly nowMs: number;
   /** The hybrid clock's last value (persisted: it never goes backwards). */
   readonly hlcMs: number;
-  /** What the clients agree the time is, or null when fewer than two agree. */
+  /** What the clients agree the time is, or null until MIN_REPORTERS users agree. */
   readonly clientsMs: number | null;
   /** How many users' reports are held. */
   readonly reporters: number;
   readonly source: 'system' | 'clients';
-  /** The system clock is more than a minute behind the hybrid clock or the clients. */
+  /** The system clock is clearly wrong: behind the build date or the box's newest time. */
   readonly suspect: boolean;
 }
 
@@ -55,27 +70,42 @@ export const clockSuspect = (systemMs: number, evidenceMs: number): boolean => e
 /** `now` moved forward by `deltaMs` at once; anything stamped at or before `beforeMs` was stamped by the wrong clock. */
 export type JumpListener = (deltaMs: number, beforeMs: number) => void;
 
+export interface BoxTimeSources {
+  readonly systemClock?: () => number;
+  readonly monotonic?: () => number;
+  /** When this software was built: a system clock behind it is clearly wrong. */
+  readonly builtAtMs?: number;
+  /** The newest time the box holds (its hybrid clock). */
+  readonly newestMs?: () => number;
+}
+
 export class BoxTime {
   /** Per user: the client's time minus the monotonic clock at the moment it was heard. */
   private readonly offsets = new Map<string, number>();
   private estimateOffset: number | undefined;
   private readonly jumpListeners: JumpListener[] = [];
+  /** `now` minus the monotonic clock when `now` was last read, to notice steps. */
+  private lastOffset: number | undefined;
+  private readonly systemClock: () => number;
+  private readonly monotonic: () => number;
+  private readonly builtAtMs: number;
+  private readonly newestMs: () => number;
 
-  constructor(
-    private readonly systemClock: () => number = Date.now,
-    private readonly monotonic: () => number = () => performance.now(),
-  ) {}
+  constructor(sources: BoxTimeSources = {}) {
+    this.systemClock = sources.systemClock ?? Date.now;
+    this.monotonic = sources.monotonic ?? (() => performance.now());
+    this.builtAtMs = sources.builtAtMs ?? 0;
+    this.newestMs = sources.newestMs ?? (() => 0);
+  }
 
   /** A client of `userId` says its clock reads `clientMs` now. */
   hear(userId: string, clientMs: number): void {
     if (!(clientMs >= EARLIEST_MS && clientMs <= LATEST_MS)) return;
-    const before = this.now();
     this.offsets.delete(userId);
     this.offsets.set(userId, clientMs - this.monotonic());
     if (this.offsets.size > MAX_REPORTERS) this.offsets.delete(this.offsets.keys().next().value!);
     this.estimateOffset = agreedOffset([...this.offsets.values()]);
-    const delta = this.now() - before;
-    if (delta > SUSPECT_MS) for (const listener of this.jumpListeners) listener(delta, before);
+    this.now(); // a jump this report caused is announced now, not at the next reader
   }
 
   onJump(listener: JumpListener): void {
@@ -83,13 +113,21 @@ export class BoxTime {
   }
 
   now(): number {
-    return pick(this.systemClock(), this.clientsMs());
+    const monotonic = this.monotonic();
+    const nowMs = this.pick(this.systemClock(), this.clientsMs(monotonic));
+    const offset = nowMs - monotonic;
+    const previous = this.lastOffset;
+    this.lastOffset = offset;
+    if (previous !== undefined && offset - previous > SUSPECT_MS) {
+      for (const listener of this.jumpListeners) listener(offset - previous, previous + monotonic);
+    }
+    return nowMs;
   }
 
   state(hlcMs: number): ClockState {
     const systemMs = this.systemClock();
-    const clientsMs = this.clientsMs();
-    const nowMs = pick(systemMs, clientsMs);
+    const clientsMs = this.clientsMs(this.monotonic());
+    const nowMs = this.now();
     return {
       systemMs,
       nowMs,
@@ -97,20 +135,38 @@ export class BoxTime {
       clientsMs: clientsMs ?? null,
       reporters: this.offsets.size,
       source: nowMs === systemMs ? 'system' : 'clients',
-      suspect: clockSuspect(systemMs, Math.max(hlcMs, clientsMs ?? 0)),
+      suspect: this.systemClearlyWrong(systemMs),
     };
   }
 
-  private clientsMs(): number | undefined {
-    return this.estimateOffset === undefined ? undefined : Math.floor(this.monotonic() + this.estimateOffset);
+  /** Whether a time is past any the clients could ever move the box to: a hybrid clock poisoned before these rules. */
+  beyondReach(ms: number): boolean {
+    return ms > this.ceiling(this.systemClock());
+  }
+
+  /** The system clock is behind the build date, or behind the box's newest time, by more than an op's allowed lead. */
+  private systemClearlyWrong(systemMs: number): boolean {
+    const plausibleNewest = this.newestMs() <= this.ceiling(systemMs) ? this.newestMs() : 0;
+    return Math.max(this.builtAtMs, plausibleNewest) - systemMs > CLEARLY_BEHIND_MS;
+  }
+
+  /** No correction from clients goes past this. */
+  private ceiling(systemMs: number): number {
+    return Math.max(systemMs, this.builtAtMs) + MAX_CLIENT_LEAD_MS;
+  }
+
+  private pick(systemMs: number, clientsMs: number | undefined): number {
+    if (clientsMs === undefined || clientsMs - systemMs <= SUSPECT_MS || !this.systemClearlyWrong(systemMs)) return systemMs;
+    return Math.min(clientsMs, this.ceiling(systemMs));
+  }
+
+  private clientsMs(monotonic: number): number | undefined {
+    return this.estimateOffset === undefined ? undefined : Math.floor(monotonic + this.estimateOffset);
   }
 }
 
-const pick = (systemMs: number, clientsMs: number | undefined): number =>
-  clientsMs !== undefined && clockSuspect(systemMs, clientsMs) ? clientsMs : systemMs;
-
 function agreedOffset(offsets: number[]): number | undefined {
-  if (offsets.length < 2) return undefined;
+  if (offsets.length < MIN_REPORTERS) return undefined;
   const sorted = offsets.sort((a, b) => a - b);
   const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
   const agreeing = sorted.filter((offset) => Math.abs(offset - median) <= SUSPECT_MS).length;

@@ -18,6 +18,7 @@ import { validate, validateQuery } from '../core/validate.js';
 import type { UserRow } from '../core/permissions.js';
 import { cookieValue, resolveSession, SESSION_COOKIE, type Session } from './sessions.js';
 import type { Services } from './services.js';
+import { decodePathParameter, parseQuery } from './guard.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'del';
 export type Access = 'public' | 'user' | 'admin';
@@ -302,7 +303,7 @@ export function registerRoutes(app: TemplatedApp, services: Services, routes: re
         for (const listener of incoming.abortListeners.splice(0)) listener();
       });
       // HttpRequest is only valid during this call: copy what the handler needs now.
-      const params = Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(req.getParameter(index) ?? '')]));
+      const params = Object.fromEntries(names.map((name, index) => [name, decodePathParameter(req.getParameter(index) ?? '')]));
       const rawQuery = req.getQuery() ?? '';
       const cookieHeader = req.getHeader('cookie');
       const authorization = req.getHeader('authorization');
@@ -314,7 +315,8 @@ export function registerRoutes(app: TemplatedApp, services: Services, routes: re
       const ip = Buffer.from(res.getRemoteAddressAsText()).toString();
       // Chunks can arrive as soon as this callback returns: a raw body must be listening by then.
       const rawBody = route.rawBody ? new RawBody(incoming) : undefined;
-      handle(incoming, route, services, { params, rawQuery, cookieHeader, authorization, contentType, declaredLength, origin, host, range, ip }, rawBody)
+      // Returned so the guard (guard.ts) knows the request is under way until it is answered.
+      return handle(incoming, route, services, { params, rawQuery, cookieHeader, authorization, contentType, declaredLength, origin, host, range, ip }, rawBody)
         .catch((error: unknown) => {
           rawBody?.discard();
           fail(incoming, services, error);
@@ -348,7 +350,8 @@ async function handle(incoming: Incoming, route: Route, services: Services, head
   if (route.method !== 'get') services.disk.requireWriteRoom();
   const json = hasBody ? parseJson(bytes, head.contentType) : undefined;
   const body = route.body ? validate(route.body, json, 'body') : json;
-  const query = route.query ? validateQuery(route.query, Object.fromEntries(new URLSearchParams(head.rawQuery))) : {};
+  const queryPairs = parseQuery(head.rawQuery);
+  const query = route.query ? validateQuery(route.query, queryPairs) : {};
   const context: RequestContext<unknown, unknown> = {
     services,
     params: head.params,

@@ -5,10 +5,15 @@
  *
  * Resume (DESIGN.md "Client protocol"): a socket receives nothing until it sends
  * `resume {since}`. The hub then replays the local feed after `since`, keeping only entries
- * whose topics the user holds now, in pages that respect the socket's backpressure, and only
- * when the replay has caught up does the socket go live. Each socket remembers the last feed
- * sequence it was sent, so nothing is sent twice and nothing is skipped: the feed is written
- * before any op is published, and all of this runs on one thread.
+ * whose topics the user holds now, and only when the replay has caught up does the socket go
+ * live. Each socket remembers the last feed sequence it was sent, so nothing is sent twice and
+ * nothing is skipped: the feed is written before any op is published, and all of this runs on
+ * one thread. A replay presents each post as it is now (replay-frame.ts), not as its op said.
+ *
+ * A replay must not hold the event loop: a guest sending a thousand `resume {since:0}` froze
+ * everyone for seconds when each frame replayed at once. So a socket has at most one replay,
+ * and a new resume only moves where it starts; the replay runs a page per turn of the event
+ * loop (setImmediate, after pending I/O), and waits for `drain` when the socket's buffer is full.
  *
  * A socket that cannot keep up is closed rather than silently dropped from (uWS is set to
  * close on its backpressure limit); the client reconnects and resumes where it was.
@@ -20,34 +25,55 @@ import { topic } from '../core/op.js';
 import { findUser, userTopics, type UserRow } from '../core/permissions.js';
 import { canSeeUser } from '../store/read/users.js';
 import { eventFrame } from './events.js';
+import { replayFrame } from './replay-frame.js';
+import type { TokenBucket } from '../http/rate-limit.js';
 import { feedAfter, lastFeedSeq } from '../store/op-log.js';
 
 export interface SocketState {
   readonly userId: string;
   readonly sessionId: string;
+  /** The network address it came from, for the per-address cap. */
+  readonly address: string;
+  /** Frames it may still send (socketFramesPerSecond). */
+  readonly frames: TokenBucket;
   topics: Set<string>;
   /** The highest feed sequence sent, or -1 before resume. */
   lastFeedSeq: number;
   live: boolean;
   lastTypingAt: number;
+  /** A page of its replay is due on a later turn of the event loop. */
+  replayQueued: boolean;
+  /** Counted in the hub (refused sockets never are). */
+  attached: boolean;
   closed: boolean;
 }
 
 export type Socket = WebSocket<SocketState>;
 
-const REPLAY_PAGE = 500;
+// One page per turn of the event loop: a few milliseconds of work at most.
+const REPLAY_PAGE = 200;
 // Keep replay pages flowing while the kernel buffer drains; past this, wait for `drain`.
 const REPLAY_BUFFER_LIMIT = 256 * 1024;
 
 export const CLOSE_DEACTIVATED = 4001;
 export const CLOSE_SESSION_ENDED = 4002;
+export const CLOSE_TOO_MANY_SOCKETS = 4003;
 export const CLOSE_SHUTDOWN = 1001;
+
+export interface SocketCaps {
+  readonly perUser: number;
+  readonly perAddress: number;
+}
 
 export class Hub {
   private readonly byTopic = new Map<string, Set<Socket>>();
   private readonly byUser = new Map<string, Set<Socket>>();
+  private readonly byAddress = new Map<string, number>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly caps: SocketCaps = { perUser: Infinity, perAddress: Infinity },
+  ) {}
 
   get connectionCount(): number {
     let count = 0;
@@ -84,15 +110,25 @@ export class Hub {
     return lastFeedSeq(this.db);
   }
 
+  /** Why a new socket may not join: its account or its address holds as many as allowed. */
+  refusal(socket: Socket): string | undefined {
+    const state = socket.getUserData();
+    if ((this.byUser.get(state.userId)?.size ?? 0) >= this.caps.perUser) return 'too many connections for this account';
+    if ((this.byAddress.get(state.address) ?? 0) >= this.caps.perAddress) return 'too many connections from this address';
+    return undefined;
+  }
+
   /** Returns true when this is the user's first socket (the user came online). */
   attach(socket: Socket): boolean {
     const state = socket.getUserData();
+    state.attached = true;
     const user = findUser(this.db, state.userId);
     state.topics = user ? userTopics(this.db, user) : new Set();
     for (const name of state.topics) this.join(name, socket);
     const sockets = this.byUser.get(state.userId) ?? new Set();
     this.byUser.set(state.userId, sockets);
     sockets.add(socket);
+    this.byAddress.set(state.address, (this.byAddress.get(state.address) ?? 0) + 1);
     return sockets.size === 1;
   }
 
@@ -100,7 +136,11 @@ export class Hub {
   detach(socket: Socket): boolean {
     const state = socket.getUserData();
     state.closed = true;
+    if (!state.attached) return false;
     for (const name of state.topics) this.leave(name, socket);
+    const left = (this.byAddress.get(state.address) ?? 1) - 1;
+    if (left > 0) this.byAddress.set(state.address, left);
+    else this.byAddress.delete(state.address);
     const sockets = this.byUser.get(state.userId);
     sockets?.delete(socket);
     if (sockets && sockets.size === 0) {
@@ -110,33 +150,44 @@ export class Hub {
     return false;
   }
 
+  /** Starts the socket's replay after `since`, or moves the one under way: there is never more than one. */
   resume(socket: Socket, since: number): void {
     const state = socket.getUserData();
     state.lastFeedSeq = since;
     state.live = false;
-    this.pump(socket);
+    this.queueReplay(socket);
   }
 
-  /** Continues a replay; called again from the socket's `drain` handler. */
+  private queueReplay(socket: Socket): void {
+    const state = socket.getUserData();
+    if (state.replayQueued) return;
+    state.replayQueued = true;
+    setImmediate(() => {
+      state.replayQueued = false;
+      this.pump(socket);
+    });
+  }
+
+  /** Sends one page of a replay and queues the next; called again from the socket's `drain` handler. */
   pump(socket: Socket): void {
     const state = socket.getUserData();
-    while (!state.closed && !state.live && socket.getBufferedAmount() < REPLAY_BUFFER_LIMIT) {
-      const entries = feedAfter(this.db, state.lastFeedSeq, REPLAY_PAGE);
-      if (entries.length === 0) {
-        state.live = true;
-        socket.send(JSON.stringify({ type: 'resumed', feedSeq: state.lastFeedSeq }));
-        return;
-      }
-      socket.cork(() => {
-        for (const entry of entries) {
-          // A page of long posts is megabytes, past maxBackpressure (uWS would close the socket,
-          // and every resume would fail the same way): stop mid-page, `drain` picks up from here.
-          if (socket.getBufferedAmount() >= REPLAY_BUFFER_LIMIT) break;
-          if (entry.topics.some((name) => state.topics.has(name))) socket.send(eventFrame(entry.feedSeq, entry.op));
-          state.lastFeedSeq = entry.feedSeq;
-        }
-      });
+    if (state.closed || state.live || socket.getBufferedAmount() >= REPLAY_BUFFER_LIMIT) return;
+    const entries = feedAfter(this.db, state.lastFeedSeq, REPLAY_PAGE);
+    if (entries.length === 0) {
+      state.live = true;
+      socket.send(JSON.stringify({ type: 'resumed', feedSeq: state.lastFeedSeq }));
+      return;
     }
+    socket.cork(() => {
+      for (const entry of entries) {
+        // A page of long posts is megabytes, past maxBackpressure (uWS would close the socket,
+        // and every resume would fail the same way): stop mid-page, `drain` picks up from here.
+        if (socket.getBufferedAmount() >= REPLAY_BUFFER_LIMIT) break;
+        if (entry.topics.some((name) => state.topics.has(name))) socket.send(replayFrame(this.db, entry.feedSeq, entry.op));
+        state.lastFeedSeq = entry.feedSeq;
+      }
+    });
+    if (socket.getBufferedAmount() < REPLAY_BUFFER_LIMIT) this.queueReplay(socket);
   }
 
   publish(entries: readonly FeedEntry[]): void {

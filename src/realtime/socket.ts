@@ -2,8 +2,9 @@
  * The WebSocket endpoint `/api/v1/ws`. Authenticated at upgrade by the session cookie (then
  * the Origin must be this box, against cross-site hijacking) or a bearer token. Frames from
  * the client are small JSON objects, checked against a schema; anything else gets an error
- * frame, and binary or oversized frames close the socket. Nothing a client sends can crash
- * the process.
+ * frame, and binary or oversized frames close the socket, as does sending faster than
+ * `socketFramesPerSecond`. An account or an address past its cap of sockets is closed at once
+ * with 4003. Nothing a client sends can crash the process.
  */
 import { Type } from '@sinclair/typebox';
 import type { TemplatedApp } from 'uWebSockets.js';
@@ -13,11 +14,14 @@ import { topic } from '../core/op.js';
 import { validate } from '../core/validate.js';
 import { authenticate, errorBody, sameOrigin } from '../http/router.js';
 import type { Services } from '../http/services.js';
-import type { Socket, SocketState } from './hub.js';
+import { TokenBucket } from '../http/rate-limit.js';
+import { CLOSE_TOO_MANY_SOCKETS, type Socket, type SocketState } from './hub.js';
 
 const MAX_FRAME_BYTES = 16 * 1024;
 const TYPING_INTERVAL_MS = 1000;
 const CLOSE_UNSUPPORTED_DATA = 1003;
+const CLOSE_POLICY_VIOLATION = 1008;
+const FRAME_BURST_SECONDS = 5;
 
 export const ClientFrame = Type.Union([
   Type.Object({ type: Type.Literal('resume'), since: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
@@ -48,11 +52,29 @@ export function registerSocket(app: TemplatedApp, services: Services): void {
         res.writeStatus(error.status === 401 ? '401 Unauthorized' : '403 Forbidden').writeHeader('Content-Type', 'application/json').end(JSON.stringify(errorBody(error)));
         return;
       }
-      const state: SocketState = { userId: session.user.id, sessionId: session.id, topics: new Set(), lastFeedSeq: -1, live: false, lastTypingAt: 0, closed: false };
+      const state: SocketState = {
+        userId: session.user.id,
+        sessionId: session.id,
+        address: Buffer.from(res.getRemoteAddressAsText()).toString(),
+        frames: new TokenBucket(services.config.socketFramesPerSecond, FRAME_BURST_SECONDS * services.config.socketFramesPerSecond),
+        topics: new Set(),
+        lastFeedSeq: -1,
+        live: false,
+        lastTypingAt: 0,
+        replayQueued: false,
+        attached: false,
+        closed: false,
+      };
       res.upgrade(state, key, protocol, extensions, context);
     },
     open(socket) {
       const state = socket.getUserData();
+      // Refused after the upgrade rather than at it: a browser sees a close code, never an HTTP status.
+      const refusal = hub.refusal(socket);
+      if (refusal) {
+        socket.end(CLOSE_TOO_MANY_SOCKETS, refusal);
+        return;
+      }
       const cameOnline = hub.attach(socket);
       socket.send(JSON.stringify({ type: 'hello', userId: state.userId, feedSeq: hub.currentFeedSeq(), online: hub.onlineSeenBy(socket) }));
       if (cameOnline) hub.announcePresence(state.userId, 'online', socket);
@@ -60,6 +82,10 @@ export function registerSocket(app: TemplatedApp, services: Services): void {
     message(socket, message, isBinary) {
       if (isBinary) {
         socket.end(CLOSE_UNSUPPORTED_DATA, 'binary frames are not supported');
+        return;
+      }
+      if (!socket.getUserData().frames.take()) {
+        socket.end(CLOSE_POLICY_VIOLATION, 'too many frames: slow down');
         return;
       }
       try {
@@ -101,7 +127,7 @@ function handleFrame(services: Services, socket: Socket, frame: typeof ClientFra
       return;
     }
     case 'typing': {
-      const now = services.now();
+      const now = performance.now(); // an interval: the monotonic clock, which no clock step moves
       if (!state.topics.has(topic.channel(frame.channelId)) || now - state.lastTypingAt < TYPING_INTERVAL_MS) return;
       state.lastTypingAt = now;
       services.hub.broadcast(topic.channel(frame.channelId), JSON.stringify({ type: 'typing', channelId: frame.channelId, rootId: frame.rootId ?? null, userId: state.userId }), socket);

@@ -6,7 +6,7 @@ import { notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { findTeam, isTeamMember, type TeamRow, type UserRow } from '../../core/permissions.js';
 import { sql, type Db } from '../../store/database.js';
-import { presentUser } from '../../store/read/users.js';
+import { canSeeUser, presentUser } from '../../store/read/users.js';
 import { teamChannels } from '../../store/read/channels.js';
 
 const presentTeam = (team: TeamRow) => ({ id: team.id, name: team.name, displayName: team.display_name, defaultChannelId: team.default_channel_id });
@@ -66,12 +66,12 @@ export default [
   defineRoute({
     method: 'get',
     path: '/api/v1/teams/:id/members',
-    summary: 'The members of a team you are in.',
+    summary: 'The members of a team you are in (a guest: only those it shares a channel with, as everywhere).',
     access: 'user',
     handle({ services, user, params }) {
       const team = visibleTeam(services.db, user, params.id!);
       const rows = sql<[string], UserRow>(services.db, 'SELECT u.* FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = ? AND m.active = 1 ORDER BY u.username').all(team.id);
-      return { members: rows.map(presentUser) };
+      return { members: rows.filter((row) => canSeeUser(services.db, user, row.id)).map(presentUser) };
     },
   }),
   defineRoute({
