@@ -54,6 +54,8 @@ export interface OpKind<S extends TSchema = TSchema> {
   readonly body: S;
   authorize(context: AuthorizeContext<Static<S>>): Decision;
   apply(db: Db, op: Op<Static<S>>): void;
+  /** The entities an op of this kind creates: ops parked until they existed apply after it (store/parked-ops.ts). */
+  creates?(op: Op<Static<S>>): readonly string[];
   audience(db: Db, op: Op<Static<S>>): string[];
   present?(op: Op<Static<S>>): unknown;
 }

@@ -3,6 +3,7 @@ import { defineOp, opVersion, topic } from '../op.js';
 import { forbidden } from '../errors.js';
 import { isChannelMember, readableChannel, requireActor } from '../permissions.js';
 import { sql } from '../../store/database.js';
+import { ensureChannelMemberRow } from '../../store/membership.js';
 
 /**
  * Mark read: the member has seen everything in the channel up to this op's time. Replicated,
@@ -19,6 +20,8 @@ export default defineOp({
   },
   apply(db, op) {
     const version = opVersion(op);
+    if (!op.author) return;
+    ensureChannelMemberRow(db, op.entity, op.author);
     sql(db, 'UPDATE channel_members SET last_viewed_hlc = ?, viewed_ver = ? WHERE channel_id = ? AND user_id = ? AND viewed_ver < ?').run(
       op.hlc, version, op.entity, op.author, version,
     );
