@@ -11,7 +11,8 @@
  * hold for them too.
  *
  * Seeds 1 to HAIL_FOLD_RUNS (default 1000) run in `npm test`; HAIL_FOLD_FROM moves the range to
- * explore others, and HAIL_FOLD_SEED=n replays one history (a failure prints the command).
+ * explore others, and HAIL_FOLD_SEED=n replays one history (a failure prints the command; scripts/debian13
+ * clears the environment, hence its `env`).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -232,7 +233,7 @@ function checkHistory(seed: number, replica: ReturnType<typeof emptyReplica>): s
     const difference = firstDifference(first, dump);
     if (difference) {
       return [
-        `history ${seed} ends differently in two delivery orders. Replay: HAIL_FOLD_SEED=${seed} node --test build/test/fold-order.test.js`,
+        `history ${seed} ends differently in two delivery orders. Replay it after a build with:\n  scripts/debian13 env HAIL_FOLD_SEED=${seed} node --test build/test/fold-order.test.js`,
         difference,
         `first order:\n  ${firstOrder.map(describeOp).join('\n  ')}`,
         `this order:\n  ${order.map(describeOp).join('\n  ')}`,
