@@ -219,3 +219,12 @@ test('an edit, a pin and a role change that arrive before what they change take 
   assert.equal((early.users as { id: string; role: string }[]).find((row) => row.id === ids.bob)!.role, 'guest');
   assert.equal(early.parked_ops!.length, 0);
 });
+
+test('an account made by a guest invite joins the team but not its default channel, whether the invite arrives first or last', () => {
+  const invite = '00000000-0000-7000-8000-000000000051';
+  const created = op(ORIGIN_B, 1, ids.admin, 'invite.created', invite, { tokenHash: 't'.repeat(43), teamId: ids.team, role: 'guest', lifetimeHours: null, maxUses: null }, 1_850_000_000_000);
+  const guest = op(ORIGIN_C, 1, ids.bob, 'user.created', ids.bob, { username: 'bob', displayName: 'Bob', role: 'guest', passwordHash: HASH, inviteId: invite }, 1_860_000_000_000);
+  const state = settle(base, [created, guest]);
+  assert.equal((state.prepare('SELECT active FROM team_members WHERE user_id = ?').get(ids.bob) as { active: number }).active, 1);
+  assert.equal(memberActive(state, ids.general, ids.bob) ?? 0, 0);
+});

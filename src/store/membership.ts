@@ -17,9 +17,10 @@
  * 1. the register says joined;
  * 2. it is newer than the member's latest leave of the channel's team: leaving a team leaves
  *    its channels, and a join newer than the leave (made on a box that had not seen it) counts;
- * 3. when a team join wrote it, the member is not a guest whose role was set before that join:
- *    guests see only the channels they are added to, so they do not get the default channel
- *    (a member made a guest after joining keeps it, as when the role change came later).
+ * 3. when a team join wrote it, the member is not a guest whose role was set before that join
+ *    (or by it: an account made by a guest invite joins the team in the same op): guests see
+ *    only the channels they are added to, so they do not get the default channel (a member
+ *    made a guest after joining keeps it, as when the role change came later).
  *
  * Joining a team writes the default channel's register on every box, whatever the user's role
  * there; a join that arrives before its team does is written when the team is created.
@@ -31,7 +32,7 @@ const EFFECTIVE = `channel_members.joined = 1
   AND channel_members.ver > coalesce((SELECT t.left_ver FROM channels c JOIN team_members t ON t.team_id = c.team_id AND t.user_id = channel_members.user_id
     WHERE c.id = channel_members.channel_id), '')
   AND NOT (channel_members.by_team_join = 1
-    AND EXISTS (SELECT 1 FROM users u WHERE u.id = channel_members.user_id AND u.role = 'guest' AND u.role_ver < channel_members.ver))`;
+    AND EXISTS (SELECT 1 FROM users u WHERE u.id = channel_members.user_id AND u.role = 'guest' AND u.role_ver <= channel_members.ver))`;
 
 /** Recomputes `active` for the channel members the condition selects. */
 const refresh = (db: Db, where: string) => sql(db, `UPDATE channel_members SET active = (${EFFECTIVE}) WHERE ${where}`);
