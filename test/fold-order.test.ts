@@ -19,18 +19,7 @@ import assert from 'node:assert/strict';
 import type { Op } from '../src/core/op.js';
 import { conversationId } from '../src/core/ops/channel-created.js';
 import { canonicalDump, clearReplica, emptyReplica, fold, makeOp } from './helpers/fold.js';
-
-/** mulberry32: a small seeded PRNG, enough to draw histories and orders. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './helpers/prng.js';
 
 type Random = () => number;
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
