@@ -19,7 +19,8 @@ export default defineOp({
   body: Type.Object({ name: TeamName, displayName: DisplayName, defaultChannelId: Id }, { additionalProperties: false }),
   authorize({ db, actor, entity, body }) {
     requireAdmin(actor);
-    const existing = sql<[string], { name: string }>(db, 'SELECT name FROM teams WHERE id = ?').get(entity);
+    // The name asked for: a clash with a team made on another box may have suffixed the one it has.
+    const existing = sql<[string], { name: string }>(db, 'SELECT requested_name AS name FROM teams WHERE id = ?').get(entity);
     if (existing) {
       if (existing.name === body.name) return 'skip';
       throw conflict('team_id_taken', 'Another team has that id.');
