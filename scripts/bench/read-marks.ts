@@ -51,13 +51,15 @@ function schedule(policy: ReadMarkPolicy, readers: readonly Client[], channelId:
   for (let at = 0; at < durationMs; at += BURST_EVERY_MS) {
     for (let n = 0; n < BURST_POSTS; n++) {
       const writer = readers[n % Math.min(WRITERS, readers.length)]!;
-      due.push({ at: at + n * 50, run: () => writer.post(`/api/v1/channels/${channelId}/posts`, { id: newId(), message: `burst at ${at} ms, post ${n}` }) });
+      const post = { id: newId(), message: `burst at ${at} ms, post ${n}` };
+      due.push({ at: at + n * 50, run: () => writer.post(`/api/v1/channels/${channelId}/posts`, post) });
     }
     if (policy === 'per burst') for (const reader of readers) due.push({ at: at + MARK_AFTER_BURST_MS, run: markRead(reader) });
   }
   if (policy === 'on leaving') {
     for (const reader of readers) {
-      for (let at = -Math.log(1 - random()) * MEAN_LEAVE_MS; at < durationMs; at += -Math.log(1 - random()) * MEAN_LEAVE_MS) due.push({ at, run: markRead(reader) });
+      const gap = () => -Math.log(1 - random()) * MEAN_LEAVE_MS;
+      for (let at = gap(); at < durationMs; at += gap()) due.push({ at, run: markRead(reader) });
     }
   }
   return due.sort((a, b) => a.at - b.at);
@@ -69,12 +71,14 @@ export async function readMarks(policy: ReadMarkPolicy, readerCount: number, dur
   try {
     const channelId = world.team.defaultChannelId;
     // Registering runs scrypt, about 50 ms each: a few at a time.
-    const readers = (await mapConcurrently(Array.from({ length: readerCount }, (_, n) => n), 4, (n) => world.join(`reader${n + 1}`))).map((joined) => joined.client);
+    const joined = await mapConcurrently(Array.from({ length: readerCount }, (_, n) => n), 4, (n) => world.join(`reader${n + 1}`));
+    const readers = joined.map((reader) => reader.client);
     const counts = () => {
       const db = openDatabase(databaseFile(world.hail.dataDir), { readonly: true });
       try {
-        return db.prepare("SELECT count(*) AS ops, count(*) FILTER (WHERE type = 'channel.viewed') AS marks, count(*) FILTER (WHERE type = 'post.created') AS posts FROM ops")
-          .get() as { ops: number; marks: number; posts: number };
+        const count = `SELECT count(*) AS ops, count(*) FILTER (WHERE type = 'channel.viewed') AS marks,
+          count(*) FILTER (WHERE type = 'post.created') AS posts FROM ops`;
+        return db.prepare(count).get() as { ops: number; marks: number; posts: number };
       } finally {
         db.close();
       }

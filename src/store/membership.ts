@@ -29,8 +29,8 @@ import { sql, type Db } from './database.js';
 import { versionHlc } from '../core/op.js';
 
 const EFFECTIVE = `channel_members.joined = 1
-  AND channel_members.ver > coalesce((SELECT t.left_ver FROM channels c JOIN team_members t ON t.team_id = c.team_id AND t.user_id = channel_members.user_id
-    WHERE c.id = channel_members.channel_id), '')
+  AND channel_members.ver > coalesce((SELECT t.left_ver FROM channels c
+    JOIN team_members t ON t.team_id = c.team_id AND t.user_id = channel_members.user_id WHERE c.id = channel_members.channel_id), '')
   AND NOT (channel_members.by_team_join = 1
     AND EXISTS (SELECT 1 FROM users u WHERE u.id = channel_members.user_id AND u.role = 'guest' AND u.role_ver <= channel_members.ver))`;
 
@@ -77,7 +77,10 @@ export function setTeamMember(db: Db, teamId: string, userId: string, joined: bo
 
 /** A new team's default channel gets the members whose joins arrived before the team did. */
 export function joinDefaultChannel(db: Db, teamId: string, defaultChannelId: string): void {
-  const joins = sql<[string], { user_id: string; joined_ver: string }>(db, "SELECT user_id, joined_ver FROM team_members WHERE team_id = ? AND joined_ver != ''").all(teamId);
+  const joins = sql<[string], { user_id: string; joined_ver: string }>(
+    db,
+    "SELECT user_id, joined_ver FROM team_members WHERE team_id = ? AND joined_ver != ''",
+  ).all(teamId);
   for (const { user_id, joined_ver } of joins) setChannelMember(db, defaultChannelId, user_id, true, joined_ver, true);
 }
 

@@ -26,10 +26,15 @@ export default defineOp({
     const user = requireActor(actor);
     readableChannel(db, user, entity);
     if (!isChannelMember(db, entity, user.id)) throw forbidden('not_channel_member', 'Only members keep a read position.');
-    const mark = sql<[string, string], { last_viewed_hlc: string }>(db, 'SELECT last_viewed_hlc FROM channel_members WHERE channel_id = ? AND user_id = ?')
-      .get(entity, user.id)!.last_viewed_hlc;
+    const mark = sql<[string, string], { last_viewed_hlc: string }>(
+      db,
+      'SELECT last_viewed_hlc FROM channel_members WHERE channel_id = ? AND user_id = ?',
+    ).get(entity, user.id)!.last_viewed_hlc;
     // The unread count's own condition (store/read/channels.ts myChannels), on its covering index.
-    const unseen = sql(db, 'SELECT 1 FROM posts WHERE channel_id = ? AND created_hlc > ? AND deleted = 0 AND user_id != ? LIMIT 1').get(entity, mark, user.id);
+    const unseen = sql(
+      db,
+      'SELECT 1 FROM posts WHERE channel_id = ? AND created_hlc > ? AND deleted = 0 AND user_id != ? LIMIT 1',
+    ).get(entity, mark, user.id);
     return unseen ? 'apply' : 'skip';
   },
   apply(db, op) {

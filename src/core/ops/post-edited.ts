@@ -27,9 +27,10 @@ export default defineOp({
     const version = opVersion(op);
     // Any edit beats the create's text (edited_hlc IS NULL): a post created twice (a retried
     // send) keeps the earliest create's version, which may be newer than an edit applied before it.
-    const changed = sql(db, 'UPDATE posts SET message = ?, edited_hlc = ?, edit_ver = ? WHERE id = ? AND deleted = 0 AND (edited_hlc IS NULL OR edit_ver < ?)').run(
-      op.body.message, op.hlc, version, op.entity, version,
-    ).changes;
+    const changed = sql(
+      db,
+      'UPDATE posts SET message = ?, edited_hlc = ?, edit_ver = ? WHERE id = ? AND deleted = 0 AND (edited_hlc IS NULL OR edit_ver < ?)',
+    ).run(op.body.message, op.hlc, version, op.entity, version).changes;
     const post = findPost(db, op.entity);
     if (!post) return park(db, op);
     if (changed === 0) return;

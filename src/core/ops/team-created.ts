@@ -25,7 +25,9 @@ export default defineOp({
       if (existing.name === body.name) return 'skip';
       throw conflict('team_id_taken', 'Another team has that id.');
     }
-    if (sql(db, 'SELECT 1 FROM teams WHERE name = ? OR requested_name = ?').get(body.name, body.name)) throw conflict('team_name_taken', `A team named ${body.name} exists.`);
+    if (sql(db, 'SELECT 1 FROM teams WHERE name = ? OR requested_name = ?').get(body.name, body.name)) {
+      throw conflict('team_name_taken', `A team named ${body.name} exists.`);
+    }
     return 'apply';
   },
   apply(db, op) {
@@ -33,7 +35,8 @@ export default defineOp({
     const { name, displayName, defaultChannelId } = op.body;
     sql(
       db,
-      'INSERT OR IGNORE INTO teams (id, name, requested_name, display_name, default_channel_id, created_ver, profile_ver) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      `INSERT OR IGNORE INTO teams (id, name, requested_name, display_name, default_channel_id, created_ver, profile_ver)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ).run(op.entity, name, name, displayName, defaultChannelId, version, version);
     settleTeamName(db, name);
     insertChannel(db, op, { id: defaultChannelId, teamId: op.entity, type: 'public', ...DEFAULT_CHANNEL, header: '', purpose: '', creatorId: op.author });

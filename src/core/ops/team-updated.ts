@@ -18,7 +18,9 @@ export default defineOp({
   },
   apply(db, op) {
     const version = opVersion(op);
-    const changed = sql(db, 'UPDATE teams SET display_name = ?, profile_ver = ? WHERE id = ? AND profile_ver < ?').run(op.body.displayName, version, op.entity, version).changes;
+    const changed = sql(db, 'UPDATE teams SET display_name = ?, profile_ver = ? WHERE id = ? AND profile_ver < ?').run(
+      op.body.displayName, version, op.entity, version,
+    ).changes;
     if (changed === 0 && !findTeam(db, op.entity)) park(db, op);
   },
   audience: (_db, op) => [topic.team(op.entity), topic.admins],

@@ -18,7 +18,9 @@ export default defineOp({
   },
   apply(db, op) {
     const version = opVersion(op);
-    const changed = sql(db, 'UPDATE users SET password_hash = ?, password_ver = ? WHERE id = ? AND password_ver < ?').run(op.body.passwordHash, version, op.entity, version).changes;
+    const changed = sql(db, 'UPDATE users SET password_hash = ?, password_ver = ? WHERE id = ? AND password_ver < ?').run(
+      op.body.passwordHash, version, op.entity, version,
+    ).changes;
     if (changed === 0 && !sql(db, 'SELECT 1 FROM users WHERE id = ?').get(op.entity)) return park(db, op);
   },
   audience: () => [],
