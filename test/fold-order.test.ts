@@ -39,6 +39,9 @@ const ROLES = ['admin', 'member', 'guest'] as const;
 const HASHES = ['a', 'b'].map((c) => `scrypt$16384$8$1$${c.repeat(22)}$${'k'.repeat(43)}`);
 const MESSAGES = ['fair winds', 'reef at 20 knots @alice', '@all anchor up', 'galley closed @bob.', 'ok'];
 const DIRECT_PAIRS = [[USERS[0]!, USERS[1]!], [USERS[1]!, USERS[2]!], [USERS[2]!, USERS[3]!]].map((pair) => pair.sort());
+const GROUP = [USERS[1]!, USERS[3]!, USERS[4]!].sort();
+const CONVERSATIONS = [...DIRECT_PAIRS.map((pair) => conversationId('direct', pair)), conversationId('group', GROUP)];
+const FILES = [{ hash: 'a'.repeat(64), name: 'weather.grb', type: 'application/octet-stream', size: 4096 }];
 
 interface Draft {
   author: string | null;
@@ -57,7 +60,7 @@ interface Created {
 }
 
 const teamChannel = (random: Random) => pick(random, [...CHANNELS, ...DEFAULT_CHANNELS]);
-const anyChannel = (random: Random) => (chance(random, 0.2) ? conversationId('direct', pick(random, DIRECT_PAIRS)) : teamChannel(random));
+const anyChannel = (random: Random) => (chance(random, 0.2) ? pick(random, CONVERSATIONS) : teamChannel(random));
 
 /** One op of a random kind; undefined when the kind drawn has nothing left to create. */
 function draft(random: Random, created: Created): Draft | undefined {
@@ -104,9 +107,10 @@ function draft(random: Random, created: Created): Draft | undefined {
     case 10: {
       if (chance(random, 0.3)) {
         // A conversation: every box that opens it makes the same channel.
-        const members = pick(random, DIRECT_PAIRS);
-        const body = { type: 'direct', teamId: null, name: '', displayName: '', header: '', purpose: '', memberIds: members };
-        return { author: pick(random, members), type: 'channel.created', entity: conversationId('direct', members), body };
+        const type = chance(random, 0.25) ? 'group' : 'direct';
+        const members = type === 'group' ? GROUP : pick(random, DIRECT_PAIRS);
+        const body = { type, teamId: null, name: '', displayName: '', header: '', purpose: '', memberIds: members };
+        return { author: pick(random, members), type: 'channel.created', entity: conversationId(type, members), body };
       }
       const index = Math.floor(random() * CHANNELS.length);
       const channel = CHANNELS[index]!;
@@ -133,7 +137,9 @@ function draft(random: Random, created: Created): Draft | undefined {
       // A retried send through another box: the same post, the same body, another op.
       if (first) return chance(random, 0.3) ? first : undefined;
       const rootId = chance(random, 0.3) ? pick(random, POSTS) : null;
-      const made = { author, type: 'post.created', entity: post, body: { channelId: anyChannel(random), message: pick(random, MESSAGES), rootId: rootId === post ? null : rootId } };
+      const files = chance(random, 0.2) ? { files: FILES } : {};
+      const body = { channelId: anyChannel(random), message: pick(random, MESSAGES), rootId: rootId === post ? null : rootId, ...files };
+      const made = { author, type: 'post.created', entity: post, body };
       created.posts.set(post, made);
       return made;
     }
