@@ -1,7 +1,8 @@
 /**
  * The fold converges: the same ops applied in different orders (as two boxes receive them
- * after a partition) give identical state tables. Uses the real op kinds on real SQLite
- * databases, without the server.
+ * after a partition) give identical state tables, and the state they settle on is the one
+ * intended. Uses the real op kinds on real SQLite databases, without the server; random
+ * histories are test/fold-order.test.ts's.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import { fold, makeOp } from './helpers/fold.js';
 
 const ORIGIN_A = 'a'.repeat(32);
 const ORIGIN_B = 'b'.repeat(32);
+const ORIGIN_C = 'c'.repeat(32);
 const ids = {
   admin: '00000000-0000-7000-8000-000000000001',
   alice1: '00000000-0000-7000-8000-0000000000a1',
@@ -32,7 +34,6 @@ const ids = {
 const HASH = `scrypt$16384$8$1$${'s'.repeat(22)}$${'k'.repeat(43)}`;
 
 let clock = 0;
-const ORIGIN_C = 'c'.repeat(32);
 const op = (origin: string, seq: number, author: string, type: string, entity: string, body: unknown, ms = 1_800_000_000_000 + ++clock): Op =>
   makeOp(origin, seq, ms, author, type, entity, body);
 
