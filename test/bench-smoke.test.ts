@@ -12,6 +12,7 @@ import { BENCH_ENV } from '../scripts/bench/hail-driver.js';
 import { NGIRCD } from '../scripts/bench/irc-driver.js';
 import { renderReport } from '../scripts/bench/suite.js';
 import { STARTERS, coldStartAndHistory, fanout, saturation } from '../scripts/bench/scenarios.js';
+import { readMarks } from '../scripts/bench/read-marks.js';
 import { PROSODY } from '../scripts/bench/xmpp-driver.js';
 
 test('the fan-out benchmark delivers every message to every Hail receiver and measures the latency', async () => {
@@ -23,7 +24,7 @@ test('the fan-out benchmark delivers every message to every Hail receiver and me
   assert.ok(Number.isFinite(run.latency.p50) && run.latency.p50 > 0);
   assert.ok(run.latency.p99 >= run.latency.p50);
   assert.ok(result.peakRssBytes > 0 && run.cpuPercent >= 0);
-  const report = renderReport({ settings: { name: 'smoke', repetitions: 1, fanoutMs: 1000, saturationRates: [50], saturationStepMs: 500, historyMessages: 0, coldStarts: 0, historyPages: 0 }, skipped: {}, scenario1: [result] });
+  const report = renderReport({ settings: { name: 'smoke', repetitions: 1, fanoutMs: 1000, saturationRates: [50], saturationStepMs: 500, historyMessages: 0, coldStarts: 0, historyPages: 0, readMarksMs: 0 }, skipped: {}, scenario1: [result] });
   assert.match(report, /\| Hail \| yes \(fsync\) \|/);
 });
 
@@ -66,3 +67,10 @@ for (const [name, binary] of [['ngircd', NGIRCD], ['prosody', PROSODY]] as const
     assert.equal(result.runs[0]!.delivered, result.runs[0]!.expected);
   });
 }
+
+test('the read-mark benchmark counts read marks among the ops a busy channel writes', async () => {
+  const perBurst = await readMarks('per burst', 3, 5000);
+  assert.equal(perBurst.posts, 5);
+  assert.equal(perBurst.readMarks, 3);
+  assert.ok(perBurst.ops >= perBurst.posts + perBurst.readMarks);
+});

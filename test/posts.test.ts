@@ -416,6 +416,26 @@ describe('posts', () => {
       assert.deepEqual(await sidebarRow(bob.client, channel).then(({ unread, mentions }) => ({ unread, mentions })), { unread: 1, mentions: 1 });
     });
 
+    test('marking read with nothing new since the last mark writes no read mark (it would travel to every box for nothing)', async () => {
+      const channel = await freshChannel();
+      const markedAt = async () => ((await sidebarRow(bob.client, channel)) as unknown as { lastViewedAt: number }).lastViewedAt;
+      const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+      await sent(alice.client, channel, 'tide turns at noon');
+      await pause();
+      assert.equal((await bob.client.post(`/api/v1/channels/${channel}/read`)).status, 204);
+      const first = await markedAt();
+      await pause();
+      assert.equal((await bob.client.post(`/api/v1/channels/${channel}/read`)).status, 204);
+      await sent(bob.client, channel, 'my own post is not unread to me');
+      await pause();
+      assert.equal((await bob.client.post(`/api/v1/channels/${channel}/read`)).status, 204);
+      assert.equal(await markedAt(), first);
+      await sent(alice.client, channel, 'and now something new');
+      await pause();
+      await bob.client.post(`/api/v1/channels/${channel}/read`);
+      assert.ok((await markedAt()) > first);
+    });
+
     test('a deleted post no longer counts as unread or as a mention', async () => {
       const channel = await freshChannel();
       const post = await sent(alice.client, channel, '@bob oops, wrong channel');

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
+import type { ReadMarkResult } from './read-marks.js';
 import type { FanoutResult, HistoryResult, SaturationResult } from './scenarios.js';
 import { SATURATION_P99_MS } from './scenarios.js';
 import { median } from './stats.js';
@@ -158,4 +159,12 @@ export function budgetTable({ idle, fanout500, saturation, history }: BudgetInpu
     ['search at that size (worst query)', '≤ 50 ms (at 1M)', searchP99 === undefined ? 'n/a' : `p99 ${ms(searchP99)} ms`, verdict(searchP99 === undefined ? undefined : searchP99 <= 50)],
   ];
   return table(['budget (DESIGN.md)', 'target', 'Hail here', 'verdict'], rows);
+}
+
+export function readMarkTable(results: readonly ReadMarkResult[]): string {
+  const percent = (part: number, whole: number) => (whole > 0 ? `${((part / whole) * 100).toFixed(1)} %` : 'n/a');
+  return table(
+    ['marked read', 'readers', 'seconds', 'posts', 'read marks', 'all ops', 'read marks / all ops'],
+    results.map((result) => [result.policy, result.readers, result.seconds, result.posts, result.readMarks, result.ops, percent(result.readMarks, result.ops)]),
+  );
 }

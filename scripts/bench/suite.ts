@@ -4,7 +4,8 @@
  */
 import type { ServerName } from './chat-server.js';
 import { preparePeers } from './peers.js';
-import { budgetTable, fanoutTable, historyTable, machine, rssTable, saturationSteps, saturationTable } from './report.js';
+import { readMarks, type ReadMarkResult } from './read-marks.js';
+import { budgetTable, fanoutTable, historyTable, machine, readMarkTable, rssTable, saturationSteps, saturationTable } from './report.js';
 import { STARTERS, coldStartAndHistory, fanout, saturation, type FanoutResult, type HistoryResult, type SaturationResult } from './scenarios.js';
 
 export interface Settings {
@@ -16,6 +17,7 @@ export interface Settings {
   readonly historyMessages: number;
   readonly coldStarts: number;
   readonly historyPages: number;
+  readonly readMarksMs: number;
 }
 
 export const QUICK: Settings = {
@@ -29,6 +31,7 @@ export const QUICK: Settings = {
   historyMessages: 100_000,
   coldStarts: 3,
   historyPages: 1000,
+  readMarksMs: 30_000,
 };
 
 export const LONG: Settings = {
@@ -40,9 +43,11 @@ export const LONG: Settings = {
   historyMessages: 1_000_000,
   coldStarts: 5,
   historyPages: 5000,
+  readMarksMs: 180_000,
 };
 
 export const SERVERS: readonly ServerName[] = ['hail', 'ngircd', 'prosody'];
+const READ_MARK_READERS = 50;
 
 export const log = (line: string): void => {
   process.stderr.write(`[bench] ${line}\n`);
@@ -55,6 +60,7 @@ export interface Results {
   scenario2?: FanoutResult[];
   scenario3?: SaturationResult[];
   scenario5?: HistoryResult;
+  scenario7?: ReadMarkResult[];
 }
 
 export async function runBenchmarks(settings: Settings, servers: readonly ServerName[], scenarios: ReadonlySet<number>): Promise<Results> {
@@ -76,6 +82,13 @@ export async function runBenchmarks(settings: Settings, servers: readonly Server
   if (scenarios.has(5) || scenarios.has(6)) {
     log(`scenarios 5 and 6: generating ${settings.historyMessages} posts, cold starts, history pages`);
     results.scenario5 = await coldStartAndHistory(settings.historyMessages, settings.coldStarts, settings.historyPages);
+  }
+  if (scenarios.has(7)) {
+    results.scenario7 = [];
+    for (const policy of ['per burst', 'on leaving'] as const) {
+      log(`scenario 7, read marks of ${READ_MARK_READERS} readers in a busy channel, marked ${policy}`);
+      results.scenario7.push(await readMarks(policy, READ_MARK_READERS, settings.readMarksMs));
+    }
   }
   return results;
 }
@@ -99,5 +112,6 @@ export function renderReport(results: Results): string {
   }
   if (results.scenario2) sections.push(`### Scenario 4: memory, idle and with 500 idle clients\n\n${rssTable(results.scenario2)}`);
   if (results.scenario5) sections.push(`### Scenarios 5 and 6: cold start and history at ${results.scenario5.messages.toLocaleString('en')} messages (Hail only)\n\n${historyTable(results.scenario5)}`);
+  if (results.scenario7) sections.push(`### Scenario 7: read marks in a busy channel (Hail only)\n\n${readMarkTable(results.scenario7)}`);
   return `${sections.join('\n\n')}\n`;
 }

@@ -8,6 +8,19 @@
  * changes the state tables (`apply`, a deterministic function of the op and the state, so
  * replaying the log rebuilds identical tables). `audience` names the realtime topics that
  * may see it, and `present` what they see (never secrets such as password hashes).
+ *
+ * Delivery contract: what `apply` may assume, and what it must tolerate. It may assume that an
+ * op's causal predecessors written on the same box (the same origin, lower seq) were applied
+ * before it: a box writes its ops in seq order, and sync streams ops in the sender's local feed
+ * order, which is causal. It must tolerate everything else: ops from different origins in any
+ * order that keeps each origin's own order (an edit, a delete, a pin or a role change can
+ * arrive before the create of what it changes, when the two come by different ways), and the
+ * same op twice (a rebuild, a parked op applied again). Whatever the order, the state tables
+ * must end up the same: concurrent ops commute. Kinds do it by being registers of their own
+ * rows (last writer wins on `opVersion`), by deciding between rows by the versions involved
+ * rather than by what is there yet (store/membership.ts, store/names.ts), and by parking an op
+ * whose entity does not exist yet until an op that `creates` it is applied
+ * (store/parked-ops.ts). test/fold-order.test.ts checks this on random histories.
  */
 import { createHash } from 'node:crypto';
 import type { Static, TSchema } from '@sinclair/typebox';
@@ -54,6 +67,8 @@ export interface OpKind<S extends TSchema = TSchema> {
   readonly body: S;
   authorize(context: AuthorizeContext<Static<S>>): Decision;
   apply(db: Db, op: Op<Static<S>>): void;
+  /** The entities an op of this kind creates: ops parked until they existed apply after it (store/parked-ops.ts). */
+  creates?(op: Op<Static<S>>): readonly string[];
   audience(db: Db, op: Op<Static<S>>): string[];
   present?(op: Op<Static<S>>): unknown;
 }

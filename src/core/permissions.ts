@@ -63,6 +63,10 @@ export const findTeam = (db: Db, id: string): TeamRow | undefined =>
 export const isTeamMember = (db: Db, teamId: string, userId: string): boolean =>
   sql<[string, string], { active: number }>(db, 'SELECT active FROM team_members WHERE team_id = ? AND user_id = ?').get(teamId, userId)?.active === 1;
 
+/**
+ * `active` is the effective membership, derived from the versions involved by
+ * store/membership.ts (a team leave, a guest's team join); every reader filters on it alone.
+ */
 export const isChannelMember = (db: Db, channelId: string, userId: string): boolean =>
   sql<[string, string], { active: number }>(db, 'SELECT active FROM channel_members WHERE channel_id = ? AND user_id = ?').get(channelId, userId)?.active === 1;
 

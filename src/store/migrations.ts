@@ -221,6 +221,31 @@ export const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  -- Memberships settle by the versions involved, not by the order ops arrived in
+  -- (store/membership.ts): the newest join and leave of each team member, the register of each
+  -- channel member apart from the effective \`active\`, and whether a team join wrote it.
+  -- Rows from before keep their meaning; \`hail rebuild\` makes them exactly what the fold gives.
+  ALTER TABLE team_members ADD COLUMN joined_ver TEXT NOT NULL DEFAULT '';
+  ALTER TABLE team_members ADD COLUMN left_ver TEXT NOT NULL DEFAULT '';
+  UPDATE team_members SET joined_ver = CASE WHEN active = 1 THEN ver ELSE '' END, left_ver = CASE WHEN active = 0 THEN ver ELSE '' END;
+  ALTER TABLE channel_members ADD COLUMN joined INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE channel_members ADD COLUMN by_team_join INTEGER NOT NULL DEFAULT 0;
+  UPDATE channel_members SET joined = active;
+
+  -- Team names settle like usernames and channel names (store/names.ts).
+  ALTER TABLE teams ADD COLUMN requested_name TEXT NOT NULL DEFAULT '';
+  UPDATE teams SET requested_name = name;
+  CREATE INDEX teams_requested_name ON teams (requested_name);
+
+  -- Ops that arrived before the row they change, until it is created (core/ops/parked.ts).
+  CREATE TABLE parked_ops (
+    entity TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (entity, origin, seq)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The tables `hail rebuild` recomputes from the op log, and compares when verifying. */
@@ -237,4 +262,5 @@ export const REPLICATED_TABLES = [
   'pins',
   'post_files',
   'posts_fts',
+  'parked_ops',
 ] as const;

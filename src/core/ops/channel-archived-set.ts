@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { defineOp, opVersion } from '../op.js';
 import { badRequest, forbidden } from '../errors.js';
-import { manageableChannel, requireActor } from '../permissions.js';
+import { findChannel, manageableChannel, requireActor } from '../permissions.js';
 import { sql } from '../../store/database.js';
 import { channelAudience } from './channel-created.js';
+import { park } from '../../store/parked-ops.js';
 
 /** Archive (read-only, kept) or unarchive a team channel: by an admin or the channel's creator. */
 export default defineOp({
@@ -19,7 +20,12 @@ export default defineOp({
   },
   apply(db, op) {
     const version = opVersion(op);
-    sql(db, 'UPDATE channels SET archived = ?, archived_ver = ? WHERE id = ? AND archived_ver < ?').run(op.body.archived ? 1 : 0, version, op.entity, version);
+    if (!findChannel(db, op.entity)) return park(db, op);
+    // Any archiving beats the create's "not archived": a conversation created on two boxes keeps
+    // the earliest create's version, which may be newer than an archiving applied before it.
+    sql(db, 'UPDATE channels SET archived = ?, archived_ver = ? WHERE id = ? AND (archived_ver = created_ver OR archived_ver < ?)').run(
+      op.body.archived ? 1 : 0, version, op.entity, version,
+    );
   },
   audience: (db, op) => channelAudience(db, op.entity),
 });

@@ -5,7 +5,7 @@ import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { findChannel, findUser, isTeamMember, requireActor, type ChannelType } from '../permissions.js';
 import { nameId } from '../ids.js';
 import { sql, type Db } from '../../store/database.js';
-import { setChannelMember } from '../../store/membership.js';
+import { refreshChannelMembers, setChannelMember } from '../../store/membership.js';
 import { settleChannelName } from '../../store/names.js';
 
 const MAX_GROUP_MEMBERS = 8;
@@ -46,6 +46,8 @@ export function insertChannel(db: Db, op: Op, channel: NewChannel): void {
   ).run(channel.id, channel.teamId, channel.type, channel.name, channel.name, channel.displayName, channel.header, channel.purpose,
     channel.creatorId, op.hlc, version, version, version);
   if (channel.teamId !== null) settleChannelName(db, channel.teamId, channel.name);
+  // Memberships that arrived first now know the channel's team (store/membership.ts).
+  refreshChannelMembers(db, channel.id);
 }
 
 export const channelNameTaken = (db: Db, teamId: string, name: string, exceptId?: string): boolean =>
@@ -106,6 +108,7 @@ export default defineOp({
     const members = type === 'direct' || type === 'group' ? memberIds : op.author ? [op.author] : [];
     for (const userId of members) setChannelMember(db, op.entity, userId, true, opVersion(op));
   },
+  creates: (op) => [op.entity],
   audience(_db, op) {
     const { type, teamId, memberIds } = op.body;
     if (type === 'direct' || type === 'group') return memberIds.map(topic.user);

@@ -3,6 +3,7 @@ import { defineOp, opVersion, topic } from '../op.js';
 import { forbidden } from '../errors.js';
 import { isChannelMember, readableChannel, requireActor } from '../permissions.js';
 import { sql } from '../../store/database.js';
+import { ensureChannelMemberRow } from '../../store/membership.js';
 
 export const NotifyLevel = Type.Union([Type.Literal('default'), Type.Literal('all'), Type.Literal('mentions'), Type.Literal('none')]);
 
@@ -26,6 +27,8 @@ export default defineOp({
   },
   apply(db, op) {
     const version = opVersion(op);
+    if (!op.author) return;
+    ensureChannelMemberRow(db, op.entity, op.author);
     sql(db, 'UPDATE channel_members SET notify_level = ?, muted = ?, notify_ver = ? WHERE channel_id = ? AND user_id = ? AND notify_ver < ?').run(
       op.body.level, op.body.muted ? 1 : 0, version, op.entity, op.author, version,
     );

@@ -6,10 +6,12 @@ import { findChannel, requireChannelManager, requireWritable } from '../permissi
 import { sql } from '../../store/database.js';
 import { settleChannelName } from '../../store/names.js';
 import { channelAudience, channelNameTaken } from './channel-created.js';
+import { park } from '../../store/parked-ops.js';
 
 /**
  * A channel's name, display name, header and purpose, as one last-writer-wins register: the
- * request handler fills in the fields it does not change from the current state.
+ * request handler fills in the fields it does not change from the current state. Any update beats
+ * the create's values; one that arrives before its channel waits for it (store/parked-ops.ts).
  */
 export default defineOp({
   type: 'channel.updated',
@@ -30,12 +32,13 @@ export default defineOp({
   apply(db, op) {
     const version = opVersion(op);
     const before = findChannel(db, op.entity);
-    if (!before || before.team_id === null) return;
+    if (!before) return park(db, op);
+    if (before.team_id === null) return;
     const { name, displayName, header, purpose } = op.body;
     const changed = sql(
       db,
       `UPDATE channels SET requested_name = ?, display_name = ?, header = ?, purpose = ?, profile_ver = ?
-       WHERE id = ? AND profile_ver < ?`,
+       WHERE id = ? AND (profile_ver = created_ver OR profile_ver < ?)`,
     ).run(name, displayName, header, purpose, version, op.entity, version).changes;
     if (changed > 0 && before.requested_name !== name) {
       settleChannelName(db, before.team_id, before.requested_name);

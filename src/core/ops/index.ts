@@ -1,5 +1,6 @@
 /** Every op kind. Adding a kind means adding its file and one line here. */
 import type { OpKind } from '../op.js';
+import { takeParked } from '../../store/parked-ops.js';
 import userCreated from './user-created.js';
 import userUpdated from './user-updated.js';
 import userPasswordSet from './user-password-set.js';
@@ -30,4 +31,23 @@ const kinds: OpKind[] = [
   postCreated, postEdited, postDeleted, reactionSet, pinSet,
 ] as unknown as OpKind[];
 
-export const OP_KINDS: ReadonlyMap<string, OpKind> = new Map(kinds.map((kind) => [kind.type, kind]));
+/**
+ * A kind that creates entities applies, after its own apply, the ops that arrived before those
+ * entities existed and waited for them (store/parked-ops.ts). Here, so that every way an op is
+ * applied (commit, ops from other boxes, rebuild) does it.
+ */
+function releasingParked(kind: OpKind): OpKind {
+  const { creates } = kind;
+  if (!creates) return kind;
+  return {
+    ...kind,
+    apply(db, op) {
+      kind.apply(db, op);
+      for (const entity of creates(op)) {
+        for (const parked of takeParked(db, entity)) OP_KINDS.get(parked.type)?.apply(db, parked as never);
+      }
+    },
+  };
+}
+
+export const OP_KINDS: ReadonlyMap<string, OpKind> = new Map(kinds.map((kind) => [kind.type, releasingParked(kind)]));

@@ -5,6 +5,7 @@ import { conflict, notFound } from '../errors.js';
 import { findTeam, requireAdmin } from '../permissions.js';
 import { sql } from '../../store/database.js';
 import { hlcMillis } from '../hlc.js';
+import { setTeamMember } from '../../store/membership.js';
 
 /**
  * An invite link to a team with a role. Only the SHA-256 of its token travels in the op: the
@@ -39,7 +40,11 @@ export default defineOp({
       `INSERT OR IGNORE INTO invites (id, token_hash, team_id, role, expires_at, max_uses, created_by, created_at, revoked, created_ver, revoked_ver)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
     ).run(op.entity, tokenHash, teamId, role, expiresAt, maxUses, op.author, createdAt, version, version);
+    // Accounts made with this invite on a box it reached first join its team here too, as of their creation.
+    const users = sql<[string], { id: string; created_ver: string }>(db, 'SELECT id, created_ver FROM users WHERE invite_id = ?').all(op.entity);
+    for (const user of users) setTeamMember(db, teamId, user.id, true, user.created_ver);
   },
+  creates: (op) => [op.entity],
   audience: () => [topic.admins],
   present: ({ body: { teamId, role, lifetimeHours, maxUses } }) => ({ teamId, role, lifetimeHours, maxUses }),
 });

@@ -4,6 +4,7 @@ import { notFound } from '../errors.js';
 import { requireAdmin } from '../permissions.js';
 import { findInvite } from '../invites.js';
 import { sql } from '../../store/database.js';
+import { park } from '../../store/parked-ops.js';
 
 /** Revoking an invite link: nobody can register with it afterwards. Accounts made with it stay. */
 export default defineOp({
@@ -17,7 +18,10 @@ export default defineOp({
   },
   apply(db, op) {
     const version = opVersion(op);
-    sql(db, 'UPDATE invites SET revoked = 1, revoked_ver = ? WHERE id = ? AND revoked_ver < ?').run(version, op.entity, version);
+    const changed = sql(db, 'UPDATE invites SET revoked = 1, revoked_ver = ? WHERE id = ? AND revoked_ver < ?').run(
+      version, op.entity, version,
+    ).changes;
+    if (changed === 0 && !findInvite(db, op.entity)) park(db, op);
   },
   audience: () => [topic.admins],
 });

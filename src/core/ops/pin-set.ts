@@ -1,10 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import { defineOp, opVersion } from '../op.js';
 import { requireWritingMember } from '../permissions.js';
-import { postChannelTopic, readablePost } from '../posts.js';
+import { findPost, postChannelTopic, readablePost } from '../posts.js';
 import { sql } from '../../store/database.js';
+import { park } from '../../store/parked-ops.js';
 
-/** Pinning or unpinning a post in its channel, by any member: last writer wins per post. */
+/**
+ * Pinning or unpinning a post in its channel, by any member: last writer wins per post. A pin
+ * names its post's channel, so one that arrives before its post waits for it (store/parked-ops.ts).
+ */
 export default defineOp({
   type: 'pin.set',
   body: Type.Object({ pinned: Type.Boolean() }, { additionalProperties: false }),
@@ -16,6 +20,7 @@ export default defineOp({
   },
   apply(db, op) {
     const version = opVersion(op);
+    if (!findPost(db, op.entity)) return park(db, op);
     sql(
       db,
       `INSERT INTO pins (post_id, channel_id, pinned, by_user, ver)

@@ -64,16 +64,19 @@ export default defineOp({
        WHERE excluded.created_ver < posts.created_ver
        RETURNING id, channel_id, user_id, root_id, message, created_hlc, edited_hlc, deleted`,
     ).get(op.entity, channelId, op.author, rootId, message, op.hlc, version, version);
-    if (!post || post.deleted === 1) return;
-    (op.body.files ?? []).forEach((file, position) => {
-      sql(
-        db,
-        `INSERT OR IGNORE INTO post_files (post_id, position, channel_id, hash, name, type, size, width, height, thumbnail_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(post.id, position, post.channel_id, file.hash, file.name, file.type, file.size, file.width ?? null, file.height ?? null, file.thumbnailHash ?? null);
-    });
-    setPostMentions(db, post.id, post.channel_id, post.created_hlc, post.message);
-    indexPost(db, post.id, post);
+    if (post && post.deleted === 0) {
+      (op.body.files ?? []).forEach((file, position) => {
+        sql(
+          db,
+          `INSERT OR IGNORE INTO post_files (post_id, position, channel_id, hash, name, type, size, width, height, thumbnail_hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(post.id, position, post.channel_id, file.hash, file.name, file.type, file.size, file.width ?? null, file.height ?? null, file.thumbnailHash ?? null);
+      });
+      setPostMentions(db, post.id, post.channel_id, post.created_hlc, post.message);
+      indexPost(db, post.id, post);
+    }
   },
+  // Edits, deletes and pins that arrived first apply after it, over the text just written.
+  creates: (op) => [op.entity],
   audience: (_db, op) => [topic.channel(op.body.channelId)],
 });

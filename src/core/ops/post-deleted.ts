@@ -5,10 +5,12 @@ import { isAdmin, requireWritable } from '../permissions.js';
 import { findPost, postChannelTopic, readablePost } from '../posts.js';
 import { sql } from '../../store/database.js';
 import { indexPost } from '../../store/search-index.js';
+import { park } from '../../store/parked-ops.js';
 
 /**
  * Deleting a post leaves a tombstone: the row stays (threads and order hold), the text and
  * mentions are purged, and the tombstone beats any concurrent edit. By its author, or an admin.
+ * A delete that arrives before its post waits for it (store/parked-ops.ts), so the post is created deleted.
  */
 export default defineOp({
   type: 'post.deleted',
@@ -24,6 +26,7 @@ export default defineOp({
     return 'apply';
   },
   apply(db, op) {
+    if (!findPost(db, op.entity)) return park(db, op);
     // Resetting the edit register makes the tombstone the same whether an edit was applied before it or not.
     sql(db, "UPDATE posts SET deleted = 1, message = '', edited_hlc = NULL, edit_ver = created_ver WHERE id = ?").run(op.entity);
     sql(db, 'DELETE FROM post_mentions WHERE post_id = ?').run(op.entity);

@@ -7,8 +7,12 @@ import { findPost, postChannelTopic, readablePost } from '../posts.js';
 import { sql } from '../../store/database.js';
 import { setPostMentions } from '../../store/mentions.js';
 import { indexPost } from '../../store/search-index.js';
+import { park } from '../../store/parked-ops.js';
 
-/** An edit by the post's author. Last writer wins; an edit never revives a deleted post. */
+/**
+ * An edit by the post's author. Last writer wins; an edit never revives a deleted post. One that
+ * arrives before its post waits for it (store/parked-ops.ts).
+ */
 export default defineOp({
   type: 'post.edited',
   body: Type.Object({ message: Message }, { additionalProperties: false }),
@@ -21,11 +25,15 @@ export default defineOp({
   },
   apply(db, op) {
     const version = opVersion(op);
-    const changed = sql(db, 'UPDATE posts SET message = ?, edited_hlc = ?, edit_ver = ? WHERE id = ? AND deleted = 0 AND edit_ver < ?').run(
-      op.body.message, op.hlc, version, op.entity, version,
-    ).changes;
+    // Any edit beats the create's text (edited_hlc IS NULL): a post created twice (a retried
+    // send) keeps the earliest create's version, which may be newer than an edit applied before it.
+    const changed = sql(
+      db,
+      'UPDATE posts SET message = ?, edited_hlc = ?, edit_ver = ? WHERE id = ? AND deleted = 0 AND (edited_hlc IS NULL OR edit_ver < ?)',
+    ).run(op.body.message, op.hlc, version, op.entity, version).changes;
     const post = findPost(db, op.entity);
-    if (changed === 0 || !post) return;
+    if (!post) return park(db, op);
+    if (changed === 0) return;
     setPostMentions(db, post.id, post.channel_id, post.created_hlc, op.body.message);
     indexPost(db, post.id, post);
   },

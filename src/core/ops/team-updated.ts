@@ -4,6 +4,7 @@ import { DisplayName } from '../fields.js';
 import { notFound } from '../errors.js';
 import { findTeam, requireAdmin } from '../permissions.js';
 import { sql } from '../../store/database.js';
+import { park } from '../../store/parked-ops.js';
 
 /** Renaming a team (its display name; the short name stays, as links use it). */
 export default defineOp({
@@ -17,7 +18,10 @@ export default defineOp({
   },
   apply(db, op) {
     const version = opVersion(op);
-    sql(db, 'UPDATE teams SET display_name = ?, profile_ver = ? WHERE id = ? AND profile_ver < ?').run(op.body.displayName, version, op.entity, version);
+    const changed = sql(db, 'UPDATE teams SET display_name = ?, profile_ver = ? WHERE id = ? AND profile_ver < ?').run(
+      op.body.displayName, version, op.entity, version,
+    ).changes;
+    if (changed === 0 && !findTeam(db, op.entity)) park(db, op);
   },
   audience: (_db, op) => [topic.team(op.entity), topic.admins],
 });

@@ -3,6 +3,7 @@ import { defineOp, opVersion } from '../op.js';
 import { conflict, notFound } from '../errors.js';
 import { accountAudience, findUser, requireAdmin } from '../permissions.js';
 import { sql } from '../../store/database.js';
+import { park } from '../../store/parked-ops.js';
 
 /**
  * Deactivate or reactivate an account. A deactivated user keeps its history and name but
@@ -21,7 +22,10 @@ export default defineOp({
   },
   apply(db, op) {
     const version = opVersion(op);
-    sql(db, 'UPDATE users SET active = ?, active_ver = ? WHERE id = ? AND active_ver < ?').run(op.body.active ? 1 : 0, version, op.entity, version);
+    const changed = sql(db, 'UPDATE users SET active = ?, active_ver = ? WHERE id = ? AND active_ver < ?').run(
+      op.body.active ? 1 : 0, version, op.entity, version,
+    ).changes;
+    if (changed === 0 && !sql(db, 'SELECT 1 FROM users WHERE id = ?').get(op.entity)) return park(db, op);
   },
   audience: (db, op) => accountAudience(db, op.entity),
 });

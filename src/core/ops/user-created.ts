@@ -5,7 +5,7 @@ import { badRequest, conflict, forbidden } from '../errors.js';
 import { accountAudience, hasUsers, requireAdmin } from '../permissions.js';
 import { sql, type Db } from '../../store/database.js';
 import { settleUsername } from '../../store/names.js';
-import { setTeamMember } from '../../store/membership.js';
+import { refreshTeamJoinMemberships, setTeamMember } from '../../store/membership.js';
 import { findInvite, inviteProblem } from '../invites.js';
 
 export const usernameTaken = (db: Db, username: string): boolean =>
@@ -52,9 +52,12 @@ export default defineOp({
        VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
     ).run(op.entity, username, username, displayName, role, passwordHash, inviteId, version, version, version, version, version);
     settleUsername(db, username);
+    refreshTeamJoinMemberships(db, op.entity);
+    // An invite that has not arrived yet joins its users to its team when it does (invite.created).
     const invite = inviteId === null ? undefined : findInvite(db, inviteId);
     if (invite) setTeamMember(db, invite.team_id, op.entity, true, version);
   },
+  creates: (op) => [op.entity],
   audience: (db, op) => accountAudience(db, op.entity),
   present: ({ body: { username, displayName, role } }) => ({ username, displayName, role }),
 });

@@ -3,6 +3,7 @@ import { defineOp, opVersion } from '../op.js';
 import { PasswordHash } from '../fields.js';
 import { requireSelfOrAdmin } from '../permissions.js';
 import { sql } from '../../store/database.js';
+import { park } from '../../store/parked-ops.js';
 
 /**
  * A new password hash. The proof that the user knows the old password is checked by the
@@ -17,7 +18,10 @@ export default defineOp({
   },
   apply(db, op) {
     const version = opVersion(op);
-    sql(db, 'UPDATE users SET password_hash = ?, password_ver = ? WHERE id = ? AND password_ver < ?').run(op.body.passwordHash, version, op.entity, version);
+    const changed = sql(db, 'UPDATE users SET password_hash = ?, password_ver = ? WHERE id = ? AND password_ver < ?').run(
+      op.body.passwordHash, version, op.entity, version,
+    ).changes;
+    if (changed === 0 && !sql(db, 'SELECT 1 FROM users WHERE id = ?').get(op.entity)) return park(db, op);
   },
   audience: () => [],
   present: () => ({}),

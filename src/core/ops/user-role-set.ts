@@ -4,6 +4,8 @@ import { Role } from '../fields.js';
 import { conflict, notFound } from '../errors.js';
 import { accountAudience, findUser, requireAdmin } from '../permissions.js';
 import { sql } from '../../store/database.js';
+import { park } from '../../store/parked-ops.js';
+import { refreshTeamJoinMemberships } from '../../store/membership.js';
 
 /** An admin changes a user's role. The last active admin cannot demote itself. */
 export default defineOp({
@@ -20,7 +22,11 @@ export default defineOp({
   },
   apply(db, op) {
     const version = opVersion(op);
-    sql(db, 'UPDATE users SET role = ?, role_ver = ? WHERE id = ? AND role_ver < ?').run(op.body.role, version, op.entity, version);
+    const changed = sql(db, 'UPDATE users SET role = ?, role_ver = ? WHERE id = ? AND role_ver < ?').run(
+      op.body.role, version, op.entity, version,
+    ).changes;
+    if (changed === 0 && !sql(db, 'SELECT 1 FROM users WHERE id = ?').get(op.entity)) return park(db, op);
+    refreshTeamJoinMemberships(db, op.entity);
   },
   audience: (db, op) => accountAudience(db, op.entity),
 });

@@ -182,7 +182,7 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/channels/:id/read',
-    summary: 'Mark everything in the channel as read, up to now.',
+    summary: 'Mark everything in the channel as read, up to now. Writes nothing when no one else posted since your last mark.',
     access: 'user',
     async handle({ services, user, params }) {
       await services.committer.commit({ author: user.id, ops: [{ type: 'channel.viewed', entity: params.id!, body: {} }] });

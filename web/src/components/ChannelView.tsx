@@ -1,7 +1,7 @@
 /** A channel: its header (with the way to its settings), history, who is typing, and the composer. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { t } from '../i18n';
-import { channelTitle, currentChannel, markRead } from '../state/channels';
+import { channelTitle, currentChannel, markRead, sendReadMarks } from '../state/channels';
 import { connected } from '../state/connection';
 import { outbox } from '../state/outbox';
 import { pinnedPosts } from '../state/post-actions';
@@ -47,6 +47,20 @@ export function ChannelView({ channelId }: { channelId: string }) {
   useEffect(() => {
     if (!document.hidden) markRead(channelId);
   }, [channelId, posts.length]);
+
+  // The server hears of what was read when the reader leaves: this channel for another, or the window.
+  useEffect(() => {
+    const visibility = () => (document.hidden ? sendReadMarks() : markRead(channelId));
+    document.addEventListener('visibilitychange', visibility);
+    window.addEventListener('blur', sendReadMarks);
+    window.addEventListener('pagehide', sendReadMarks);
+    return () => {
+      document.removeEventListener('visibilitychange', visibility);
+      window.removeEventListener('blur', sendReadMarks);
+      window.removeEventListener('pagehide', sendReadMarks);
+      sendReadMarks();
+    };
+  }, [channelId]);
 
   const items = useMemo(
     () => historyItems(posts.filter((post) => post.rootId === null), outbox.value.filter((entry) => entry.channelId === channelId && entry.rootId === null)),

@@ -21,7 +21,7 @@ export class Unreachable extends Error {}
 export const isTransient = (error: unknown): boolean =>
   error instanceof Unreachable || (error instanceof ApiError && (error.status === 429 || error.status >= 500));
 
-async function call<T>(method: string, path: string, init: { json?: unknown; body?: Blob; contentType?: string } = {}): Promise<T> {
+async function call<T>(method: string, path: string, init: { json?: unknown; body?: Blob; contentType?: string; keepalive?: boolean } = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`/api/v1${path}`, {
@@ -29,6 +29,7 @@ async function call<T>(method: string, path: string, init: { json?: unknown; bod
       credentials: 'same-origin',
       headers: init.json !== undefined ? { 'content-type': 'application/json' } : init.contentType ? { 'content-type': init.contentType } : {},
       body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+      keepalive: init.keepalive ?? false,
     });
   } catch {
     throw new Unreachable('unreachable');
@@ -52,7 +53,7 @@ async function call<T>(method: string, path: string, init: { json?: unknown; bod
 
 export const api = {
   get: <T>(path: string) => call<T>('GET', path),
-  post: <T>(path: string, json: unknown = {}) => call<T>('POST', path, { json }),
+  post: <T>(path: string, json: unknown = {}, options: { keepalive?: boolean } = {}) => call<T>('POST', path, { json, ...options }),
   put: <T>(path: string, json?: unknown) => call<T>('PUT', path, json === undefined ? {} : { json }),
   patch: <T>(path: string, json: unknown) => call<T>('PATCH', path, { json }),
   delete: <T>(path: string) => call<T>('DELETE', path),

@@ -83,13 +83,23 @@ export async function openConversation(userIds: string[]): Promise<Channel> {
   return channel;
 }
 
-const READ_DELAY_MS = 1000;
-const readTimers = new Map<string, ReturnType<typeof setTimeout>>();
+/**
+ * Channels read on screen since their read mark was last sent. A read mark is an op that
+ * travels to every box of the fleet, so it is sent when the reader leaves the channel or the
+ * window (sendReadMarks), not once per burst of posts read (core/ops/channel-viewed.ts).
+ */
+const unsentReads = new Set<string>();
 
-/** The channel is on screen: its posts are read (told to the server at most once a second). */
+/** The channel is on screen: its posts are read here at once; the server hears of it later. */
 export function markRead(channelId: string): void {
   const channel = channels.value.find((candidate) => candidate.id === channelId);
   if (channel && ((channel.unread ?? 0) > 0 || (channel.mentions ?? 0) > 0)) patchChannel(channelId, () => ({ unread: 0, mentions: 0 }));
-  clearTimeout(readTimers.get(channelId));
-  readTimers.set(channelId, setTimeout(() => void api.post(`/channels/${channelId}/read`).catch(() => undefined), READ_DELAY_MS));
+  unsentReads.add(channelId);
+}
+
+/** Tells the server what was read: the reader left a channel, or the window lost focus or was hidden or closed. */
+export function sendReadMarks(): void {
+  // keepalive: the request outlives a page being closed.
+  for (const channelId of unsentReads) void api.post(`/channels/${channelId}/read`, {}, { keepalive: true }).catch(() => undefined);
+  unsentReads.clear();
 }
