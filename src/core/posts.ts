@@ -1,7 +1,9 @@
 /** Looking up a post for an op on it: it must exist and its channel be readable by the actor. */
 import { sql, type Db } from '../store/database.js';
 import { notFound } from './errors.js';
-import { readableChannel, requireActor, type ChannelRow, type UserRow } from './permissions.js';
+import { readableChannel, requireActor } from './permissions.js';
+import type { ChannelRow } from '../store/read/channels.js';
+import type { UserRow } from '../store/read/users.js';
 
 export interface PostRow {
   id: string;

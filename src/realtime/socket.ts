@@ -11,7 +11,8 @@ import { ApiError } from '../core/errors.js';
 import { Id } from '../core/fields.js';
 import { topic } from '../core/op.js';
 import { validate } from '../core/validate.js';
-import { authenticate, errorBody, sameOrigin } from '../http/router.js';
+import { authenticate, sameOrigin } from '../http/authentication.js';
+import { errorBody } from '../http/errors.js';
 import type { Services } from '../http/services.js';
 import type { Socket, SocketState } from './hub.js';
 

@@ -1,12 +1,14 @@
 /** Logging in and out, the caller's own account, and bot tokens. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute, Reply } from '../router.js';
+import { Reply } from '../answers.js';
+import { defineRoute } from '../route.js';
 import { DisplayName, Password } from '../../core/fields.js';
 import { ApiError, forbidden, notFound } from '../../core/errors.js';
 import { hashPassword, verifyPassword } from '../../core/passwords.js';
 import { findUser, findUserByName } from '../../core/permissions.js';
 import { presentUser } from '../../store/read/users.js';
-import { clearedSessionCookie, createSession, deleteSession, endUserSessions, listTokens, sessionCookie } from '../sessions.js';
+import { clearedSessionCookie, sessionCookie } from '../cookies.js';
+import { createSession, deleteSession, endUserSessions, listTokens } from '../sessions.js';
 import { throttle } from '../throttle.js';
 import { consumePasswordReset } from '../password-resets.js';
 

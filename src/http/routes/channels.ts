@@ -1,6 +1,7 @@
 /** Channels: team channels (public, private), direct and group conversations, membership, read marks. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute, Reply, type RequestContext } from '../router.js';
+import { Reply } from '../answers.js';
+import { defineRoute, type RequestContext } from '../route.js';
 import { ChannelName, DisplayName, Header, Id, Purpose } from '../../core/fields.js';
 import { badRequest, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';

@@ -1,6 +1,7 @@
 /** Invite links: the only way a new account comes into being after setup. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute, Reply } from '../router.js';
+import { Reply } from '../answers.js';
+import { defineRoute } from '../route.js';
 import { DisplayName, Id, Password, Role, Username } from '../../core/fields.js';
 import { forbidden, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
@@ -10,7 +11,8 @@ import { findInvite, findInviteByTokenHash, inviteProblem, inviteUses, newInvite
 import { findTeam, findUser } from '../../core/permissions.js';
 import { sql } from '../../store/database.js';
 import { presentUser } from '../../store/read/users.js';
-import { createSession, sessionCookie } from '../sessions.js';
+import { sessionCookie } from '../cookies.js';
+import { createSession } from '../sessions.js';
 import { throttle } from '../throttle.js';
 import type { Db } from '../../store/database.js';
 

@@ -1,6 +1,7 @@
 /** Posts: history pages, threads, sending (idempotent by id), editing, deleting, reactions and pins. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute, Reply, type RequestContext } from '../router.js';
+import { Reply } from '../answers.js';
+import { defineRoute, type RequestContext } from '../route.js';
 import { Id, Message, PostFiles } from '../../core/fields.js';
 import { badRequest, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';

@@ -1,13 +1,15 @@
 /** First start: whoever holds the setup code creates the first admin and the first team. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute, Reply } from '../router.js';
+import { Reply } from '../answers.js';
+import { defineRoute } from '../route.js';
 import { DisplayName, Password, TeamName, Username } from '../../core/fields.js';
 import { forbidden } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { hashPassword } from '../../core/passwords.js';
 import { findUser, hasUsers } from '../../core/permissions.js';
 import { presentUser } from '../../store/read/users.js';
-import { createSession, sessionCookie } from '../sessions.js';
+import { sessionCookie } from '../cookies.js';
+import { createSession } from '../sessions.js';
 import { throttle } from '../throttle.js';
 
 export default [

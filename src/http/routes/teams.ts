@@ -1,10 +1,13 @@
 /** Teams: several per server, each with a default channel its members join. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute, Reply } from '../router.js';
+import { Reply } from '../answers.js';
+import { defineRoute } from '../route.js';
 import { DisplayName, Id, TeamName } from '../../core/fields.js';
 import { notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
-import { findTeam, isTeamMember, type TeamRow, type UserRow } from '../../core/permissions.js';
+import { findTeam, isTeamMember } from '../../core/permissions.js';
+import type { TeamRow } from '../../store/read/teams.js';
+import type { UserRow } from '../../store/read/users.js';
 import { sql, type Db } from '../../store/database.js';
 import { presentUser } from '../../store/read/users.js';
 import { teamChannels } from '../../store/read/channels.js';
