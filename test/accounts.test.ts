@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client, removeDataDir, startHail, type ApiResponse, type HailProcess } from './helpers/server.js';
@@ -129,6 +130,45 @@ describe('the login rate limit', () => {
     const right = await guesser.post('/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
     assertError(right, 429, 'rate_limited');
     assert.equal(guesser.cookie, '');
+  });
+});
+
+/** A login sent from another address of the loopback network (127.0.0.0/8), as another phone would. */
+function loginFrom(url: string, address: string, username: string, password: string): Promise<{ status: number; ms: number }> {
+  const body = JSON.stringify({ username, password });
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const sent = request(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      localAddress: address,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    }, (answer) => {
+      answer.resume();
+      answer.on('end', () => resolve({ status: answer.statusCode!, ms: performance.now() - started }));
+    });
+    sent.on('error', reject);
+    sent.end(body);
+  });
+}
+
+describe('guessing one account from many addresses', () => {
+  let world: World;
+  before(async () => {
+    world = await startWorld({ env: { HAIL_LOGINS_PER_MINUTE: '3' } });
+  });
+  after(async () => {
+    await world.dispose();
+  });
+
+  test('the owner still logs in, slowed but not refused, and the guesses are slowed too', async () => {
+    const guesses: { status: number; ms: number }[] = [];
+    for (let host = 10; host < 16; host++) guesses.push(await loginFrom(world.hail.url, `127.0.0.${host}`, 'admin', `guess ${host}`));
+    assert.deepEqual(guesses.map((guess) => guess.status), [401, 401, 401, 401, 401, 401]);
+    // Three failures a minute are free; the fourth guess on waits.
+    assert.ok(guesses.slice(3).every((guess) => guess.ms >= 1900), `guesses took ${guesses.map((guess) => Math.round(guess.ms)).join(' ')} ms`);
+    const owner = await loginFrom(world.hail.url, '127.0.0.20', 'admin', ADMIN_PASSWORD);
+    assert.equal(owner.status, 200);
+    assert.ok(owner.ms >= 1900, `the owner's login took ${Math.round(owner.ms)} ms`);
   });
 });
 

@@ -9,7 +9,7 @@ import { findUser, findUserByName } from '../../core/permissions.js';
 import { presentUser } from '../../store/read/users.js';
 import { clearedSessionCookie, sessionCookie } from '../cookies.js';
 import { createSession, deleteSession, endUserSessions, listTokens } from '../sessions.js';
-import { throttle } from '../throttle.js';
+import { slowAfterFailures, throttle } from '../throttle.js';
 import { consumePasswordReset } from '../password-resets.js';
 
 const invalidLogin = () => new ApiError(401, 'invalid_credentials', 'Wrong username or password.');
@@ -18,17 +18,18 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/auth/login',
-    summary: 'Log in with username and password; sets the HttpOnly session cookie. Rate-limited per address and per username.',
+    summary: 'Log in with username and password; sets the HttpOnly session cookie. Rate-limited per address; a username with many recent failures is answered slowly, never refused.',
     access: 'public',
     body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
     async handle({ services, body, ip, setCookie }) {
       const { db, limits, now } = services;
       const username = body.username.trim().toLowerCase();
       throttle(limits.loginByAddress, ip);
-      throttle(limits.loginByUsername, username);
-      const user = findUserByName(db, username);
-      const valid = await verifyPassword(body.password, user?.password_hash);
-      if (!user || !valid) throw invalidLogin();
+      const user = await slowAfterFailures(limits.loginByUsername, username, async () => {
+        const found = findUserByName(db, username);
+        if (!(await verifyPassword(body.password, found?.password_hash)) || !found) throw invalidLogin();
+        return found;
+      });
       if (user.active !== 1) throw forbidden('user_deactivated', 'This account is deactivated. Ask an administrator.');
       const { token } = createSession(db, user.id, 'cookie', null, now());
       setCookie(sessionCookie(token));
@@ -71,8 +72,9 @@ export default [
     access: 'user',
     body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password }, { additionalProperties: false }),
     async handle({ services, user, session, body }) {
-      throttle(services.limits.loginByUsername, user.username);
-      if (!(await verifyPassword(body.currentPassword, user.password_hash))) throw forbidden('invalid_credentials', 'The current password is wrong.');
+      await slowAfterFailures(services.limits.loginByUsername, user.username, async () => {
+        if (!(await verifyPassword(body.currentPassword, user.password_hash))) throw forbidden('invalid_credentials', 'The current password is wrong.');
+      });
       const passwordHash = await hashPassword(body.newPassword);
       await services.committer.commit({ author: user.id, ops: [{ type: 'user.password-set', entity: user.id, body: { passwordHash } }] });
       // Whoever else held this account's sessions may be why the password changed.
