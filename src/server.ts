@@ -86,16 +86,16 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     caCertFile: () => https?.caCertFile,
   };
   // HTTP and HTTPS serve the same routes, pages and WebSocket.
-  const serveAll = (app: uWS.TemplatedApp) => {
-    registerRoutes(app, services, ROUTES);
-    registerSocket(app, services);
+  const serveAll = (app: uWS.TemplatedApp, secure: boolean) => {
+    registerRoutes(app, services, ROUTES, secure);
+    registerSocket(app, services, secure);
     registerPages(app, reach, log);
     registerStatic(app);
     registerNotFound(app);
   };
   const app = uWS.App();
-  serveAll(app);
-  const https = await startHttps(config, addresses, now, serveAll, log);
+  serveAll(app, false);
+  const https = await startHttps(config, addresses, now, (secureApp) => serveAll(secureApp, true), log);
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (socket) => (socket ? resolve(socket) : reject(new StartupError('cannot_start', `cannot listen on ${config.host}:${config.port}: the port is in use or not allowed`))));

@@ -1,12 +1,15 @@
 /** Who is calling, for REST requests and WebSocket upgrades alike. */
-import { cookieValue, SESSION_COOKIE } from './cookies.js';
+import { cookieValue, sessionCookieName } from './cookies.js';
 import { resolveSession, type Session } from './sessions.js';
 import type { Services } from './services.js';
 
-/** Resolves the caller from the session cookie or an `Authorization: Bearer` token. */
-export function authenticate(services: Services, cookieHeader: string, authorization: string): Session | undefined {
+/**
+ * Resolves the caller from the session cookie or an `Authorization: Bearer` token. `secure`: the
+ * request came over HTTPS, where only the Secure cookie counts (./cookies.ts).
+ */
+export function authenticate(services: Services, cookieHeader: string, authorization: string, secure: boolean): Session | undefined {
   const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-  const token = bearer ?? cookieValue(cookieHeader, SESSION_COOKIE);
+  const token = bearer ?? cookieValue(cookieHeader, sessionCookieName(secure));
   return token ? resolveSession(services.db, token, services.now()) : undefined;
 }
 

@@ -24,6 +24,8 @@ export interface RequestContext<Body, Query> {
   /** The caller; routes with access `user` or `admin` always have one. */
   readonly user: UserRow;
   readonly ip: string;
+  /** The request came over HTTPS: its session cookie is the Secure one (./cookies.ts). */
+  readonly secure: boolean;
   readonly headers: { readonly contentType: string; readonly contentLength: number; readonly range: string };
   /** The body's chunks as they arrive; only routes with `rawBody` have one. */
   readonly rawBody: AsyncIterable<Buffer>;

@@ -14,7 +14,8 @@ import { errorBody, fail } from './errors.js';
 import type { RequestContext, Route } from './route.js';
 import type { Services } from './services.js';
 
-export function registerRoutes(app: TemplatedApp, services: Services, routes: readonly Route[]): void {
+/** `secure`: `app` is the HTTPS server. */
+export function registerRoutes(app: TemplatedApp, services: Services, routes: readonly Route[], secure: boolean): void {
   for (const route of routes) {
     const names = [...route.path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
     app[route.method](route.path, (res: HttpResponse, req: HttpRequest) => {
@@ -36,7 +37,7 @@ export function registerRoutes(app: TemplatedApp, services: Services, routes: re
       const ip = Buffer.from(res.getRemoteAddressAsText()).toString();
       // Chunks can arrive as soon as this callback returns: a raw body must be listening by then.
       const rawBody = route.rawBody ? new RawBody(incoming) : undefined;
-      handle(incoming, route, services, { params, rawQuery, cookieHeader, authorization, contentType, declaredLength, origin, host, range, ip }, rawBody)
+      handle(incoming, route, services, { params, rawQuery, cookieHeader, authorization, contentType, declaredLength, origin, host, range, ip, secure }, rawBody)
         .catch((error: unknown) => {
           rawBody?.discard();
           fail(incoming, services, error);
@@ -56,12 +57,13 @@ interface RequestHead {
   host: string;
   range: string;
   ip: string;
+  secure: boolean;
 }
 
 async function handle(incoming: Incoming, route: Route, services: Services, head: RequestHead, rawBody: RawBody | undefined): Promise<void> {
   const hasBody = route.method !== 'get' && route.method !== 'del' && !rawBody;
   const bytes = hasBody ? await readBody(incoming, head.declaredLength, services.config.maxBodyBytes) : Buffer.alloc(0);
-  const session = authenticate(services, head.cookieHeader, head.authorization);
+  const session = authenticate(services, head.cookieHeader, head.authorization, head.secure);
   if (route.method !== 'get' && session?.kind === 'cookie' && !sameOrigin(head.origin, head.host)) {
     throw forbidden('cross_origin', 'This request came from another site.');
   }
@@ -82,6 +84,7 @@ async function handle(incoming: Incoming, route: Route, services: Services, head
       return session.user;
     },
     ip: head.ip,
+    secure: head.secure,
     headers: { contentType: head.contentType, contentLength: head.declaredLength, range: head.range },
     get rawBody() {
       if (!rawBody) throw new Error(`${route.path} reads a raw body but is not marked rawBody`);

@@ -30,7 +30,8 @@ export const ClientFrame = Type.Union([
 
 const errorFrame = (error: ApiError) => JSON.stringify({ type: 'error', ...errorBody(error) });
 
-export function registerSocket(app: TemplatedApp, services: Services): void {
+/** `secure`: `app` is the HTTPS server. */
+export function registerSocket(app: TemplatedApp, services: Services, secure: boolean): void {
   const { hub, log } = services;
   app.ws<SocketState>('/api/v1/ws', {
     maxPayloadLength: MAX_FRAME_BYTES,
@@ -42,7 +43,7 @@ export function registerSocket(app: TemplatedApp, services: Services): void {
       const key = req.getHeader('sec-websocket-key');
       const protocol = req.getHeader('sec-websocket-protocol');
       const extensions = req.getHeader('sec-websocket-extensions');
-      const session = authenticate(services, req.getHeader('cookie'), req.getHeader('authorization'));
+      const session = authenticate(services, req.getHeader('cookie'), req.getHeader('authorization'), secure);
       const crossSite = session?.kind === 'cookie' && !sameOrigin(req.getHeader('origin'), req.getHeader('host'));
       if (!session || crossSite) {
         const error = crossSite ? new ApiError(403, 'cross_origin', 'This connection came from another site.') : new ApiError(401, 'unauthorized', 'Log in first.');

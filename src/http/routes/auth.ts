@@ -21,7 +21,7 @@ export default [
     summary: 'Log in with username and password; sets the HttpOnly session cookie. Rate-limited per address; a username with many recent failures is answered slowly, never refused.',
     access: 'public',
     body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
-    async handle({ services, body, ip, setCookie }) {
+    async handle({ services, body, ip, secure, setCookie }) {
       const { db, limits, now } = services;
       const username = body.username.trim().toLowerCase();
       throttle(limits.loginByAddress, ip);
@@ -32,7 +32,7 @@ export default [
       });
       if (user.active !== 1) throw forbidden('user_deactivated', 'This account is deactivated. Ask an administrator.');
       const { token } = createSession(db, user.id, 'cookie', null, now());
-      setCookie(sessionCookie(token));
+      setCookie(sessionCookie(token, secure));
       return { user: presentUser(user) };
     },
   }),
@@ -41,10 +41,10 @@ export default [
     path: '/api/v1/auth/logout',
     summary: 'End this session and clear its cookie.',
     access: 'user',
-    handle({ services, session, user, setCookie }) {
+    handle({ services, session, user, secure, setCookie }) {
       deleteSession(services.db, session!.id, user.id);
       services.hub.closeSessions(user.id, (sessionId) => sessionId === session!.id);
-      setCookie(clearedSessionCookie());
+      setCookie(clearedSessionCookie(secure));
     },
   }),
   defineRoute({

@@ -91,7 +91,7 @@ export default [
     summary: 'Create an account with an invite link\'s token; joins its team and the team\'s default channel, and logs in.',
     access: 'public',
     body: Type.Object({ token: Token, username: Username, password: Password, displayName: DisplayName }, { additionalProperties: false }),
-    async handle({ services, body, ip, setCookie }) {
+    async handle({ services, body, ip, secure, setCookie }) {
       const { db, committer, now } = services;
       throttle(services.limits.loginByAddress, ip);
       const invite = findInviteByTokenHash(db, hashSecret(body.token));
@@ -104,7 +104,7 @@ export default [
         ops: [{ type: 'user.created', entity: userId, body: { username: body.username, displayName: body.displayName, role: invite.role, passwordHash, inviteId: invite.id } }],
       });
       const { token } = createSession(db, userId, 'cookie', null, now());
-      setCookie(sessionCookie(token));
+      setCookie(sessionCookie(token, secure));
       return new Reply(201, { user: presentUser(findUser(db, userId)!) });
     },
   }),

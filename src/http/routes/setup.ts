@@ -36,7 +36,7 @@ export default [
       },
       { additionalProperties: false },
     ),
-    async handle({ services, body, ip, setCookie }) {
+    async handle({ services, body, ip, secure, setCookie }) {
       const { db, committer, setupCode, limits, now } = services;
       throttle(limits.loginByAddress, ip);
       if (hasUsers(db)) throw forbidden('setup_done', 'This server is already set up.');
@@ -53,7 +53,7 @@ export default [
       });
       setupCode.consume();
       const { token } = createSession(db, userId, 'cookie', null, now());
-      setCookie(sessionCookie(token));
+      setCookie(sessionCookie(token, secure));
       return new Reply(201, { user: presentUser(findUser(db, userId)!) });
     },
   }),
