@@ -104,6 +104,20 @@ describe('posts', () => {
       assert.equal((await history(alice.client, channel)).length, 1);
     });
 
+    test('a retry of a post deleted meanwhile answers 200 with the tombstone, and does not bring it back', async () => {
+      const channel = await freshChannel();
+      const id = uuidv7();
+      await sent(alice.client, channel, 'sent twice, deleted between', { id });
+      assert.equal((await alice.client.delete(`/api/v1/posts/${id}`)).status, 204);
+      const retry = await send(alice.client, channel, 'sent twice, deleted between', { id });
+      assert.equal(retry.status, 200, JSON.stringify(retry.body));
+      assert.equal(retry.body.post.id, id);
+      assert.equal(retry.body.post.deleted, true);
+      assert.equal(retry.body.post.message, '');
+      const posts = await history(bob.client, channel);
+      assert.deepEqual(posts.map((post) => [post.id, post.deleted]), [[id, true]]);
+    });
+
     test("another user's post id is refused with 409 post_id_taken", async () => {
       const channel = await freshChannel();
       const id = uuidv7();

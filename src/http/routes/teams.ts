@@ -39,13 +39,16 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/teams',
-    summary: 'Create a team and its default channel `general` (admin); the creator joins both.',
+    summary: 'Create a team and its default channel `general` (admin); the creator joins both. A retry with the same `id` answers 200 with the team and creates nothing.',
     access: 'admin',
     body: Type.Object({ id: Type.Optional(Id), name: TeamName, displayName: DisplayName }, { additionalProperties: false }),
     async handle({ services, user, body }) {
       const id = body.id ?? newId();
-      await services.committer.commit({ author: user.id, ops: [{ type: 'team.created', entity: id, body: { name: body.name, displayName: body.displayName, defaultChannelId: newId() } }] });
-      return new Reply(201, { team: presentTeam(findTeam(services.db, id)!) });
+      const entries = await services.committer.commit({
+        author: user.id,
+        ops: [{ type: 'team.created', entity: id, body: { name: body.name, displayName: body.displayName, defaultChannelId: newId() } }],
+      });
+      return new Reply(entries.length > 0 ? 201 : 200, { team: presentTeam(findTeam(services.db, id)!) });
     },
   }),
   defineRoute({
