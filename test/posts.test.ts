@@ -168,6 +168,25 @@ describe('posts', () => {
       assert.equal(rootNow.lastReplyAt, second.createdAt);
     });
 
+    test('the thread of a deleted root shows the root as a tombstone and the live replies', async () => {
+      const channel = await freshChannel();
+      const root = await sent(alice.client, channel, 'Who has spare fuel?');
+      const first = await sent(bob.client, channel, '20 litres here', { rootId: root.id });
+      const second = await sent(alice.client, channel, 'Thanks, coming over', { rootId: root.id });
+      assert.equal((await alice.client.delete(`/api/v1/posts/${root.id}`)).status, 204);
+      for (const from of [root.id, first.id]) {
+        const thread = await bob.client.get(`/api/v1/posts/${from}/thread`);
+        assert.equal(thread.status, 200, JSON.stringify(thread.body));
+        assert.deepEqual(thread.body.posts.map((post: any) => [post.id, post.deleted, post.message]), [
+          [root.id, true, ''],
+          [first.id, false, '20 litres here'],
+          [second.id, false, 'Thanks, coming over'],
+        ]);
+      }
+      // Deleted is still deleted for everything else.
+      assertError(await bob.client.get(`/api/v1/posts/${root.id}`), 404, 'post_not_found');
+    });
+
     test('replying to a reply is refused with invalid_root', async () => {
       const channel = await freshChannel();
       const root = await sent(alice.client, channel, 'Root');

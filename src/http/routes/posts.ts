@@ -88,10 +88,10 @@ export default [
   defineRoute({
     method: 'get',
     path: '/api/v1/posts/:id/thread',
-    summary: 'A thread: its root post and every reply, oldest first.',
+    summary: 'A thread: its root post (a tombstone when deleted) and every reply, oldest first.',
     access: 'user',
     handle({ services, user, params }) {
-      const { post } = readablePost(services.db, user, params.id!);
+      const { post } = visiblePost(services.db, user, params.id!);
       return { posts: thread(services.db, post.root_id ?? post.id) };
     },
   }),
