@@ -95,11 +95,20 @@ export function readBody(incoming: Incoming, declaredLength: number, limit: numb
 
 const tooLarge = (limit: number) => new ApiError(413, 'body_too_large', `The request body is larger than ${limit} bytes.`);
 
+// Fatal: Buffer#toString would turn invalid bytes into U+FFFD, and store text the sender never wrote.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 export function parseJson(bytes: Buffer, contentType: string): unknown {
   if (bytes.length === 0) return {};
   if (!/^application\/json\s*(;|$)/i.test(contentType)) throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
+  let text: string;
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    text = utf8.decode(bytes);
+  } catch {
+    throw new ApiError(400, 'invalid_utf8', 'The body is not valid UTF-8.');
+  }
+  try {
+    return JSON.parse(text);
   } catch {
     throw new ApiError(400, 'invalid_json', 'The body is not valid JSON.');
   }
