@@ -137,6 +137,23 @@ describe('posts', () => {
       assert.equal((await history(alice.client, channel)).length, 1);
     });
 
+    test('length counts characters, not UTF-16 units: 16,383 emoji are accepted and 16,384 refused', async () => {
+      const channel = await freshChannel();
+      const wave = '\u{1F30A}';
+      for (const count of [8_192, 16_383]) {
+        const accepted = await send(alice.client, channel, wave.repeat(count));
+        assert.equal(accepted.status, 201, `${count} emoji: ${JSON.stringify(accepted.body.error)}`);
+        assert.equal(accepted.body.post.message, wave.repeat(count));
+      }
+      const refused = await send(alice.client, channel, wave.repeat(16_384));
+      assertError(refused, 400, 'post_too_long');
+      assert.match(refused.body.error.message, /16,383 characters/);
+      const post = (await history(alice.client, channel))[0];
+      assertError(await alice.client.patch(`/api/v1/posts/${post.id}`, { message: `${wave.repeat(16_383)}x` }), 400, 'post_too_long');
+      assert.equal((await alice.client.patch(`/api/v1/posts/${post.id}`, { message: wave.repeat(16_383) })).status, 200);
+      assert.equal((await history(alice.client, channel)).length, 2);
+    });
+
     test('an empty message is refused', async () => {
       const channel = await freshChannel();
       const empty = await send(alice.client, channel, '');
