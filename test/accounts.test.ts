@@ -412,6 +412,14 @@ describe('accounts', () => {
       assert.ok(members.body.members.some((member: any) => member.username === 'newcomer'));
     });
 
+    test('a guest who registers joins the team but, deliberately, not its default channel', async () => {
+      const { token } = await invite({ role: 'guest' });
+      const guest = world.client();
+      assert.equal((await register(token, 'deckhand', guest)).status, 201);
+      assert.deepEqual((await guest.get('/api/v1/teams')).body.teams.map((team: any) => team.id), [world.team.id]);
+      assert.deepEqual((await guest.get('/api/v1/channels')).body.channels, []);
+    });
+
     test('an invite carries its role to the account it makes', async () => {
       const { token } = await invite({ role: 'guest' });
       const registered = await register(token, 'visitor');

@@ -88,7 +88,7 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/register',
-    summary: 'Create an account with an invite link\'s token; joins its team and the team\'s default channel, and logs in.',
+    summary: 'Create an account with an invite link\'s token; joins its team and the team\'s default channel, and logs in. A guest joins the team but not its default channel (deliberately: a guest sees only the channels it is added to).',
     access: 'public',
     body: Type.Object({ token: Token, username: Username, password: Password, displayName: DisplayName }, { additionalProperties: false }),
     async handle({ services, body, ip, secure, setCookie }) {

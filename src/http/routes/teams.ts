@@ -83,7 +83,7 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/teams/:id/members',
-    summary: 'Add a user to a team (admin); they join its default channel.',
+    summary: 'Add a user to a team (admin); they join its default channel, unless a guest (a guest sees only the channels it is added to).',
     access: 'admin',
     body: Type.Object({ userId: Id }, { additionalProperties: false }),
     async handle({ services, user, params, body }) {
