@@ -160,15 +160,15 @@ describe('guessing one account from many addresses', () => {
     await world.dispose();
   });
 
-  test('the owner still logs in, slowed but not refused, and the guesses are slowed too', async () => {
+  test('the owner still logs in at once, while the guesses are answered slowly', async () => {
     const guesses: { status: number; ms: number }[] = [];
     for (let host = 10; host < 16; host++) guesses.push(await loginFrom(world.hail.url, `127.0.0.${host}`, 'admin', `guess ${host}`));
     assert.deepEqual(guesses.map((guess) => guess.status), [401, 401, 401, 401, 401, 401]);
-    // Three failures a minute are free; the fourth guess on waits.
+    // Three failures a minute are free; from the fourth on, a wrong guess is answered late.
     assert.ok(guesses.slice(3).every((guess) => guess.ms >= 1900), `guesses took ${guesses.map((guess) => Math.round(guess.ms)).join(' ')} ms`);
     const owner = await loginFrom(world.hail.url, '127.0.0.20', 'admin', ADMIN_PASSWORD);
     assert.equal(owner.status, 200);
-    assert.ok(owner.ms >= 1900, `the owner's login took ${Math.round(owner.ms)} ms`);
+    assert.ok(owner.ms < 1900, `the owner's login took ${Math.round(owner.ms)} ms`);
   });
 });
 

@@ -23,12 +23,6 @@ export class RateLimiter {
     return true;
   }
 
-  /** Whether `key` has a token, without spending it. */
-  has(key: string): boolean {
-    const bucket = this.buckets.get(key);
-    return !bucket || bucket.tokens + ((this.now() - bucket.at) / 1000) * this.perSecond >= 1;
-  }
-
   /** Seconds until `key` has a token again, for Retry-After. */
   retryAfter(key: string): number {
     const bucket = this.buckets.get(key);

@@ -18,7 +18,7 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/auth/login',
-    summary: 'Log in with username and password; sets the HttpOnly session cookie. Rate-limited per address; a username with many recent failures is answered slowly, never refused.',
+    summary: 'Log in with username and password; sets the HttpOnly session cookie. Rate-limited per address; wrong passwords for a username with many recent failures are answered slowly, its right password is never refused.',
     access: 'public',
     body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
     async handle({ services, body, ip, secure, setCookie }) {
