@@ -25,7 +25,10 @@ export const ConfigSchema = Type.Object(
     maxBodyBytes: Type.Integer({ minimum: 1024, description: 'Largest accepted JSON request body.' }),
     postsPerSecond: Type.Number({ exclusiveMinimum: 0, description: 'Sustained posts per second per user.' }),
     postBurst: Type.Integer({ minimum: 1, description: 'Posts a user may send at once before the rate applies.' }),
-    loginsPerMinute: Type.Integer({ minimum: 1, description: 'Login attempts per minute per address; failed logins per minute per username before its failures are answered slowly.' }),
+    loginsPerMinute: Type.Integer({
+      minimum: 1,
+      description: 'Login attempts per minute per address; failed logins per minute per username before its failures are answered slowly.',
+    }),
     maxFileBytes: Type.Integer({ minimum: 1, description: 'Largest accepted file upload.' }),
     uploadFloorBytes: Type.Integer({ minimum: 0, description: 'Free disk space below which uploads are refused.' }),
     writeFloorBytes: Type.Integer({ minimum: 0, description: 'Free disk space, kept for the database, below which every write is refused.' }),

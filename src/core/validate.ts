@@ -24,7 +24,8 @@ export function validate<S extends TSchema>(schema: S, value: unknown, where: st
   const field = error?.path ? error.path.slice(1).replace(/\//g, '.') : '';
   const failed = error?.schema as { errorCode?: string; errorMessage?: string } | undefined;
   const code = failed?.errorCode ?? `invalid_${where}`;
-  throw badRequest(code, `Invalid ${where}${field ? ` field "${field}"` : ''}: ${failed?.errorMessage ?? error?.message ?? 'unexpected value'}.`);
+  const problem = failed?.errorMessage ?? error?.message ?? 'unexpected value';
+  throw badRequest(code, `Invalid ${where}${field ? ` field "${field}"` : ''}: ${problem}.`);
 }
 
 /** Query strings are text: convert "50" to 50 and "true" to true where the schema says so, then check. */

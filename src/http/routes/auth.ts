@@ -73,7 +73,8 @@ export default [
     body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password }, { additionalProperties: false }),
     async handle({ services, user, session, body }) {
       await slowAfterFailures(services.limits.loginByUsername, user.username, async () => {
-        if (!(await verifyPassword(body.currentPassword, user.password_hash))) throw forbidden('invalid_credentials', 'The current password is wrong.');
+        const right = await verifyPassword(body.currentPassword, user.password_hash);
+        if (!right) throw forbidden('invalid_credentials', 'The current password is wrong.');
       });
       const passwordHash = await hashPassword(body.newPassword);
       await services.committer.commit({ author: user.id, ops: [{ type: 'user.password-set', entity: user.id, body: { passwordHash } }] });
