@@ -25,7 +25,10 @@ export const ConfigSchema = Type.Object(
     maxBodyBytes: Type.Integer({ minimum: 1024, description: 'Largest accepted JSON request body.' }),
     postsPerSecond: Type.Number({ exclusiveMinimum: 0, description: 'Sustained posts per second per user.' }),
     postBurst: Type.Integer({ minimum: 1, description: 'Posts a user may send at once before the rate applies.' }),
-    loginsPerMinute: Type.Integer({ minimum: 1, description: 'Login attempts per minute per address and per username.' }),
+    loginsPerMinute: Type.Integer({
+      minimum: 1,
+      description: 'Login attempts per minute per address; failed logins per minute per username before its failures are answered slowly.',
+    }),
     socketsPerUser: Type.Integer({ minimum: 1, description: 'WebSocket connections one account may hold at once; the next is closed with 4003.' }),
     socketsPerAddress: Type.Integer({ minimum: 1, description: 'WebSocket connections from one network address at once; the next is closed with 4003.' }),
     socketFramesPerSecond: Type.Number({ exclusiveMinimum: 0, description: 'Frames per second a WebSocket may send (bursts of five seconds\' worth); past it the socket is closed with 1008.' }),

@@ -97,17 +97,17 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   // HTTP and HTTPS serve the same routes, pages and WebSocket.
   // Every handler runs guarded (http/guard.ts): nothing a client sends can end the process.
   const requests = new RequestTracker();
-  const serveAll = (unguarded: uWS.TemplatedApp) => {
+  const serveAll = (unguarded: uWS.TemplatedApp, secure: boolean) => {
     const app = guardApp(unguarded, log, requests);
-    registerRoutes(app, services, ROUTES);
-    registerSocket(app, services);
+    registerRoutes(app, services, ROUTES, secure);
+    registerSocket(app, services, secure);
     registerPages(app, reach, log);
     registerStatic(app);
     registerNotFound(app);
   };
   const app = uWS.App();
-  serveAll(app);
-  const https = await startHttps(config, addresses, now, serveAll, log);
+  serveAll(app, false);
+  const https = await startHttps(config, addresses, now, (secureApp) => serveAll(secureApp, true), log);
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (socket) => (socket ? resolve(socket) : reject(new StartupError('cannot_start', `cannot listen on ${config.host}:${config.port}: the port is in use or not allowed`))));

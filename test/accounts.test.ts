@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client, removeDataDir, startHail, type ApiResponse, type HailProcess } from './helpers/server.js';
@@ -129,6 +130,45 @@ describe('the login rate limit', () => {
     const right = await guesser.post('/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
     assertError(right, 429, 'rate_limited');
     assert.equal(guesser.cookie, '');
+  });
+});
+
+/** A login sent from another address of the loopback network (127.0.0.0/8), as another phone would. */
+function loginFrom(url: string, address: string, username: string, password: string): Promise<{ status: number; ms: number }> {
+  const body = JSON.stringify({ username, password });
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const sent = request(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      localAddress: address,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    }, (answer) => {
+      answer.resume();
+      answer.on('end', () => resolve({ status: answer.statusCode!, ms: performance.now() - started }));
+    });
+    sent.on('error', reject);
+    sent.end(body);
+  });
+}
+
+describe('guessing one account from many addresses', () => {
+  let world: World;
+  before(async () => {
+    world = await startWorld({ env: { HAIL_LOGINS_PER_MINUTE: '3' } });
+  });
+  after(async () => {
+    await world.dispose();
+  });
+
+  test('the owner still logs in at once, while the guesses are answered slowly', async () => {
+    const guesses: { status: number; ms: number }[] = [];
+    for (let host = 10; host < 16; host++) guesses.push(await loginFrom(world.hail.url, `127.0.0.${host}`, 'admin', `guess ${host}`));
+    assert.deepEqual(guesses.map((guess) => guess.status), [401, 401, 401, 401, 401, 401]);
+    // Three failures a minute are free; from the fourth on, a wrong guess is answered late.
+    assert.ok(guesses.slice(3).every((guess) => guess.ms >= 1900), `guesses took ${guesses.map((guess) => Math.round(guess.ms)).join(' ')} ms`);
+    const owner = await loginFrom(world.hail.url, '127.0.0.20', 'admin', ADMIN_PASSWORD);
+    assert.equal(owner.status, 200);
+    assert.ok(owner.ms < 1900, `the owner's login took ${Math.round(owner.ms)} ms`);
   });
 });
 
@@ -370,6 +410,14 @@ describe('accounts', () => {
       assert.deepEqual(channels.body.channels.map((channel: any) => channel.id), [world.team.defaultChannelId]);
       const members = await admin().get(`/api/v1/teams/${world.team.id}/members`);
       assert.ok(members.body.members.some((member: any) => member.username === 'newcomer'));
+    });
+
+    test('a guest who registers joins the team but, deliberately, not its default channel', async () => {
+      const { token } = await invite({ role: 'guest' });
+      const guest = world.client();
+      assert.equal((await register(token, 'deckhand', guest)).status, 201);
+      assert.deepEqual((await guest.get('/api/v1/teams')).body.teams.map((team: any) => team.id), [world.team.id]);
+      assert.deepEqual((await guest.get('/api/v1/channels')).body.channels, []);
     });
 
     test('an invite carries its role to the account it makes', async () => {

@@ -61,6 +61,23 @@ describe('bad input', () => {
     assert.match(unknown.body.error.message, /sneaky|additional/i);
   });
 
+  test('a JSON body that is not valid UTF-8 is 400 invalid_utf8 and stores nothing', async () => {
+    const before = (await world.admin.get(`/api/v1/channels/${channelId}/posts`)).body.posts.length;
+    const json = (message: Buffer) => Buffer.concat([Buffer.from('{"message":"'), message, Buffer.from('"}')]);
+    // A stray continuation byte, a truncated sequence, an overlong "/", a UTF-16 surrogate written as UTF-8.
+    for (const bad of [[0x80], [0xe2, 0x82], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff]]) {
+      const response = await fetch(`${world.hail.url}/api/v1/channels/${channelId}/posts`, {
+        method: 'POST',
+        headers: { cookie: world.admin.cookie, 'content-type': 'application/json' },
+        body: json(Buffer.from([0x61, ...bad, 0x62])),
+      });
+      const answer = (await response.json()) as { error: { code: string } };
+      assert.equal(response.status, 400, `${bad}: ${JSON.stringify(answer)}`);
+      assert.equal(answer.error.code, 'invalid_utf8');
+    }
+    assert.equal((await world.admin.get(`/api/v1/channels/${channelId}/posts`)).body.posts.length, before);
+  });
+
   test('a body that is not JSON is 415, and one over the size limit is 413', async () => {
     const form = await world.admin.request('POST', `/api/v1/channels/${channelId}/posts`, 'message=hi', { 'content-type': 'application/x-www-form-urlencoded' });
     assert.equal(form.status, 415);

@@ -104,6 +104,20 @@ describe('posts', () => {
       assert.equal((await history(alice.client, channel)).length, 1);
     });
 
+    test('a retry of a post deleted meanwhile answers 200 with the tombstone, and does not bring it back', async () => {
+      const channel = await freshChannel();
+      const id = uuidv7();
+      await sent(alice.client, channel, 'sent twice, deleted between', { id });
+      assert.equal((await alice.client.delete(`/api/v1/posts/${id}`)).status, 204);
+      const retry = await send(alice.client, channel, 'sent twice, deleted between', { id });
+      assert.equal(retry.status, 200, JSON.stringify(retry.body));
+      assert.equal(retry.body.post.id, id);
+      assert.equal(retry.body.post.deleted, true);
+      assert.equal(retry.body.post.message, '');
+      const posts = await history(bob.client, channel);
+      assert.deepEqual(posts.map((post) => [post.id, post.deleted]), [[id, true]]);
+    });
+
     test("another user's post id is refused with 409 post_id_taken", async () => {
       const channel = await freshChannel();
       const id = uuidv7();
@@ -121,6 +135,23 @@ describe('posts', () => {
       assert.equal(accepted.body.post.message.length, 16_383);
       assertError(await send(alice.client, channel, 'x'.repeat(16_384)), 400, 'post_too_long');
       assert.equal((await history(alice.client, channel)).length, 1);
+    });
+
+    test('length counts characters, not UTF-16 units: 16,383 emoji are accepted and 16,384 refused', async () => {
+      const channel = await freshChannel();
+      const wave = '\u{1F30A}';
+      for (const count of [8_192, 16_383]) {
+        const accepted = await send(alice.client, channel, wave.repeat(count));
+        assert.equal(accepted.status, 201, `${count} emoji: ${JSON.stringify(accepted.body.error)}`);
+        assert.equal(accepted.body.post.message, wave.repeat(count));
+      }
+      const refused = await send(alice.client, channel, wave.repeat(16_384));
+      assertError(refused, 400, 'post_too_long');
+      assert.match(refused.body.error.message, /16,383 characters/);
+      const post = (await history(alice.client, channel))[0];
+      assertError(await alice.client.patch(`/api/v1/posts/${post.id}`, { message: `${wave.repeat(16_383)}x` }), 400, 'post_too_long');
+      assert.equal((await alice.client.patch(`/api/v1/posts/${post.id}`, { message: wave.repeat(16_383) })).status, 200);
+      assert.equal((await history(alice.client, channel)).length, 2);
     });
 
     test('an empty message is refused', async () => {
@@ -152,6 +183,25 @@ describe('posts', () => {
       const rootNow = (await alice.client.get(`/api/v1/posts/${root.id}`)).body.post;
       assert.equal(rootNow.replyCount, 2);
       assert.equal(rootNow.lastReplyAt, second.createdAt);
+    });
+
+    test('the thread of a deleted root shows the root as a tombstone and the live replies', async () => {
+      const channel = await freshChannel();
+      const root = await sent(alice.client, channel, 'Who has spare fuel?');
+      const first = await sent(bob.client, channel, '20 litres here', { rootId: root.id });
+      const second = await sent(alice.client, channel, 'Thanks, coming over', { rootId: root.id });
+      assert.equal((await alice.client.delete(`/api/v1/posts/${root.id}`)).status, 204);
+      for (const from of [root.id, first.id]) {
+        const thread = await bob.client.get(`/api/v1/posts/${from}/thread`);
+        assert.equal(thread.status, 200, JSON.stringify(thread.body));
+        assert.deepEqual(thread.body.posts.map((post: any) => [post.id, post.deleted, post.message]), [
+          [root.id, true, ''],
+          [first.id, false, '20 litres here'],
+          [second.id, false, 'Thanks, coming over'],
+        ]);
+      }
+      // Deleted is still deleted for everything else.
+      assertError(await bob.client.get(`/api/v1/posts/${root.id}`), 404, 'post_not_found');
     });
 
     test('replying to a reply is refused with invalid_root', async () => {

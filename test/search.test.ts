@@ -138,4 +138,31 @@ describe('search', () => {
       assert.equal(response.status, 200, q);
     }
   });
+  test('control characters and every FTS5 operator in the text answer 200 or a clear 400, never 500', async () => {
+    const controls = [...Array(32).keys(), 0x7f].map((code) => String.fromCharCode(code));
+    const specials = [
+      '"', '""', '"gale', 'gale"', '" "', '*', '**', 'gale*', '*gale', 'ga*le', '^', '^gale', 'gale^', '"^gale"',
+      'NEAR', 'NEAR(', 'NEAR()', 'NEAR(gale north)', 'NEAR(gale north, 2)', 'NEAR/2', 'gale NEAR north',
+      'AND', 'OR', 'NOT', 'and', 'gale AND north', 'gale OR', 'NOT gale', 'gale NOT north', 'AND OR NOT',
+      '(', ')', '()', '(gale)', '(gale OR north) AND anchor', ')gale(', 'gale)', '(((',
+      ':', '::', 'gale:', ':gale', 'message:gale', '{message}:gale', '-message:gale', '{message name}:gale', 'posts_fts:gale',
+      '+', '-', 'gale + north', 'gale - north', ',', "'", '\\', '\\"', '%', '_', '\u2028', '\ufeff', '\u{1F600}',
+      '"gale" "north"', 'gale "north', '"a""b"', 'in:deck NEAR(', 'from:@', 'from:"', 'in:"deck"', 'has:file*',
+    ];
+    const queries = [
+      ...controls.flatMap((char) => [char, `gale${char}`, `${char}gale`, `gale${char}north`, `"gale${char}north"`, `gale${char}*`]),
+      ...specials,
+      ...specials.map((special) => `gale ${special}`),
+      ...specials.map((special) => `${special}${String.fromCharCode(0)}`),
+    ];
+    const unclear: string[] = [];
+    for (const q of queries) {
+      const response = await search(alice.client, q);
+      const clear = response.status === 200 || (response.status === 400 && response.body.error.code === 'invalid_search');
+      if (!clear) unclear.push(`${JSON.stringify(q)} -> ${response.status} ${JSON.stringify(response.body)}`);
+    }
+    assert.deepEqual(unclear, []);
+    // A control character separates words, as a space does.
+    assert.deepEqual(messages(await search(alice.client, `north${String.fromCharCode(0)}gale`)), ['Gale warning for the north sea tonight']);
+  });
 });

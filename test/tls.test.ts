@@ -136,6 +136,70 @@ test('a client that trusts the box CA reaches it over HTTPS, while plain HTTP ke
   }
 });
 
+interface HttpsAnswer {
+  status: number;
+  cookies: string[];
+}
+
+/** A request over HTTPS with a cookie; an `upgrade` request answers 101 when the WebSocket is accepted. */
+function requestHttps(port: number, ca: Buffer, method: string, path: string, cookie: string, body?: unknown): Promise<HttpsAnswer> {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const upgrade = path === '/api/v1/ws'
+    ? { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' }
+    : {};
+  const headers = { cookie, ...upgrade, ...(text === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }) };
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', servername: 'localhost', port, path, method, ca, headers, timeout: 10000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, cookies: ([] as string[]).concat(res.headers['set-cookie'] ?? []) }));
+    });
+    req.on('upgrade', (_res, socket) => {
+      socket.destroy();
+      resolve({ status: 101, cookies: [] });
+    });
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+test('over HTTPS the session cookie is __Host- and Secure, and each scheme accepts only its own cookie', async () => {
+  const dataDir = newDataDir();
+  await tlsInit(dataDir);
+  const hail = await startHail({ dataDir, args: ['--https-port', '0'] });
+  try {
+    const ca = readFileSync(localCaFiles(dataDir).caCert);
+    const port = httpsPortOf(hail);
+    const password = 'a long enough password';
+    const setup = await requestHttps(port, ca, 'POST', '/api/v1/setup', '', {
+      code: hail.setupCode(), username: 'skipper', password, displayName: 'Skipper', teamName: 'crew', teamDisplayName: 'Crew',
+    });
+    assert.equal(setup.status, 201);
+    assert.equal(setup.cookies.length, 1);
+    assert.match(setup.cookies[0]!, /^__Host-hail_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Secure; Max-Age=\d+$/);
+    const secureCookie = setup.cookies[0]!.split(';')[0]!;
+    const token = secureCookie.split('=')[1]!;
+    assert.equal((await requestHttps(port, ca, 'GET', '/api/v1/me', secureCookie)).status, 200);
+    assert.equal((await requestHttps(port, ca, 'GET', '/api/v1/ws', secureCookie)).status, 101);
+    // The plain name is not read over HTTPS (it may have been planted over plain HTTP), nor the Secure one over HTTP.
+    assert.equal((await requestHttps(port, ca, 'GET', '/api/v1/me', `hail_session=${token}`)).status, 401);
+    assert.equal((await requestHttps(port, ca, 'GET', '/api/v1/ws', `hail_session=${token}`)).status, 401);
+    assert.equal((await fetch(`${hail.url}/api/v1/me`, { headers: { cookie: secureCookie } })).status, 401);
+
+    const login = await fetch(`${hail.url}/api/v1/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'skipper', password }),
+    });
+    assert.equal(login.status, 200);
+    assert.match(login.headers.getSetCookie()[0]!, /^hail_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
+
+    const logout = await requestHttps(port, ca, 'POST', '/api/v1/auth/logout', secureCookie, {});
+    assert.equal(logout.status, 204);
+    assert.match(logout.cookies[0]!, /^__Host-hail_session=; Path=\/; HttpOnly; SameSite=Lax; Secure; Max-Age=0$/);
+  } finally {
+    await hail.stop();
+    removeDataDir(dataDir);
+  }
+});
+
 test('a replaced certificate is served without a restart', async () => {
   const source = newDataDir();
   const dataDir = newDataDir();

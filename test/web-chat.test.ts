@@ -1,10 +1,13 @@
 /**
  * The web app end to end in Chromium: an administrator sets the box up and invites someone; the
  * second person joins from the link on a phone; both chat in real time, reply in a thread,
- * react, attach an image; search finds it. Screenshots of each main screen at phone and desktop
+ * react, attach an image; search finds it. A remote image in a post is a link that nobody's
+ * phone fetches, and no page breaks its Content-Security-Policy. Screenshots of each main screen at phone and desktop
  * width go to artifacts/, and axe-core finds no serious or critical problem on them.
  */
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { axeViolations, launchBrowser, screenshot, type Browser } from './helpers/browser.js';
@@ -17,15 +20,31 @@ let hail: HailProcess;
 let browser: Browser;
 let admin: Page;
 let bob: Page;
+/** What Chromium reported as refused by a page's Content-Security-Policy. */
+const violations: string[] = [];
+/** A server elsewhere on the network, as a post's remote image would name it; it counts who asks. */
+let elsewhere: Server;
+let elsewhereHits = 0;
 
 before(async () => {
   hail = await startHail();
   browser = await launchBrowser();
   admin = await (await browser.context({ width: 1280, height: 800 })).newPage();
   bob = await (await browser.context({ width: 390, height: 844 })).newPage();
+  for (const page of [admin, bob]) {
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+  }
+  elsewhere = createServer((_request, response) => {
+    elsewhereHits += 1;
+    response.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
+  });
+  await new Promise<void>((listening) => elsewhere.listen(0, '127.0.0.1', listening));
 });
 
 after(async () => {
+  elsewhere?.close();
   await browser?.close();
   await hail?.stop();
   removeDataDir(hail.dataDir);
@@ -109,6 +128,21 @@ test('a reply in a thread, a reaction and an image reach the other side', { time
   await checkAccessibility(admin, 'channel (desktop)');
 });
 
+test('a remote image in a post shows as a link, and reading the post fetches nothing from elsewhere', { timeout: 120_000 }, async () => {
+  const { port } = elsewhere.address() as AddressInfo;
+  const remote = `http://127.0.0.1:${port}/p.gif`;
+  await admin.getByLabel('Message General').fill(`Who reads this? ![buoy](${remote})`);
+  await admin.keyboard.press('Enter');
+  const link = bob.getByRole('feed').getByRole('link', { name: 'buoy' });
+  await link.waitFor();
+  assert.equal(await link.getAttribute('href'), remote);
+  assert.equal(await bob.getByRole('feed').locator(`img[src="${remote}"]`).count(), 0);
+  await admin.getByRole('feed').getByRole('link', { name: 'buoy' }).waitFor();
+  // Time for any image request to have gone out.
+  await bob.waitForTimeout(500);
+  assert.equal(elsewhereHits, 0);
+});
+
 test('search finds the post with the picture', { timeout: 120_000 }, async () => {
   await admin.getByRole('link', { name: /Search/ }).click();
   await admin.getByLabel('Search messages and files').fill('anchorage');
@@ -131,4 +165,8 @@ test('settings explain themselves at both widths and switch language and theme',
   await checkAccessibility(bob, 'settings (dark)');
   await bob.getByLabel('Taal').selectOption('browser');
   await bob.getByRole('heading', { name: 'Settings' }).waitFor();
+});
+
+test('no page broke its Content-Security-Policy along the way', () => {
+  assert.deepEqual(violations, []);
 });

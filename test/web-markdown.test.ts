@@ -1,7 +1,7 @@
 /**
  * The web app's markdown (web/src/lib/markdown-it.ts), without a browser: `~name` becomes a
- * link to the reader's channel of that name and nothing else does, and no text of a post ever
- * reaches the HTML unescaped.
+ * link to the reader's channel of that name and nothing else does, no text of a post ever
+ * reaches the HTML unescaped, images show only from the box, and nothing needs a style attribute.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -27,4 +27,27 @@ test('a channel reference never lets markup through', () => {
   const html = render('~x <b>bold</b>', hostile);
   assert.doesNotMatch(html, /<img|<b>/);
   assert.match(html, /&quot;&gt;&lt;img/);
+});
+
+test('an image on the box shows; a remote one becomes a link to it, so reading the post fetches nothing', () => {
+  assert.equal(render('![chart](/api/v1/files/abc)', mine), '<p><img src="/api/v1/files/abc" alt="chart"></p>\n');
+  assert.equal(
+    render('look ![x](http://10.0.0.9:8000/p.gif)', mine),
+    '<p>look <a href="http://10.0.0.9:8000/p.gif" target="_blank" rel="noopener noreferrer" class="remote-image">x</a></p>\n',
+  );
+  for (const remote of ['https://example.org/p.gif', '//example.org/p.gif', 'HTTP://example.org/p.gif', 'data:image/png;base64,iVBORw0KGgo=']) {
+    const html = render(`![](${remote})`, mine);
+    assert.doesNotMatch(html, /<img/, remote);
+    assert.match(html, /class="remote-image"/, remote);
+  }
+  const hostile = render('![<b>"x"</b>](http://example.org/"onerror=alert(1))', mine);
+  assert.doesNotMatch(hostile, /<img|<b>|" onerror/);
+});
+
+test('table alignment is a class, never a style attribute (the page’s policy refuses those)', () => {
+  const html = render('| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |', mine);
+  assert.doesNotMatch(html, /style=/);
+  assert.match(html, /<th class="align-left">a<\/th>/);
+  assert.match(html, /<td class="align-center">2<\/td>/);
+  assert.match(html, /<td class="align-right">3<\/td>/);
 });

@@ -77,6 +77,31 @@ test('the app answers its own paths; the API, health and unknown paths are not t
   assert.equal(((await (await get('/api/v1/setup')).json()) as { needed: boolean }).needed, true);
 });
 
+test('every HTML page sends a strict Content-Security-Policy: only the box, no framing', async () => {
+  for (const path of ['/', '/index.html', '/c/0190a1b2-0000-7000-8000-000000000000', '/settings', '/join', '/trust']) {
+    const response = await get(path);
+    assert.equal(response.status, 200, path);
+    assert.match(response.headers.get('content-type')!, /^text\/html/, path);
+    const policy = new Map(
+      (response.headers.get('content-security-policy') ?? '').split(';').map((directive) => {
+        const [name, ...values] = directive.trim().split(/\s+/);
+        return [name!, values] as const;
+      }),
+    );
+    assert.deepEqual(policy.get('default-src'), ["'none'"], path);
+    assert.deepEqual(policy.get('frame-ancestors'), ["'none'"], path);
+    // Images from the box only (and, on the app page, its own blob: previews of files being sent).
+    for (const source of policy.get('img-src') ?? []) assert.ok(["'self'", 'blob:', 'data:'].includes(source) || source.startsWith("'sha256-"), `${path}: img-src ${source}`);
+    for (const directive of ['script-src', 'style-src', 'connect-src']) {
+      for (const source of policy.get(directive) ?? []) assert.doesNotMatch(source, /unsafe|\*|^https?:$/, `${path}: ${directive} ${source}`);
+    }
+  }
+  const app = (await get('/')).headers.get('content-security-policy')!;
+  const host = new URL(hail.url).host;
+  assert.match(app, new RegExp(`connect-src 'self' ws://${host} wss://${host}(;|$)`));
+  assert.match(app, /img-src 'self' blob:(;|$)/);
+});
+
 test('every icon the manifest and the page name is served, PNGs at the size they claim', async () => {
   const manifest = (await (await get('/manifest.webmanifest')).json()) as { icons: { src: string; sizes: string; type: string }[] };
   const appleIcon = /<link rel="apple-touch-icon" href="([^"]+)">/.exec(index)?.[1];

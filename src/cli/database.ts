@@ -11,7 +11,8 @@ import { dirname } from 'node:path';
 import { openWriter, type Writer } from '../core/writer.js';
 import { StartupError } from '../startup-error.js';
 import { databaseFile, openDatabase, type Db } from '../store/database.js';
-import { findUserByName, type UserRow } from '../core/permissions.js';
+import { findUserByName } from '../core/permissions.js';
+import type { UserRow } from '../store/read/users.js';
 
 /**
  * Root may not write into a data directory that belongs to another user: SQLite's -wal and -shm

@@ -6,7 +6,8 @@
  */
 import type { Config } from '../config.js';
 import { newInvite, type InviteTerms } from '../core/invites.js';
-import type { TeamRow, UserRow } from '../core/permissions.js';
+import type { TeamRow } from '../store/read/teams.js';
+import type { UserRow } from '../store/read/users.js';
 import { StartupError } from '../startup-error.js';
 import { configuredBoxUrls } from '../http/pages/box-urls.js';
 import { sql, type Db } from '../store/database.js';

@@ -1,12 +1,19 @@
 /**
  * Field schemas shared by op bodies and request bodies, so a limit is stated once. A schema
  * may carry `errorCode`: the validation error code reported when that field is wrong
- * (`post_too_long` says more to a client than a generic `invalid_body`).
+ * (`post_too_long` says more to a client than a generic `invalid_body`), and `errorMessage`,
+ * said instead of the validator's own words.
  */
-import { Type } from '@sinclair/typebox';
+import { FormatRegistry, Type } from '@sinclair/typebox';
 import { ID_PATTERN } from './ids.js';
 
 export const MAX_POST_LENGTH = 16383;
+
+/** Characters as people count them: code points, so an emoji is one, not two UTF-16 units. */
+export const characterCount = (text: string): number => text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
+
+// A schema's maxLength counts UTF-16 units; a post's limit is in characters.
+FormatRegistry.Set('post-length', (text) => text.length <= MAX_POST_LENGTH || characterCount(text) <= MAX_POST_LENGTH);
 
 export const Id = Type.String({ pattern: ID_PATTERN, description: 'A lower-case UUID; clients mint UUIDv7.' });
 export const Username = Type.String({
@@ -26,7 +33,12 @@ export const TeamName = ChannelName;
 export const Header = Type.String({ maxLength: 1024, errorCode: 'header_too_long' });
 export const Purpose = Type.String({ maxLength: 250, errorCode: 'purpose_too_long' });
 // Emptiness is checked by the post kinds (code `empty_post`): a post with files may have no text.
-export const Message = Type.String({ maxLength: MAX_POST_LENGTH, errorCode: 'post_too_long', description: 'Markdown, up to 16,383 characters.' });
+export const Message = Type.String({
+  format: 'post-length',
+  errorCode: 'post_too_long',
+  errorMessage: 'a post holds at most 16,383 characters',
+  description: 'Markdown, up to 16,383 characters (Unicode code points: an emoji counts as one).',
+});
 export const Emoji = Type.String({ pattern: '^[a-z0-9_+-]{1,64}$', errorCode: 'invalid_emoji', description: 'An emoji short name such as `thumbsup`.' });
 export const PasswordHash = Type.String({ pattern: '^scrypt\\$', maxLength: 256 });
 

@@ -25,7 +25,7 @@
 import { createHash } from 'node:crypto';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Db } from '../store/database.js';
-import type { UserRow } from './permissions.js';
+import type { UserRow } from '../store/read/users.js';
 
 export interface Op<Body = unknown> {
   readonly origin: string;

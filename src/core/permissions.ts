@@ -9,41 +9,10 @@
 import { sql, type Db } from '../store/database.js';
 import { forbidden, notFound } from './errors.js';
 import { topic } from './op.js';
-
-export type Role = 'admin' | 'member' | 'guest';
-
-export interface UserRow {
-  id: string;
-  username: string;
-  display_name: string;
-  role: Role;
-  password_hash: string;
-  active: number;
-  created_ver: string;
-}
-
-export type ChannelType = 'public' | 'private' | 'direct' | 'group';
-
-export interface ChannelRow {
-  id: string;
-  team_id: string | null;
-  type: ChannelType;
-  name: string;
-  requested_name: string;
-  display_name: string;
-  header: string;
-  purpose: string;
-  creator_id: string | null;
-  archived: number;
-  created_hlc: string;
-}
-
-export interface TeamRow {
-  id: string;
-  name: string;
-  display_name: string;
-  default_channel_id: string;
-}
+import type { ChannelRow } from '../store/read/channels.js';
+import type { PostFileRow } from '../store/read/posts.js';
+import type { TeamRow } from '../store/read/teams.js';
+import type { UserRow } from '../store/read/users.js';
 
 export const findUser = (db: Db, id: string): UserRow | undefined =>
   sql<[string], UserRow>(db, 'SELECT * FROM users WHERE id = ?').get(id);
@@ -77,18 +46,6 @@ export function canReadChannel(db: Db, user: UserRow, channel: ChannelRow): bool
   if (user.active !== 1) return false;
   if (isChannelMember(db, channel.id, user.id)) return true;
   return channel.type === 'public' && user.role !== 'guest' && channel.team_id !== null && isTeamMember(db, channel.team_id, user.id);
-}
-
-export interface PostFileRow {
-  post_id: string;
-  channel_id: string;
-  hash: string;
-  name: string;
-  type: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  thumbnail_hash: string | null;
 }
 
 /** The files of live posts in channels this user can read that hold these bytes, as file or as thumbnail. */

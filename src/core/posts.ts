@@ -1,7 +1,9 @@
 /** Looking up a post for an op on it: it must exist and its channel be readable by the actor. */
 import { sql, type Db } from '../store/database.js';
 import { notFound } from './errors.js';
-import { readableChannel, requireActor, type ChannelRow, type UserRow } from './permissions.js';
+import { readableChannel, requireActor } from './permissions.js';
+import type { ChannelRow } from '../store/read/channels.js';
+import type { UserRow } from '../store/read/users.js';
 
 export interface PostRow {
   id: string;
@@ -17,13 +19,23 @@ export interface PostRow {
 export const findPost = (db: Db, id: string): PostRow | undefined =>
   sql<[string], PostRow>(db, 'SELECT * FROM posts WHERE id = ?').get(id);
 
-/** The live (not deleted) post and its channel, or 404 when missing or unreadable. */
-export function readablePost(db: Db, actor: UserRow | undefined, postId: string): { post: PostRow; channel: ChannelRow; user: UserRow } {
+/**
+ * The post, live or a tombstone, and its channel, or 404 when missing or unreadable: what its
+ * channel's readers see in the history, where a deleted post stays as a tombstone.
+ */
+export function visiblePost(db: Db, actor: UserRow | undefined, postId: string): { post: PostRow; channel: ChannelRow; user: UserRow } {
   const user = requireActor(actor);
   const post = findPost(db, postId);
-  if (!post || post.deleted === 1) throw notFound('post_not_found', 'No such post.');
+  if (!post) throw notFound('post_not_found', 'No such post.');
   const channel = readableChannel(db, user, post.channel_id);
   return { post, channel, user };
+}
+
+/** The live (not deleted) post and its channel, or 404 when missing, deleted or unreadable. */
+export function readablePost(db: Db, actor: UserRow | undefined, postId: string): { post: PostRow; channel: ChannelRow; user: UserRow } {
+  const found = visiblePost(db, actor, postId);
+  if (found.post.deleted === 1) throw notFound('post_not_found', 'No such post.');
+  return found;
 }
 
 export function postChannelTopic(db: Db, postId: string): string[] {

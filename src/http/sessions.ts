@@ -1,18 +1,18 @@
 /**
  * Sessions and bot tokens. Both are local to this box (not replicated): a random secret is
  * handed to the client once, and only its SHA-256 is stored, so a copy of the database does
- * not hold usable credentials. Browser sessions ride in an HttpOnly, SameSite=Lax cookie and
- * slide forward on use; bot tokens live until revoked. A session is only as good as its user:
+ * not hold usable credentials. Browser sessions ride in a cookie (./cookies.ts) and slide
+ * forward on use; bot tokens live until revoked. A session is only as good as its user:
  * a deactivated account is refused even before its rows are deleted.
  */
 import { sql, type Db } from '../store/database.js';
-import { findUser, type UserRow } from '../core/permissions.js';
+import { findUser } from '../core/permissions.js';
+import type { UserRow } from '../store/read/users.js';
 import { hashSecret, newId, newSecret } from '../core/ids.js';
 import type { FeedEntry } from '../core/commit.js';
 import type { Hub } from '../realtime/hub.js';
 
-export const SESSION_COOKIE = 'hail_session';
-const SESSION_DAYS = 30;
+export const SESSION_DAYS = 30;
 const DAY = 24 * 60 * 60 * 1000;
 
 export type SessionKind = 'cookie' | 'token';
@@ -22,7 +22,6 @@ export interface Session {
   readonly user: UserRow;
   readonly kind: SessionKind;
 }
-
 
 export function createSession(db: Db, userId: string, kind: SessionKind, name: string | null, now: number): { id: string; token: string } {
   const token = newSecret();
@@ -96,17 +95,3 @@ export function endSessionsOfDeactivated(db: Db): (entries: readonly FeedEntry[]
     }
   };
 }
-
-export function cookieValue(header: string, name: string): string | undefined {
-  for (const part of header.split(';')) {
-    const index = part.indexOf('=');
-    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
-  }
-  return undefined;
-}
-
-// Not Secure: one session serves the box by IP over plain HTTP and by name over HTTPS.
-export const sessionCookie = (token: string): string =>
-  `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_DAYS * 24 * 60 * 60}`;
-
-export const clearedSessionCookie = (): string => `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;

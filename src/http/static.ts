@@ -10,6 +10,11 @@
  * The app's own paths (/, /c/<channel>, /invite/<token>, ...) answer index.html; the client
  * routes them. Everything else falls through to the routes registered after this one.
  * The whole folder is read once at start: it is a few hundred kilobytes.
+ *
+ * The app page carries a strict Content-Security-Policy: scripts, styles, images, media and
+ * connections only from the box itself, and no framing by other sites. Images especially: a
+ * post's remote image would tell its server who read the post and when, so the page may not
+ * load one (the markdown renderer shows it as a link instead).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -88,7 +93,32 @@ function encodingFor(asset: Asset, acceptEncoding: string): ['br' | 'gzip' | und
   return [undefined, asset.identity];
 }
 
-function send(res: HttpResponse, asset: Asset, acceptEncoding: string, ifNoneMatch: string): void {
+/**
+ * The app page's policy. blob: images and media are the page's own previews of files about to
+ * be sent. The WebSocket's URLs are named as well as 'self': Safari before 15.4 does not count
+ * ws: and wss: as 'self'. A Host header that is not a plain host[:port] adds nothing.
+ */
+export function appPolicy(host: string): string {
+  const sockets = /^[A-Za-z0-9.:[\]-]+$/.test(host) ? ` ws://${host} wss://${host}` : '';
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' blob:",
+    "media-src 'self' blob:",
+    "font-src 'self'",
+    `connect-src 'self'${sockets}`,
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+const isHtml = (asset: Asset): boolean => asset.type.startsWith('text/html');
+
+function send(res: HttpResponse, asset: Asset, acceptEncoding: string, ifNoneMatch: string, host: string): void {
   res.cork(() => {
     if (ifNoneMatch === asset.etag) {
       res.writeStatus('304 Not Modified').writeHeader('ETag', asset.etag).writeHeader('Cache-Control', asset.cacheControl).end();
@@ -101,6 +131,7 @@ function send(res: HttpResponse, asset: Asset, acceptEncoding: string, ifNoneMat
     res.writeHeader('ETag', asset.etag);
     res.writeHeader('Vary', 'Accept-Encoding');
     res.writeHeader('X-Content-Type-Options', 'nosniff');
+    if (isHtml(asset)) res.writeHeader('Content-Security-Policy', appPolicy(host));
     if (encoding) res.writeHeader('Content-Encoding', encoding);
     res.end(body);
   });
@@ -119,6 +150,6 @@ export function registerStatic(app: TemplatedApp, root: string | undefined = fin
       req.setYield(true); // not ours: the API's not-found answer (or a later route) takes it
       return;
     }
-    send(res, asset, req.getHeader('accept-encoding'), req.getHeader('if-none-match'));
+    send(res, asset, req.getHeader('accept-encoding'), req.getHeader('if-none-match'), req.getHeader('host'));
   });
 }

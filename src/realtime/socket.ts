@@ -12,7 +12,8 @@ import { ApiError } from '../core/errors.js';
 import { Id } from '../core/fields.js';
 import { topic } from '../core/op.js';
 import { validate } from '../core/validate.js';
-import { authenticate, errorBody, sameOrigin } from '../http/router.js';
+import { authenticate, sameOrigin } from '../http/authentication.js';
+import { errorBody } from '../http/errors.js';
 import type { Services } from '../http/services.js';
 import { TokenBucket } from '../http/rate-limit.js';
 import { CLOSE_TOO_MANY_SOCKETS, type Socket, type SocketState } from './hub.js';
@@ -33,7 +34,8 @@ export const ClientFrame = Type.Union([
 
 const errorFrame = (error: ApiError) => JSON.stringify({ type: 'error', ...errorBody(error) });
 
-export function registerSocket(app: TemplatedApp, services: Services): void {
+/** `secure`: `app` is the HTTPS server. */
+export function registerSocket(app: TemplatedApp, services: Services, secure: boolean): void {
   const { hub, log } = services;
   app.ws<SocketState>('/api/v1/ws', {
     maxPayloadLength: MAX_FRAME_BYTES,
@@ -45,7 +47,7 @@ export function registerSocket(app: TemplatedApp, services: Services): void {
       const key = req.getHeader('sec-websocket-key');
       const protocol = req.getHeader('sec-websocket-protocol');
       const extensions = req.getHeader('sec-websocket-extensions');
-      const session = authenticate(services, req.getHeader('cookie'), req.getHeader('authorization'));
+      const session = authenticate(services, req.getHeader('cookie'), req.getHeader('authorization'), secure);
       const crossSite = session?.kind === 'cookie' && !sameOrigin(req.getHeader('origin'), req.getHeader('host'));
       if (!session || crossSite) {
         const error = crossSite ? new ApiError(403, 'cross_origin', 'This connection came from another site.') : new ApiError(401, 'unauthorized', 'Log in first.');

@@ -35,12 +35,17 @@ function dayStart(text: string, offsetMinutes: number): number {
   return ms + offsetMinutes * 60 * 1000;
 }
 
-/** Splits on spaces outside quotes; an unclosed quote is an error. */
+/**
+ * Splits on spaces outside quotes; an unclosed quote is an error. Control characters separate
+ * words, as the index's tokenizer treats them; FTS5 would read a NUL inside a quoted word as
+ * the end of the query text ("unterminated string").
+ */
 function tokens(text: string): { value: string; quoted: boolean }[] {
   const found: { value: string; quoted: boolean }[] = [];
   const pattern = /"([^"]*)"|(\S+)/g;
-  if ((text.match(/"/g)?.length ?? 0) % 2 === 1) throw invalid('A quote is not closed.');
-  for (const match of text.matchAll(pattern)) {
+  const spaced = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  if ((spaced.match(/"/g)?.length ?? 0) % 2 === 1) throw invalid('A quote is not closed.');
+  for (const match of spaced.matchAll(pattern)) {
     if (match[1] !== undefined) found.push({ value: match[1], quoted: true });
     else found.push({ value: match[2]!, quoted: false });
   }

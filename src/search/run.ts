@@ -8,7 +8,7 @@
  */
 import { sql, type Db } from '../store/database.js';
 import { encodeHlc } from '../core/hlc.js';
-import type { UserRow } from '../core/permissions.js';
+import type { UserRow } from '../store/read/users.js';
 import { getPosts } from '../store/read/posts.js';
 import { matchExpression, type SearchQuery } from './query.js';
 

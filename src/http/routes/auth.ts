@@ -1,13 +1,15 @@
 /** Logging in and out, the caller's own account, and bot tokens. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute, Reply } from '../router.js';
+import { Reply } from '../answers.js';
+import { defineRoute } from '../route.js';
 import { DisplayName, Password } from '../../core/fields.js';
 import { ApiError, forbidden, notFound } from '../../core/errors.js';
 import { hashPassword, verifyPassword } from '../../core/passwords.js';
 import { findUser, findUserByName } from '../../core/permissions.js';
 import { presentUser } from '../../store/read/users.js';
-import { clearedSessionCookie, createSession, deleteSession, endUserSessions, listTokens, sessionCookie } from '../sessions.js';
-import { throttle } from '../throttle.js';
+import { clearedSessionCookie, sessionCookie } from '../cookies.js';
+import { createSession, deleteSession, endUserSessions, listTokens } from '../sessions.js';
+import { slowAfterFailures, throttle } from '../throttle.js';
 import { consumePasswordReset } from '../password-resets.js';
 
 const invalidLogin = () => new ApiError(401, 'invalid_credentials', 'Wrong username or password.');
@@ -16,20 +18,21 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/auth/login',
-    summary: 'Log in with username and password; sets the HttpOnly session cookie. Rate-limited per address and per username.',
+    summary: 'Log in with username and password; sets the HttpOnly session cookie. Rate-limited per address; wrong passwords for a username with many recent failures are answered slowly, its right password is never refused.',
     access: 'public',
     body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
-    async handle({ services, body, ip, setCookie }) {
+    async handle({ services, body, ip, secure, setCookie }) {
       const { db, limits, now } = services;
       const username = body.username.trim().toLowerCase();
       throttle(limits.loginByAddress, ip);
-      throttle(limits.loginByUsername, username);
-      const user = findUserByName(db, username);
-      const valid = await verifyPassword(body.password, user?.password_hash);
-      if (!user || !valid) throw invalidLogin();
+      const user = await slowAfterFailures(limits.loginByUsername, username, async () => {
+        const found = findUserByName(db, username);
+        if (!(await verifyPassword(body.password, found?.password_hash)) || !found) throw invalidLogin();
+        return found;
+      });
       if (user.active !== 1) throw forbidden('user_deactivated', 'This account is deactivated. Ask an administrator.');
       const { token } = createSession(db, user.id, 'cookie', null, now());
-      setCookie(sessionCookie(token));
+      setCookie(sessionCookie(token, secure));
       return { user: presentUser(user) };
     },
   }),
@@ -38,10 +41,10 @@ export default [
     path: '/api/v1/auth/logout',
     summary: 'End this session and clear its cookie.',
     access: 'user',
-    handle({ services, session, user, setCookie }) {
+    handle({ services, session, user, secure, setCookie }) {
       deleteSession(services.db, session!.id, user.id);
       services.hub.closeSessions(user.id, (sessionId) => sessionId === session!.id);
-      setCookie(clearedSessionCookie());
+      setCookie(clearedSessionCookie(secure));
     },
   }),
   defineRoute({
@@ -69,8 +72,10 @@ export default [
     access: 'user',
     body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password }, { additionalProperties: false }),
     async handle({ services, user, session, body }) {
-      throttle(services.limits.loginByUsername, user.username);
-      if (!(await verifyPassword(body.currentPassword, user.password_hash))) throw forbidden('invalid_credentials', 'The current password is wrong.');
+      await slowAfterFailures(services.limits.loginByUsername, user.username, async () => {
+        const right = await verifyPassword(body.currentPassword, user.password_hash);
+        if (!right) throw forbidden('invalid_credentials', 'The current password is wrong.');
+      });
       const passwordHash = await hashPassword(body.newPassword);
       await services.committer.commit({ author: user.id, ops: [{ type: 'user.password-set', entity: user.id, body: { passwordHash } }] });
       // Whoever else held this account's sessions may be why the password changed.

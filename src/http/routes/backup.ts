@@ -1,5 +1,6 @@
 /** The admin's backup download: the same archive as `hail backup`, streamed as it is made. */
-import { defineRoute, StreamReply } from '../router.js';
+import { StreamReply } from '../answers.js';
+import { defineRoute } from '../route.js';
 import { backupArchive } from '../../backup/archive.js';
 import { contentDisposition } from '../../files/download-headers.js';
 import { databaseBytes, databaseFile } from '../../store/database.js';

@@ -1,6 +1,7 @@
 /** Channels: team channels (public, private), direct and group conversations, membership, read marks. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute, Reply, type RequestContext } from '../router.js';
+import { Reply } from '../answers.js';
+import { defineRoute, type RequestContext } from '../route.js';
 import { ChannelName, DisplayName, Header, Id, Purpose } from '../../core/fields.js';
 import { badRequest, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
@@ -50,7 +51,7 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/channels',
-    summary: 'Create a public or private channel in a team; you join it. A client-minted `id` makes a retry harmless.',
+    summary: 'Create a public or private channel in a team; you join it. A retry with the same client-minted `id` answers 200 with the channel and creates nothing.',
     access: 'user',
     body: Type.Object(
       {
@@ -68,11 +69,11 @@ export default [
       const { services, user, body } = context;
       const id = body.id ?? newId();
       const { teamId, type, name, displayName } = body;
-      await services.committer.commit({
+      const entries = await services.committer.commit({
         author: user.id,
         ops: [{ type: 'channel.created', entity: id, body: { type, teamId, name, displayName, header: body.header ?? '', purpose: body.purpose ?? '', memberIds: [] } }],
       });
-      return new Reply(201, answer(context, id));
+      return new Reply(entries.length > 0 ? 201 : 200, answer(context, id));
     },
   }),
   defineRoute({

@@ -5,7 +5,9 @@
  */
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { defineRoute, errorBody, Reply, StreamReply } from '../router.js';
+import { Reply, StreamReply } from '../answers.js';
+import { errorBody } from '../errors.js';
+import { defineRoute } from '../route.js';
 import { ApiError, badRequest, notFound } from '../../core/errors.js';
 import { FileName, FileType, Sha256 } from '../../core/fields.js';
 import { readableFileName } from '../../core/permissions.js';

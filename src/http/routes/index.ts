@@ -1,5 +1,5 @@
 /** Every route, in the order docs/API.md lists them. */
-import type { Route } from '../router.js';
+import type { Route } from '../route.js';
 import setup from './setup.js';
 import auth from './auth.js';
 import users from './users.js';

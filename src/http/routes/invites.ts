@@ -1,6 +1,7 @@
 /** Invite links: the only way a new account comes into being after setup. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute, Reply } from '../router.js';
+import { Reply } from '../answers.js';
+import { defineRoute } from '../route.js';
 import { DisplayName, Id, Password, Role, Username } from '../../core/fields.js';
 import { forbidden, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
@@ -10,7 +11,8 @@ import { findInvite, findInviteByTokenHash, inviteProblem, inviteUses, newInvite
 import { findTeam, findUser } from '../../core/permissions.js';
 import { sql } from '../../store/database.js';
 import { presentUser } from '../../store/read/users.js';
-import { createSession, sessionCookie } from '../sessions.js';
+import { sessionCookie } from '../cookies.js';
+import { createSession } from '../sessions.js';
 import { throttle } from '../throttle.js';
 import type { Db } from '../../store/database.js';
 
@@ -86,10 +88,10 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/register',
-    summary: 'Create an account with an invite link\'s token; joins its team and the team\'s default channel, and logs in.',
+    summary: 'Create an account with an invite link\'s token; joins its team and the team\'s default channel, and logs in. A guest joins the team but not its default channel (deliberately: a guest sees only the channels it is added to).',
     access: 'public',
     body: Type.Object({ token: Token, username: Username, password: Password, displayName: DisplayName }, { additionalProperties: false }),
-    async handle({ services, body, ip, setCookie }) {
+    async handle({ services, body, ip, secure, setCookie }) {
       const { db, committer, now } = services;
       throttle(services.limits.loginByAddress, ip);
       const invite = findInviteByTokenHash(db, hashSecret(body.token));
@@ -102,7 +104,7 @@ export default [
         ops: [{ type: 'user.created', entity: userId, body: { username: body.username, displayName: body.displayName, role: invite.role, passwordHash, inviteId: invite.id } }],
       });
       const { token } = createSession(db, userId, 'cookie', null, now());
-      setCookie(sessionCookie(token));
+      setCookie(sessionCookie(token, secure));
       return new Reply(201, { user: presentUser(findUser(db, userId)!) });
     },
   }),

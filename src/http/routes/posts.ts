@@ -1,20 +1,22 @@
 /** Posts: history pages, threads, sending (idempotent by id), editing, deleting, reactions and pins. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute, Reply, type RequestContext } from '../router.js';
+import { Reply } from '../answers.js';
+import { defineRoute, type RequestContext } from '../route.js';
 import { Id, Message, PostFiles } from '../../core/fields.js';
 import { badRequest, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { readableChannel } from '../../core/permissions.js';
-import { readablePost } from '../../core/posts.js';
+import { readablePost, visiblePost } from '../../core/posts.js';
 import { readTogether } from '../../store/database.js';
 import { channelPage, getPost, thread } from '../../store/read/posts.js';
 import { throttle } from '../throttle.js';
 
 type Context = RequestContext<unknown, unknown>;
 
-const answer = ({ services, user }: Context, postId: string) =>
+/** The post, found by `find`: live posts only, unless `visiblePost` lets a tombstone through. */
+const answer = ({ services, user }: Context, postId: string, find = readablePost) =>
   readTogether(services.db, () => {
-    readablePost(services.db, user, postId);
+    find(services.db, user, postId);
     return { post: getPost(services.db, postId)! };
   });
 
@@ -45,7 +47,7 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/channels/:id/posts',
-    summary: 'Send a post, or a reply when `rootId` is set. Send your own UUIDv7 `id`: a retry with the same id, at any later time, answers with the original post (200) and creates nothing; a new post answers 201. Attach files uploaded with `POST /api/v1/files` (with an image\'s width, height and thumbnail); a post with files may have empty text.',
+    summary: 'Send a post, or a reply when `rootId` is set. Send your own UUIDv7 `id`: a retry with the same id, at any later time, answers with the original post (200; its tombstone if it was deleted meanwhile) and creates nothing; a new post answers 201. Attach files uploaded with `POST /api/v1/files` (with an image\'s width, height and thumbnail); a post with files may have empty text.',
     access: 'user',
     body: Type.Object({ id: Type.Optional(Id), message: Message, rootId: Type.Optional(Id), files: Type.Optional(PostFiles) }, { additionalProperties: false }),
     async handle(context) {
@@ -56,7 +58,7 @@ export default [
         author: user.id,
         ops: [{ type: 'post.created', entity: id, body: { channelId: params.id!, message: body.message, rootId: body.rootId ?? null, ...(body.files ? { files: body.files } : {}) } }],
       });
-      return new Reply(entries.length > 0 ? 201 : 200, answer(context, id));
+      return new Reply(entries.length > 0 ? 201 : 200, answer(context, id, visiblePost));
     },
   }),
   defineRoute({
@@ -86,10 +88,10 @@ export default [
   defineRoute({
     method: 'get',
     path: '/api/v1/posts/:id/thread',
-    summary: 'A thread: its root post and every reply, oldest first.',
+    summary: 'A thread: its root post (a tombstone when deleted) and every reply, oldest first.',
     access: 'user',
     handle({ services, user, params }) {
-      const { post } = readablePost(services.db, user, params.id!);
+      const { post } = visiblePost(services.db, user, params.id!);
       return { posts: thread(services.db, post.root_id ?? post.id) };
     },
   }),

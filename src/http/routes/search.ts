@@ -1,6 +1,6 @@
 /** Search and recent mentions: only ever over channels the caller can read now. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute } from '../router.js';
+import { defineRoute } from '../route.js';
 import { Id } from '../../core/fields.js';
 import { notFound } from '../../core/errors.js';
 import { parseSearch } from '../../search/query.js';

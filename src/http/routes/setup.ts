@@ -1,13 +1,15 @@
 /** First start: whoever holds the setup code creates the first admin and the first team. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute, Reply } from '../router.js';
+import { Reply } from '../answers.js';
+import { defineRoute } from '../route.js';
 import { DisplayName, Password, TeamName, Username } from '../../core/fields.js';
 import { forbidden } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { hashPassword } from '../../core/passwords.js';
 import { findUser, hasUsers } from '../../core/permissions.js';
 import { presentUser } from '../../store/read/users.js';
-import { createSession, sessionCookie } from '../sessions.js';
+import { sessionCookie } from '../cookies.js';
+import { createSession } from '../sessions.js';
 import { throttle } from '../throttle.js';
 
 export default [
@@ -34,7 +36,7 @@ export default [
       },
       { additionalProperties: false },
     ),
-    async handle({ services, body, ip, setCookie }) {
+    async handle({ services, body, ip, secure, setCookie }) {
       const { db, committer, setupCode, limits, now } = services;
       throttle(limits.loginByAddress, ip);
       if (hasUsers(db)) throw forbidden('setup_done', 'This server is already set up.');
@@ -51,7 +53,7 @@ export default [
       });
       setupCode.consume();
       const { token } = createSession(db, userId, 'cookie', null, now());
-      setCookie(sessionCookie(token));
+      setCookie(sessionCookie(token, secure));
       return new Reply(201, { user: presentUser(findUser(db, userId)!) });
     },
   }),

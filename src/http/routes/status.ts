@@ -1,5 +1,5 @@
 /** Liveness for supervisors, and the server's identity for admins. */
-import { defineRoute } from '../router.js';
+import { defineRoute } from '../route.js';
 import { databaseBytes, databaseFile, sql } from '../../store/database.js';
 import { VERSION } from '../../version.js';
 

@@ -1,10 +1,13 @@
 /** Teams: several per server, each with a default channel its members join. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute, Reply } from '../router.js';
+import { Reply } from '../answers.js';
+import { defineRoute } from '../route.js';
 import { DisplayName, Id, TeamName } from '../../core/fields.js';
 import { notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
-import { findTeam, isTeamMember, type TeamRow, type UserRow } from '../../core/permissions.js';
+import { findTeam, isTeamMember } from '../../core/permissions.js';
+import type { TeamRow } from '../../store/read/teams.js';
+import type { UserRow } from '../../store/read/users.js';
 import { sql, type Db } from '../../store/database.js';
 import { canSeeUser, presentUser } from '../../store/read/users.js';
 import { teamChannels } from '../../store/read/channels.js';
@@ -36,13 +39,16 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/teams',
-    summary: 'Create a team and its default channel `general` (admin); the creator joins both.',
+    summary: 'Create a team and its default channel `general` (admin); the creator joins both. A retry with the same `id` answers 200 with the team and creates nothing.',
     access: 'admin',
     body: Type.Object({ id: Type.Optional(Id), name: TeamName, displayName: DisplayName }, { additionalProperties: false }),
     async handle({ services, user, body }) {
       const id = body.id ?? newId();
-      await services.committer.commit({ author: user.id, ops: [{ type: 'team.created', entity: id, body: { name: body.name, displayName: body.displayName, defaultChannelId: newId() } }] });
-      return new Reply(201, { team: presentTeam(findTeam(services.db, id)!) });
+      const entries = await services.committer.commit({
+        author: user.id,
+        ops: [{ type: 'team.created', entity: id, body: { name: body.name, displayName: body.displayName, defaultChannelId: newId() } }],
+      });
+      return new Reply(entries.length > 0 ? 201 : 200, { team: presentTeam(findTeam(services.db, id)!) });
     },
   }),
   defineRoute({
@@ -77,7 +83,7 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/teams/:id/members',
-    summary: 'Add a user to a team (admin); they join its default channel.',
+    summary: 'Add a user to a team (admin); they join its default channel, unless a guest (a guest sees only the channels it is added to).',
     access: 'admin',
     body: Type.Object({ userId: Id }, { additionalProperties: false }),
     async handle({ services, user, params, body }) {

@@ -1,6 +1,7 @@
 /** The people on this server, and what admins do to accounts. */
 import { Type } from '@sinclair/typebox';
-import { defineRoute, Reply, type RequestContext } from '../router.js';
+import { Reply } from '../answers.js';
+import { defineRoute, type RequestContext } from '../route.js';
 import { Role } from '../../core/fields.js';
 import { notFound } from '../../core/errors.js';
 import { findUser } from '../../core/permissions.js';

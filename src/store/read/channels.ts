@@ -1,7 +1,23 @@
-/** Channels as the API shows them, with each member's unread and mention counts. */
+/** Channels as the channels table holds them, and as the API shows them, with each member's unread and mention counts. */
 import { sql, type Db } from '../database.js';
 import { hlcMillis } from '../../core/hlc.js';
-import type { ChannelRow, UserRow } from '../../core/permissions.js';
+import type { UserRow } from './users.js';
+
+export type ChannelType = 'public' | 'private' | 'direct' | 'group';
+
+export interface ChannelRow {
+  id: string;
+  team_id: string | null;
+  type: ChannelType;
+  name: string;
+  requested_name: string;
+  display_name: string;
+  header: string;
+  purpose: string;
+  creator_id: string | null;
+  archived: number;
+  created_hlc: string;
+}
 
 export function presentChannel(db: Db, row: ChannelRow) {
   const conversation = row.type === 'direct' || row.type === 'group';

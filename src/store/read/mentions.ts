@@ -1,6 +1,6 @@
 /** Posts that mention a user, in the channels the user is in now, newest first. */
 import { sql, type Db } from '../database.js';
-import type { UserRow } from '../../core/permissions.js';
+import type { UserRow } from './users.js';
 import { getPosts } from './posts.js';
 
 // Sorts after every hex timestamp: the cursor of the first page.

@@ -2,7 +2,18 @@
 import { sql, type Db } from '../database.js';
 import { hlcMillis } from '../../core/hlc.js';
 import type { PostRow } from '../../core/posts.js';
-import type { PostFileRow } from '../../core/permissions.js';
+
+export interface PostFileRow {
+  post_id: string;
+  channel_id: string;
+  hash: string;
+  name: string;
+  type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  thumbnail_hash: string | null;
+}
 
 interface PostWithCounts extends PostRow {
   reply_count: number;

@@ -1,7 +1,18 @@
-/** Users as the API shows them: never a password hash. */
+/** Users as the users table holds them, and as the API shows them: never a password hash. */
 import { sql, type Db } from '../database.js';
 import { hlcMillis } from '../../core/hlc.js';
-import type { UserRow } from '../../core/permissions.js';
+
+export type Role = 'admin' | 'member' | 'guest';
+
+export interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  password_hash: string;
+  active: number;
+  created_ver: string;
+}
 
 export const presentUser = (row: UserRow) => ({
   id: row.id,

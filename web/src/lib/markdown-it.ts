@@ -5,6 +5,11 @@
  * one (rel=noopener). `~name` becomes a link to that channel when the reader has a channel of
  * that name: an inline rule makes a token of its own, rendered with escaped text, so no text in
  * a post ever reaches the HTML unescaped.
+ *
+ * An image shows only when it is on the box (a path such as /api/v1/files/...). A remote one,
+ * `![x](http://elsewhere/p.gif)`, would tell its server who read the post and when: it becomes
+ * a link to the image, and the page's Content-Security-Policy would refuse to load it anyway.
+ * Table alignment becomes a class rather than a style attribute, which that policy refuses.
  */
 import MarkdownIt from 'markdown-it';
 import type { StateInline } from 'markdown-it';
@@ -17,6 +22,28 @@ md.renderer.rules.link_open = (tokens, index, options, _env, self) => {
   token.attrSet('rel', 'noopener noreferrer');
   return self.renderToken(tokens, index, options);
 };
+
+// A scheme (http:, data:, ...) or a network path (//host/...) leaves the box.
+const REMOTE = /^([a-z][a-z0-9+.-]*:|\/\/|\\)/i;
+
+const boxImage = md.renderer.rules.image!;
+md.renderer.rules.image = (tokens, index, options, env, self) => {
+  const token = tokens[index]!;
+  const src = String(token.attrGet('src') ?? '');
+  if (!REMOTE.test(src)) return boxImage(tokens, index, options, env, self);
+  const escape = md.utils.escapeHtml;
+  const label = self.renderInlineAsText(token.children ?? [], options, env) || src;
+  return `<a href="${escape(src)}" target="_blank" rel="noopener noreferrer" class="remote-image">${escape(label)}</a>`;
+};
+
+md.core.ruler.push('align_classes', (state) => {
+  for (const token of state.tokens) {
+    const align = /^text-align:(left|center|right)$/.exec(String(token.attrGet('style') ?? ''))?.[1];
+    if (!align) continue;
+    token.attrs = (token.attrs ?? []).filter(([name]) => name !== 'style');
+    token.attrJoin('class', `align-${align}`);
+  }
+});
 
 interface ChannelEnv {
   readonly channelIds: ReadonlyMap<string, string>;
