@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { migrate, type Db } from '../src/store/database.js';
 import { REPLICATED_TABLES } from '../src/store/migrations.js';
 import { OP_KINDS } from '../src/core/ops/index.js';
-import { opHash, type Op } from '../src/core/op.js';
+import type { Op } from '../src/core/op.js';
+import { bodyDigest, CHAIN_START, opHash } from '../src/store/op-chain.js';
 import { encodeHlc } from '../src/core/hlc.js';
 import { conversationId } from '../src/core/ops/channel-created.js';
 
@@ -30,7 +31,7 @@ const HASH = `scrypt$16384$8$1$${'s'.repeat(22)}$${'k'.repeat(43)}`;
 let clock = 0;
 function op(origin: string, seq: number, author: string, type: string, entity: string, body: unknown, ms = 1_800_000_000_000 + ++clock): Op {
   const head = { origin, seq, hlc: encodeHlc({ ms, counter: 0 }), author, type, entity };
-  return { ...head, body, hash: opHash(head, JSON.stringify(body)) };
+  return { ...head, body, hash: opHash(head, bodyDigest(body), CHAIN_START) };
 }
 
 function fold(ops: readonly Op[]): Db {

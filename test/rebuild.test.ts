@@ -106,7 +106,7 @@ test('rebuild --verify finds a season of use consistent, names a tampered table,
     // While the server runs: verify only reads.
     const live = await runHail(['rebuild', '--verify', '--data-dir', dataDir]);
     assert.equal(live.code, 0, `verify on the live database: ${live.stdout}${live.stderr}`);
-    const opCount = Number(/^ok: replaying (\d+) ops gives the same state$/m.exec(live.stdout)?.[1]);
+    const opCount = Number(/^ok: replaying (\d+) ops gives the same state, and every op.s hash and chain link verifies$/m.exec(live.stdout)?.[1]);
     assert.ok(opCount > 50, `verify replayed the whole log (${live.stdout.trim()})`);
     const stillServing = await world.admin.get(`/api/v1/posts/${postId}`);
     assert.equal(stillServing.status, 200, 'the server kept serving while verify ran');

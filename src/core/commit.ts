@@ -28,10 +28,11 @@
  */
 import type Database from 'better-sqlite3';
 import { getMeta, sql, setMeta, type Db } from '../store/database.js';
-import { appendOp, feedAfter, lastFeedSeq, type LoggedEntry } from '../store/op-log.js';
-import { ApiError } from './errors.js';
+import { bodyDigest, opHash } from '../store/op-chain.js';
+import { appendOp, chainEnd, feedAfter, lastFeedSeq, type LoggedEntry } from '../store/op-log.js';
+import { ApiError, badRequest } from './errors.js';
 import { decodeHlc, encodeHlc, type HybridClock } from './hlc.js';
-import { opHash, type Grant, type Op, type OpDraft } from './op.js';
+import type { Grant, Op, OpDraft } from './op.js';
 import { OP_KINDS } from './ops/index.js';
 import { findUser } from './permissions.js';
 import { validate } from './validate.js';
@@ -49,6 +50,8 @@ export type CommitListener = (entries: readonly FeedEntry[]) => void;
 
 interface Pending {
   readonly command: Command;
+  /** Each draft's body digest, computed before queueing: hashing need not hold the write lock. */
+  readonly digests: readonly string[];
   readonly resolve: (entries: FeedEntry[]) => void;
   readonly reject: (error: unknown) => void;
   entries?: FeedEntry[];
@@ -61,12 +64,14 @@ class HalfWritten extends Error {}
 export class Committer {
   private queue: Pending[] = [];
   private nextSeq = 0;
+  /** The hash of this origin's last op: the next one chains from it. */
+  private previousHash = '';
   private lastFeedSeq: number;
   private readonly listeners: CommitListener[] = [];
   private inFlight: Promise<void> = Promise.resolve();
   // Made once: better-sqlite3 builds a new wrapper (with its properties) on every transaction() call.
   private readonly writeBatch: Database.Transaction<(batch: Pending[], isolated: boolean) => FeedEntry[]>;
-  private readonly runInSavepoint: Database.Transaction<(command: Command) => FeedEntry[]>;
+  private readonly runInSavepoint: Database.Transaction<(command: Command, digests: readonly string[]) => FeedEntry[]>;
 
   constructor(
     private readonly db: Db,
@@ -77,7 +82,7 @@ export class Committer {
   ) {
     this.lastFeedSeq = lastFeedSeq(db);
     this.writeBatch = db.transaction((batch: Pending[], isolated: boolean) => this.write(batch, isolated));
-    this.runInSavepoint = db.transaction((command: Command) => this.run(command));
+    this.runInSavepoint = db.transaction((command: Command, digests: readonly string[]) => this.run(command, digests));
   }
 
   /** Called with every batch of feed entries once it is durable, in feed order. */
@@ -87,14 +92,20 @@ export class Committer {
 
   /** Resolves with the ops applied (none when every op was an idempotent repeat). */
   commit(command: Command): Promise<FeedEntry[]> {
-    for (const draft of command.ops) {
+    const digests = command.ops.map((draft) => {
       const kind = OP_KINDS.get(draft.type);
       if (!kind) throw new Error(`unknown op type ${draft.type}`);
       validate(kind.body, draft.body, 'body');
-    }
+      try {
+        return bodyDigest(draft.body);
+      } catch {
+        // JSON.parse lets a lone UTF-16 surrogate through; it has no canonical form to hash.
+        throw badRequest('invalid_text', 'The text is not valid Unicode.');
+      }
+    });
     return new Promise((resolve, reject) => {
       if (this.queue.length === 0) this.inFlight = new Promise((done) => setImmediate(() => done(this.flush())));
-      this.queue.push({ command, resolve, reject });
+      this.queue.push({ command, digests, resolve, reject });
     });
   }
 
@@ -144,19 +155,23 @@ export class Committer {
    * writing throws HalfWritten, which rolls the transaction back.
    */
   private write(batch: readonly Pending[], isolated: boolean): FeedEntry[] {
-    this.nextSeq = (sql<[string], { seq: number | null }>(this.db, 'SELECT max(seq) AS seq FROM ops WHERE origin = ?').get(this.origin)?.seq ?? 0) + 1;
+    const end = chainEnd(this.db, this.origin);
+    this.nextSeq = end.seq + 1;
+    this.previousHash = end.hash;
     const persisted = getMeta(this.db, 'hlc');
     if (persisted !== undefined && persisted > encodeHlc(this.clock.current)) this.clock.resume(decodeHlc(persisted));
     const foreign = feedAfter(this.db, this.lastFeedSeq, -1);
     for (const pending of batch) {
       const mark = this.nextSeq;
+      const markHash = this.previousHash;
       pending.entries = undefined;
       try {
-        pending.entries = isolated ? this.runInSavepoint(pending.command) : this.run(pending.command);
+        pending.entries = isolated ? this.runInSavepoint(pending.command, pending.digests) : this.run(pending.command, pending.digests);
       } catch (error) {
         // Every write of an op comes after it takes its seq, so an unmoved seq means nothing was written.
         if (!isolated && this.nextSeq !== mark) throw new HalfWritten();
         this.nextSeq = mark;
+        this.previousHash = markHash;
         pending.error = error;
       }
     }
@@ -164,18 +179,19 @@ export class Committer {
     return foreign;
   }
 
-  private run(command: Command): FeedEntry[] {
+  private run(command: Command, digests: readonly string[]): FeedEntry[] {
     const entries: FeedEntry[] = [];
-    for (const draft of command.ops) {
+    for (const [index, draft] of command.ops.entries()) {
       const kind = OP_KINDS.get(draft.type)!;
       const actor = command.author === null ? undefined : findUser(this.db, command.author);
       const decision = kind.authorize({ db: this.db, actor, grant: command.grant, entity: draft.entity, body: draft.body, now: this.now() });
       if (decision === 'skip') continue;
       const head = { origin: this.origin, seq: this.nextSeq++, hlc: encodeHlc(this.clock.tick()), author: command.author, type: draft.type, entity: draft.entity };
-      const bodyText = JSON.stringify(draft.body);
-      const op: Op = { ...head, body: draft.body, hash: opHash(head, bodyText) };
+      const digest = digests[index]!;
+      const op: Op = { ...head, body: draft.body, hash: opHash(head, digest, this.previousHash) };
+      this.previousHash = op.hash;
       kind.apply(this.db, op);
-      appendOp(this.db, op, bodyText);
+      appendOp(this.db, op, digest);
       const topics = kind.audience(this.db, op);
       const feedSeq = Number(sql(this.db, 'INSERT INTO feed (origin, seq, topics) VALUES (?, ?, ?)').run(op.origin, op.seq, topics.join(' ')).lastInsertRowid);
       entries.push({ feedSeq, op, topics });

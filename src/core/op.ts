@@ -1,7 +1,8 @@
 /**
  * An op is the unit of change (DESIGN.md "Data model"): every message, edit, membership and
- * account change is one. `(origin, seq)` names it on every box; `hlc` orders it; `hash`
- * detects a fork (the same name with different content).
+ * account change is one. `(origin, seq)` names it on every box; `hlc` orders it; `hash` chains
+ * it to the op before it from the same origin and detects a fork (the same name with different
+ * content): store/op-chain.ts.
  *
  * An op kind (one file each in ./ops) says three things: the schema of its body, who may do
  * it (`authorize`, run inside the commit transaction against current state), and how it
@@ -9,7 +10,6 @@
  * replaying the log rebuilds identical tables). `audience` names the realtime topics that
  * may see it, and `present` what they see (never secrets such as password hashes).
  */
-import { createHash } from 'node:crypto';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Db } from '../store/database.js';
 import type { UserRow } from './permissions.js';
@@ -69,12 +69,6 @@ export const opVersion = (op: Pick<Op, 'hlc' | 'origin' | 'seq'>): string =>
 
 /** The hlc part of a version string (its first 16 characters). */
 export const versionHlc = (version: string): string => version.slice(0, 16);
-
-/** Hashes the canonical text of an op; the body text is hashed exactly as it is stored. */
-export function opHash(op: Omit<Op, 'hash' | 'body'>, bodyText: string): string {
-  const head = JSON.stringify([op.origin, op.seq, op.hlc, op.author, op.type, op.entity]);
-  return createHash('sha256').update(head).update('\n').update(bodyText).digest('base64url');
-}
 
 /** Topic names for realtime fan-out and feed filtering (core/permissions.ts userTopics). */
 export const topic = {

@@ -1,6 +1,7 @@
 /**
  * Versioned schema. Each entry runs once, in order, inside one transaction, and bumps
- * `PRAGMA user_version`; entries are never edited once released, only appended.
+ * `PRAGMA user_version`; entries are never edited once released, only appended. An entry is
+ * SQL, or a function for a change SQL cannot compute (the op hashes).
  *
  * Two kinds of tables live here:
  * - local: the op log, the local feed, sessions, meta. Never rebuilt.
@@ -11,7 +12,12 @@
  * Last-writer-wins registers carry a `*_ver` column holding the op version
  * (core/op.ts `opVersion`), a string whose order is the (hlc, origin, seq) order.
  */
-export const MIGRATIONS: readonly string[] = [
+import type { Db } from './database.js';
+import { recomputeChains } from './op-log.js';
+
+export type Migration = string | ((db: Db) => void);
+
+export const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
@@ -221,6 +227,12 @@ export const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  (db) => {
+    // Hashes become a chain over a digest of the body (store/op-chain.ts); the digest is kept
+    // beside the body so that `hail rebuild --verify` can tell a changed body from a broken link.
+    db.exec("ALTER TABLE ops ADD COLUMN body_digest TEXT NOT NULL DEFAULT ''");
+    recomputeChains(db);
+  },
 ];
 
 /** The tables `hail rebuild` recomputes from the op log, and compares when verifying. */

@@ -1,6 +1,11 @@
-/** The op log as stored: one row per op, the body kept as the exact JSON text that was hashed. */
+/**
+ * The op log as stored: one row per op, with its body as JSON text, the digest of that body and
+ * its hash (store/op-chain.ts says what they cover). A body may have had fields purged since it
+ * was written; its digest, kept beside it, does not change when that happens.
+ */
 import type { Op } from '../core/op.js';
 import { sql, type Db } from './database.js';
+import { bodyDigest, CHAIN_START, opHash } from './op-chain.js';
 
 export interface OpRow {
   origin: string;
@@ -37,8 +42,81 @@ export function feedAfter(db: Db, feedSeq: number, limit: number): LoggedEntry[]
     .map(({ feed_seq, topics, ...row }) => ({ feedSeq: feed_seq, topics: topics === '' ? [] : topics.split(' '), op: opFromRow(row) }));
 }
 
-export function appendOp(db: Db, op: Op, bodyText: string): void {
-  sql(db, 'INSERT INTO ops (origin, seq, hlc, author, type, entity, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-    op.origin, op.seq, op.hlc, op.author, op.type, op.entity, bodyText, op.hash,
+/** The last op this box holds of an origin: the seq and hash the next one chains from. */
+export function chainEnd(db: Db, origin: string): { seq: number; hash: string } {
+  return sql<[string], { seq: number; hash: string }>(db, 'SELECT seq, hash FROM ops WHERE origin = ? ORDER BY seq DESC LIMIT 1').get(origin) ?? { seq: 0, hash: CHAIN_START };
+}
+
+export function appendOp(db: Db, op: Op, digest: string, clockSuspect = false): void {
+  sql(db, 'INSERT INTO ops (origin, seq, hlc, author, type, entity, body, hash, body_digest, clock_suspect) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    op.origin, op.seq, op.hlc, op.author, op.type, op.entity, JSON.stringify(op.body), op.hash, digest, clockSuspect ? 1 : 0,
   );
+}
+
+// Pages, because a connection cannot write while one of its queries is still being iterated,
+// and a season's log does not fit a Pi's memory at once.
+const CHAIN_PAGE = 10_000;
+
+/** Every op in (origin, seq) order, a page at a time, with the hash of the op before it in its chain. */
+function* walkChains(db: Db): Generator<{ row: OpRow & { body_digest: string }; previous: string; gap: boolean }> {
+  let origin = '';
+  let seq = 0;
+  let previous = { origin: '', seq: 0, hash: CHAIN_START };
+  for (;;) {
+    const page = sql<[string, number], OpRow & { body_digest: string }>(
+      db,
+      `SELECT origin, seq, hlc, author, type, entity, body, hash, body_digest FROM ops WHERE (origin, seq) > (?, ?) ORDER BY origin, seq LIMIT ${CHAIN_PAGE}`,
+    ).all(origin, seq);
+    for (const row of page) {
+      const continues = row.origin === previous.origin;
+      yield { row, previous: continues ? previous.hash : CHAIN_START, gap: row.seq !== (continues ? previous.seq : 0) + 1 };
+      previous = { origin: row.origin, seq: row.seq, hash: row.hash };
+    }
+    if (page.length < CHAIN_PAGE) return;
+    ({ origin, seq } = page.at(-1)!);
+  }
+}
+
+/**
+ * Gives every op its body digest and chained hash, from its stored body. For the migration to
+ * hash chains, when every op in a database was still this box's own.
+ */
+export function recomputeChains(db: Db): void {
+  const update = db.prepare('UPDATE ops SET body_digest = ?, hash = ? WHERE origin = ? AND seq = ?');
+  let previous = { origin: '', hash: CHAIN_START };
+  for (const { row } of walkChains(db)) {
+    const digest = bodyDigest(JSON.parse(row.body));
+    const hash = opHash(row, digest, row.origin === previous.origin ? previous.hash : CHAIN_START);
+    update.run(digest, hash, row.origin, row.seq);
+    previous = { origin: row.origin, hash };
+  }
+}
+
+export interface ChainProblem {
+  readonly origin: string;
+  readonly seq: number;
+  readonly problem: 'body_changed' | 'hash_mismatch' | 'gap';
+}
+
+/**
+ * Recomputes every op's body digest and hash and checks each chain link and that each origin's
+ * seqs have no hole. Purged fields do not count as changes (their digest stands in for them).
+ */
+export function verifyChains(db: Db): { ops: number; problems: ChainProblem[] } {
+  let ops = 0;
+  const problems: ChainProblem[] = [];
+  for (const { row, previous, gap } of walkChains(db)) {
+    ops++;
+    const name = { origin: row.origin, seq: row.seq };
+    if (gap) problems.push({ ...name, problem: 'gap' });
+    let digest: string | undefined;
+    try {
+      digest = bodyDigest(JSON.parse(row.body));
+    } catch {
+      // An unreadable body is a changed one.
+    }
+    if (digest !== row.body_digest) problems.push({ ...name, problem: 'body_changed' });
+    if (opHash(row, row.body_digest, previous) !== row.hash) problems.push({ ...name, problem: 'hash_mismatch' });
+  }
+  return { ops, problems };
 }

@@ -4,13 +4,15 @@
  * local feed), through the same `apply` functions commit uses. `verify` does the same into a
  * scratch database in memory and lists every row that differs from the live tables: a
  * non-empty answer means some write bypassed the op log, or an apply is not deterministic.
+ * It also recomputes every op's body digest and hash and checks every link of every origin's
+ * hash chain (store/op-chain.ts), which purged fields do not break.
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { OP_KINDS } from '../core/ops/index.js';
 import { migrate, type Db } from './database.js';
 import { REPLICATED_TABLES } from './migrations.js';
-import { feedAfter } from './op-log.js';
+import { feedAfter, verifyChains, type ChainProblem } from './op-log.js';
 
 // Pages, because a connection cannot write while one of its queries is still being iterated.
 const REPLAY_PAGE = 10_000;
@@ -41,7 +43,7 @@ export interface Difference {
   readonly onlyInRebuilt: number;
 }
 
-export function verify(file: string): { ops: number; differences: Difference[] } {
+export function verify(file: string): { ops: number; differences: Difference[]; chainProblems: ChainProblem[] } {
   const scratch = new Database(':memory:');
   try {
     migrate(scratch);
@@ -51,6 +53,7 @@ export function verify(file: string): { ops: number; differences: Difference[] }
     if (!existsSync(file)) throw new Error(`no database at ${file}`);
     scratch.prepare('ATTACH DATABASE ? AS live').run(file);
     scratch.exec('INSERT INTO main.ops SELECT * FROM live.ops; INSERT INTO main.feed SELECT * FROM live.feed;');
+    const { problems: chainProblems } = verifyChains(scratch);
     const ops = scratch.transaction(() => replay(scratch))();
     const differences: Difference[] = [];
     for (const table of REPLICATED_TABLES) {
@@ -59,7 +62,7 @@ export function verify(file: string): { ops: number; differences: Difference[] }
       const onlyInRebuilt = count(`SELECT * FROM main.${table} EXCEPT SELECT * FROM live.${table}`);
       if (onlyInLive > 0 || onlyInRebuilt > 0) differences.push({ table, onlyInLive, onlyInRebuilt });
     }
-    return { ops, differences };
+    return { ops, differences, chainProblems };
   } finally {
     scratch.close();
   }
