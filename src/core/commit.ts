@@ -28,12 +28,13 @@
  */
 import type Database from 'better-sqlite3';
 import { getMeta, sql, setMeta, type Db } from '../store/database.js';
-import { bodyDigest, opHash } from '../store/op-chain.js';
+import { bodyDigest, isPurged, opHash } from '../store/op-chain.js';
 import { appendOp, chainEnd, feedAfter, lastFeedSeq, type LoggedEntry } from '../store/op-log.js';
 import { ApiError, badRequest } from './errors.js';
 import { decodeHlc, encodeHlc, type HybridClock } from './hlc.js';
-import type { Grant, Op, OpDraft } from './op.js';
+import { purgeableFields, type Grant, type Op, type OpDraft } from './op.js';
 import { OP_KINDS } from './ops/index.js';
+import { purgeObsoleted } from './purge.js';
 import { findUser } from './permissions.js';
 import { validate } from './validate.js';
 
@@ -96,6 +97,8 @@ export class Committer {
       const kind = OP_KINDS.get(draft.type);
       if (!kind) throw new Error(`unknown op type ${draft.type}`);
       validate(kind.body, draft.body, 'body');
+      // Only ops written elsewhere and purged since arrive with a field purged.
+      if (purgeableFields(kind).some((field) => isPurged((draft.body as Record<string, unknown>)[field]))) throw badRequest('invalid_body', 'A new op has no purged field.');
       try {
         return bodyDigest(draft.body);
       } catch {
@@ -184,17 +187,18 @@ export class Committer {
     for (const [index, draft] of command.ops.entries()) {
       const kind = OP_KINDS.get(draft.type)!;
       const actor = command.author === null ? undefined : findUser(this.db, command.author);
-      const decision = kind.authorize({ db: this.db, actor, grant: command.grant, entity: draft.entity, body: draft.body, now: this.now() });
+      const decision = kind.authorize({ db: this.db, actor, grant: command.grant, entity: draft.entity, body: draft.body as never, now: this.now() });
       if (decision === 'skip') continue;
       const head = { origin: this.origin, seq: this.nextSeq++, hlc: encodeHlc(this.clock.tick()), author: command.author, type: draft.type, entity: draft.entity };
       const digest = digests[index]!;
       const op: Op = { ...head, body: draft.body, hash: opHash(head, digest, this.previousHash) };
       this.previousHash = op.hash;
       kind.apply(this.db, op);
-      appendOp(this.db, op, digest);
+      const logged = purgeObsoleted(this.db, kind, op);
+      appendOp(this.db, logged, digest);
       const topics = kind.audience(this.db, op);
       const feedSeq = Number(sql(this.db, 'INSERT INTO feed (origin, seq, topics) VALUES (?, ?, ?)').run(op.origin, op.seq, topics.join(' ')).lastInsertRowid);
-      entries.push({ feedSeq, op, topics });
+      entries.push({ feedSeq, op: logged, topics });
     }
     return entries;
   }

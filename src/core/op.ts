@@ -10,9 +10,10 @@
  * replaying the log rebuilds identical tables). `audience` names the realtime topics that
  * may see it, and `present` what they see (never secrets such as password hashes).
  */
-import type { Static, TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { Db } from '../store/database.js';
 import type { UserRow } from './permissions.js';
+import { isPurged } from '../store/op-chain.js';
 
 export interface Op<Body = unknown> {
   readonly origin: string;
@@ -49,16 +50,75 @@ export interface AuthorizeContext<Body> {
 /** `apply` it, or `skip` it because the state already holds exactly this (an idempotent retry). */
 export type Decision = 'apply' | 'skip';
 
+/** An op's name on every box. */
+export interface OpName {
+  readonly origin: string;
+  readonly seq: number;
+}
+
 export interface OpKind<S extends TSchema = TSchema> {
   readonly type: string;
   readonly body: S;
-  authorize(context: AuthorizeContext<Static<S>>): Decision;
+  authorize(context: AuthorizeContext<Unpurged<Static<S>>>): Decision;
   apply(db: Db, op: Op<Static<S>>): void;
+  /**
+   * The ops whose purgeable fields this op, once applied, leaves with no use: a post's delete
+   * makes its create's and edits' text obsolete. Commit and the foreign path purge them in the
+   * same transaction.
+   */
+  obsoletes?(db: Db, op: Op<Static<S>>): readonly OpName[];
   audience(db: Db, op: Op<Static<S>>): string[];
   present?(op: Op<Static<S>>): unknown;
 }
 
 export const defineOp = <S extends TSchema>(kind: OpKind<S>): OpKind<S> => kind;
+
+/** A purged field as stored: its value replaced by its digest (store/op-chain.ts). */
+export const PurgedField = Type.Object({ $purged: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) }, { additionalProperties: false, purgedField: true });
+
+/** A body as a new op has it: nothing purged yet (commit refuses a draft that has). */
+export type Unpurged<Body> = { [Field in keyof Body]: Exclude<Body[Field], Static<typeof PurgedField>> };
+
+/**
+ * A body field that a later op may purge (a deleted post's text, a superseded password hash):
+ * its value, or its digest once purged. Declaring a field so is what makes it purgeable, and
+ * makes `apply` say what a purged one means.
+ */
+export const Purgeable = <S extends TSchema>(schema: S) => Type.Union([schema, PurgedField]);
+
+const isPurgedFieldSchema = (schema: TSchema): boolean => (schema as { purgedField?: boolean }).purgedField === true;
+const purgeableCache = new WeakMap<OpKind, ReadonlyMap<string, TSchema>>();
+
+/** A kind's purgeable fields, each with the schema of its value when not purged. */
+function purgeable(kind: OpKind): ReadonlyMap<string, TSchema> {
+  let fields = purgeableCache.get(kind);
+  if (!fields) {
+    const properties = (kind.body as { properties?: Record<string, { anyOf?: TSchema[] }> }).properties ?? {};
+    fields = new Map(
+      Object.entries(properties).flatMap(([name, field]) => {
+        const members = field.anyOf ?? [];
+        return members.some(isPurgedFieldSchema) ? [[name, members.find((member) => !isPurgedFieldSchema(member))!] as const] : [];
+      }),
+    );
+    purgeableCache.set(kind, fields);
+  }
+  return fields;
+}
+
+export const purgeableFields = (kind: OpKind): string[] => [...purgeable(kind).keys()];
+
+/**
+ * The body as a client may read it: a purged field reads as the empty value of its type (no
+ * text, no files), never as the digest marker.
+ */
+export function readableBody(kind: OpKind, body: unknown): unknown {
+  const record = body as Record<string, unknown>;
+  const purged = [...purgeable(kind)].filter(([name]) => isPurged(record[name]));
+  if (purged.length === 0) return body;
+  const readable = { ...record };
+  for (const [name, schema] of purged) readable[name] = (schema as { type?: string }).type === 'array' ? [] : '';
+  return readable;
+}
 
 /**
  * A sortable string for last-writer-wins: (hlc, origin, seq) compared as one string. Seq is

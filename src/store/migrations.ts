@@ -13,7 +13,7 @@
  * (core/op.ts `opVersion`), a string whose order is the (hlc, origin, seq) order.
  */
 import type { Db } from './database.js';
-import { recomputeChains } from './op-log.js';
+import { purgeStoredFields, recomputeChains } from './op-log.js';
 
 export type Migration = string | ((db: Db) => void);
 
@@ -232,6 +232,33 @@ export const MIGRATIONS: readonly Migration[] = [
     // beside the body so that `hail rebuild --verify` can tell a changed body from a broken link.
     db.exec("ALTER TABLE ops ADD COLUMN body_digest TEXT NOT NULL DEFAULT ''");
     recomputeChains(db);
+  },
+  `
+  -- The ops about an entity: a deleted post's create and edits, a user's password ops, whose
+  -- obsolete fields are purged (core/purge.ts).
+  CREATE INDEX ops_entity ON ops (entity);
+  -- A deleted post leaves no words in the search index's segments either (SQLite 3.44 and later).
+  INSERT INTO posts_fts (posts_fts, rank) VALUES ('secure-delete', 1);
+  `,
+  (db) => {
+    // What was deleted or replaced before ops could forget is forgotten now: the text and files
+    // of deleted posts, superseded password hashes (the purgeable fields as of this version).
+    const purgeable: Record<string, readonly string[]> = {
+      'post.created': ['message', 'files'],
+      'post.edited': ['message'],
+      'user.created': ['passwordHash'],
+      'user.password-set': ['passwordHash'],
+    };
+    const obsolete = db.prepare<[], { origin: string; seq: number }>(
+      `SELECT o.origin, o.seq FROM ops o JOIN posts p ON p.id = o.entity
+       WHERE o.type IN ('post.created', 'post.edited') AND p.deleted = 1
+       UNION ALL
+       SELECT o.origin, o.seq FROM ops o JOIN users u ON u.id = o.entity
+       WHERE o.type IN ('user.created', 'user.password-set') AND o.hlc || '.' || o.origin || '.' || printf('%015d', o.seq) != u.password_ver`,
+    ).all();
+    for (const { origin, seq } of obsolete) purgeStoredFields(db, origin, seq, (type) => purgeable[type] ?? []);
+    // Words of posts deleted before secure-delete was on stay in old index segments until rebuilt.
+    db.exec("INSERT INTO posts_fts (posts_fts) VALUES ('rebuild')");
   },
 ];
 

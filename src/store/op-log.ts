@@ -5,7 +5,7 @@
  */
 import type { Op } from '../core/op.js';
 import { sql, type Db } from './database.js';
-import { bodyDigest, CHAIN_START, opHash } from './op-chain.js';
+import { bodyDigest, CHAIN_START, opHash, purgeFields } from './op-chain.js';
 
 export interface OpRow {
   origin: string;
@@ -119,4 +119,24 @@ export function verifyChains(db: Db): { ops: number; problems: ChainProblem[] } 
     if (opHash(row, row.body_digest, previous) !== row.hash) problems.push({ ...name, problem: 'hash_mismatch' });
   }
   return { ops, problems };
+}
+
+/** The ops of the given types about an entity, with the time that orders them (hlc). */
+export const opsAbout = (db: Db, entity: string, types: readonly string[]): { origin: string; seq: number; hlc: string; type: string }[] =>
+  sql<[string], { origin: string; seq: number; hlc: string; type: string }>(db, 'SELECT origin, seq, hlc, type FROM ops WHERE entity = ?')
+    .all(entity)
+    .filter((row) => types.includes(row.type));
+
+/**
+ * Forgets the named fields of a stored op's body (store/op-chain.ts `purgeFields`): its digest
+ * and hash stay as they were and still verify. Returns whether anything was left to forget.
+ */
+export function purgeStoredFields(db: Db, origin: string, seq: number, fieldsOf: (type: string) => readonly string[]): boolean {
+  const row = sql<[string, number], { type: string; body: string }>(db, 'SELECT type, body FROM ops WHERE origin = ? AND seq = ?').get(origin, seq);
+  if (!row) return false;
+  const body = JSON.parse(row.body) as object;
+  const purged = purgeFields(body, fieldsOf(row.type));
+  if (purged === body) return false;
+  sql(db, 'UPDATE ops SET body = ? WHERE origin = ? AND seq = ?').run(JSON.stringify(purged), origin, seq);
+  return true;
 }

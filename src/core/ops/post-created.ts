@@ -1,12 +1,14 @@
 import { Type } from '@sinclair/typebox';
-import { defineOp, opVersion, topic } from '../op.js';
+import { defineOp, opVersion, Purgeable, topic } from '../op.js';
 import { Id, Message, PostFiles } from '../fields.js';
 import { badRequest, conflict } from '../errors.js';
 import { requirePoster } from '../permissions.js';
 import { findPost, type PostRow } from '../posts.js';
 import { sql } from '../../store/database.js';
 import { setPostMentions } from '../../store/mentions.js';
+import { isPurged } from '../../store/op-chain.js';
 import { indexPost } from '../../store/search-index.js';
+import { tombstonePost } from './post-deleted.js';
 
 /**
  * A message, or a reply in a thread when `rootId` is set. The id is minted by the client, so a
@@ -17,9 +19,9 @@ export default defineOp({
   body: Type.Object(
     {
       channelId: Id,
-      message: Message,
+      message: Purgeable(Message),
       rootId: Type.Union([Id, Type.Null()]),
-      files: Type.Optional(PostFiles),
+      files: Type.Optional(Purgeable(PostFiles)),
     },
     { additionalProperties: false },
   ),
@@ -51,7 +53,11 @@ export default defineOp({
   },
   apply(db, op) {
     const version = opVersion(op);
-    const { channelId, message, rootId } = op.body;
+    const { channelId, rootId } = op.body;
+    // Text is purged only once the post is deleted, wherever that happened: a purged create
+    // stands for its post's tombstone, even before the delete itself arrives.
+    const purged = isPurged(op.body.message);
+    const message = purged ? '' : op.body.message;
     // The same post can be created twice (a phone that retried its send through another box):
     // the earliest create wins everywhere, so the row does not depend on arrival order. RETURNING
     // gives the row as written, or none when an earlier create already stands.
@@ -64,8 +70,10 @@ export default defineOp({
        WHERE excluded.created_ver < posts.created_ver
        RETURNING id, channel_id, user_id, root_id, message, created_hlc, edited_hlc, deleted`,
     ).get(op.entity, channelId, op.author, rootId, message, op.hlc, version, version);
-    if (!post || post.deleted === 1) return;
-    (op.body.files ?? []).forEach((file, position) => {
+    if (purged) tombstonePost(db, op.entity);
+    if (!post || post.deleted === 1 || purged) return;
+    const files = op.body.files === undefined || isPurged(op.body.files) ? [] : op.body.files;
+    files.forEach((file, position) => {
       sql(
         db,
         `INSERT OR IGNORE INTO post_files (post_id, position, channel_id, hash, name, type, size, width, height, thumbnail_hash)
@@ -75,5 +83,6 @@ export default defineOp({
     setPostMentions(db, post.id, post.channel_id, post.created_hlc, post.message);
     indexPost(db, post.id, post);
   },
+  obsoletes: (db, op) => (findPost(db, op.entity)?.deleted === 1 ? [op] : []),
   audience: (_db, op) => [topic.channel(op.body.channelId)],
 });

@@ -1,17 +1,19 @@
 import { Type } from '@sinclair/typebox';
-import { defineOp, opVersion } from '../op.js';
+import { defineOp, opVersion, Purgeable } from '../op.js';
 import { Message } from '../fields.js';
 import { badRequest, forbidden } from '../errors.js';
 import { requireWritable } from '../permissions.js';
 import { findPost, postChannelTopic, readablePost } from '../posts.js';
 import { sql } from '../../store/database.js';
 import { setPostMentions } from '../../store/mentions.js';
+import { isPurged } from '../../store/op-chain.js';
 import { indexPost } from '../../store/search-index.js';
+import { tombstonePost } from './post-deleted.js';
 
 /** An edit by the post's author. Last writer wins; an edit never revives a deleted post. */
 export default defineOp({
   type: 'post.edited',
-  body: Type.Object({ message: Message }, { additionalProperties: false }),
+  body: Type.Object({ message: Purgeable(Message) }, { additionalProperties: false }),
   authorize({ db, actor, entity, body }) {
     const { post, channel, user } = readablePost(db, actor, entity);
     if (post.user_id !== user.id) throw forbidden('not_post_author', 'Only the author can edit a post.');
@@ -21,6 +23,8 @@ export default defineOp({
   },
   apply(db, op) {
     const version = opVersion(op);
+    // Purged only once its post is deleted, wherever that happened (as for post.created).
+    if (isPurged(op.body.message)) return tombstonePost(db, op.entity);
     const changed = sql(db, 'UPDATE posts SET message = ?, edited_hlc = ?, edit_ver = ? WHERE id = ? AND deleted = 0 AND edit_ver < ?').run(
       op.body.message, op.hlc, version, op.entity, version,
     ).changes;
@@ -29,5 +33,6 @@ export default defineOp({
     setPostMentions(db, post.id, post.channel_id, post.created_hlc, op.body.message);
     indexPost(db, post.id, post);
   },
+  obsoletes: (db, op) => (findPost(db, op.entity)?.deleted === 1 ? [op] : []),
   audience: (db, op) => postChannelTopic(db, op.entity),
 });
