@@ -62,7 +62,7 @@ async function serve(flags: Record<string, string>): Promise<void> {
 
 async function rebuildCommand(flags: Record<string, string>): Promise<void> {
   const config = loadConfig(flags, process.env);
-  const { rebuild, verify } = await import('./store/rebuild.js');
+  const { rebuild, verify } = await import('./core/rebuild.js');
   if (flags['--verify'] === 'true') {
     const { ops, differences, chainProblems } = verify(requireDatabase(config.dataDir));
     if (differences.length === 0 && chainProblems.length === 0) {

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { startWorld } from './helpers/world.js';
 import type { ApiResponse, Client } from './helpers/server.js';
-import { verify } from '../src/store/rebuild.js';
+import { verify } from '../src/core/rebuild.js';
 import { migrate } from '../src/store/database.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
 import { isPurged } from '../src/store/op-chain.js';

@@ -9,10 +9,10 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { OP_KINDS } from '../core/ops/index.js';
-import { migrate, type Db } from './database.js';
-import { REPLICATED_TABLES } from './migrations.js';
-import { feedAfter, verifyChains, type ChainProblem } from './op-log.js';
+import { OP_KINDS } from './ops/index.js';
+import { migrate, type Db } from '../store/database.js';
+import { REPLICATED_TABLES } from '../store/migrations.js';
+import { feedAfter, verifyChains, type ChainProblem } from '../store/op-log.js';
 
 // Pages, because a connection cannot write while one of its queries is still being iterated.
 const REPLAY_PAGE = 10_000;
