@@ -260,6 +260,34 @@ export const MIGRATIONS: readonly Migration[] = [
     // Words of posts deleted before secure-delete was on stay in old index segments until rebuilt.
     db.exec("INSERT INTO posts_fts (posts_fts) VALUES ('rebuild')");
   },
+  `
+  -- Where an op sits in the local feed: the sync reader starts from the first op a peer lacks.
+  CREATE INDEX feed_op ON feed (origin, seq);
+
+  -- Local: an op received from a peer with the name of one held and another hash (a fork). Kept
+  -- for the administrators to look at, never applied and never relayed.
+  CREATE TABLE quarantined_ops (
+    origin TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    hlc TEXT NOT NULL,
+    author TEXT,
+    type TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    body TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (origin, seq, hash)
+  ) WITHOUT ROWID;
+
+  -- Local: ops of a type this version does not know (a newer box wrote them). Stored, relayed,
+  -- and applied once an upgrade knows their type (core/op.ts).
+  CREATE TABLE unapplied_ops (
+    origin TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    PRIMARY KEY (origin, seq)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The tables `hail rebuild` recomputes from the op log, and compares when verifying. */

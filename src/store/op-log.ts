@@ -53,6 +53,10 @@ export function appendOp(db: Db, op: Op, digest: string, clockSuspect = false): 
   );
 }
 
+/** Gives an op its place in this box's feed; returns its feed_seq. */
+export const appendToFeed = (db: Db, op: Op, topics: readonly string[]): number =>
+  Number(sql(db, 'INSERT INTO feed (origin, seq, topics) VALUES (?, ?, ?)').run(op.origin, op.seq, topics.join(' ')).lastInsertRowid);
+
 // Pages, because a connection cannot write while one of its queries is still being iterated,
 // and a season's log does not fit a Pi's memory at once.
 const CHAIN_PAGE = 10_000;
@@ -139,4 +143,86 @@ export function purgeStoredFields(db: Db, origin: string, seq: number, fieldsOf:
   if (purged === body) return false;
   sql(db, 'UPDATE ops SET body = ? WHERE origin = ? AND seq = ?').run(JSON.stringify(purged), origin, seq);
   return true;
+}
+
+/** The hash held for an op, if this box holds it. */
+export const heldHash = (db: Db, origin: string, seq: number): string | undefined =>
+  sql<[string, number], { hash: string }>(db, 'SELECT hash FROM ops WHERE origin = ? AND seq = ?').get(origin, seq)?.hash;
+
+/** Keeps the other copy of a forked op, for the administrators. */
+export function quarantine(db: Db, op: Op, receivedAt: number): void {
+  sql(db, 'INSERT OR IGNORE INTO quarantined_ops (origin, seq, hash, hlc, author, type, entity, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    op.origin, op.seq, op.hash, op.hlc, op.author, op.type, op.entity, JSON.stringify(op.body), receivedAt,
+  );
+}
+
+/** Remembers an op stored without being applied, because this version does not know its type. */
+export const recordUnapplied = (db: Db, op: Op): void => {
+  sql(db, 'INSERT OR IGNORE INTO unapplied_ops (origin, seq, type) VALUES (?, ?, ?)').run(op.origin, op.seq, op.type);
+};
+
+/** For each origin this box holds ops of, the highest seq it holds: all before it are held too (no holes). */
+export type VersionVector = Readonly<Record<string, number>>;
+
+export function versionVector(db: Db): Record<string, number> {
+  // One index seek per origin (a box holds a handful), not a scan of the log.
+  const rows = sql<[], { origin: string; seq: number }>(
+    db,
+    `WITH RECURSIVE origins (origin) AS (
+       SELECT (SELECT min(origin) FROM ops)
+       UNION ALL SELECT (SELECT min(origin) FROM ops WHERE origin > origins.origin) FROM origins WHERE origins.origin IS NOT NULL
+     )
+     SELECT origin, (SELECT max(seq) FROM ops WHERE ops.origin = origins.origin) AS seq FROM origins WHERE origin IS NOT NULL`,
+  ).all();
+  return Object.fromEntries(rows.map(({ origin, seq }) => [origin, seq]));
+}
+
+/** A page of the ops a peer lacks. */
+export interface MissingPage {
+  /** In this box's feed order, which is causal: each op's predecessors come first, or the peer has them. */
+  readonly ops: Op[];
+  /** The feed position this page covers up to: pass it as `after` for the next page. */
+  readonly through: number;
+  /** Nothing the peer lacks lies beyond `through` (as of this read). */
+  readonly done: boolean;
+}
+
+const MISSING_SCAN = 1000;
+
+/**
+ * The ops this box holds that a peer whose version vector is `vector` lacks, after feed position
+ * `after` (0 at first), at most `limit` of them and at most a bounded number of feed rows read,
+ * so a page costs little however far behind the peer is. Ops of types this version does not
+ * know are included: every box relays every origin it holds.
+ */
+export function opsMissingFrom(db: Db, vector: VersionVector, after: number, limit: number): MissingPage {
+  let from = Math.max(after, firstMissingFeedSeq(db, vector) - 1);
+  const last = lastFeedSeq(db);
+  const ops: Op[] = [];
+  for (let scanned = 0; from < last && ops.length < limit && scanned < limit * 10; scanned += MISSING_SCAN) {
+    const rows = sql<[number], OpRow & { feed_seq: number }>(
+      db,
+      `SELECT f.feed_seq, o.origin, o.seq, o.hlc, o.author, o.type, o.entity, o.body, o.hash
+       FROM feed f JOIN ops o ON o.origin = f.origin AND o.seq = f.seq WHERE f.feed_seq > ? ORDER BY f.feed_seq LIMIT ${MISSING_SCAN}`,
+    ).all(from);
+    if (rows.length === 0) break;
+    for (const { feed_seq, ...row } of rows) {
+      from = feed_seq;
+      if (row.seq > (vector[row.origin] ?? 0)) ops.push(opFromRow(row));
+      if (ops.length === limit) break;
+    }
+  }
+  return { ops, through: from, done: from >= last };
+}
+
+/** The feed position of the earliest op the peer lacks (one past the end when it lacks none). */
+function firstMissingFeedSeq(db: Db, vector: VersionVector): number {
+  let first = Number.MAX_SAFE_INTEGER;
+  for (const [origin, held] of Object.entries(versionVector(db))) {
+    const wanted = (vector[origin] ?? 0) + 1;
+    if (wanted > held) continue;
+    const feedSeq = sql<[string, number], { feed_seq: number }>(db, 'SELECT feed_seq FROM feed WHERE origin = ? AND seq = ?').get(origin, wanted)?.feed_seq;
+    if (feedSeq !== undefined) first = Math.min(first, feedSeq);
+  }
+  return first === Number.MAX_SAFE_INTEGER ? lastFeedSeq(db) + 1 : first;
 }
