@@ -15,7 +15,10 @@ import type { Op } from '../src/core/op.js';
 import type { FeedEntry } from '../src/core/commit.js';
 import { ForeignOpError } from '../src/core/foreign-op.js';
 import { encodeHlc, hlcMillis, MAX_OBSERVED_LEAD_MS } from '../src/core/hlc.js';
-import { rebuild } from '../src/core/rebuild.js';
+import { applyNowKnown, rebuild } from '../src/core/rebuild.js';
+import { Type } from '@sinclair/typebox';
+import { defineOp, opVersion, topic, type OpKind } from '../src/core/op.js';
+import { OP_KINDS } from '../src/core/ops/index.js';
 import { sql, type Db } from '../src/store/database.js';
 import { REPLICATED_TABLES } from '../src/store/migrations.js';
 import { bodyDigest, isPurged, opHash } from '../src/store/op-chain.js';
@@ -333,4 +336,36 @@ test('an op of a type this version does not know is stored and relayed, not appl
   assert.deepEqual(versionVector(c.db), versionVector(b.db), 'relayed to the next box');
   assert.equal(rebuild(b.db), before.entries.length);
   assert.deepEqual(dump(b.db), state);
+});
+
+test('once an upgrade knows a type, the stored ops of that type are applied, late and once', async (t) => {
+  const a = openBox(t);
+  const b = openBox(t);
+  const { team } = await crew(a);
+  const ops = everything(a);
+  const last = ops.at(-1)!;
+  // A kind from a later version: a team's motto, last writer wins, safe to apply late.
+  const mottoSet = defineOp({
+    type: 'team.motto-set',
+    body: Type.Object({ motto: Type.String() }),
+    authorize: () => 'apply',
+    apply(db, op) {
+      const version = opVersion(op);
+      sql(db, 'UPDATE teams SET display_name = ?, profile_ver = ? WHERE id = ? AND profile_ver < ?').run(op.body.motto, version, op.entity, version);
+    },
+    audience: (_db, op) => [topic.team(op.entity)],
+  }) as unknown as OpKind;
+  const motto = forge({ ...last, seq: last.seq + 1, type: mottoSet.type, entity: team }, { motto: 'Fair winds' }, last.hash);
+  const malformed = forge({ ...last, seq: last.seq + 2, type: mottoSet.type, entity: team }, { motto: 7 }, motto.hash);
+  const later = forge({ ...last, seq: last.seq + 3, type: 'channel.viewed', entity: newId() }, {}, malformed.hash);
+  await b.committer.receive([...ops, motto, malformed, later]);
+  assert.equal(sql(b.db, 'SELECT display_name FROM teams').pluck().get(), 'Crew', 'not applied while unknown');
+  assert.equal(applyNowKnown(b.db), 0, 'this version still does not know it');
+
+  const upgraded = new Map([...OP_KINDS, [mottoSet.type, mottoSet]]);
+  assert.equal(applyNowKnown(b.db, upgraded), 1);
+  assert.equal(sql(b.db, 'SELECT display_name FROM teams').pluck().get(), 'Fair winds');
+  assert.equal(sql(b.db, 'SELECT topics FROM feed WHERE origin = ? AND seq = ?').pluck().get(motto.origin, motto.seq), topic.team(team), 'clients that may see it will');
+  assert.deepEqual(sql(b.db, 'SELECT seq FROM unapplied_ops').pluck().all(), [malformed.seq], 'a body that does not fit its schema stays unapplied');
+  assert.equal(applyNowKnown(b.db, upgraded), 0, 'applied once');
 });

@@ -265,8 +265,9 @@ export class Committer {
     for (const [index, draft] of command.ops.entries()) {
       const kind = OP_KINDS.get(draft.type)!;
       const actor = command.author === null ? undefined : findUser(this.db, command.author);
-      const decision = kind.authorize({ db: this.db, actor, grant: command.grant, entity: draft.entity, body: draft.body as never, now: this.now() });
-      if (decision === 'skip') continue;
+      const context = { db: this.db, actor, grant: command.grant, entity: draft.entity, body: draft.body as never, now: this.now() };
+      kind.authorize(context);
+      if (kind.unchanged?.(context)) continue;
       const head = { origin: this.origin, seq: this.nextSeq++, hlc: encodeHlc(this.clock.tick()), author: command.author, type: draft.type, entity: draft.entity };
       const digest = digests[index]!;
       const op: Op = { ...head, body: draft.body, hash: opHash(head, digest, this.previousHash) };

@@ -63,6 +63,9 @@ function lenientCheck(kind: OpKind): TypeCheck<TSchema> {
   return check;
 }
 
+/** Whether a body fits its kind's schema, as a newer version may have written it (extra fields allowed). */
+export const fitsKind = (kind: OpKind, body: unknown): boolean => lenientCheck(kind).Check(body);
+
 export interface CheckedForeignOp {
   readonly op: Op;
   /** Undefined for a type this version does not know. */

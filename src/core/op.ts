@@ -5,10 +5,27 @@
  * content): store/op-chain.ts.
  *
  * An op kind (one file each in ./ops) says three things: the schema of its body, who may do
- * it (`authorize`, run inside the commit transaction against current state), and how it
- * changes the state tables (`apply`, a deterministic function of the op and the state, so
- * replaying the log rebuilds identical tables). `audience` names the realtime topics that
- * may see it, and `present` what they see (never secrets such as password hashes).
+ * it (`authorize`, run inside the commit transaction against current state, with `unchanged`
+ * telling a retry that needs no new op), and how it changes the state tables (`apply`, a
+ * deterministic function of the op and the state, so replaying the log rebuilds identical
+ * tables). `audience` names the realtime topics that may see it, and `present` what they see
+ * (never secrets such as password hashes).
+ *
+ * Ops written on another box (core/commit.ts `receive`) go through the same kinds with two
+ * differences. They were authorized where they were written, so `authorize` and `unchanged`
+ * are not run: their structure is checked (core/foreign-op.ts: the schema, leniently, so a
+ * newer version's extra fields pass and travel on) and their hash chain, and an op that changes
+ * nothing is appended all the same, so no origin's seqs have holes. And they may come with
+ * fields purged (`Purgeable`, core/purge.ts): `apply` reads a purged field as what the purge
+ * implies (a purged post text: the post is deleted, whether or not the delete has arrived).
+ *
+ * An op whose type this version does not know (a newer box wrote it) is stored, given a feed
+ * position, relayed to other boxes and never sent to clients; it is not applied, and `rebuild`
+ * passes over it. When an upgrade brings its kind, the next start applies every such op, in
+ * feed order, after the ops that followed it were applied (core/rebuild.ts `applyNowKnown`).
+ * So a kind added after the first release must give the same state applied late as in order
+ * (a last-writer-wins register of its own does), and must accept the bodies older versions of
+ * itself wrote; `hail rebuild --verify` compares the two states.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { Db } from '../store/database.js';
@@ -47,9 +64,6 @@ export interface AuthorizeContext<Body> {
   readonly now: number;
 }
 
-/** `apply` it, or `skip` it because the state already holds exactly this (an idempotent retry). */
-export type Decision = 'apply' | 'skip';
-
 /** An op's name on every box. */
 export interface OpName {
   readonly origin: string;
@@ -59,7 +73,18 @@ export interface OpName {
 export interface OpKind<S extends TSchema = TSchema> {
   readonly type: string;
   readonly body: S;
-  authorize(context: AuthorizeContext<Unpurged<Static<S>>>): Decision;
+  /**
+   * The local permission rule: throws an ApiError (403, 404, 409...) when the author may not
+   * make this op now. Run by `commit` only: an op written on another box was authorized there.
+   */
+  authorize(context: AuthorizeContext<Unpurged<Static<S>>>): void;
+  /**
+   * The idempotence check, after `authorize`: true when the state already holds exactly what
+   * this op would make (a retried request), so commit makes no op and answers as done. The
+   * foreign path does not ask: an op with a seq is appended, changed anything or not, and a
+   * repeat of it is known by its (origin, seq).
+   */
+  unchanged?(context: AuthorizeContext<Unpurged<Static<S>>>): boolean;
   apply(db: Db, op: Op<Static<S>>): void;
   /**
    * The ops whose purgeable fields this op, once applied, leaves with no use: a post's delete

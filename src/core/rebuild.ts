@@ -9,10 +9,13 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
+import { purgeableFields, type OpKind } from './op.js';
 import { OP_KINDS } from './ops/index.js';
+import { purgeObsoleted } from './purge.js';
+import { fitsKind } from './foreign-op.js';
 import { migrate, type Db } from '../store/database.js';
 import { REPLICATED_TABLES } from '../store/migrations.js';
-import { feedAfter, verifyChains, type ChainProblem } from '../store/op-log.js';
+import { feedAfter, markApplied, opNamed, purgeStoredFields, unappliedOps, verifyChains, type ChainProblem } from '../store/op-log.js';
 
 // Pages, because a connection cannot write while one of its queries is still being iterated.
 const REPLAY_PAGE = 10_000;
@@ -34,8 +37,35 @@ function replay(db: Db): number {
 export function rebuild(db: Db): number {
   return db.transaction(() => {
     for (const table of REPLICATED_TABLES) db.exec(`DELETE FROM ${table}`);
-    return replay(db);
+    const ops = replay(db);
+    // The replay applied the ops of types once unknown and known now; they are pending no more.
+    applyNowKnown(db);
+    return ops;
   })();
+}
+
+/**
+ * Applies the stored ops whose type was unknown when they arrived and is known now (core/op.ts
+ * says why late is right), in feed order; run at every start, before anything is written.
+ * Returns how many were applied. `kinds` is the registry, a parameter for tests.
+ */
+export function applyNowKnown(db: Db, kinds: ReadonlyMap<string, OpKind> = OP_KINDS): number {
+  const known = unappliedOps(db)
+    .filter(({ type }) => kinds.has(type))
+    .map(({ origin, seq, type }) => ({ kind: kinds.get(type)!, op: opNamed(db, origin, seq)! }))
+    // Its body was not checked when it arrived (nobody here knew its schema); one that does not fit stays unapplied.
+    .filter(({ kind, op }) => fitsKind(kind, op.body));
+  if (known.length === 0) return 0;
+  db.transaction(() => {
+    for (const { kind, op } of known) {
+      const { origin, seq } = op;
+      kind.apply(db, op as never);
+      // Already in the log: when it is obsolete itself, it is purged there.
+      if (purgeObsoleted(db, kind, op) !== op) purgeStoredFields(db, origin, seq, () => purgeableFields(kind));
+      markApplied(db, origin, seq, kind.audience(db, op as never));
+    }
+  })();
+  return known.length;
 }
 
 export interface Difference {

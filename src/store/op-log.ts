@@ -226,3 +226,22 @@ function firstMissingFeedSeq(db: Db, vector: VersionVector): number {
   }
   return first === Number.MAX_SAFE_INTEGER ? lastFeedSeq(db) + 1 : first;
 }
+
+/** The op of that name, if held. */
+export function opNamed(db: Db, origin: string, seq: number): Op | undefined {
+  const row = sql<[string, number], OpRow>(db, 'SELECT origin, seq, hlc, author, type, entity, body, hash FROM ops WHERE origin = ? AND seq = ?').get(origin, seq);
+  return row && opFromRow(row);
+}
+
+/** The ops stored without being applied (their type was unknown), in feed order. */
+export const unappliedOps = (db: Db): { origin: string; seq: number; type: string }[] =>
+  sql<[], { origin: string; seq: number; type: string }>(
+    db,
+    'SELECT u.origin, u.seq, u.type FROM unapplied_ops u JOIN feed f ON f.origin = u.origin AND f.seq = u.seq ORDER BY f.feed_seq',
+  ).all();
+
+/** An op once unknown is applied now: clients that may see it are named, and it is no longer pending. */
+export function markApplied(db: Db, origin: string, seq: number, topics: readonly string[]): void {
+  sql(db, 'UPDATE feed SET topics = ? WHERE origin = ? AND seq = ?').run(topics.join(' '), origin, seq);
+  sql(db, 'DELETE FROM unapplied_ops WHERE origin = ? AND seq = ?').run(origin, seq);
+}

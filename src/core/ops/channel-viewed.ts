@@ -15,7 +15,6 @@ export default defineOp({
     const user = requireActor(actor);
     readableChannel(db, user, entity);
     if (!isChannelMember(db, entity, user.id)) throw forbidden('not_channel_member', 'Only members keep a read position.');
-    return 'apply';
   },
   apply(db, op) {
     const version = opVersion(op);

@@ -28,7 +28,8 @@ export default defineOp({
   authorize({ db, actor, entity, body }) {
     const existing = findPost(db, entity);
     if (existing) {
-      if (existing.user_id === actor?.id && existing.channel_id === body.channelId && existing.root_id === body.rootId) return 'skip';
+      // Its author sending it again (a retry, even days later, even after leaving the channel) may; anyone else collides.
+      if (existing.user_id === actor?.id && existing.channel_id === body.channelId && existing.root_id === body.rootId) return;
       throw conflict('post_id_taken', 'Another post has that id.');
     }
     requirePoster(db, actor, body.channelId);
@@ -49,8 +50,8 @@ export default defineOp({
       if (!root || root.channel_id !== body.channelId || root.deleted === 1) throw badRequest('invalid_root', 'The thread to reply to does not exist in this channel.');
       if (root.root_id !== null) throw badRequest('invalid_root', 'Reply to the thread root, not to a reply.');
     }
-    return 'apply';
   },
+  unchanged: ({ db, entity }) => findPost(db, entity) !== undefined,
   apply(db, op) {
     const version = opVersion(op);
     const { channelId, rootId } = op.body;

@@ -27,14 +27,15 @@ export default defineOp({
   body: Type.Object({}, { additionalProperties: false }),
   authorize({ db, actor, entity }) {
     const existing = findPost(db, entity);
-    if (existing?.deleted === 1) return 'skip';
+    // A tombstone has nothing left to guard: deleting it again is answered as done.
+    if (existing?.deleted === 1) return;
     // Moderation: an admin deletes any post, even in a conversation it cannot read.
-    if (isAdmin(actor) && existing) return 'apply';
+    if (isAdmin(actor) && existing) return;
     const { post, channel, user } = readablePost(db, actor, entity);
     if (post.user_id !== user.id) throw forbidden('not_post_author', 'Only the author or an administrator can delete a post.');
     requireWritable(channel);
-    return 'apply';
   },
+  unchanged: ({ db, entity }) => findPost(db, entity)?.deleted === 1,
   apply(db, op) {
     tombstonePost(db, op.entity);
   },

@@ -19,8 +19,8 @@ export default defineOp({
     if (post.user_id !== user.id) throw forbidden('not_post_author', 'Only the author can edit a post.');
     requireWritable(channel);
     if (body.message.trim() === '' && !sql(db, 'SELECT 1 FROM post_files WHERE post_id = ?').get(post.id)) throw badRequest('empty_post', 'A post needs text or a file.');
-    return post.message === body.message ? 'skip' : 'apply';
   },
+  unchanged: ({ db, entity, body }) => findPost(db, entity)?.message === body.message,
   apply(db, op) {
     const version = opVersion(op);
     // Purged only once its post is deleted, wherever that happened (as for post.created).

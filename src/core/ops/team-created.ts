@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { defineOp, opVersion, topic } from '../op.js';
 import { DisplayName, Id, TeamName } from '../fields.js';
 import { conflict } from '../errors.js';
-import { requireAdmin } from '../permissions.js';
+import { findTeam, requireAdmin } from '../permissions.js';
 import { sql } from '../../store/database.js';
 import { setTeamMember } from '../../store/membership.js';
 import { insertChannel } from './channel-created.js';
@@ -17,12 +17,13 @@ export default defineOp({
     requireAdmin(actor);
     const existing = sql<[string], { name: string }>(db, 'SELECT name FROM teams WHERE id = ?').get(entity);
     if (existing) {
-      if (existing.name === body.name) return 'skip';
+      // The same create again (a retry) may; another team under that id collides.
+      if (existing.name === body.name) return;
       throw conflict('team_id_taken', 'Another team has that id.');
     }
     if (sql(db, 'SELECT 1 FROM teams WHERE name = ?').get(body.name)) throw conflict('team_name_taken', `A team named ${body.name} exists.`);
-    return 'apply';
   },
+  unchanged: ({ db, entity }) => findTeam(db, entity) !== undefined,
   apply(db, op) {
     const version = opVersion(op);
     const { name, displayName, defaultChannelId } = op.body;

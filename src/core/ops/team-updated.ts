@@ -9,12 +9,11 @@ import { sql } from '../../store/database.js';
 export default defineOp({
   type: 'team.updated',
   body: Type.Object({ displayName: DisplayName }, { additionalProperties: false }),
-  authorize({ db, actor, entity, body }) {
+  authorize({ db, actor, entity }) {
     requireAdmin(actor);
-    const team = findTeam(db, entity);
-    if (!team) throw notFound('team_not_found', 'No such team.');
-    return team.display_name === body.displayName ? 'skip' : 'apply';
+    if (!findTeam(db, entity)) throw notFound('team_not_found', 'No such team.');
   },
+  unchanged: ({ db, entity, body }) => findTeam(db, entity)?.display_name === body.displayName,
   apply(db, op) {
     const version = opVersion(op);
     sql(db, 'UPDATE teams SET display_name = ?, profile_ver = ? WHERE id = ? AND profile_ver < ?').run(op.body.displayName, version, op.entity, version);

@@ -32,17 +32,16 @@ export default defineOp({
     if (grant?.kind === 'setup') {
       if (hasUsers(db)) throw forbidden('setup_done', 'This server is already set up.');
       if (body.role !== 'admin' || body.inviteId !== null) throw badRequest('invalid_setup', 'Setup creates the first administrator.');
-      return 'apply';
+      return;
     }
     if (grant?.kind === 'invite') {
       const invite = findInvite(db, grant.inviteId);
       const problem = inviteProblem(db, invite, now);
       if (problem) throw forbidden(problem, 'This invite link is no longer valid. Ask for a new one.');
       if (body.inviteId !== grant.inviteId || body.role !== invite!.role) throw badRequest('invalid_invite', 'The account does not match its invite.');
-      return 'apply';
+      return;
     }
     requireAdmin(actor);
-    return 'apply';
   },
   apply(db, op) {
     const version = opVersion(op);

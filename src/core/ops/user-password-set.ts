@@ -26,7 +26,6 @@ export default defineOp({
   body: Type.Object({ passwordHash: Purgeable(PasswordHash) }, { additionalProperties: false }),
   authorize({ db, actor, entity }) {
     requireSelfOrAdmin(db, actor, entity);
-    return 'apply';
   },
   apply(db, op) {
     const version = opVersion(op);
