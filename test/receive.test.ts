@@ -19,6 +19,7 @@ import { applyNowKnown, rebuild } from '../src/core/rebuild.js';
 import { Type } from '@sinclair/typebox';
 import { defineOp, opVersion, topic, type OpKind } from '../src/core/op.js';
 import { OP_KINDS } from '../src/core/ops/index.js';
+import { eventFrame } from '../src/realtime/events.js';
 import { sql, type Db } from '../src/store/database.js';
 import { REPLICATED_TABLES } from '../src/store/migrations.js';
 import { bodyDigest, isPurged, opHash } from '../src/store/op-chain.js';
@@ -368,4 +369,15 @@ test('once an upgrade knows a type, the stored ops of that type are applied, lat
   assert.equal(sql(b.db, 'SELECT topics FROM feed WHERE origin = ? AND seq = ?').pluck().get(motto.origin, motto.seq), topic.team(team), 'clients that may see it will');
   assert.deepEqual(sql(b.db, 'SELECT seq FROM unapplied_ops').pluck().all(), [malformed.seq], 'a body that does not fit its schema stays unapplied');
   assert.equal(applyNowKnown(b.db, upgraded), 0, 'applied once');
+});
+
+test('a client is never sent a purge marker: a purged text reads as empty', async (t) => {
+  const a = openBox(t);
+  const { postId, alice } = await crew(a);
+  await a.committer.commit({ author: alice, ops: [{ type: 'post.deleted', entity: postId, body: {} }] });
+  const create = feedAfter(a.db, 0, -1).find((entry) => entry.op.type === 'post.created')!;
+  const frame = JSON.parse(eventFrame(create.feedSeq, create.op));
+  assert.equal(frame.event.data.message, '');
+  assert.equal(frame.event.data.channelId, (create.op.body as { channelId: string }).channelId);
+  assert.doesNotMatch(JSON.stringify(frame), /purged/);
 });

@@ -26,7 +26,7 @@
  * batch so that they are published too, in feed order: no `(origin, seq)` is taken twice and
  * no live socket skips an op.
  *
- * Ops written on another box (issue 12's sync) come in through `receive`, in the same queue and
+ * Ops written on another box (sync) come in through `receive`, in the same queue and
  * the same transactions, so there is still one writer. They keep their origin, seq, hlc,
  * author and hash; each gets a local feed_seq and is published like a local op. A batch of them
  * runs in a savepoint of its own: it is taken whole or (a broken hash chain) not at all. See
@@ -141,7 +141,8 @@ export class Committer {
       if (!kind) throw new Error(`unknown op type ${draft.type}`);
       validate(kind.body, draft.body, 'body');
       // Only ops written elsewhere and purged since arrive with a field purged.
-      if (purgeableFields(kind).some((field) => isPurged((draft.body as Record<string, unknown>)[field]))) throw badRequest('invalid_body', 'A new op has no purged field.');
+      const body = draft.body as Record<string, unknown>;
+      if (purgeableFields(kind).some((field) => isPurged(body[field]))) throw badRequest('invalid_body', 'A new op has no purged field.');
       try {
         return bodyDigest(draft.body);
       } catch {
@@ -309,7 +310,8 @@ export class Committer {
         continue;
       }
       if (opHash(op, digest, end.hash) !== op.hash) {
-        throw new ForeignOpError('hash_mismatch', op, `op ${op.origin}/${op.seq}: its hash does not chain from the op before it, or its content was changed`);
+        const why = 'its hash does not chain from the op before it, or its content was changed';
+        throw new ForeignOpError('hash_mismatch', op, `op ${op.origin}/${op.seq}: ${why}`);
       }
       this.clock.observe(decodeHlc(op.hlc));
       const clockSuspect = hlcMillis(op.hlc) > this.now() + MAX_OBSERVED_LEAD_MS;

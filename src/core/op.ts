@@ -99,7 +99,10 @@ export interface OpKind<S extends TSchema = TSchema> {
 export const defineOp = <S extends TSchema>(kind: OpKind<S>): OpKind<S> => kind;
 
 /** A purged field as stored: its value replaced by its digest (store/op-chain.ts). */
-export const PurgedField = Type.Object({ $purged: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) }, { additionalProperties: false, purgedField: true });
+export const PurgedField = Type.Object(
+  { $purged: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) },
+  { additionalProperties: false, purgedField: true },
+);
 
 /** A body as a new op has it: nothing purged yet (commit refuses a draft that has). */
 export type Unpurged<Body> = { [Field in keyof Body]: Exclude<Body[Field], Static<typeof PurgedField>> };

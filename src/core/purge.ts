@@ -1,11 +1,11 @@
 /**
- * Ops that can forget (issue "Ops that can forget"): when an op makes fields of earlier ops
- * useless (a post's delete, its text; a new password, the old hashes), those fields are purged
- * from the op log in the same transaction, on the box that wrote the op and on every box that
- * applies it. Only fields the purged op's kind declares `Purgeable` are touched, and the log
- * still verifies (store/op-chain.ts). The local copies of the same text in the state tables
- * and the search index are the deleting op's `apply`'s business; `secure_delete` (store/
- * database.ts) makes SQLite zero what they leave behind in the file.
+ * Ops that can forget: when an op makes fields of earlier ops useless (a post's delete, its
+ * text; a new password, the old hashes), those fields are purged from the op log in the same
+ * transaction, on the box that wrote the op and on every box that applies it. Only fields the
+ * purged op's kind declares `Purgeable` are touched, and the log still verifies (store/
+ * op-chain.ts). The local copies of the same text in the state tables and the search index
+ * are the deleting op's `apply`'s business; `secure_delete` (store/database.ts) makes SQLite
+ * zero what they leave behind in the file.
  */
 import type { Db } from '../store/database.js';
 import { purgeFields } from '../store/op-chain.js';

@@ -15,7 +15,7 @@
  * of the op's kind, so a box verifies ops of kinds it does not know yet (a newer version's).
  */
 import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** What an op's hash covers besides its body's digest and the chain. */
 export interface OpHead {
@@ -43,7 +43,8 @@ export function isPurged(value: unknown): value is PurgedField {
   return keys.length === 1 && keys[0] === '$purged' && typeof (value as PurgedField).$purged === 'string' && DIGEST.test((value as PurgedField).$purged);
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('base64url');
+// The one-shot form: a Hash object per digest costs more than the hashing (several per op).
+const sha256 = (text: string): string => hash('sha256', text, 'base64url');
 
 /**
  * The canonical JSON of a value. Throws for what has none: a lone UTF-16 surrogate in a string

@@ -27,7 +27,8 @@ export default defineOp({
   },
   unchanged({ db, entity, body }) {
     const channel = findChannel(db, entity)!;
-    return body.name === channel.requested_name && body.displayName === channel.display_name && body.header === channel.header && body.purpose === channel.purpose;
+    const { name, displayName, header, purpose } = body;
+    return name === channel.requested_name && displayName === channel.display_name && header === channel.header && purpose === channel.purpose;
   },
   apply(db, op) {
     const version = opVersion(op);

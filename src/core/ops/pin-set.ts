@@ -12,7 +12,10 @@ export default defineOp({
     const { channel, user } = readablePost(db, actor, entity);
     requireWritingMember(db, user, channel);
   },
-  unchanged: ({ db, entity, body }) => (sql<[string], { pinned: number }>(db, 'SELECT pinned FROM pins WHERE post_id = ?').get(entity)?.pinned === 1) === body.pinned,
+  unchanged({ db, entity, body }) {
+    const pin = sql<[string], { pinned: number }>(db, 'SELECT pinned FROM pins WHERE post_id = ?').get(entity);
+    return (pin?.pinned === 1) === body.pinned;
+  },
   apply(db, op) {
     const version = opVersion(op);
     sql(
