@@ -156,6 +156,13 @@ export function quarantine(db: Db, op: Op, receivedAt: number): void {
   );
 }
 
+/** The other copies of forked ops this box keeps, for the administrators' status. */
+export const quarantinedOps = (db: Db): { origin: string; seq: number; hash: string; receivedAt: number }[] =>
+  sql<[], { origin: string; seq: number; hash: string; receivedAt: number }>(
+    db,
+    'SELECT origin, seq, hash, received_at AS receivedAt FROM quarantined_ops ORDER BY origin, seq',
+  ).all();
+
 /** Remembers an op stored without being applied, because this version does not know its type. */
 export const recordUnapplied = (db: Db, op: Op): void => {
   sql(db, 'INSERT OR IGNORE INTO unapplied_ops (origin, seq, type) VALUES (?, ?, ?)').run(op.origin, op.seq, op.type);
