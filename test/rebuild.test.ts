@@ -137,6 +137,18 @@ test('rebuild --verify finds a season of use consistent, names a tampered table,
     assert.equal(clean.code, 0, `verify after rebuild: ${clean.stdout}${clean.stderr}`);
     assert.match(clean.stdout, /^ok: /m);
 
+    // An op's hash changed by hand breaks its link and the next one's; verify names both.
+    const log = new Database(file);
+    const { origin, hash } = log.prepare('SELECT origin, hash FROM ops WHERE seq = 10').get() as { origin: string; hash: string };
+    log.prepare('UPDATE ops SET hash = ? WHERE origin = ? AND seq = 10').run('A'.repeat(43), origin);
+    log.close();
+    const broken = await runHail(['rebuild', '--verify', '--data-dir', dataDir]);
+    assert.equal(broken.code, 1);
+    assert.equal(broken.stdout, `op ${origin}/10: hash mismatch\nop ${origin}/11: hash mismatch\n`);
+    const mended = new Database(file);
+    mended.prepare('UPDATE ops SET hash = ? WHERE origin = ? AND seq = 10').run(hash, origin);
+    mended.close();
+
     restarted = await startHail({ dataDir });
     const admin = new Client(restarted.url);
     admin.cookie = adminCookie;
