@@ -15,7 +15,8 @@ const ACCESS = { public: 'anyone', user: 'logged in', admin: 'admin' } as const;
 /** A compact, readable rendering of a JSON schema. */
 function describe(schema: TSchema): string {
   const s = schema as Record<string, any>;
-  if (s.anyOf) return (s.anyOf as TSchema[]).map(describe).join(' | ');
+  // A purged field (core/op.ts `Purgeable`) reaches clients as its empty value, never as the marker.
+  if (s.anyOf) return (s.anyOf as TSchema[]).filter((member) => !(member as { purgedField?: boolean }).purgedField).map(describe).join(' | ');
   if (s.const !== undefined) return JSON.stringify(s.const);
   if (s.pattern === ID_PATTERN) return 'uuid';
   if (s.type === 'object') {

@@ -62,16 +62,19 @@ async function serve(flags: Record<string, string>): Promise<void> {
 
 async function rebuildCommand(flags: Record<string, string>): Promise<void> {
   const config = loadConfig(flags, process.env);
-  const { rebuild, verify } = await import('./store/rebuild.js');
+  const { rebuild, verify } = await import('./core/rebuild.js');
   if (flags['--verify'] === 'true') {
-    const { ops, differences } = verify(requireDatabase(config.dataDir));
-    if (differences.length === 0) {
-      process.stdout.write(`ok: replaying ${ops} ops gives the same state\n`);
+    const { ops, differences, chainProblems } = verify(requireDatabase(config.dataDir));
+    if (differences.length === 0 && chainProblems.length === 0) {
+      process.stdout.write(`ok: replaying ${ops} ops gives the same state, and every op's hash and chain link verifies\n`);
       return;
     }
     for (const { table, onlyInLive, onlyInRebuilt } of differences) {
       process.stdout.write(`${table}: ${onlyInLive} rows only in the database, ${onlyInRebuilt} only in the replay\n`);
     }
+    const SHOWN = 20;
+    for (const { origin, seq, problem } of chainProblems.slice(0, SHOWN)) process.stdout.write(`op ${origin}/${seq}: ${problem.replace('_', ' ')}\n`);
+    if (chainProblems.length > SHOWN) process.stdout.write(`and ${chainProblems.length - SHOWN} more ops that do not verify\n`);
     process.exit(1);
   }
   const db = openForRebuilding(config.dataDir);

@@ -106,7 +106,7 @@ test('rebuild --verify finds a season of use consistent, names a tampered table,
     // While the server runs: verify only reads.
     const live = await runHail(['rebuild', '--verify', '--data-dir', dataDir]);
     assert.equal(live.code, 0, `verify on the live database: ${live.stdout}${live.stderr}`);
-    const opCount = Number(/^ok: replaying (\d+) ops gives the same state$/m.exec(live.stdout)?.[1]);
+    const opCount = Number(/^ok: replaying (\d+) ops gives the same state, and every op.s hash and chain link verifies$/m.exec(live.stdout)?.[1]);
     assert.ok(opCount > 50, `verify replayed the whole log (${live.stdout.trim()})`);
     const stillServing = await world.admin.get(`/api/v1/posts/${postId}`);
     assert.equal(stillServing.status, 200, 'the server kept serving while verify ran');
@@ -136,6 +136,18 @@ test('rebuild --verify finds a season of use consistent, names a tampered table,
     const clean = await runHail(['rebuild', '--verify', '--data-dir', dataDir]);
     assert.equal(clean.code, 0, `verify after rebuild: ${clean.stdout}${clean.stderr}`);
     assert.match(clean.stdout, /^ok: /m);
+
+    // An op's hash changed by hand breaks its link and the next one's; verify names both.
+    const log = new Database(file);
+    const { origin, hash } = log.prepare('SELECT origin, hash FROM ops WHERE seq = 10').get() as { origin: string; hash: string };
+    log.prepare('UPDATE ops SET hash = ? WHERE origin = ? AND seq = 10').run('A'.repeat(43), origin);
+    log.close();
+    const broken = await runHail(['rebuild', '--verify', '--data-dir', dataDir]);
+    assert.equal(broken.code, 1);
+    assert.equal(broken.stdout, `op ${origin}/10: hash mismatch\nop ${origin}/11: hash mismatch\n`);
+    const mended = new Database(file);
+    mended.prepare('UPDATE ops SET hash = ? WHERE origin = ? AND seq = 10').run(hash, origin);
+    mended.close();
 
     restarted = await startHail({ dataDir });
     const admin = new Client(restarted.url);

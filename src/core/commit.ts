@@ -25,14 +25,24 @@
  * persisted clock under it, and picks up the feed entries another process wrote since the last
  * batch so that they are published too, in feed order: no `(origin, seq)` is taken twice and
  * no live socket skips an op.
+ *
+ * Ops written on another box (sync) come in through `receive`, in the same queue and
+ * the same transactions, so there is still one writer. They keep their origin, seq, hlc,
+ * author and hash; each gets a local feed_seq and is published like a local op. A batch of them
+ * runs in a savepoint of its own: it is taken whole or (a broken hash chain) not at all. See
+ * `receive` for what is skipped, kept aside or refused, and core/op.ts for why no permission
+ * is checked.
  */
 import type Database from 'better-sqlite3';
-import { getMeta, sql, setMeta, type Db } from '../store/database.js';
-import { appendOp, feedAfter, lastFeedSeq, type LoggedEntry } from '../store/op-log.js';
-import { ApiError } from './errors.js';
-import { decodeHlc, encodeHlc, type HybridClock } from './hlc.js';
-import { opHash, type Grant, type Op, type OpDraft } from './op.js';
+import { getMeta, setMeta, type Db } from '../store/database.js';
+import { bodyDigest, isPurged, opHash } from '../store/op-chain.js';
+import { appendOp, appendToFeed, chainEnd, feedAfter, heldHash, lastFeedSeq, quarantine, recordUnapplied, type LoggedEntry } from '../store/op-log.js';
+import { ApiError, badRequest } from './errors.js';
+import { checkForeignOp, ForeignOpError, type CheckedForeignOp } from './foreign-op.js';
+import { decodeHlc, encodeHlc, hlcMillis, MAX_OBSERVED_LEAD_MS, type HybridClock } from './hlc.js';
+import { purgeableFields, type Grant, type Op, type OpDraft } from './op.js';
 import { OP_KINDS } from './ops/index.js';
+import { purgeObsoleted } from './purge.js';
 import { findUser } from './permissions.js';
 import { validate } from './validate.js';
 
@@ -47,9 +57,44 @@ export type FeedEntry = LoggedEntry;
 
 export type CommitListener = (entries: readonly FeedEntry[]) => void;
 
+/** What became of a batch of ops written on another box. */
+export interface ReceiveResult {
+  /** The ops appended to the log, in order, each with its local feed position. */
+  readonly entries: readonly FeedEntry[];
+  /** Ops already held with the same hash: skipped. */
+  readonly duplicates: number;
+  /**
+   * Ops named like one held but with another hash: kept in quarantine, not applied. The
+   * batch's later ops of the same origin are not taken either.
+   */
+  readonly forks: readonly Fork[];
+  /**
+   * Origins whose next op in the batch is not the next seq this box lacks (taking it would leave
+   * a hole), or that name this box's own origin: not taken from that op on.
+   */
+  readonly refused: readonly Refusal[];
+}
+
+export interface Fork {
+  readonly origin: string;
+  readonly seq: number;
+  readonly heldHash: string;
+  readonly receivedHash: string;
+}
+
+export interface Refusal {
+  readonly origin: string;
+  readonly seq: number;
+  /** The highest seq of that origin held here. */
+  readonly held: number;
+  readonly reason: 'gap' | 'own_origin';
+}
+
 interface Pending {
-  readonly command: Command;
-  readonly resolve: (entries: FeedEntry[]) => void;
+  /** Makes the job's writes inside the batch's transaction; returns the feed entries it made. */
+  readonly write: (isolated: boolean) => FeedEntry[];
+  /** Answers the caller, once the batch is durable. */
+  readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
   entries?: FeedEntry[];
   error?: unknown;
@@ -61,12 +106,15 @@ class HalfWritten extends Error {}
 export class Committer {
   private queue: Pending[] = [];
   private nextSeq = 0;
+  /** The hash of this origin's last op: the next one chains from it. */
+  private previousHash = '';
   private lastFeedSeq: number;
   private readonly listeners: CommitListener[] = [];
   private inFlight: Promise<void> = Promise.resolve();
   // Made once: better-sqlite3 builds a new wrapper (with its properties) on every transaction() call.
   private readonly writeBatch: Database.Transaction<(batch: Pending[], isolated: boolean) => FeedEntry[]>;
-  private readonly runInSavepoint: Database.Transaction<(command: Command) => FeedEntry[]>;
+  private readonly runInSavepoint: Database.Transaction<(command: Command, digests: readonly string[]) => FeedEntry[]>;
+  private readonly receiveInSavepoint: Database.Transaction<(ops: readonly CheckedForeignOp[]) => ReceiveResult>;
 
   constructor(
     private readonly db: Db,
@@ -77,7 +125,8 @@ export class Committer {
   ) {
     this.lastFeedSeq = lastFeedSeq(db);
     this.writeBatch = db.transaction((batch: Pending[], isolated: boolean) => this.write(batch, isolated));
-    this.runInSavepoint = db.transaction((command: Command) => this.run(command));
+    this.runInSavepoint = db.transaction((command: Command, digests: readonly string[]) => this.run(command, digests));
+    this.receiveInSavepoint = db.transaction((ops: readonly CheckedForeignOp[]) => this.take(ops));
   }
 
   /** Called with every batch of feed entries once it is durable, in feed order. */
@@ -87,15 +136,59 @@ export class Committer {
 
   /** Resolves with the ops applied (none when every op was an idempotent repeat). */
   commit(command: Command): Promise<FeedEntry[]> {
-    for (const draft of command.ops) {
+    const digests = command.ops.map((draft) => {
       const kind = OP_KINDS.get(draft.type);
       if (!kind) throw new Error(`unknown op type ${draft.type}`);
       validate(kind.body, draft.body, 'body');
-    }
-    return new Promise((resolve, reject) => {
-      if (this.queue.length === 0) this.inFlight = new Promise((done) => setImmediate(() => done(this.flush())));
-      this.queue.push({ command, resolve, reject });
+      // Only ops written elsewhere and purged since arrive with a field purged.
+      const body = draft.body as Record<string, unknown>;
+      if (purgeableFields(kind).some((field) => isPurged(body[field]))) throw badRequest('invalid_body', 'A new op has no purged field.');
+      try {
+        return bodyDigest(draft.body);
+      } catch {
+        // JSON.parse lets a lone UTF-16 surrogate through; it has no canonical form to hash.
+        throw badRequest('invalid_text', 'The text is not valid Unicode.');
+      }
     });
+    return new Promise((resolve, reject) => {
+      const pending: Pending = {
+        write: (isolated) => (isolated ? this.runInSavepoint(command, digests) : this.run(command, digests)),
+        resolve: () => resolve(pending.entries!),
+        reject,
+      };
+      this.enqueue(pending);
+    });
+  }
+
+  /**
+   * Takes ops written on another box, in the order given (the sender's feed order, which is
+   * causal), in one transaction. Each op's schema is checked at once (leniently: core/
+   * foreign-op.ts); a malformed op throws ForeignOpError and nothing is queued. Then, in the
+   * transaction, per op: one already held with the same hash is skipped; one held with another
+   * hash is a fork, quarantined and reported; one that is not the next seq of its origin is
+   * refused (no holes); otherwise its hash must chain from the op before it, or the whole batch
+   * is rolled back and the promise rejects with ForeignOpError `hash_mismatch`. A taken op pulls
+   * the clock forward (bounded: core/hlc.ts), is marked clock-suspect when stamped more than
+   * MAX_OBSERVED_LEAD_MS ahead of this box's now, is applied through its kind without any
+   * permission check, purges what it makes obsolete, and is appended even when it changes
+   * nothing. An op of a type this version does not know is appended and relayed, not applied.
+   */
+  receive(ops: readonly Op[]): Promise<ReceiveResult> {
+    const checked = ops.map(checkForeignOp);
+    return new Promise((resolve, reject) => {
+      let result: ReceiveResult | undefined;
+      const pending: Pending = {
+        write: () => (result = this.receiveInSavepoint(checked)).entries as FeedEntry[],
+        resolve: () => resolve(result!),
+        reject,
+      };
+      this.enqueue(pending);
+    });
+  }
+
+  private enqueue(pending: Pending): void {
+    if (this.queue.length === 0) this.inFlight = new Promise((done) => setImmediate(() => done(this.flush())));
+    this.queue.push(pending);
   }
 
   /** Resolves once everything queued so far has been written (for shutdown). */
@@ -106,13 +199,13 @@ export class Committer {
   private flush(): void {
     const batch = this.queue;
     this.queue = [];
-    let foreign: FeedEntry[];
+    let fromOtherWriters: FeedEntry[];
     try {
       try {
-        foreign = this.writeBatch.immediate(batch, false);
+        fromOtherWriters = this.writeBatch.immediate(batch, false);
       } catch (error) {
         if (!(error instanceof HalfWritten)) throw error;
-        foreign = this.writeBatch.immediate(batch, true);
+        fromOtherWriters = this.writeBatch.immediate(batch, true);
       }
     } catch (error) {
       // The transaction itself failed (disk full, I/O error, the lock held too long): nothing in the batch is durable.
@@ -121,7 +214,7 @@ export class Committer {
       this.onListenerError(error);
       return;
     }
-    const entries = [...foreign, ...batch.flatMap((pending) => pending.entries ?? [])];
+    const entries = [...fromOtherWriters, ...batch.flatMap((pending) => pending.entries ?? [])];
     if (entries.length > 0) {
       this.lastFeedSeq = entries[entries.length - 1]!.feedSeq;
       for (const listener of this.listeners) {
@@ -133,7 +226,7 @@ export class Committer {
       }
     }
     for (const pending of batch) {
-      if (pending.entries) pending.resolve(pending.entries);
+      if (pending.entries) pending.resolve();
       else pending.reject(pending.error);
     }
   }
@@ -144,42 +237,97 @@ export class Committer {
    * writing throws HalfWritten, which rolls the transaction back.
    */
   private write(batch: readonly Pending[], isolated: boolean): FeedEntry[] {
-    this.nextSeq = (sql<[string], { seq: number | null }>(this.db, 'SELECT max(seq) AS seq FROM ops WHERE origin = ?').get(this.origin)?.seq ?? 0) + 1;
+    const end = chainEnd(this.db, this.origin);
+    this.nextSeq = end.seq + 1;
+    this.previousHash = end.hash;
     const persisted = getMeta(this.db, 'hlc');
     if (persisted !== undefined && persisted > encodeHlc(this.clock.current)) this.clock.resume(decodeHlc(persisted));
-    const foreign = feedAfter(this.db, this.lastFeedSeq, -1);
+    const fromOtherWriters = feedAfter(this.db, this.lastFeedSeq, -1);
     for (const pending of batch) {
       const mark = this.nextSeq;
+      const markHash = this.previousHash;
       pending.entries = undefined;
       try {
-        pending.entries = isolated ? this.runInSavepoint(pending.command) : this.run(pending.command);
+        pending.entries = pending.write(isolated);
       } catch (error) {
         // Every write of an op comes after it takes its seq, so an unmoved seq means nothing was written.
         if (!isolated && this.nextSeq !== mark) throw new HalfWritten();
         this.nextSeq = mark;
+        this.previousHash = markHash;
         pending.error = error;
       }
     }
     setMeta(this.db, 'hlc', encodeHlc(this.clock.current));
-    return foreign;
+    return fromOtherWriters;
   }
 
-  private run(command: Command): FeedEntry[] {
+  private run(command: Command, digests: readonly string[]): FeedEntry[] {
     const entries: FeedEntry[] = [];
-    for (const draft of command.ops) {
+    for (const [index, draft] of command.ops.entries()) {
       const kind = OP_KINDS.get(draft.type)!;
       const actor = command.author === null ? undefined : findUser(this.db, command.author);
-      const decision = kind.authorize({ db: this.db, actor, grant: command.grant, entity: draft.entity, body: draft.body, now: this.now() });
-      if (decision === 'skip') continue;
+      const context = { db: this.db, actor, grant: command.grant, entity: draft.entity, body: draft.body as never, now: this.now() };
+      kind.authorize(context);
+      if (kind.unchanged?.(context)) continue;
       const head = { origin: this.origin, seq: this.nextSeq++, hlc: encodeHlc(this.clock.tick()), author: command.author, type: draft.type, entity: draft.entity };
-      const bodyText = JSON.stringify(draft.body);
-      const op: Op = { ...head, body: draft.body, hash: opHash(head, bodyText) };
+      const digest = digests[index]!;
+      const op: Op = { ...head, body: draft.body, hash: opHash(head, digest, this.previousHash) };
+      this.previousHash = op.hash;
       kind.apply(this.db, op);
-      appendOp(this.db, op, bodyText);
+      const logged = purgeObsoleted(this.db, kind, op);
+      appendOp(this.db, logged, digest);
       const topics = kind.audience(this.db, op);
-      const feedSeq = Number(sql(this.db, 'INSERT INTO feed (origin, seq, topics) VALUES (?, ?, ?)').run(op.origin, op.seq, topics.join(' ')).lastInsertRowid);
-      entries.push({ feedSeq, op, topics });
+      entries.push({ feedSeq: appendToFeed(this.db, op, topics), op: logged, topics });
     }
     return entries;
+  }
+
+  /** The foreign ops of one `receive`, inside its savepoint. */
+  private take(ops: readonly CheckedForeignOp[]): ReceiveResult {
+    const entries: FeedEntry[] = [];
+    const forks: Fork[] = [];
+    const refused: Refusal[] = [];
+    let duplicates = 0;
+    const ends = new Map<string, { seq: number; hash: string }>();
+    const stopped = new Set<string>();
+    for (const { op, kind, digest } of ops) {
+      if (stopped.has(op.origin)) continue;
+      const end = ends.get(op.origin) ?? chainEnd(this.db, op.origin);
+      if (op.seq <= end.seq) {
+        const held = heldHash(this.db, op.origin, op.seq)!;
+        if (held === op.hash) {
+          duplicates++;
+          continue;
+        }
+        quarantine(this.db, op, this.now());
+        forks.push({ origin: op.origin, seq: op.seq, heldHash: held, receivedHash: op.hash });
+        stopped.add(op.origin);
+        continue;
+      }
+      if (op.origin === this.origin || op.seq > end.seq + 1) {
+        refused.push({ origin: op.origin, seq: op.seq, held: end.seq, reason: op.origin === this.origin ? 'own_origin' : 'gap' });
+        stopped.add(op.origin);
+        continue;
+      }
+      if (opHash(op, digest, end.hash) !== op.hash) {
+        const why = 'its hash does not chain from the op before it, or its content was changed';
+        throw new ForeignOpError('hash_mismatch', op, `op ${op.origin}/${op.seq}: ${why}`);
+      }
+      this.clock.observe(decodeHlc(op.hlc));
+      const clockSuspect = hlcMillis(op.hlc) > this.now() + MAX_OBSERVED_LEAD_MS;
+      let logged = op;
+      let topics: string[] = [];
+      if (kind) {
+        kind.apply(this.db, op);
+        logged = purgeObsoleted(this.db, kind, op);
+        topics = kind.audience(this.db, op);
+      } else {
+        recordUnapplied(this.db, op);
+      }
+      appendOp(this.db, logged, digest, clockSuspect);
+      entries.push({ feedSeq: appendToFeed(this.db, op, topics), op: logged, topics });
+      ends.set(op.origin, { seq: op.seq, hash: op.hash });
+    }
+    return { entries, duplicates, forks, refused };
   }
 }

@@ -9,6 +9,7 @@ import { databaseFile, getMeta, openDatabase, type Db } from '../store/database.
 import { Committer } from './commit.js';
 import { decodeHlc, HybridClock } from './hlc.js';
 import { loadIdentity, type NodeIdentity } from './node-identity.js';
+import { applyNowKnown } from './rebuild.js';
 
 export interface Writer {
   readonly db: Db;
@@ -21,6 +22,8 @@ export function openWriter(dataDir: string, now: () => number, onListenerError: 
   mkdirSync(dataDir, { recursive: true });
   const db = openDatabase(databaseFile(dataDir));
   const identity = loadIdentity(db, dataDir);
+  // After an upgrade, the ops a newer box wrote that this version could not apply before.
+  applyNowKnown(db);
   const persisted = getMeta(db, 'hlc');
   const clock = new HybridClock(now, persisted ? decodeHlc(persisted) : undefined);
   const committer = new Committer(db, identity.origin, clock, now, onListenerError);

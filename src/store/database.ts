@@ -24,6 +24,9 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = OFF');
+    // Freed space is zeroed, so a deleted post's text is gone from the file and not only
+    // unreachable (free pages and cells otherwise keep it until reused).
+    db.pragma('secure_delete = ON');
     migrate(db);
   }
   return db;
@@ -36,7 +39,9 @@ export function migrate(db: Db): void {
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
+      const migration = MIGRATIONS[version]!;
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${version + 1}`);
     })();
   }

@@ -1,6 +1,7 @@
 /**
  * Versioned schema. Each entry runs once, in order, inside one transaction, and bumps
- * `PRAGMA user_version`; entries are never edited once released, only appended.
+ * `PRAGMA user_version`; entries are never edited once released, only appended. An entry is
+ * SQL, or a function for a change SQL cannot compute (the op hashes).
  *
  * Two kinds of tables live here:
  * - local: the op log, the local feed, sessions, meta. Never rebuilt.
@@ -11,7 +12,12 @@
  * Last-writer-wins registers carry a `*_ver` column holding the op version
  * (core/op.ts `opVersion`), a string whose order is the (hlc, origin, seq) order.
  */
-export const MIGRATIONS: readonly string[] = [
+import type { Db } from './database.js';
+import { purgeStoredFields, recomputeChains } from './op-log.js';
+
+export type Migration = string | ((db: Db) => void);
+
+export const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
@@ -238,12 +244,73 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE teams SET requested_name = name;
   CREATE INDEX teams_requested_name ON teams (requested_name);
 
-  -- Ops that arrived before the row they change, until it is created (core/ops/parked.ts).
+  -- Ops that arrived before the row they change, until it is created (store/parked-ops.ts).
   CREATE TABLE parked_ops (
     entity TEXT NOT NULL,
     origin TEXT NOT NULL,
     seq INTEGER NOT NULL,
     PRIMARY KEY (entity, origin, seq)
+  ) WITHOUT ROWID;
+  `,
+  (db) => {
+    // Hashes become a chain over a digest of the body (store/op-chain.ts); the digest is kept
+    // beside the body so that `hail rebuild --verify` can tell a changed body from a broken link.
+    db.exec("ALTER TABLE ops ADD COLUMN body_digest TEXT NOT NULL DEFAULT ''");
+    recomputeChains(db);
+  },
+  `
+  -- The ops about an entity: a deleted post's create and edits, a user's password ops, whose
+  -- obsolete fields are purged (core/purge.ts).
+  CREATE INDEX ops_entity ON ops (entity);
+  -- A deleted post leaves no words in the search index's segments either (SQLite 3.44 and later).
+  INSERT INTO posts_fts (posts_fts, rank) VALUES ('secure-delete', 1);
+  `,
+  (db) => {
+    // What was deleted or replaced before ops could forget is forgotten now: the text and files
+    // of deleted posts, superseded password hashes (the purgeable fields as of this version).
+    const purgeable: Record<string, readonly string[]> = {
+      'post.created': ['message', 'files'],
+      'post.edited': ['message'],
+      'user.created': ['passwordHash'],
+      'user.password-set': ['passwordHash'],
+    };
+    const obsolete = db.prepare<[], { origin: string; seq: number }>(
+      `SELECT o.origin, o.seq FROM ops o JOIN posts p ON p.id = o.entity
+       WHERE o.type IN ('post.created', 'post.edited') AND p.deleted = 1
+       UNION ALL
+       SELECT o.origin, o.seq FROM ops o JOIN users u ON u.id = o.entity
+       WHERE o.type IN ('user.created', 'user.password-set') AND o.hlc || '.' || o.origin || '.' || printf('%015d', o.seq) != u.password_ver`,
+    ).all();
+    for (const { origin, seq } of obsolete) purgeStoredFields(db, origin, seq, (type) => purgeable[type] ?? []);
+    // Words of posts deleted before secure-delete was on stay in old index segments until rebuilt.
+    db.exec("INSERT INTO posts_fts (posts_fts) VALUES ('rebuild')");
+  },
+  `
+  -- Where an op sits in the local feed: the sync reader starts from the first op a peer lacks.
+  CREATE INDEX feed_op ON feed (origin, seq);
+
+  -- Local: an op received from a peer with the name of one held and another hash (a fork). Kept
+  -- for the administrators to look at, never applied and never relayed.
+  CREATE TABLE quarantined_ops (
+    origin TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    hlc TEXT NOT NULL,
+    author TEXT,
+    type TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    body TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (origin, seq, hash)
+  ) WITHOUT ROWID;
+
+  -- Local: ops of a type this version does not know (a newer box wrote them). Stored, relayed,
+  -- and applied once an upgrade knows their type (core/op.ts).
+  CREATE TABLE unapplied_ops (
+    origin TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    PRIMARY KEY (origin, seq)
   ) WITHOUT ROWID;
   `,
 ];

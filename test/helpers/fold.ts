@@ -13,7 +13,8 @@ import { migrate, type Db } from '../../src/store/database.js';
 import { REPLICATED_TABLES } from '../../src/store/migrations.js';
 import { appendOp } from '../../src/store/op-log.js';
 import { OP_KINDS } from '../../src/core/ops/index.js';
-import { opHash, type Op } from '../../src/core/op.js';
+import type { Op } from '../../src/core/op.js';
+import { bodyDigest, CHAIN_START, opHash } from '../../src/store/op-chain.js';
 import { encodeHlc } from '../../src/core/hlc.js';
 
 export function emptyReplica(): Db {
@@ -29,14 +30,14 @@ export function clearReplica(db: Db): void {
 
 export function makeOp(origin: string, seq: number, ms: number, author: string | null, type: string, entity: string, body: unknown): Op {
   const head = { origin, seq, hlc: encodeHlc({ ms, counter: 0 }), author, type, entity };
-  return { ...head, body, hash: opHash(head, JSON.stringify(body)) };
+  return { ...head, body, hash: opHash(head, bodyDigest(body), CHAIN_START) };
 }
 
 export function receive(db: Db, op: Op): void {
   db.transaction(() => {
     OP_KINDS.get(op.type)!.apply(db, op as never);
     const held = db.prepare('SELECT 1 FROM ops WHERE origin = ? AND seq = ?').get(op.origin, op.seq);
-    if (!held) appendOp(db, op, JSON.stringify(op.body));
+    if (!held) appendOp(db, op, bodyDigest(op.body));
   })();
 }
 

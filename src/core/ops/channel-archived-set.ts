@@ -10,14 +10,14 @@ import { park } from '../../store/parked-ops.js';
 export default defineOp({
   type: 'channel.archived-set',
   body: Type.Object({ archived: Type.Boolean() }, { additionalProperties: false }),
-  authorize({ db, actor, entity, body }) {
+  authorize({ db, actor, entity }) {
     const user = requireActor(actor);
     const channel = manageableChannel(db, user, entity);
     if (channel.team_id === null) throw badRequest('conversation_not_editable', 'Direct and group conversations cannot be archived.');
     if (user.role !== 'admin' && channel.creator_id !== user.id) throw forbidden('not_channel_manager', 'Only an administrator or the channel creator can archive it.');
     if (sql(db, 'SELECT 1 FROM teams WHERE default_channel_id = ?').get(entity)) throw badRequest('default_channel', "A team's default channel cannot be archived.");
-    return (channel.archived === 1) === body.archived ? 'skip' : 'apply';
   },
+  unchanged: ({ db, entity, body }) => (findChannel(db, entity)?.archived === 1) === body.archived,
   apply(db, op) {
     const version = opVersion(op);
     if (!findChannel(db, op.entity)) return park(db, op);

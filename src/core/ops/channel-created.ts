@@ -88,10 +88,11 @@ export default defineOp({
       for (const id of members) {
         if (findUser(db, id)?.active !== 1) throw notFound('user_not_found', 'One of the people is not an active user.');
       }
-      return existing ? 'skip' : 'apply';
+      return;
     }
     if (existing) {
-      if (existing.creator_id === user.id && existing.requested_name === body.name && existing.team_id === body.teamId) return 'skip';
+      // Its creator sending the same create again (a retry) may; anyone else collides.
+      if (existing.creator_id === user.id && existing.requested_name === body.name && existing.team_id === body.teamId) return;
       throw conflict('channel_id_taken', 'Another channel has that id.');
     }
     if (body.teamId === null || body.name === '' || body.displayName === '' || body.memberIds.length > 0) {
@@ -101,8 +102,8 @@ export default defineOp({
     if (user.role !== 'admin' && !isTeamMember(db, body.teamId, user.id)) throw notFound('team_not_found', 'No such team, or you are not in it.');
     if (!sql(db, 'SELECT 1 FROM teams WHERE id = ?').get(body.teamId)) throw notFound('team_not_found', 'No such team.');
     if (channelNameTaken(db, body.teamId, body.name)) throw conflict('channel_name_taken', `The team already has a channel named ${body.name}.`);
-    return 'apply';
   },
+  unchanged: ({ db, entity }) => findChannel(db, entity) !== undefined,
   apply(db, op) {
     const { type, teamId, name, displayName, header, purpose, memberIds } = op.body;
     insertChannel(db, op, { id: op.entity, teamId, type, name, displayName, header, purpose, creatorId: op.author });

@@ -23,21 +23,22 @@ export default defineOp({
     requireWritable(channel);
     const target = findUser(db, body.userId);
     if (!target) throw notFound('user_not_found', 'No such user.');
-    if (isChannelMember(db, channel.id, target.id) === body.member) return 'skip';
+    // Asking for the membership as it stands takes no right beyond seeing the channel.
+    if (isChannelMember(db, channel.id, target.id) === body.member) return;
     const actorIsMember = isChannelMember(db, channel.id, user.id);
     if (body.member) {
       if (target.active !== 1) throw badRequest('user_inactive', 'That account is deactivated.');
       if (!isAdmin && !isTeamMember(db, channel.team_id, target.id)) throw badRequest('not_team_member', 'That person is not in this team.');
       if (self && !isAdmin && (channel.type !== 'public' || user.role === 'guest')) throw forbidden('not_allowed', 'Ask a member of this channel to add you.');
       if (!self && !isAdmin && (!actorIsMember || user.role === 'guest')) throw forbidden('not_allowed', 'Only members of this channel can add people.');
-      return 'apply';
+      return;
     }
     if (sql(db, 'SELECT 1 FROM teams WHERE default_channel_id = ?').get(channel.id)) throw badRequest('default_channel', "Nobody leaves a team's default channel; leave the team instead.");
     if (!self && !isAdmin && channel.creator_id !== user.id && !(channel.type === 'private' && actorIsMember && user.role !== 'guest')) {
       throw forbidden('not_allowed', 'You cannot remove people from this channel.');
     }
-    return 'apply';
   },
+  unchanged: ({ db, entity, body }) => isChannelMember(db, entity, body.userId) === body.member,
   apply(db, op) {
     setChannelMember(db, op.entity, op.body.userId, op.body.member, opVersion(op));
   },

@@ -15,15 +15,17 @@ export const NotifyLevel = Type.Union([Type.Literal('default'), Type.Literal('al
 export default defineOp({
   type: 'channel.notify-set',
   body: Type.Object({ level: NotifyLevel, muted: Type.Boolean() }, { additionalProperties: false }),
-  authorize({ db, actor, entity, body }) {
+  authorize({ db, actor, entity }) {
     const user = requireActor(actor);
     readableChannel(db, user, entity);
-    const member = sql<[string, string], { notify_level: string; muted: number; active: number }>(
+    if (!isChannelMember(db, entity, user.id)) throw forbidden('not_channel_member', 'Join the channel first.');
+  },
+  unchanged({ db, actor, entity, body }) {
+    const member = sql<[string, string], { notify_level: string; muted: number }>(
       db,
-      'SELECT notify_level, muted, active FROM channel_members WHERE channel_id = ? AND user_id = ?',
-    ).get(entity, user.id);
-    if (!member || !isChannelMember(db, entity, user.id)) throw forbidden('not_channel_member', 'Join the channel first.');
-    return member.notify_level === body.level && (member.muted === 1) === body.muted ? 'skip' : 'apply';
+      'SELECT notify_level, muted FROM channel_members WHERE channel_id = ? AND user_id = ?',
+    ).get(entity, actor!.id);
+    return member?.notify_level === body.level && (member.muted === 1) === body.muted;
   },
   apply(db, op) {
     const version = opVersion(op);

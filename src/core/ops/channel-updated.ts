@@ -26,8 +26,11 @@ export default defineOp({
     if (body.name !== channel.requested_name && channelNameTaken(db, channel.team_id, body.name, channel.id)) {
       throw conflict('channel_name_taken', `The team already has a channel named ${body.name}.`);
     }
-    const same = body.name === channel.requested_name && body.displayName === channel.display_name && body.header === channel.header && body.purpose === channel.purpose;
-    return same ? 'skip' : 'apply';
+  },
+  unchanged({ db, entity, body }) {
+    const channel = findChannel(db, entity)!;
+    const { name, displayName, header, purpose } = body;
+    return name === channel.requested_name && displayName === channel.display_name && header === channel.header && purpose === channel.purpose;
   },
   apply(db, op) {
     const version = opVersion(op);

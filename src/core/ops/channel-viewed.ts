@@ -26,6 +26,10 @@ export default defineOp({
     const user = requireActor(actor);
     readableChannel(db, user, entity);
     if (!isChannelMember(db, entity, user.id)) throw forbidden('not_channel_member', 'Only members keep a read position.');
+  },
+  // Nothing unread would change: no post by someone else came after the current mark.
+  unchanged({ db, actor, entity }) {
+    const user = requireActor(actor);
     const mark = sql<[string, string], { last_viewed_hlc: string }>(
       db,
       'SELECT last_viewed_hlc FROM channel_members WHERE channel_id = ? AND user_id = ?',
@@ -35,7 +39,7 @@ export default defineOp({
       db,
       'SELECT 1 FROM posts WHERE channel_id = ? AND created_hlc > ? AND deleted = 0 AND user_id != ? LIMIT 1',
     ).get(entity, mark, user.id);
-    return unseen ? 'apply' : 'skip';
+    return !unseen;
   },
   apply(db, op) {
     const version = opVersion(op);

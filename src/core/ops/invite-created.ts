@@ -27,7 +27,6 @@ export default defineOp({
     requireAdmin(actor);
     if (!findTeam(db, body.teamId)) throw notFound('team_not_found', 'No such team.');
     if (sql(db, 'SELECT 1 FROM invites WHERE id = ?').get(entity)) throw conflict('invite_exists', 'That invite already exists.');
-    return 'apply';
   },
   apply(db, op) {
     const version = opVersion(op);

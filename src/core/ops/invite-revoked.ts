@@ -12,10 +12,9 @@ export default defineOp({
   body: Type.Object({}, { additionalProperties: false }),
   authorize({ db, actor, entity }) {
     requireAdmin(actor);
-    const invite = findInvite(db, entity);
-    if (!invite) throw notFound('invite_not_found', 'No such invite.');
-    return invite.revoked === 1 ? 'skip' : 'apply';
+    if (!findInvite(db, entity)) throw notFound('invite_not_found', 'No such invite.');
   },
+  unchanged: ({ db, entity }) => findInvite(db, entity)?.revoked === 1,
   apply(db, op) {
     const version = opVersion(op);
     const changed = sql(db, 'UPDATE invites SET revoked = 1, revoked_ver = ? WHERE id = ? AND revoked_ver < ?').run(

@@ -12,11 +12,13 @@ import { park } from '../../store/parked-ops.js';
 export default defineOp({
   type: 'pin.set',
   body: Type.Object({ pinned: Type.Boolean() }, { additionalProperties: false }),
-  authorize({ db, actor, entity, body }) {
+  authorize({ db, actor, entity }) {
     const { channel, user } = readablePost(db, actor, entity);
     requireWritingMember(db, user, channel);
-    const current = sql<[string], { pinned: number }>(db, 'SELECT pinned FROM pins WHERE post_id = ?').get(entity);
-    return (current?.pinned === 1) === body.pinned ? 'skip' : 'apply';
+  },
+  unchanged({ db, entity, body }) {
+    const pin = sql<[string], { pinned: number }>(db, 'SELECT pinned FROM pins WHERE post_id = ?').get(entity);
+    return (pin?.pinned === 1) === body.pinned;
   },
   apply(db, op) {
     const version = opVersion(op);

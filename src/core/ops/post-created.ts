@@ -1,12 +1,14 @@
 import { Type } from '@sinclair/typebox';
-import { defineOp, opVersion, topic } from '../op.js';
+import { defineOp, opVersion, Purgeable, topic } from '../op.js';
 import { Id, Message, PostFiles } from '../fields.js';
 import { badRequest, conflict } from '../errors.js';
 import { requirePoster } from '../permissions.js';
 import { findPost, type PostRow } from '../posts.js';
 import { sql } from '../../store/database.js';
 import { setPostMentions } from '../../store/mentions.js';
+import { isPurged } from '../../store/op-chain.js';
 import { indexPost } from '../../store/search-index.js';
+import { tombstonePost } from './post-deleted.js';
 
 /**
  * A message, or a reply in a thread when `rootId` is set. The id is minted by the client, so a
@@ -17,16 +19,17 @@ export default defineOp({
   body: Type.Object(
     {
       channelId: Id,
-      message: Message,
+      message: Purgeable(Message),
       rootId: Type.Union([Id, Type.Null()]),
-      files: Type.Optional(PostFiles),
+      files: Type.Optional(Purgeable(PostFiles)),
     },
     { additionalProperties: false },
   ),
   authorize({ db, actor, entity, body }) {
     const existing = findPost(db, entity);
     if (existing) {
-      if (existing.user_id === actor?.id && existing.channel_id === body.channelId && existing.root_id === body.rootId) return 'skip';
+      // Its author sending it again (a retry, even days later, even after leaving the channel) may; anyone else collides.
+      if (existing.user_id === actor?.id && existing.channel_id === body.channelId && existing.root_id === body.rootId) return;
       throw conflict('post_id_taken', 'Another post has that id.');
     }
     requirePoster(db, actor, body.channelId);
@@ -47,11 +50,15 @@ export default defineOp({
       if (!root || root.channel_id !== body.channelId || root.deleted === 1) throw badRequest('invalid_root', 'The thread to reply to does not exist in this channel.');
       if (root.root_id !== null) throw badRequest('invalid_root', 'Reply to the thread root, not to a reply.');
     }
-    return 'apply';
   },
+  unchanged: ({ db, entity }) => findPost(db, entity) !== undefined,
   apply(db, op) {
     const version = opVersion(op);
-    const { channelId, message, rootId } = op.body;
+    const { channelId, rootId } = op.body;
+    // Text is purged only once the post is deleted, wherever that happened: a purged create
+    // stands for its post's tombstone, even before the delete itself arrives.
+    const purged = isPurged(op.body.message);
+    const message = purged ? '' : op.body.message;
     // The same post can be created twice (a phone that retried its send through another box):
     // the earliest create wins everywhere, so the row does not depend on arrival order. RETURNING
     // gives the row as written, or none when an earlier create already stands.
@@ -64,19 +71,21 @@ export default defineOp({
        WHERE excluded.created_ver < posts.created_ver
        RETURNING id, channel_id, user_id, root_id, message, created_hlc, edited_hlc, deleted`,
     ).get(op.entity, channelId, op.author, rootId, message, op.hlc, version, version);
-    if (post && post.deleted === 0) {
-      (op.body.files ?? []).forEach((file, position) => {
-        sql(
-          db,
-          `INSERT OR IGNORE INTO post_files (post_id, position, channel_id, hash, name, type, size, width, height, thumbnail_hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(post.id, position, post.channel_id, file.hash, file.name, file.type, file.size, file.width ?? null, file.height ?? null, file.thumbnailHash ?? null);
-      });
-      setPostMentions(db, post.id, post.channel_id, post.created_hlc, post.message);
-      indexPost(db, post.id, post);
-    }
+    if (purged) tombstonePost(db, op.entity);
+    if (!post || post.deleted === 1 || purged) return;
+    const files = op.body.files === undefined || isPurged(op.body.files) ? [] : op.body.files;
+    files.forEach((file, position) => {
+      sql(
+        db,
+        `INSERT OR IGNORE INTO post_files (post_id, position, channel_id, hash, name, type, size, width, height, thumbnail_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(post.id, position, post.channel_id, file.hash, file.name, file.type, file.size, file.width ?? null, file.height ?? null, file.thumbnailHash ?? null);
+    });
+    setPostMentions(db, post.id, post.channel_id, post.created_hlc, post.message);
+    indexPost(db, post.id, post);
   },
   // Edits, deletes and pins that arrived first apply after it, over the text just written.
   creates: (op) => [op.entity],
+  obsoletes: (db, op) => (findPost(db, op.entity)?.deleted === 1 ? [op] : []),
   audience: (_db, op) => [topic.channel(op.body.channelId)],
 });

@@ -9,11 +9,13 @@ import { sql } from '../../store/database.js';
 export default defineOp({
   type: 'reaction.set',
   body: Type.Object({ emoji: Emoji, active: Type.Boolean() }, { additionalProperties: false }),
-  authorize({ db, actor, entity, body }) {
+  authorize({ db, actor, entity }) {
     const { channel, user } = readablePost(db, actor, entity);
     requireWritingMember(db, user, channel);
-    const current = sql<[string, string, string], { active: number }>(db, 'SELECT active FROM reactions WHERE post_id = ? AND user_id = ? AND emoji = ?').get(entity, user.id, body.emoji);
-    return (current?.active === 1) === body.active ? 'skip' : 'apply';
+  },
+  unchanged({ db, actor, entity, body }) {
+    const current = sql<[string, string, string], { active: number }>(db, 'SELECT active FROM reactions WHERE post_id = ? AND user_id = ? AND emoji = ?').get(entity, actor!.id, body.emoji);
+    return (current?.active === 1) === body.active;
   },
   apply(db, op) {
     const version = opVersion(op);

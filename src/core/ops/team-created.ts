@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { defineOp, opVersion, topic } from '../op.js';
 import { DisplayName, Id, TeamName } from '../fields.js';
 import { conflict } from '../errors.js';
-import { requireAdmin } from '../permissions.js';
+import { findTeam, requireAdmin } from '../permissions.js';
 import { sql } from '../../store/database.js';
 import { joinDefaultChannel, setTeamMember } from '../../store/membership.js';
 import { settleTeamName } from '../../store/names.js';
@@ -22,14 +22,15 @@ export default defineOp({
     // The name asked for: a clash with a team made on another box may have suffixed the one it has.
     const existing = sql<[string], { name: string }>(db, 'SELECT requested_name AS name FROM teams WHERE id = ?').get(entity);
     if (existing) {
-      if (existing.name === body.name) return 'skip';
+      // The same create again (a retry) may; another team under that id collides.
+      if (existing.name === body.name) return;
       throw conflict('team_id_taken', 'Another team has that id.');
     }
     if (sql(db, 'SELECT 1 FROM teams WHERE name = ? OR requested_name = ?').get(body.name, body.name)) {
       throw conflict('team_name_taken', `A team named ${body.name} exists.`);
     }
-    return 'apply';
   },
+  unchanged: ({ db, entity }) => findTeam(db, entity) !== undefined,
   apply(db, op) {
     const version = opVersion(op);
     const { name, displayName, defaultChannelId } = op.body;

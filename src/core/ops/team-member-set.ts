@@ -17,8 +17,8 @@ export default defineOp({
     const leaving = !body.member && target.id === user.id;
     if (user.role !== 'admin' && !leaving) throw forbidden('admin_only', 'Only an administrator can change team members.');
     if (body.member && target.active !== 1) throw badRequest('user_inactive', 'That account is deactivated.');
-    return isTeamMember(db, entity, target.id) === body.member ? 'skip' : 'apply';
   },
+  unchanged: ({ db, entity, body }) => isTeamMember(db, entity, body.userId) === body.member,
   apply(db, op) {
     setTeamMember(db, op.entity, op.body.userId, op.body.member, opVersion(op));
   },

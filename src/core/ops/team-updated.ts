@@ -10,12 +10,11 @@ import { park } from '../../store/parked-ops.js';
 export default defineOp({
   type: 'team.updated',
   body: Type.Object({ displayName: DisplayName }, { additionalProperties: false }),
-  authorize({ db, actor, entity, body }) {
+  authorize({ db, actor, entity }) {
     requireAdmin(actor);
-    const team = findTeam(db, entity);
-    if (!team) throw notFound('team_not_found', 'No such team.');
-    return team.display_name === body.displayName ? 'skip' : 'apply';
+    if (!findTeam(db, entity)) throw notFound('team_not_found', 'No such team.');
   },
+  unchanged: ({ db, entity, body }) => findTeam(db, entity)?.display_name === body.displayName,
   apply(db, op) {
     const version = opVersion(op);
     const changed = sql(db, 'UPDATE teams SET display_name = ?, profile_ver = ? WHERE id = ? AND profile_ver < ?').run(

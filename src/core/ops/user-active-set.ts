@@ -18,8 +18,8 @@ export default defineOp({
     const user = findUser(db, entity);
     if (!user) throw notFound('user_not_found', 'No such user.');
     if (user.id === admin.id && !body.active) throw conflict('cannot_deactivate_self', 'You cannot deactivate your own account.');
-    return (user.active === 1) === body.active ? 'skip' : 'apply';
   },
+  unchanged: ({ db, entity, body }) => (findUser(db, entity)?.active === 1) === body.active,
   apply(db, op) {
     const version = opVersion(op);
     const changed = sql(db, 'UPDATE users SET active = ?, active_ver = ? WHERE id = ? AND active_ver < ?').run(

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineOp, opVersion } from '../op.js';
+import { defineOp, opVersion, Purgeable } from '../op.js';
 import { DisplayName, Id, PasswordHash, Role, Username } from '../fields.js';
 import { badRequest, conflict, forbidden } from '../errors.js';
 import { accountAudience, hasUsers, requireAdmin } from '../permissions.js';
@@ -7,6 +7,8 @@ import { sql, type Db } from '../../store/database.js';
 import { settleUsername } from '../../store/names.js';
 import { refreshTeamJoinMemberships, setTeamMember } from '../../store/membership.js';
 import { findInvite, inviteProblem } from '../invites.js';
+import { isPurged } from '../../store/op-chain.js';
+import { supersededPasswords } from './user-password-set.js';
 
 export const usernameTaken = (db: Db, username: string): boolean =>
   sql<[string, string], { id: string }>(db, 'SELECT id FROM users WHERE username = ? OR requested_username = ? LIMIT 1').get(username, username) !== undefined;
@@ -19,7 +21,7 @@ export default defineOp({
       username: Username,
       displayName: DisplayName,
       role: Role,
-      passwordHash: PasswordHash,
+      passwordHash: Purgeable(PasswordHash),
       inviteId: Type.Union([Id, Type.Null()]),
     },
     { additionalProperties: false },
@@ -30,21 +32,22 @@ export default defineOp({
     if (grant?.kind === 'setup') {
       if (hasUsers(db)) throw forbidden('setup_done', 'This server is already set up.');
       if (body.role !== 'admin' || body.inviteId !== null) throw badRequest('invalid_setup', 'Setup creates the first administrator.');
-      return 'apply';
+      return;
     }
     if (grant?.kind === 'invite') {
       const invite = findInvite(db, grant.inviteId);
       const problem = inviteProblem(db, invite, now);
       if (problem) throw forbidden(problem, 'This invite link is no longer valid. Ask for a new one.');
       if (body.inviteId !== grant.inviteId || body.role !== invite!.role) throw badRequest('invalid_invite', 'The account does not match its invite.');
-      return 'apply';
+      return;
     }
     requireAdmin(actor);
-    return 'apply';
   },
   apply(db, op) {
     const version = opVersion(op);
-    const { username, displayName, role, passwordHash, inviteId } = op.body;
+    const { username, displayName, role, inviteId } = op.body;
+    // Purged when a later password replaced it (user.password-set); that one sets the hash.
+    const passwordHash = isPurged(op.body.passwordHash) ? '' : op.body.passwordHash;
     sql(
       db,
       `INSERT OR IGNORE INTO users (id, username, requested_username, display_name, role, password_hash, active, invite_id,
@@ -58,6 +61,7 @@ export default defineOp({
     if (invite) setTeamMember(db, invite.team_id, op.entity, true, version);
   },
   creates: (op) => [op.entity],
+  obsoletes: supersededPasswords,
   audience: (db, op) => accountAudience(db, op.entity),
   present: ({ body: { username, displayName, role } }) => ({ username, displayName, role }),
 });

@@ -1,9 +1,22 @@
 import { Type } from '@sinclair/typebox';
-import { defineOp, opVersion } from '../op.js';
+import { defineOp, opVersion, Purgeable, type Op, type OpName } from '../op.js';
 import { PasswordHash } from '../fields.js';
 import { requireSelfOrAdmin } from '../permissions.js';
-import { sql } from '../../store/database.js';
+import { sql, type Db } from '../../store/database.js';
 import { park } from '../../store/parked-ops.js';
+import { opsAbout } from '../../store/op-log.js';
+import { isPurged } from '../../store/op-chain.js';
+
+/**
+ * Every password op of a user but the one whose hash the user has now: their hashes are purged
+ * (a leaked old database, or a box that relays the log, must not carry old password hashes).
+ * `op` counts though not yet in the log.
+ */
+export function supersededPasswords(db: Db, op: Op): OpName[] {
+  const current = sql<[string], { password_ver: string }>(db, 'SELECT password_ver FROM users WHERE id = ?').get(op.entity)?.password_ver;
+  const held = opsAbout(db, op.entity, ['user.created', 'user.password-set']);
+  return [...held, op].filter((name) => opVersion(name) !== current);
+}
 
 /**
  * A new password hash. The proof that the user knows the old password is checked by the
@@ -11,18 +24,20 @@ import { park } from '../../store/parked-ops.js';
  */
 export default defineOp({
   type: 'user.password-set',
-  body: Type.Object({ passwordHash: PasswordHash }, { additionalProperties: false }),
+  body: Type.Object({ passwordHash: Purgeable(PasswordHash) }, { additionalProperties: false }),
   authorize({ db, actor, entity }) {
     requireSelfOrAdmin(db, actor, entity);
-    return 'apply';
   },
   apply(db, op) {
     const version = opVersion(op);
+    // A purged hash was superseded where it was purged; until the newer one arrives, no password opens the account.
+    const hash = isPurged(op.body.passwordHash) ? '' : op.body.passwordHash;
     const changed = sql(db, 'UPDATE users SET password_hash = ?, password_ver = ? WHERE id = ? AND password_ver < ?').run(
-      op.body.passwordHash, version, op.entity, version,
+      hash, version, op.entity, version,
     ).changes;
     if (changed === 0 && !sql(db, 'SELECT 1 FROM users WHERE id = ?').get(op.entity)) return park(db, op);
   },
+  obsoletes: supersededPasswords,
   audience: () => [],
   present: () => ({}),
 });

@@ -15,11 +15,12 @@ export default defineOp({
     const admin = requireAdmin(actor);
     const user = findUser(db, entity);
     if (!user) throw notFound('user_not_found', 'No such user.');
-    if (user.role === body.role) return 'skip';
+    // The last administrator may not step down; asking for the role one has is no step.
+    if (user.role === body.role) return;
     const admins = sql<[], { n: number }>(db, "SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1").get()!.n;
     if (user.id === admin.id && admins <= 1) throw conflict('last_admin', 'Make another administrator first.');
-    return 'apply';
   },
+  unchanged: ({ db, entity, body }) => findUser(db, entity)?.role === body.role,
   apply(db, op) {
     const version = opVersion(op);
     const changed = sql(db, 'UPDATE users SET role = ?, role_ver = ? WHERE id = ? AND role_ver < ?').run(

@@ -11,7 +11,6 @@ export default defineOp({
   body: Type.Object({ displayName: DisplayName }, { additionalProperties: false }),
   authorize({ db, actor, entity }) {
     requireSelfOrAdmin(db, actor, entity);
-    return 'apply';
   },
   apply(db, op) {
     const version = opVersion(op);
