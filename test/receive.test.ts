@@ -287,6 +287,26 @@ test('a post taken whole and deleted later is purged on the receiving box too', 
   assert.deepEqual(verifyChains(b.db).problems, []);
 });
 
+test('a delete that arrives before its post (from a third box) purges the post when it comes, and the states agree', async (t) => {
+  const a = openBox(t);
+  const b = openBox(t);
+  const c = openBox(t);
+  const { postId, admin } = await crew(a);
+  await b.committer.receive(everything(a));
+  // An administrator deletes the post on box B; box C hears of B's delete before A's post.
+  await b.committer.commit({ author: admin, ops: [{ type: 'post.deleted', entity: postId, body: {} }] });
+  const fromB = opsMissingFrom(b.db, versionVector(c.db), 0, 100).ops;
+  const [aOrigin] = [...new Set(everything(a).map((op) => op.origin))];
+  const deleteFirst = await c.committer.receive(fromB.filter((op) => op.origin !== aOrigin));
+  assert.equal(deleteFirst.entries.length, 1);
+  await c.committer.receive(everything(a));
+  await c.committer.receive(opsMissingFrom(b.db, versionVector(c.db), 0, 100).ops);
+  assert.equal(sql(c.db, 'SELECT deleted FROM posts WHERE id = ?').pluck().get(postId), 1);
+  assert.doesNotMatch(JSON.stringify(sql(c.db, 'SELECT body FROM ops').pluck().all()), /Wind/);
+  assert.deepEqual(dump(c.db), dump(b.db));
+  assert.deepEqual(verifyChains(c.db).problems, []);
+});
+
 test('the ops a peer lacks come in feed order, in bounded pages, from where it is behind', async (t) => {
   const a = openBox(t);
   const b = openBox(t);
