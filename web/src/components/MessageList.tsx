@@ -1,14 +1,16 @@
 /**
  * A channel's (or thread's) history: virtualized, with day separators, posts by the same person
  * within a few minutes grouped under one name, a "new" line above the first unread post, and
- * the view kept at the bottom while it is there. Scrolling near the top loads older posts;
- * the post that was on screen stays where it was (useVirtualizer.ts says how).
+ * the view kept at the bottom while it is there, or a pill counting what came below while the
+ * reader is further up (useFollowBottom.ts). Scrolling near the top loads older posts; the post
+ * that was on screen stays where it was (useVirtualizer.ts says how).
  */
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { formatDay, t } from '../i18n';
 import type { OutboxEntry } from '../state/outbox-entry';
 import type { Post } from '../types';
 import { PendingItem, PostItem } from './PostItem';
+import { useFollowBottom } from './useFollowBottom';
 import { useVirtualizer } from './useVirtualizer';
 
 const GROUP_MS = 5 * 60 * 1000;
@@ -39,6 +41,7 @@ export interface MessageListProps {
 
 export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, loadOlder }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
+  const feed = useRef<HTMLDivElement>(null);
   const loadingOlder = useRef(false);
   const virtualizer = useVirtualizer({
     count: items.length,
@@ -47,8 +50,14 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
     getItemKey: (index) => itemKey(items[index]!),
     overscan: 8,
   });
-  // A list opens at its newest post; later ones are followed by the virtualizer itself.
+  // A list opens at its newest post.
   useLayoutEffect(() => virtualizer.scrollToEnd(), []);
+  const bottom = useFollowBottom(scroller, feed, () => virtualizer.scrollToEnd(), { count: items.length, keyAt: (index) => itemKey(items[index]!) });
+  // Whoever sends wants to see their post go out, wherever they were reading.
+  const last = items[items.length - 1];
+  useLayoutEffect(() => {
+    if (last?.kind === 'pending') bottom.rejoin();
+  }, [last && itemKey(last)]);
 
   // Offered while the first unread post is above the screen.
   const firstUnreadIndex = firstUnreadId ? items.findIndex((item) => itemKey(item) === firstUnreadId) : -1;
@@ -56,6 +65,7 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
   const jumpToUnread = () => virtualizer.scrollToIndex(firstUnreadIndex, { align: 'start' });
 
   const onScroll = () => {
+    bottom.onScroll();
     if (scroller.current!.scrollTop < NEAR_TOP_PX && hasOlder && loadOlder && !loadingOlder.current) {
       loadingOlder.current = true;
       void loadOlder().catch(() => undefined).finally(() => (loadingOlder.current = false));
@@ -79,7 +89,7 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
   return (
     <div class="message-scroller" ref={scroller} onScroll={onScroll}>
       {unreadAbove && <button type="button" class="small jump-unread" onClick={jumpToUnread}>{t('channel.jumpUnread')}</button>}
-      <div role="feed" aria-label={label} aria-busy={loadingOlder.current} class="message-feed" style={{ height: `${virtualizer.getTotalSize()}px` }} onKeyDown={onKeyDown}>
+      <div role="feed" aria-label={label} aria-busy={loadingOlder.current} class="message-feed" ref={feed} style={{ height: `${virtualizer.getTotalSize()}px` }} onKeyDown={onKeyDown}>
         {rows.map((row) => {
           const item = items[row.index]!;
           const previous = items[row.index - 1];
@@ -109,6 +119,7 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
           );
         })}
       </div>
+      {bottom.unseen > 0 && <button type="button" class="small new-below" onClick={bottom.rejoin}>{t('channel.newBelow', { count: bottom.unseen })} <span aria-hidden="true">↓</span></button>}
     </div>
   );
 }

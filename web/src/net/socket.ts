@@ -40,6 +40,8 @@ export class Realtime {
 
   constructor(private readonly handlers: SocketHandlers) {
     addEventListener('online', () => this.reconnectNow());
+    // A socket whose network is gone can stay "open" until a ping fails: say so at once.
+    addEventListener('offline', () => this.socket?.close());
   }
 
   start(): void {
