@@ -5,7 +5,7 @@
  * reader is further up (useFollowBottom.ts). Scrolling near the top loads older posts; the post
  * that was on screen stays where it was (useVirtualizer.ts says how).
  */
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { formatDay, t } from '../i18n';
 import type { OutboxEntry } from '../state/outbox-entry';
 import type { Post } from '../types';
@@ -64,13 +64,19 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
   const unreadAbove = firstUnreadIndex >= 0 && virtualizer.range !== null && firstUnreadIndex < virtualizer.range.startIndex;
   const jumpToUnread = () => virtualizer.scrollToIndex(firstUnreadIndex, { align: 'start' });
 
-  const onScroll = () => {
-    bottom.onScroll();
+  const loadOlderIfNearTop = () => {
     if (scroller.current!.scrollTop < NEAR_TOP_PX && hasOlder && loadOlder && !loadingOlder.current) {
       loadingOlder.current = true;
       void loadOlder().catch(() => undefined).finally(() => (loadingOlder.current = false));
     }
   };
+  const onScroll = () => {
+    bottom.onScroll();
+    loadOlderIfNearTop();
+  };
+  // A reader already at the top scrolls no more: a page that came (or older posts found to
+  // exist) while they wait there must lead to the next one without a scroll event.
+  useEffect(loadOlderIfNearTop, [hasOlder, items.length]);
 
   // Keyboard: from a focused post, arrows and Page keys move between posts (feed pattern).
   const onKeyDown = (event: KeyboardEvent) => {
