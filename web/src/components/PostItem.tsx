@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { formatBytes, formatDateTime, formatTime, t } from '../i18n';
 import { emojiChar, QUICK_REACTIONS } from '../lib/emoji';
-import { renderMarkdown } from '../lib/markdown';
+import { markdownReady, renderMarkdown } from '../lib/markdown';
 import { reactedBy } from '../lib/reactions';
 import { fileUrl } from '../net/api';
 import { channelIdsByName } from '../state/channels';
@@ -58,7 +58,8 @@ const report = (promise: Promise<unknown>) => promise.catch((error: unknown) => 
 /** Parsed once per text and set of channel names: the list renders its posts on every scroll step. */
 function useMarkdown(message: string): string {
   const names = channelIdsByName.value;
-  return useMemo(() => renderMarkdown(message, names), [message, names]);
+  const ready = markdownReady.value;
+  return useMemo(() => renderMarkdown(message, names), [message, names, ready]);
 }
 
 export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boolean; inThread?: boolean }) {
