@@ -16,6 +16,7 @@ import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { ApiError, forbidden, unauthorized } from '../core/errors.js';
 import { validate, validateQuery } from '../core/validate.js';
 import type { UserRow } from '../core/permissions.js';
+import { encodeJson } from './compression.js';
 import { cookieValue, resolveSession, SESSION_COOKIE, type Session } from './sessions.js';
 import type { Services } from './services.js';
 
@@ -84,6 +85,8 @@ interface Incoming {
   readonly cookies: string[];
   /** Woken when the client goes away, so nothing waits forever for a socket that is gone. */
   readonly abortListeners: (() => void)[];
+  /** The request's Accept-Encoding, for compressing the JSON answer (compression.ts). */
+  readonly acceptEncoding: string;
 }
 
 function sendJson(incoming: Incoming, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -94,9 +97,13 @@ function sendJson(incoming: Incoming, status: number, body: unknown, headers: Re
     incoming.res.writeHeader('Content-Type', 'application/json; charset=utf-8');
     incoming.res.writeHeader('Cache-Control', 'no-store');
     incoming.res.writeHeader('X-Content-Type-Options', 'nosniff');
+    incoming.res.writeHeader('Vary', 'Accept-Encoding');
     for (const [name, value] of Object.entries(headers)) incoming.res.writeHeader(name, value);
     for (const cookie of incoming.cookies) incoming.res.writeHeader('Set-Cookie', cookie);
-    incoming.res.end(status === 204 ? undefined : JSON.stringify(body));
+    if (status === 204) return void incoming.res.end();
+    const encoded = encodeJson(JSON.stringify(body), incoming.acceptEncoding);
+    if (encoded.encoding) incoming.res.writeHeader('Content-Encoding', encoded.encoding);
+    incoming.res.end(encoded.body);
   });
 }
 
@@ -296,7 +303,7 @@ export function registerRoutes(app: TemplatedApp, services: Services, routes: re
   for (const route of routes) {
     const names = [...route.path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
     app[route.method](route.path, (res: HttpResponse, req: HttpRequest) => {
-      const incoming: Incoming = { res, aborted: false, cookies: [], abortListeners: [] };
+      const incoming: Incoming = { res, aborted: false, cookies: [], abortListeners: [], acceptEncoding: req.getHeader('accept-encoding') };
       res.onAborted(() => {
         incoming.aborted = true;
         for (const listener of incoming.abortListeners.splice(0)) listener();
@@ -377,7 +384,7 @@ async function handle(incoming: Incoming, route: Route, services: Services, head
 
 /** Anything no route matched: a JSON 404, like every other error. */
 export function registerNotFound(app: TemplatedApp): void {
-  app.any('/*', (res) => sendJson({ res, aborted: false, cookies: [], abortListeners: [] }, 404, errorBody(new ApiError(404, 'not_found', 'No such endpoint.'))));
+  app.any('/*', (res) => sendJson({ res, aborted: false, cookies: [], abortListeners: [], acceptEncoding: '' }, 404, errorBody(new ApiError(404, 'not_found', 'No such endpoint.'))));
 }
 
 function fail(incoming: Incoming, services: Services, error: unknown): void {
