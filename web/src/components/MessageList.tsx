@@ -11,6 +11,7 @@ import type { OutboxEntry } from '../state/outbox-entry';
 import type { Post } from '../types';
 import { PendingItem, PostItem } from './PostItem';
 import { useFollowBottom } from './useFollowBottom';
+import { usePressedRow } from './usePressedRow';
 import { useVirtualizer } from './useVirtualizer';
 
 const GROUP_MS = 5 * 60 * 1000;
@@ -50,6 +51,7 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
     getItemKey: (index) => itemKey(items[index]!),
     overscan: 8,
   });
+  const pressed = usePressedRow();
   // A list opens at its newest post.
   useLayoutEffect(() => virtualizer.scrollToEnd(), []);
   const bottom = useFollowBottom(scroller, feed, () => virtualizer.scrollToEnd(), { count: items.length, keyAt: (index) => itemKey(items[index]!) });
@@ -115,7 +117,8 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
               aria-setsize={hasOlder ? -1 : items.length}
               data-index={row.index}
               ref={virtualizer.measureElement}
-              class="message-row"
+              class={`message-row${pressed.open === row.key ? ' actions-open' : ''}`}
+              {...pressed.handlers(String(row.key))}
               style={{ transform: `translateY(${row.start}px)` }}
             >
               {newDay && <div class="day-separator"><span>{formatDay(at)}</span></div>}
