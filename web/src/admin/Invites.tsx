@@ -42,7 +42,8 @@ export function Invites() {
   return (
     <section aria-labelledby="invites-heading">
       <h2 id="invites-heading">{t('admin.invites')}</h2>
-      <p>{t('admin.joinPageIntro')} <a href="/join" target="_blank" rel="noopener">{t('admin.joinPage')}</a></p>
+      <p>{t('admin.joinPageIntro')}</p>
+      <p><a class="button" href="/join" target="_blank" rel="noopener">{t('admin.joinPage')}</a></p>
       <Problem error={create.error ?? revoke.error} />
       <form class="invite-form" onSubmit={(event) => (event.preventDefault(), create.run(event.currentTarget))}>
         <div class="field">
