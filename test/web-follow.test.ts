@@ -3,7 +3,7 @@
  * change of the list's size (their own post, sent online or offline; a post received; a post
  * with a picture that loads late; the offline banner coming and going), at phone and desktop
  * width. A reader scrolled up stays where they are and is offered a "new messages" pill with
- * a count, which takes them to the newest post.
+ * a count, which takes them to the newest post. "Jump to first unread" covers no post.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -23,6 +23,7 @@ before(async () => {
   for (let n = 1; n <= 40; n++) await world.admin.post(`/api/v1/channels/${channelId}/posts`, { message: `earlier post ${n}` });
   await world.join('phone');
   await world.join('desktop');
+  await world.join('latecomer');
   browser = await launchBrowser();
 });
 
@@ -139,3 +140,30 @@ for (const name of ['phone', 'desktop'] as const) {
     await pill.waitFor({ state: 'detached' });
   });
 }
+
+test('"Jump to first unread" covers no post', { timeout: 60_000 }, async () => {
+  for (let n = 1; n <= 30; n++) await world.admin.post(`/api/v1/channels/${channelId}/posts`, { message: `while the latecomer was away ${n}` });
+  const page = await (await browser.context(VIEWPORTS.phone)).newPage();
+  await logIn(page, world.hail.url, 'latecomer', 'password of latecomer');
+  await page.getByRole('link', { name: /General/ }).click();
+  const jump = page.getByRole('button', { name: 'Jump to first unread' });
+  await jump.waitFor();
+  const covered: string[] = await page.evaluate(`(() => {
+    const pill = [...document.querySelectorAll('button')].find((button) => button.textContent.includes('Jump to first unread')).getBoundingClientRect();
+    // What of each post shows: the part inside the list's visible box.
+    const view = document.querySelector('.channel-view .message-scroller').getBoundingClientRect();
+    return [...document.querySelectorAll('.channel-view [role="article"] .post-head, .channel-view [role="article"] .markdown')]
+      .filter((element) => {
+        const box = element.getBoundingClientRect();
+        const top = Math.max(box.top, view.top);
+        const bottom = Math.min(box.bottom, view.bottom);
+        return bottom > top && bottom > pill.top && top < pill.bottom && box.right > pill.left && box.left < pill.right;
+      })
+      .map((element) => element.textContent.trim());
+  })()`);
+  await screenshot(page, 'jump-unread-phone');
+  assert.deepEqual(covered, [], 'posts under the pill');
+  await jump.click();
+  await page.getByRole('feed').getByText('New messages').waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+});

@@ -94,41 +94,44 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
   };
 
   const rows = virtualizer.getVirtualItems();
+  // Above the list, not over it: a pill on top of the list would hide the post under it.
   return (
-    <div class="message-scroller" ref={scroller} onScroll={onScroll}>
-      {unreadAbove && <button type="button" class="small jump-unread" onClick={jumpToUnread}>{t('channel.jumpUnread')}</button>}
-      <div role="feed" aria-label={label} aria-busy={loadingOlder.current} class="message-feed" ref={feed} style={{ height: `${virtualizer.getTotalSize()}px` }} onKeyDown={onKeyDown}>
-        {rows.map((row) => {
-          const item = items[row.index]!;
-          const previous = items[row.index - 1];
-          const at = item.kind === 'post' ? item.post.createdAt : item.entry.queuedAt;
-          const previousAt = previous ? (previous.kind === 'post' ? previous.post.createdAt : previous.entry.queuedAt) : undefined;
-          // Above the first post loaded, the day is unknown until the older page comes.
-          const newDay = previousAt === undefined ? !hasOlder : dayOf(previousAt) !== dayOf(at);
-          const unreadLine = item.kind === 'post' && item.post.id === firstUnreadId;
-          const grouped =
-            !newDay && !unreadLine && item.kind === 'post' && previous?.kind === 'post' && previous.post.userId === item.post.userId && at - previousAt! < GROUP_MS && !previous.post.deleted;
-          return (
-            <div
-              key={row.key}
-              role="article"
-              tabIndex={0}
-              aria-posinset={row.index + 1}
-              aria-setsize={hasOlder ? -1 : items.length}
-              data-index={row.index}
-              ref={virtualizer.measureElement}
-              class={`message-row${pressed.open === row.key ? ' actions-open' : ''}`}
-              {...pressed.handlers(String(row.key))}
-              style={{ transform: `translateY(${row.start}px)` }}
-            >
-              {newDay && <div class="day-separator"><span>{formatDay(at)}</span></div>}
-              {unreadLine && <div class="unread-line"><span>{t('channel.newMessages')}</span></div>}
-              {item.kind === 'post' ? <PostItem post={item.post} grouped={grouped} inThread={inThread} /> : <PendingItem entry={item.entry} />}
-            </div>
-          );
-        })}
+    <>
+      {unreadAbove && <div class="jump-unread"><button type="button" class="small" onClick={jumpToUnread}>{t('channel.jumpUnread')}</button></div>}
+      <div class="message-scroller" ref={scroller} onScroll={onScroll}>
+        <div role="feed" aria-label={label} aria-busy={loadingOlder.current} class="message-feed" ref={feed} style={{ height: `${virtualizer.getTotalSize()}px` }} onKeyDown={onKeyDown}>
+          {rows.map((row) => {
+            const item = items[row.index]!;
+            const previous = items[row.index - 1];
+            const at = item.kind === 'post' ? item.post.createdAt : item.entry.queuedAt;
+            const previousAt = previous ? (previous.kind === 'post' ? previous.post.createdAt : previous.entry.queuedAt) : undefined;
+            // Above the first post loaded, the day is unknown until the older page comes.
+            const newDay = previousAt === undefined ? !hasOlder : dayOf(previousAt) !== dayOf(at);
+            const unreadLine = item.kind === 'post' && item.post.id === firstUnreadId;
+            const grouped =
+              !newDay && !unreadLine && item.kind === 'post' && previous?.kind === 'post' && previous.post.userId === item.post.userId && at - previousAt! < GROUP_MS && !previous.post.deleted;
+            return (
+              <div
+                key={row.key}
+                role="article"
+                tabIndex={0}
+                aria-posinset={row.index + 1}
+                aria-setsize={hasOlder ? -1 : items.length}
+                data-index={row.index}
+                ref={virtualizer.measureElement}
+                class={`message-row${pressed.open === row.key ? ' actions-open' : ''}`}
+                {...pressed.handlers(String(row.key))}
+                style={{ transform: `translateY(${row.start}px)` }}
+              >
+                {newDay && <div class="day-separator"><span>{formatDay(at)}</span></div>}
+                {unreadLine && <div class="unread-line"><span>{t('channel.newMessages')}</span></div>}
+                {item.kind === 'post' ? <PostItem post={item.post} grouped={grouped} inThread={inThread} /> : <PendingItem entry={item.entry} />}
+              </div>
+            );
+          })}
+        </div>
+        {bottom.unseen > 0 && <button type="button" class="small new-below" onClick={bottom.rejoin}>{t('channel.newBelow', { count: bottom.unseen })} <span aria-hidden="true">↓</span></button>}
       </div>
-      {bottom.unseen > 0 && <button type="button" class="small new-below" onClick={bottom.rejoin}>{t('channel.newBelow', { count: bottom.unseen })} <span aria-hidden="true">↓</span></button>}
-    </div>
+    </>
   );
 }
