@@ -45,6 +45,7 @@ const lines: string[] = [
   'Request bodies must be `application/json` (415 otherwise) in UTF-8 (400 `invalid_utf8` otherwise) and at',
   'most the configured size (413), except a file upload\'s, which is the file itself.',
   'Unknown fields are refused.',
+  'Answers of 1 KB or more come compressed when `Accept-Encoding` allows it (brotli, else gzip).',
   '',
   'Errors always look like `{"error": {"code": "machine_code", "message": "A sentence for people."}}`',
   'with status 400 (invalid input; the code names the field\'s problem, e.g. `post_too_long`), 401',

@@ -4,6 +4,7 @@
  * handler set go out with either.
  */
 import type { HttpResponse } from 'uWebSockets.js';
+import { encodeJson } from './compression.js';
 
 export class Reply {
   constructor(
@@ -37,6 +38,8 @@ export interface Incoming {
   readonly cookies: string[];
   /** Woken when the client goes away, so nothing waits forever for a socket that is gone. */
   readonly abortListeners: (() => void)[];
+  /** The request's Accept-Encoding, for compressing the JSON answer (compression.ts). */
+  readonly acceptEncoding: string;
 }
 
 export function sendJson(incoming: Incoming, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -48,8 +51,12 @@ export function sendJson(incoming: Incoming, status: number, body: unknown, head
     incoming.res.writeHeader('Cache-Control', 'no-store');
     incoming.res.writeHeader('X-Content-Type-Options', 'nosniff');
     for (const [name, value] of Object.entries(headers)) incoming.res.writeHeader(name, value);
+    incoming.res.writeHeader('Vary', 'Accept-Encoding');
     for (const cookie of incoming.cookies) incoming.res.writeHeader('Set-Cookie', cookie);
-    incoming.res.end(status === 204 ? undefined : JSON.stringify(body));
+    if (status === 204) return void incoming.res.end();
+    const encoded = encodeJson(JSON.stringify(body), incoming.acceptEncoding);
+    if (encoded.encoding) incoming.res.writeHeader('Content-Encoding', encoded.encoding);
+    incoming.res.end(encoded.body);
   });
 }
 

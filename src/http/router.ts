@@ -20,7 +20,7 @@ export function registerRoutes(app: TemplatedApp, services: Services, routes: re
   for (const route of routes) {
     const names = [...route.path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
     app[route.method](route.path, (res: HttpResponse, req: HttpRequest) => {
-      const incoming: Incoming = { res, aborted: false, cookies: [], abortListeners: [] };
+      const incoming: Incoming = { res, aborted: false, cookies: [], abortListeners: [], acceptEncoding: req.getHeader('accept-encoding') };
       res.onAborted(() => {
         incoming.aborted = true;
         for (const listener of incoming.abortListeners.splice(0)) listener();
@@ -105,5 +105,5 @@ async function handle(incoming: Incoming, route: Route, services: Services, head
 
 /** Anything no route matched: a JSON 404, like every other error. */
 export function registerNotFound(app: TemplatedApp): void {
-  app.any('/*', (res) => sendJson({ res, aborted: false, cookies: [], abortListeners: [] }, 404, errorBody(new ApiError(404, 'not_found', 'No such endpoint.'))));
+  app.any('/*', (res) => sendJson({ res, aborted: false, cookies: [], abortListeners: [], acceptEncoding: '' }, 404, errorBody(new ApiError(404, 'not_found', 'No such endpoint.'))));
 }

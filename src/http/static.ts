@@ -21,6 +21,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import { acceptedEncodings } from './compression.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const HASHED = /-[A-Z0-9]{8}\.[a-z]+$/;
@@ -81,13 +82,7 @@ export function loadAssets(root: string): Map<string, Asset> {
 
 /** Picks the smallest encoding the client accepts (a q=0 refuses one). */
 function encodingFor(asset: Asset, acceptEncoding: string): ['br' | 'gzip' | undefined, Buffer] {
-  const accepted = new Set(
-    acceptEncoding
-      .split(',')
-      .map((part) => part.trim().split(';'))
-      .filter(([, q]) => !/^\s*q=0(\.0*)?\s*$/.test(q ?? ''))
-      .map(([name]) => name!.trim().toLowerCase()),
-  );
+  const accepted = acceptedEncodings(acceptEncoding);
   if (asset.brotli && accepted.has('br')) return ['br', asset.brotli];
   if (asset.gzip && accepted.has('gzip')) return ['gzip', asset.gzip];
   return [undefined, asset.identity];

@@ -8,13 +8,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
 
 export interface Browser {
-  context(viewport?: { width: number; height: number }): Promise<BrowserContext>;
+  /** `options.hasTouch` makes a touch screen (taps and touch events). */
+  context(viewport?: { width: number; height: number }, options?: Pick<BrowserContextOptions, 'hasTouch' | 'isMobile'>): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
@@ -22,9 +23,9 @@ export interface Browser {
 export async function launchBrowser(): Promise<Browser> {
   const contexts: { context: BrowserContext; dir: string }[] = [];
   return {
-    async context(viewport = { width: 390, height: 844 }) {
+    async context(viewport = { width: 390, height: 844 }, options = {}) {
       const dir = mkdtempSync(join(tmpdir(), 'hail-chromium-'));
-      const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: ARGS, viewport, locale: 'en-GB', timeout: 60_000 });
+      const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: ARGS, viewport, locale: 'en-GB', timeout: 60_000, ...options });
       context.setDefaultTimeout(20_000);
       contexts.push({ context, dir });
       return context;

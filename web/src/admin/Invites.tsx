@@ -2,7 +2,7 @@
  * Invite links to a team with a role, optionally limited in time and in uses, with a QR code
  * to scan from the screen; the list shows how much of each limit is left.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Field } from '../components/Field';
 import { useAction } from '../components/useAction';
 import { formatDateTime, t } from '../i18n';
@@ -38,11 +38,15 @@ export function Invites() {
     }));
   });
   const revoke = useAction(revokeInvite);
+  // On a phone the new link appears below the form, out of sight: bring it into view.
+  const shown = useRef<HTMLDivElement>(null);
+  useEffect(() => shown.current?.scrollIntoView({ block: 'start' }), [link]);
   const teamName = (teamId: string) => teams.value.find((team) => team.id === teamId)?.displayName ?? '';
   return (
     <section aria-labelledby="invites-heading">
       <h2 id="invites-heading">{t('admin.invites')}</h2>
-      <p>{t('admin.joinPageIntro')} <a href="/join" target="_blank" rel="noopener">{t('admin.joinPage')}</a></p>
+      <p>{t('admin.joinPageIntro')}</p>
+      <p><a class="button" href="/join" target="_blank" rel="noopener">{t('admin.joinPage')}</a></p>
       <Problem error={create.error ?? revoke.error} />
       <form class="invite-form" onSubmit={(event) => (event.preventDefault(), create.run(event.currentTarget))}>
         <div class="field">
@@ -72,7 +76,7 @@ export function Invites() {
         <button class="primary" disabled={create.busy || teams.value.length === 0}>{t('admin.createInvite')}</button>
       </form>
       {link && (
-        <div class="invite-link">
+        <div class="invite-link" ref={shown}>
           <p>{t('admin.inviteShown')}</p>
           <input readOnly value={link} aria-label={t('admin.inviteLink')} onFocus={(event) => event.currentTarget.select()} />
           <QrCode text={link} label={t('admin.qrLabel', { link })} />

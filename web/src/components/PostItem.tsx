@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { formatBytes, formatDateTime, formatTime, t } from '../i18n';
 import { emojiChar, QUICK_REACTIONS } from '../lib/emoji';
-import { renderMarkdown } from '../lib/markdown';
+import { markdownReady, renderMarkdown } from '../lib/markdown';
 import { reactedBy } from '../lib/reactions';
 import { fileUrl } from '../net/api';
 import { channelIdsByName } from '../state/channels';
@@ -20,13 +20,22 @@ import { errorMessage } from './useAction';
 
 const loadPicker = () => import('../emoji/EmojiPicker');
 
+/** Pictures show at most this big: their room is set from their size before they load, so the list does not jump. */
+const PICTURE_BOX = { width: 320, height: 240 };
+
+function pictureWidth(file: PostFile): string | undefined {
+  if (!file.width || !file.height) return undefined;
+  return `${Math.round(file.width * Math.min(1, PICTURE_BOX.width / file.width, PICTURE_BOX.height / file.height))}px`;
+}
+
 function Files({ files }: { files: readonly PostFile[] }) {
   return (
     <div class="files">
       {files.map((file) =>
         file.thumbnailHash ? (
           <a key={file.hash} href={fileUrl(file.hash)} target="_blank" rel="noopener" class="image-link">
-            <img src={fileUrl(file.thumbnailHash)} alt={file.name} width={file.width ?? undefined} height={file.height ?? undefined} loading="lazy" />
+            <img src={fileUrl(file.thumbnailHash)} alt={file.name} width={file.width ?? undefined} height={file.height ?? undefined} loading="lazy"
+              class={pictureWidth(file) ? undefined : 'unsized'} style={{ width: pictureWidth(file) }} />
           </a>
         ) : (
           <a key={file.hash} href={fileUrl(file.hash)} download={file.name} class="file-link">📎 {file.name} <span class="muted">({formatBytes(file.size)})</span></a>
@@ -49,7 +58,8 @@ const report = (promise: Promise<unknown>) => promise.catch((error: unknown) => 
 /** Parsed once per text and set of channel names: the list renders its posts on every scroll step. */
 function useMarkdown(message: string): string {
   const names = channelIdsByName.value;
-  return useMemo(() => renderMarkdown(message, names), [message, names]);
+  const ready = markdownReady.value;
+  return useMemo(() => renderMarkdown(message, names), [message, names, ready]);
 }
 
 export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boolean; inThread?: boolean }) {

@@ -1,7 +1,8 @@
 /**
  * Every string people read comes from a catalog: English is built in, Dutch, French and
  * German load on demand (each its own small chunk). The language follows the browser unless
- * settings override it; dates and numbers are formatted by Intl in the same language.
+ * settings override it; dates and numbers are formatted by Intl in the same language, in the
+ * browser's own variant of it when it has one (en-GB: 24-hour times, the day before the month).
  * A message may name parameters as {name}; counts choose their plural form through
  * Intl.PluralRules ("one" / "other" variants as `key.one` / `key.other`).
  */
@@ -49,15 +50,18 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? formatParam(params[name]!) : whole));
 }
 
-const formatParam = (value: string | number) => (typeof value === 'number' ? new Intl.NumberFormat(language.value).format(value) : value);
+/** The browser's first language tag in the chosen language (en-GB for English), else the language itself. */
+const locale = computed(() => (navigator.languages ?? [navigator.language]).find((tag) => tag.toLowerCase().split('-')[0] === language.value) ?? language.value);
 
-export const formatTime = (ms: number) => new Intl.DateTimeFormat(language.value, { hour: 'numeric', minute: '2-digit' }).format(ms);
-export const formatDay = (ms: number) => new Intl.DateTimeFormat(language.value, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(ms);
-export const formatDateTime = (ms: number) => new Intl.DateTimeFormat(language.value, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
+const formatParam = (value: string | number) => (typeof value === 'number' ? new Intl.NumberFormat(locale.value).format(value) : value);
+
+export const formatTime = (ms: number) => new Intl.DateTimeFormat(locale.value, { hour: 'numeric', minute: '2-digit' }).format(ms);
+export const formatDay = (ms: number) => new Intl.DateTimeFormat(locale.value, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(ms);
+export const formatDateTime = (ms: number) => new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
 export const formatBytes = (bytes: number) => {
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
   const power = Math.min(units.length - 1, Math.floor(Math.log(Math.max(bytes, 1)) / Math.log(1024)));
-  return new Intl.NumberFormat(language.value, { style: 'unit', unit: units[power], unitDisplay: 'short', maximumFractionDigits: 1 }).format(bytes / 1024 ** power);
+  return new Intl.NumberFormat(locale.value, { style: 'unit', unit: units[power], unitDisplay: 'short', maximumFractionDigits: 1 }).format(bytes / 1024 ** power);
 };
 
 export const hasMessage = (key: string): key is MessageKey => key in en;

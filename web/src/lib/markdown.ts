@@ -1,16 +1,30 @@
 /**
- * Posts' markdown as HTML. markdown-it loads as its own chunk right after start, which keeps
- * the first load within budget; until it has arrived (a few milliseconds, or from the service
- * worker's cache) a post shows as escaped plain text, then re-renders. `channelIds` maps the
- * reader's channel names to ids, for `~name` links.
+ * Posts' markdown as HTML. markdown-it is the app's largest library, so it is its own chunk,
+ * asked for by the first post rendered: the log-in and setup screens never load it, which
+ * keeps the first load within budget. Until it has arrived (a few milliseconds, or from the
+ * service worker's cache) a post shows as escaped plain text, then re-renders. `channelIds`
+ * maps the reader's channel names to ids, for `~name` links.
  */
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 
 const renderer = signal<((text: string, channelIds: ReadonlyMap<string, string>) => string) | undefined>(undefined);
-const loading = import('./markdown-it').then((module) => void (renderer.value = module.render));
-void loading.catch(() => undefined);
+let loading: Promise<void> | undefined;
+/** For memoized renders: what was rendered as plain text is rendered again once this turns true. */
+export const markdownReady = computed(() => renderer.value !== undefined);
+
+function loadRenderer(): void {
+  loading ??= import('./markdown-it').then(
+    (module) => void (renderer.value = module.render),
+    // Offline without the chunk cached: the next post rendered tries again.
+    () => void (loading = undefined),
+  );
+}
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
-export const renderMarkdown = (text: string, channelIds: ReadonlyMap<string, string>): string =>
-  renderer.value?.(text, channelIds) ?? `<p>${escape(text).replace(/\n/g, '<br>')}</p>`;
+export function renderMarkdown(text: string, channelIds: ReadonlyMap<string, string>): string {
+  const render = renderer.value;
+  if (render) return render(text, channelIds);
+  loadRenderer();
+  return `<p>${escape(text).replace(/\n/g, '<br>')}</p>`;
+}

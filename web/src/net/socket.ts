@@ -16,7 +16,8 @@ export interface SocketHandlers {
   reset(feedSeq: number): Promise<void>;
   typing(channelId: string, rootId: string | null, userId: string): void;
   presence(userId: string, online: boolean, everyone?: string[]): void;
-  status(connected: boolean): void;
+  /** Connected (with the feed sequence the resume reached), or not. */
+  status(connected: boolean, feedSeq?: number): void;
   /** The session is over (logged out elsewhere, deactivated): do not reconnect. */
   ended(): void;
   /**
@@ -40,6 +41,8 @@ export class Realtime {
 
   constructor(private readonly handlers: SocketHandlers) {
     addEventListener('online', () => this.reconnectNow());
+    // A socket whose network is gone can stay "open" until a ping fails: say so at once.
+    addEventListener('offline', () => this.socket?.close());
   }
 
   start(): void {
@@ -98,7 +101,7 @@ export class Realtime {
         this.attempts = 0;
         clearInterval(this.pingTimer);
         this.pingTimer = setInterval(() => this.send({ type: 'ping' }), PING_MS);
-        this.handlers.status(true);
+        this.handlers.status(true, frame.feedSeq as number);
         return;
       case 'reset':
         // `resumed` follows, which reports the connection.

@@ -40,8 +40,11 @@ async function showCached(): Promise<boolean> {
   return true;
 }
 
+const loadLists = () => Promise.all([loadUsers(), loadTeams(), loadChannels()]);
+
+/** The lists and the open channel's newest page (on start, the channel view asks for that page itself). */
 async function reloadAll(): Promise<void> {
-  await Promise.all([loadUsers(), loadTeams(), loadChannels()]);
+  await loadLists();
   if (currentChannelId.value) await loadNewest(currentChannelId.value);
 }
 
@@ -82,15 +85,15 @@ export async function boot(): Promise<void> {
       await startLive(async () => {
         await claimCache(await api.get<Me>('/me'), true);
         await reloadAll();
-      });
+      }, false);
     } else phase.value = 'unreachable';
     return;
   }
   await claimCache(answer, cached);
   signedIn(answer.user);
   if (!cached) await Promise.all([loadDrafts(), loadOutbox()]);
-  const fresh = await reloadAll().then(() => true, () => false);
-  await startLive(reloadAll);
+  const fresh = await loadLists().then(() => true, () => false);
+  await startLive(reloadAll, fresh);
   // After the first screen is up and its history fetched: the quiet moment for pruning.
   void prefetchJoined().then(async () => {
     if (fresh) await pruneOfflineHistory(channels.value.map((channel) => channel.id)).catch(() => undefined);

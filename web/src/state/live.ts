@@ -25,9 +25,15 @@ function ended(): void {
   void signOut();
 }
 
-/** `reload` fetches the lists and the open channel again (after a reset, and on start). */
-export async function startLive(reload: () => Promise<void>): Promise<void> {
+/**
+ * `reload` fetches the lists and the open channel again: after a reset, and on connecting,
+ * for whatever the lists missed while away. `listsFresh` says the lists were just fetched:
+ * then a first connection that resumes from a stored feed sequence replays all that changed
+ * since, and reloading them again would only repeat the same requests on every start.
+ */
+export async function startLive(reload: () => Promise<void>, listsFresh: boolean): Promise<void> {
   feedSeq = await readValue<number>('feedSeq');
+  let skipReload = listsFresh && feedSeq !== undefined;
   realtime = new Realtime({
     since: () => feedSeq,
     event(seq, event) {
@@ -43,14 +49,20 @@ export async function startLive(reload: () => Promise<void>): Promise<void> {
     },
     typing: someoneTyping,
     presence: setPresence,
-    status(isConnected) {
+    status(isConnected, resumedTo) {
       connected.value = isConnected;
+      // Remembered even when no event came, so the next start resumes rather than reloads.
+      if (resumedTo !== undefined && resumedTo !== feedSeq) {
+        feedSeq = resumedTo;
+        void writeValue('feedSeq', resumedTo);
+      }
       // Away from the box, nobody can be seen online; the next hello tells who is.
       if (!isConnected) setPresence('', false, []);
       if (isConnected) {
         flushOutbox();
         // Whatever the lists missed while away (a first start has no feed to resume from).
-        void reload().catch(() => undefined);
+        if (!skipReload) void reload().catch(() => undefined);
+        skipReload = false;
       }
     },
     ended,

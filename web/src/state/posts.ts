@@ -85,18 +85,34 @@ export async function loadCachedChannel(channelId: string): Promise<void> {
   if (cached.length === 0) postsByChannel.value = new Map(postsByChannel.value).set(channelId, []);
 }
 
+/** Asked for by the channel view, the start's history prefetch and reloads, often at once: one request serves them. */
+const newestLoading = new Map<string, Promise<void>>();
+
+export function loadNewest(channelId: string): Promise<void> {
+  let loading = newestLoading.get(channelId);
+  if (!loading) {
+    loading = fetchNewest(channelId).finally(() => newestLoading.delete(channelId));
+    newestLoading.set(channelId, loading);
+  }
+  return loading;
+}
+
 /**
  * The newest page from the server. When it does not reach what is loaded (many posts came
  * while this browser was away and its resume was reset), the older posts are let go from
  * memory so the list never shows a silent gap; they stay in IndexedDB.
+ *
+ * Whether older posts are on the server follows from this page alone: a page that is not the
+ * whole channel means there are, and what the cache holds from further back never tells
+ * whether it reaches the channel's first post. Asking once too often costs one empty page.
  */
-export async function loadNewest(channelId: string): Promise<void> {
+async function fetchNewest(channelId: string): Promise<void> {
   const page = await api.get<Page>(`/channels/${channelId}/posts?limit=${PAGE}`);
   const loaded = postsByChannel.value.get(channelId) ?? [];
   const connected = !page.hasMore || page.posts.length === 0 || loaded.some((post) => post.id === page.posts[0]!.id) || loaded.length === 0;
   if (!connected) postsByChannel.value = new Map(postsByChannel.value).set(channelId, []);
   upsertPosts(page.posts);
-  if (!connected || loaded.length === 0) setOlder(channelId, page.hasMore);
+  setOlder(channelId, page.hasMore);
 }
 
 export async function loadOlder(channelId: string): Promise<void> {
