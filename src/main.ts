@@ -15,7 +15,8 @@ import { setupCodeCommand } from './cli/setup-code.js';
 import { tlsInitCommand } from './cli/tls-init.js';
 import { ApiError } from './core/errors.js';
 import { createLog } from './log.js';
-import { openForRebuilding, requireDatabase } from './cli/database.js';
+import { openForReading, openForRebuilding } from './cli/database.js';
+import { databaseFile } from './store/database.js';
 import { glibcProblem } from './preflight.js';
 import { EXIT_CONFIG, StartupError } from './startup-error.js';
 import { VERSION } from './version.js';
@@ -64,7 +65,9 @@ async function rebuildCommand(flags: Record<string, string>): Promise<void> {
   const config = loadConfig(flags, process.env);
   const { rebuild, verify } = await import('./store/rebuild.js');
   if (flags['--verify'] === 'true') {
-    const { ops, differences } = verify(requireDatabase(config.dataDir));
+    // verify attaches the file; opening it first turns damage into one line that names it.
+    openForReading(config.dataDir).close();
+    const { ops, differences } = verify(databaseFile(config.dataDir));
     if (differences.length === 0) {
       process.stdout.write(`ok: replaying ${ops} ops gives the same state\n`);
       return;

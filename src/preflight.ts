@@ -6,8 +6,8 @@
  */
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname } from 'node:path';
-import { databaseFile } from './store/database.js';
+import { dirname, join } from 'node:path';
+import { databaseBytes, databaseFile } from './store/database.js';
 
 const MIN_GLIBC = [2, 38] as const;
 
@@ -37,7 +37,20 @@ export function dataDirProblem(dir: string): string | undefined {
   }
   const database = databaseFile(dir);
   if (existsSync(database) && !usable(database)) return `the database ${database} is not readable and writable by this user (${uid}); give it to the user Hail runs as (chown).`;
-  return undefined;
+  return lostDatabaseProblem(dir);
+}
+
+/**
+ * A box that has run here (its node key is here) but whose database is gone or empty (a card
+ * restored without it, a file truncated by a crash or by hand): starting would silently make a
+ * new, empty box in its place. Before the first checkpoint, a live database may be all in its
+ * write-ahead log, so the log counts as content.
+ */
+function lostDatabaseProblem(dir: string): string | undefined {
+  const database = databaseFile(dir);
+  if (databaseBytes(database) > 0 || !existsSync(join(dir, 'node.key'))) return undefined;
+  const state = existsSync(database) ? 'empty' : 'missing';
+  return `the database ${database} is ${state}, but ${dir} holds this box's node.key: starting would make a new, empty box. Restore the last backup (hail restore BACKUP --data-dir NEW_DIR, then set data_dir to NEW_DIR); or, to start afresh on purpose, move node.key and files/ out of ${dir}.`;
 }
 
 function usable(path: string): boolean {

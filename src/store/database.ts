@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { StartupError } from '../startup-error.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
@@ -17,17 +18,33 @@ export const databaseFile = (dataDir: string): string => join(dataDir, 'hail.db'
 export const databaseBytes = (file: string): number =>
   [file, `${file}-wal`].reduce((total, path) => total + (statSync(path, { throwIfNoEntry: false })?.size ?? 0), 0);
 
+/** Opens `file`; a file SQLite finds damaged is a StartupError naming it, so nobody reads a stack trace. */
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
-  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-  db.pragma('busy_timeout = 5000');
-  if (!options.readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = OFF');
-    migrate(db);
+  let db: Db | undefined;
+  try {
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = OFF');
+      migrate(db);
+    }
+    // Reading the schema is what finds a file that is not a database or has a damaged first page.
+    db.pragma('schema_version');
+    return db;
+  } catch (error) {
+    db?.close();
+    const damage = error instanceof Database.SqliteError && (error.code === 'SQLITE_NOTADB' || error.code.startsWith('SQLITE_CORRUPT'));
+    throw damage ? databaseDamaged(file, error.message) : error;
   }
-  return db;
 }
+
+export const databaseDamaged = (file: string, reason: string): StartupError =>
+  new StartupError(
+    'database_damaged',
+    `the database ${file} is damaged (${reason}); restore the last backup into a new directory (hail restore BACKUP --data-dir NEW_DIR) and set data_dir to it. The damaged file is left as it was.`,
+  );
 
 export function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
