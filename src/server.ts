@@ -5,6 +5,7 @@
  * reason, close the database.
  */
 import uWS from 'uWebSockets.js';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import { BoxTime } from './core/box-time.js';
@@ -45,7 +46,13 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   if (problem) throw new StartupError('cannot_start', problem);
   const boxTime = new BoxTime();
   const now = () => boxTime.now();
-  const { db, identity, clock, committer } = openWriter(config.dataDir, now, (error) => log.error({ err: error }, 'commit listener failed'));
+  // A full disk must not keep the box from serving what it holds: reads work, writes answer 507
+  // (the DiskGuard) until space is freed, and then work again without a restart.
+  mkdirSync(config.dataDir, { recursive: true });
+  const disk = new DiskGuard(config.dataDir, config);
+  const diskFull = !disk.report().writesAllowed;
+  if (diskFull) log.warn({ freeBytes: disk.freeBytes(), dataDir: config.dataDir }, 'The disk is full: serving reads; every write is refused until space is freed. Until the server restarts, hail commands cannot open its database.');
+  const { db, identity, clock, committer } = openWriter(config.dataDir, now, (error) => log.error({ err: error }, 'commit listener failed'), { exclusive: diskFull });
   const hub = new Hub(db);
   let mdns: Mdns = MDNS_OFF;
   const blobs = new BlobStore(join(config.dataDir, 'files'));
@@ -61,7 +68,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     committer,
     hub,
     blobs,
-    disk: new DiskGuard(config.dataDir, config),
+    disk,
     setupCode: new SetupCode(config.dataDir),
     nearby: () => mdns.nearby(),
     urls: () => boxUrls(reach),
@@ -106,7 +113,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   }
 
   // The code exists before the server says it listens, so whoever reads that line finds the file.
-  const setupCode = hasUsers(db) ? undefined : services.setupCode.ensure();
+  const setupCode = hasUsers(db) || diskFull ? undefined : services.setupCode.ensure();
   const urls = services.urls().byIp;
   log.info({ urls }, `Open ${urls.join(' or ')} in a browser on this network; ${urls[0]}join shows it as a QR code`);
   log.info({ urls, port, httpsPort: https?.port, mdnsName: mdns.name(), nodeId: identity.nodeId, dataDir: config.dataDir }, 'Hail is listening');

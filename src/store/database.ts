@@ -18,12 +18,23 @@ export const databaseFile = (dataDir: string): string => join(dataDir, 'hail.db'
 export const databaseBytes = (file: string): number =>
   [file, `${file}-wal`].reduce((total, path) => total + (statSync(path, { throwIfNoEntry: false })?.size ?? 0), 0);
 
+export interface OpenOptions {
+  readonly readonly?: boolean;
+  /**
+   * Hold the database for this connection alone. In WAL mode SQLite then keeps the log's index
+   * in memory rather than in the `-shm` file, which a full disk cannot grow: the server opens
+   * it so when the disk is full, and serves reads. Other processes (the CLI) cannot open it then.
+   */
+  readonly exclusive?: boolean;
+}
+
 /** Opens `file`; a file SQLite finds damaged is a StartupError naming it, so nobody reads a stack trace. */
-export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
   let db: Db | undefined;
   try {
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     db.pragma('busy_timeout = 5000');
+    if (options.exclusive) db.pragma('locking_mode = EXCLUSIVE');
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
