@@ -72,6 +72,10 @@ export function portProblem(host: string, port: number): Promise<string | undefi
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRNOTAVAIL') {
+        resolve(`cannot listen on ${host}:${port}: ${host} is not an address of this machine (now); set host to one of its addresses, or 0.0.0.0 for all.`);
+        return;
+      }
       const reason = error.code === 'EADDRINUSE' ? 'the port is in use by another program (or another Hail)' : error.code === 'EACCES' ? 'this user may not use ports below 1024 (the service has CAP_NET_BIND_SERVICE)' : (error.code ?? error.message);
       resolve(`cannot listen on ${host}:${port}: ${reason}; stop the other program or set port to a free one.`);
     });

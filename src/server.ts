@@ -26,6 +26,7 @@ import { registerStatic } from './http/static.js';
 import { SetupCode } from './setup-code.js';
 import type { Log } from './log.js';
 import { AddressWatcher, boxName } from './net/addresses.js';
+import { waitForAddress } from './net/address-up.js';
 import { registerPages, type Reach } from './http/pages/index.js';
 import { boxUrls } from './http/pages/box-urls.js';
 import { MDNS_OFF, mdnsWanted, startMdns, type Mdns } from './mdns/index.js';
@@ -42,8 +43,11 @@ export interface RunningServer {
 
 export async function startServer(config: Config, log: Log): Promise<RunningServer> {
   // Before anything is opened: a box that cannot start must leave its data as it found it.
-  const problem = dataDirProblem(config.dataDir) ?? (await portProblem(config.host, config.port));
-  if (problem) throw new StartupError('cannot_start', problem);
+  const dataProblem = dataDirProblem(config.dataDir);
+  if (dataProblem) throw new StartupError('cannot_start', dataProblem);
+  await waitForAddress(config.host, log);
+  const portTaken = await portProblem(config.host, config.port);
+  if (portTaken) throw new StartupError('cannot_start', portTaken);
   const boxTime = new BoxTime();
   const now = () => boxTime.now();
   // A full disk must not keep the box from serving what it holds: reads work, writes answer 507
