@@ -11,14 +11,15 @@ import { databaseBytes, databaseFile } from './store/database.js';
 
 const MIN_GLIBC = [2, 38] as const;
 
-/** Why Hail cannot run on this C library, or undefined. uWebSockets.js ships binaries built against glibc 2.38. */
-export function glibcProblem(): string | undefined {
-  const version = glibcVersion();
-  if (!version || process.platform !== 'linux') return undefined;
+/**
+ * Why Hail cannot run on this C library, or undefined. uWebSockets.js ships binaries built
+ * against glibc 2.38. One line, for the owner of an appliance: what to install.
+ */
+export function glibcProblem(version = process.platform === 'linux' ? glibcVersion() : undefined): string | undefined {
+  if (!version) return undefined;
   const [major = 0, minor = 0] = version.split('.').map(Number);
   if (major > MIN_GLIBC[0] || (major === MIN_GLIBC[0] && minor >= MIN_GLIBC[1])) return undefined;
-  return `Hail needs glibc ${MIN_GLIBC.join('.')} or newer (Debian 13, Ubuntu 24.04, Raspberry Pi OS trixie); this system has glibc ${version}.
-On Debian 12, run it inside a Debian 13 root: scripts/debian13 npm start`;
+  return `this system's C library is glibc ${version}, and Hail needs ${MIN_GLIBC.join('.')} or newer: install Debian 13, Raspberry Pi OS trixie or Ubuntu 24.04 (or newer) and run Hail there.`;
 }
 
 export const glibcVersion = (): string | undefined =>

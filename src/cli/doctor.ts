@@ -33,7 +33,7 @@ const EARLIEST_SANE_MS = Date.UTC(2025, 0, 1);
 export async function doctorCommand(flags: Record<string, string>): Promise<boolean> {
   const report = (name: string, { status, detail }: Finding) => process.stdout.write(`${status.padEnd(5)} ${name.padEnd(12)} ${detail}\n`);
   const glibc = glibcProblem();
-  report('glibc', glibc ? { status: 'FAIL', detail: glibc.split('\n')[0]! } : { status: 'ok', detail: glibcVersion() ?? 'not glibc-based' });
+  report('glibc', glibc ? { status: 'FAIL', detail: glibc } : { status: 'ok', detail: glibcVersion() ?? 'not glibc-based' });
   let config: Config;
   try {
     const loaded = loadConfigWithSources(flags, process.env);
