@@ -16,6 +16,7 @@ import { openForReading } from '../cli/database.js';
 import { BlobStore } from '../files/blob-store.js';
 import { writeDurably } from '../files/durable-write.js';
 import { getMeta } from '../store/database.js';
+import { hasLocalCa, localCaFiles } from '../tls/local-ca.js';
 import { backupArchive, type DamagedFile } from './archive.js';
 
 export async function writeBackupFile(dataDir: string, file: string, now: number): Promise<{ bytes: number; damaged: DamagedFile[] }> {
@@ -36,7 +37,16 @@ export async function writeBackupFile(dataDir: string, file: string, now: number
   process.once('SIGTERM', interrupted);
   const damaged: DamagedFile[] = [];
   try {
-    const archive = backupArchive({ db, blobs: new BlobStore(join(dataDir, 'files')), origin: getMeta(db, 'origin') ?? '', now, snapshot, oneStep: true, onDamaged: (found) => damaged.push(found) });
+    const archive = backupArchive({
+      db,
+      blobs: new BlobStore(join(dataDir, 'files')),
+      origin: getMeta(db, 'origin') ?? '',
+      now,
+      snapshot,
+      oneStep: true,
+      ca: hasLocalCa(dataDir) ? { cert: localCaFiles(dataDir).caCert, key: localCaFiles(dataDir).caKey } : undefined,
+      onDamaged: (found) => damaged.push(found),
+    });
     await writeDurably(partial, archive, 'w');
     await rename(partial, file);
     return { bytes: (await stat(file)).size, damaged };

@@ -13,8 +13,10 @@
  * - Sessions, bot tokens and password-reset links are dropped: people log in again, and an
  *   archive that went astray opens no session.
  * - The archive holds no node key: the restored box makes its own on first start, and its peers
- *   pair with it as the new box it is.
+ *   pair with it as the new box it is. It keeps the box's CA, if the archive has one, so phones
+ *   that trusted the old box trust the new one; the server certificate is issued anew at start.
  */
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { extract as tarExtract, type Entry } from 'tar-stream';
@@ -25,7 +27,8 @@ import { BlobStore } from '../files/blob-store.js';
 import { writeDurably } from '../files/durable-write.js';
 import { databaseFile, openDatabase, setMeta, sql, type Db } from '../store/database.js';
 import { referencedBlobs, fileNameOf } from '../store/uploads.js';
-import { BLOB_ENTRY, DAMAGED_ENTRY, DATABASE_ENTRY, MANIFEST_ENTRY, ManifestSchema, type DamagedFile, type Manifest } from './archive.js';
+import { localCaFiles } from '../tls/local-ca.js';
+import { BLOB_ENTRY, CA_CERT_ENTRY, CA_KEY_ENTRY, DAMAGED_ENTRY, DATABASE_ENTRY, MANIFEST_ENTRY, ManifestSchema, type DamagedFile, type Manifest } from './archive.js';
 
 export interface RestoreSummary {
   readonly manifest: Manifest;
@@ -68,6 +71,7 @@ async function unpack(archive: string, dataDir: string, skipDamaged: boolean): P
   let manifest: Manifest | undefined;
   let hasDatabase = false;
   let files = 0;
+  const ca: { cert?: Buffer; key?: Buffer } = {};
   try {
     for await (const entry of entries) {
       const { name, type } = entry.header;
@@ -78,6 +82,8 @@ async function unpack(archive: string, dataDir: string, skipDamaged: boolean): P
       } else if (name === DATABASE_ENTRY && !hasDatabase) {
         await writeDurably(databaseFile(dataDir), entry);
         hasDatabase = true;
+      } else if ((name === CA_CERT_ENTRY || name === CA_KEY_ENTRY) && hasDatabase) {
+        ca[name === CA_CERT_ENTRY ? 'cert' : 'key'] = await collect(entry);
       } else if (name === DAMAGED_ENTRY) {
         // Files the backup already found damaged and left out: the summary lists them as lost.
         await collect(entry);
@@ -96,7 +102,24 @@ async function unpack(archive: string, dataDir: string, skipDamaged: boolean): P
     input.destroy();
   }
   if (!manifest || !hasDatabase) throw damaged('it holds no database');
+  if (ca.cert || ca.key) await restoreCa(dataDir, ca);
   return { manifest, files };
+}
+
+/** The box's CA, both halves and matching, or the restore is refused: phones trust that pair. */
+async function restoreCa(dataDir: string, ca: { cert?: Buffer; key?: Buffer }): Promise<void> {
+  try {
+    if (!new X509Certificate(ca.cert!).checkPrivateKey(createPrivateKey(ca.key!))) throw new Error('the key is not the certificate\'s');
+  } catch (error) {
+    throw damaged(`its certificate authority is unusable (${(error as Error).message})`);
+  }
+  const files = localCaFiles(dataDir);
+  mkdirSync(files.dir, { recursive: true, mode: 0o700 });
+  for (const [path, bytes] of [[files.caKey, ca.key!], [files.caCert, ca.cert!]] as const) {
+    await writeDurably(path, (async function* () {
+      yield bytes;
+    })());
+  }
 }
 
 function readManifest(bytes: Buffer): Manifest {
