@@ -1,6 +1,8 @@
 /**
  * mDNS for the box: one responder per host (one multicast socket on port 5353, shared with
  * avahi-daemon if one runs), used both to announce the box and to browse for its neighbours.
+ * When avahi-daemon runs, the box's services are published through it instead (avahi.ts), and
+ * Hail's socket only browses: two responders answering for one host name make avahi rename it.
  * A server that listens only on loopback is reachable by nobody on the network, so it
  * announces nothing (the test suites run that way).
  *
@@ -11,6 +13,7 @@
 import { networkInterfaces } from 'node:os';
 import type { Log } from '../log.js';
 import type { AddressWatcher } from '../net/addresses.js';
+import { publishThroughAvahi } from './avahi.js';
 import { Nearby, NOTHING_NEARBY, type NearbyList } from './nearby.js';
 import { MdnsResponder, type Announcement, type MulticastDns } from './responder.js';
 
@@ -60,6 +63,7 @@ export async function startMdns(announcement: Announcement, mdnsInterface: strin
 }
 
 async function startResponder(announcement: Announcement, options: { interface?: string; bind?: string }, watcher: AddressWatcher, log: Log): Promise<Mdns> {
+  const avahi = await publishThroughAvahi(announcement, log);
   // Loaded here rather than at start, to keep it out of the memory of a box that announces nothing.
   const { Bonjour } = await import('bonjour-service');
   // multicast-dns options pass through bonjour-service, whose type names only its own.
@@ -69,19 +73,19 @@ async function startResponder(announcement: Announcement, options: { interface?:
   const mdns = (bonjour as unknown as { server: { mdns: MulticastDns & NodeJS.EventEmitter } }).server.mdns;
   mdns.on('error', (error: Error) => log.warn({ err: error }, 'mDNS: socket error; the box is reachable by address only'));
   mdns.on('warning', (error: Error) => log.debug({ err: error }, 'mDNS warning'));
-  const responder = new MdnsResponder(bonjour, mdns, announcement, watcher.addresses, log);
+  const responder = avahi ? undefined : new MdnsResponder(bonjour, mdns, announcement, watcher.addresses, log);
   const nearby = new Nearby(bonjour, announcement.nodeId);
   watcher.onChange((addresses) => {
-    void responder.addressesChanged(addresses);
+    void responder?.addressesChanged(addresses);
     nearby.refresh();
   });
-  await responder.start();
+  await responder?.start();
   return {
-    name: () => responder.name,
+    name: () => avahi?.name ?? responder?.name,
     nearby: () => nearby.list(),
     async stop() {
       nearby.stop();
-      await responder.stop();
+      await (avahi ?? responder)?.stop();
       await new Promise<void>((resolve) => bonjour.destroy(() => resolve()));
     },
   };
