@@ -16,7 +16,7 @@ import { openForReading } from '../cli/database.js';
 import { BlobStore } from '../files/blob-store.js';
 import { writeDurably } from '../files/durable-write.js';
 import { getMeta } from '../store/database.js';
-import { hasLocalCa, localCaFiles } from '../tls/local-ca.js';
+import { boxCa } from '../tls/local-ca.js';
 import { backupArchive, type DamagedFile } from './archive.js';
 
 export async function writeBackupFile(dataDir: string, file: string, now: number): Promise<{ bytes: number; damaged: DamagedFile[] }> {
@@ -44,7 +44,7 @@ export async function writeBackupFile(dataDir: string, file: string, now: number
       now,
       snapshot,
       oneStep: true,
-      ca: hasLocalCa(dataDir) ? { cert: localCaFiles(dataDir).caCert, key: localCaFiles(dataDir).caKey } : undefined,
+      ca: boxCa(dataDir),
       onDamaged: (found) => damaged.push(found),
     });
     await writeDurably(partial, archive, 'w');

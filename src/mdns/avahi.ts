@@ -61,7 +61,8 @@ interface Publisher {
 }
 
 function publish(instance: string, type: string, port: number, txt: Record<string, string>): Publisher {
-  const child = spawn('avahi-publish', ['-s', instance, type, String(port), ...Object.entries(txt).map(([key, value]) => `${key}=${value}`)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const records = Object.entries(txt).map(([key, value]) => `${key}=${value}`);
+  const child = spawn('avahi-publish', ['-s', instance, type, String(port), ...records], { stdio: ['ignore', 'pipe', 'pipe'] });
   const established = new Promise<string | undefined>((resolve) => {
     let said = '';
     const timer = setTimeout(() => resolve(undefined), ESTABLISH_TIMEOUT_MS);

@@ -49,6 +49,12 @@ export function localCaFiles(dataDir: string): LocalCaFiles {
 
 export const hasLocalCa = (dataDir: string): boolean => existsSync(localCaFiles(dataDir).caKey);
 
+/** The CA's certificate and key files, when the box has made its CA (for backups). */
+export function boxCa(dataDir: string): { cert: string; key: string } | undefined {
+  const files = localCaFiles(dataDir);
+  return existsSync(files.caKey) && existsSync(files.caCert) ? { cert: files.caCert, key: files.caKey } : undefined;
+}
+
 /** What the server certificate must name: host name, `.local` name, `localhost` and every address, as far as the CA may vouch for them. */
 function requiredNames(addresses: BoxAddresses, permits: Permits): { dns: string[]; ip: string[] } {
   return {

@@ -3,7 +3,7 @@ import { defineRoute, StreamReply } from '../router.js';
 import { backupArchive } from '../../backup/archive.js';
 import { contentDisposition } from '../../files/download-headers.js';
 import { databaseBytes, databaseFile } from '../../store/database.js';
-import { hasLocalCa, localCaFiles } from '../../tls/local-ca.js';
+import { boxCa } from '../../tls/local-ca.js';
 
 export default [
   defineRoute({
@@ -24,7 +24,7 @@ export default [
         now,
         snapshot: await services.blobs.scratchPath('.db'),
         oneStep: false,
-        ca: hasLocalCa(services.config.dataDir) ? { cert: localCaFiles(services.config.dataDir).caCert, key: localCaFiles(services.config.dataDir).caKey } : undefined,
+        ca: boxCa(services.config.dataDir),
         onDamaged: (file) => services.log.error(file, 'a file no longer matches its hash on disk; the backup leaves it out'),
       });
       return new StreamReply(200, { 'Content-Type': 'application/x-tar', 'Content-Disposition': contentDisposition('attachment', name), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }, archive);
