@@ -65,6 +65,11 @@ test('on a full disk the server starts, serves reads, answers writes 507, and ta
       assert.deepEqual(doctor.stdout.trim().split('\n').map((line) => line.split(/\s+/)[1]), ['glibc', 'config', 'data', 'database', 'disk', 'clock', 'port', 'certificate']);
       assert.match(doctor.stdout, /^FAIL\s+disk\s+0 MiB free/m);
 
+      const invite = await runHail(['invite', 'create', '--data-dir', dataDir], 30000, { env });
+      assert.equal(invite.code, 78, invite.stderr);
+      assert.match(invite.stderr, /^hail: the database .* stayed locked \(a server that started on a full disk holds it alone/);
+      assert.doesNotMatch(invite.stderr, /\n\s+at /, 'no stack trace');
+
       rmSync(filler);
       // The free space is read at most once a second.
       await new Promise((resolve) => setTimeout(resolve, 1100));

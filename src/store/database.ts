@@ -46,8 +46,15 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     return db;
   } catch (error) {
     db?.close();
-    const damage = error instanceof Database.SqliteError && (error.code === 'SQLITE_NOTADB' || error.code.startsWith('SQLITE_CORRUPT'));
-    throw damage ? databaseDamaged(file, error.message) : error;
+    if (!(error instanceof Database.SqliteError)) throw error;
+    if (error.code === 'SQLITE_NOTADB' || error.code.startsWith('SQLITE_CORRUPT')) throw databaseDamaged(file, error.message);
+    if (error.code.startsWith('SQLITE_BUSY')) {
+      throw new StartupError(
+        'database_busy',
+        `the database ${file} stayed locked (a server that started on a full disk holds it alone until it restarts); free some space, restart the server, and run this again.`,
+      );
+    }
+    throw error;
   }
 }
 
