@@ -14,7 +14,7 @@ import { rename, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { openForReading } from '../cli/database.js';
 import { BlobStore } from '../files/blob-store.js';
-import { writeDurably } from '../files/durable-write.js';
+import { syncDirectory, writeDurably } from '../files/durable-write.js';
 import { getMeta } from '../store/database.js';
 import { boxCa } from '../tls/local-ca.js';
 import { backupArchive, type DamagedFile } from './archive.js';
@@ -49,6 +49,7 @@ export async function writeBackupFile(dataDir: string, file: string, now: number
     });
     await writeDurably(partial, archive, 'w');
     await rename(partial, file);
+    syncDirectory(dirname(file));
     return { bytes: (await stat(file)).size, damaged };
   } catch (error) {
     rmSync(partial, { force: true });

@@ -24,7 +24,7 @@ import { ApiError } from '../core/errors.js';
 import { newOrigin } from '../core/ids.js';
 import { validate } from '../core/validate.js';
 import { BlobStore } from '../files/blob-store.js';
-import { writeDurably } from '../files/durable-write.js';
+import { syncDirectory, writeDurably } from '../files/durable-write.js';
 import { databaseFile, openDatabase, setMeta, sql, type Db } from '../store/database.js';
 import { referencedBlobs, fileNameOf } from '../store/uploads.js';
 import { localCaFiles } from '../tls/local-ca.js';
@@ -53,7 +53,10 @@ export async function restoreBackup(archive: string, dataDir: string, options: R
   mkdirSync(dataDir, { recursive: true });
   try {
     const { manifest, files } = await unpack(archive, dataDir, options.skipDamaged ?? false);
-    return { manifest, files, ...makeNewBox(dataDir) };
+    const box = makeNewBox(dataDir);
+    // The restored files' names live in the directories' entries: keep them through a power cut.
+    for (const dir of [dataDir, localCaFiles(dataDir).dir]) if (existsSync(dir)) syncDirectory(dir);
+    return { manifest, files, ...box };
   } catch (error) {
     for (const name of readdirSync(dataDir)) rmSync(join(dataDir, name), { recursive: true, force: true });
     throw error;

@@ -16,8 +16,8 @@
  */
 import { X509Certificate as NodeCertificate, randomBytes, webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeDurably } from '../files/durable-write.js';
+import { dirname, join } from 'node:path';
+import { syncDirectory, writeDurably } from '../files/durable-write.js';
 import type { BoxAddresses } from '../net/addresses.js';
 import { boxCaNameConstraints, id_ce_nameConstraints, permitsOf, type Permits } from './name-constraints.js';
 // The X.509 library (and its reflection polyfill) costs a large share of a cold start on a Pi;
@@ -163,4 +163,5 @@ async function writeAtomically(path: string, text: string): Promise<void> {
     yield Buffer.from(text);
   })(), 'w');
   renameSync(partial, path);
+  syncDirectory(dirname(path));
 }
