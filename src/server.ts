@@ -9,7 +9,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import { BoxTime } from './core/box-time.js';
-import { openWriter } from './core/writer.js';
+import { openWriter, type Writer } from './core/writer.js';
+import { isOutOfSpace } from './store/database.js';
 import { dataDirProblem, portProblem } from './preflight.js';
 import { StartupError } from './startup-error.js';
 import { hasUsers } from './core/permissions.js';
@@ -55,8 +56,17 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   mkdirSync(config.dataDir, { recursive: true });
   const disk = new DiskGuard(config.dataDir, config);
   const diskFull = !disk.report().writesAllowed;
-  if (diskFull) log.warn({ freeBytes: disk.freeBytes(), dataDir: config.dataDir }, 'The disk is full: serving reads; every write is refused until space is freed. Until the server restarts, hail commands cannot open its database.');
-  const { db, identity, clock, committer } = openWriter(config.dataDir, now, (error) => log.error({ err: error }, 'commit listener failed'), { exclusive: diskFull });
+  if (diskFull) log.warn({ freeBytes: disk.freeBytes(), dataDir: config.dataDir }, 'The disk is full: serving reads; every write is refused until space is freed.');
+  const open = (exclusive: boolean) => openWriter(config.dataDir, now, (error) => log.error({ err: error }, 'commit listener failed'), { exclusive });
+  let writer: Writer;
+  try {
+    writer = open(false);
+  } catch (error) {
+    if (!(diskFull && isOutOfSpace(error))) throw error;
+    log.warn({ err: error }, 'SQLite cannot grow its shared-memory file on this full disk: the server holds the database alone, and hail commands cannot open it until the server restarts.');
+    writer = open(true);
+  }
+  const { db, identity, clock, committer } = writer;
   const hub = new Hub(db);
   let mdns: Mdns = MDNS_OFF;
   const blobs = new BlobStore(join(config.dataDir, 'files'));

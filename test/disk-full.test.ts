@@ -51,6 +51,7 @@ test('on a full disk the server starts, serves reads, answers writes 507, and ta
     const hail = await startHail({ dataDir, env });
     try {
       assert.ok(hail.logs.some((line) => line.includes('The disk is full')), 'the log says why writes are refused');
+      assert.ok(hail.logs.some((line) => line.includes('holds the database alone')), 'and why hail commands wait');
       const reader = new Client(hail.url);
       reader.cookie = alice.client.cookie;
       const history = await reader.get(`/api/v1/channels/${channel}/posts`);

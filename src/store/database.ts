@@ -58,6 +58,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   }
 }
 
+/** Whether SQLite failed for want of disk space (a full disk shows as an I/O error on the -shm file). */
+export const isOutOfSpace = (error: unknown): boolean => error instanceof Database.SqliteError && /^SQLITE_(FULL|IOERR)/.test(error.code);
+
 export const databaseDamaged = (file: string, reason: string): StartupError =>
   new StartupError(
     'database_damaged',
