@@ -15,7 +15,8 @@ import { setupCodeCommand } from './cli/setup-code.js';
 import { tlsInitCommand } from './cli/tls-init.js';
 import { ApiError } from './core/errors.js';
 import { createLog } from './log.js';
-import { openForRebuilding, requireDatabase } from './cli/database.js';
+import { openForReading, openForRebuilding } from './cli/database.js';
+import { databaseFile } from './store/database.js';
 import { glibcProblem } from './preflight.js';
 import { EXIT_CONFIG, StartupError } from './startup-error.js';
 import { VERSION } from './version.js';
@@ -32,7 +33,8 @@ Usage:
   hail invite create [--team NAME] [--role member|guest|admin] [--expires-in-hours N] [--max-uses N] [--as ADMIN]
   hail tls init                        make the box's own CA and HTTPS certificate (then phones open /trust)
   hail backup    FILE [--data-dir ./data]     (while the server runs)
-  hail restore   FILE --data-dir EMPTY_DIR    (a new box: new origin, everyone logs in again)
+  hail restore   FILE --data-dir EMPTY_DIR [--skip-damaged]
+                 a new box: new origin, everyone logs in again; --skip-damaged restores all but damaged files
   hail help
 
 Every command takes --config FILE (or HAIL_CONFIG): a TOML file of settings such as data_dir.
@@ -64,7 +66,9 @@ async function rebuildCommand(flags: Record<string, string>): Promise<void> {
   const config = loadConfig(flags, process.env);
   const { rebuild, verify } = await import('./core/rebuild.js');
   if (flags['--verify'] === 'true') {
-    const { ops, differences, chainProblems } = verify(requireDatabase(config.dataDir));
+    // verify attaches the file; opening it first turns damage into one line that names it.
+    openForReading(config.dataDir).close();
+    const { ops, differences, chainProblems } = verify(databaseFile(config.dataDir));
     if (differences.length === 0 && chainProblems.length === 0) {
       process.stdout.write(`ok: replaying ${ops} ops gives the same state, and every op's hash and chain link verifies\n`);
       return;
@@ -87,21 +91,29 @@ async function backupCommand(flags: Record<string, string>, file: string | undef
   if (!file) fail(`name the archive to write: hail backup FILE\n\n${USAGE}`);
   const config = loadConfig(flags, process.env);
   const { writeBackupFile } = await import('./backup/backup-file.js');
-  const { bytes } = await writeBackupFile(config.dataDir, file, Date.now());
+  const { bytes, damaged } = await writeBackupFile(config.dataDir, file, Date.now());
   process.stdout.write(`wrote ${file} (${bytes} bytes): the database of ${config.dataDir} and its files\n`);
+  if (damaged.length === 0) return;
+  const names = damaged.map(({ hash, name }) => `  ${name} (${hash})`).join('\n');
+  fail(`${damaged.length} file(s) in ${config.dataDir} are damaged on disk (their bytes no longer match their hash) and were left out of the backup; ask whoever shared them to upload them again:\n${names}`);
 }
 
 async function restoreCommand(flags: Record<string, string>, file: string | undefined): Promise<void> {
   if (!file) fail(`name the archive to restore: hail restore FILE --data-dir EMPTY_DIR\n\n${USAGE}`);
   const config = loadConfig(flags, process.env);
   const { restoreBackup } = await import('./backup/restore.js');
-  const { files, origin } = await restoreBackup(file, config.dataDir);
+  const { files, origin, lost } = await restoreBackup(file, config.dataDir, { skipDamaged: flags['--skip-damaged'] === 'true' });
   process.stdout.write(`restored ${file} into ${config.dataDir}: the database and ${files} files, as a new box (origin ${origin}); everyone logs in again\n`);
+  if (lost.length > 0) {
+    process.stdout.write(`${lost.length} file(s) the posts refer to are not in it (damaged or missing); ask whoever shared them to upload them again:\n`);
+    for (const { hash, name } of lost) process.stdout.write(`  ${name} (${hash})\n`);
+  }
 }
 
 /** The flags a command takes besides the settings (every command takes those). */
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
   rebuild: ['--verify'],
+  restore: ['--skip-damaged'],
   'admin reset-password': ['--password-stdin'],
   'invite create': ['--team', '--role', '--expires-in-hours', '--max-uses', '--as'],
 };

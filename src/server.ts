@@ -5,10 +5,12 @@
  * included), close sockets with a reason, close the database.
  */
 import uWS from 'uWebSockets.js';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import { BoxTime } from './core/box-time.js';
 import { openWriter, type Writer } from './core/writer.js';
+import { isOutOfSpace } from './store/database.js';
 import { dataDirProblem, portProblem } from './preflight.js';
 import { StartupError } from './startup-error.js';
 import { hasUsers } from './core/permissions.js';
@@ -26,6 +28,7 @@ import { registerStatic } from './http/static.js';
 import { SetupCode } from './setup-code.js';
 import type { Log } from './log.js';
 import { AddressWatcher, boxName } from './net/addresses.js';
+import { waitForAddress } from './net/address-up.js';
 import { registerPages, type Reach } from './http/pages/index.js';
 import { boxUrls } from './http/pages/box-urls.js';
 import { MDNS_OFF, mdnsWanted, startMdns, type Mdns } from './mdns/index.js';
@@ -45,12 +48,28 @@ export interface RunningServer {
 
 export async function startServer(config: Config, log: Log): Promise<RunningServer> {
   // Before anything is opened: a box that cannot start must leave its data as it found it.
-  const problem = dataDirProblem(config.dataDir) ?? (await portProblem(config.host, config.port));
-  if (problem) throw new StartupError('cannot_start', problem);
+  const dataProblem = dataDirProblem(config.dataDir);
+  if (dataProblem) throw new StartupError('cannot_start', dataProblem);
+  await waitForAddress(config.host, log);
+  const portTaken = await portProblem(config.host, config.port);
+  if (portTaken) throw new StartupError('cannot_start', portTaken);
   let writer: Writer | undefined;
   const boxTime = new BoxTime({ builtAtMs: BUILT_AT_MS, newestMs: () => writer?.clock.current.ms ?? 0 });
   const now = () => boxTime.now();
-  writer = openWriter(config.dataDir, now, (error) => log.error({ err: error }, 'commit listener failed'));
+  // A full disk must not keep the box from serving what it holds: reads work, writes answer 507
+  // (the DiskGuard) until space is freed, and then work again without a restart.
+  mkdirSync(config.dataDir, { recursive: true });
+  const disk = new DiskGuard(config.dataDir, config);
+  const diskFull = !disk.report().writesAllowed;
+  if (diskFull) log.warn({ freeBytes: disk.freeBytes(), dataDir: config.dataDir }, 'The disk is full: serving reads; every write is refused until space is freed.');
+  const open = (exclusive: boolean) => openWriter(config.dataDir, now, (error) => log.error({ err: error }, 'commit listener failed'), { exclusive });
+  try {
+    writer = open(false);
+  } catch (error) {
+    if (!(diskFull && isOutOfSpace(error))) throw error;
+    log.warn({ err: error }, 'SQLite cannot grow its shared-memory file on this full disk: the server holds the database alone, and hail commands cannot open it until the server restarts.');
+    writer = open(true);
+  }
   const { db, identity, clock, committer } = writer;
   if (boxTime.beyondReach(clock.current.ms)) {
     log.warn({ hlc: new Date(clock.current.ms).toISOString() }, 'the hybrid clock is far ahead of the system clock: new posts keep its time (docs/OPERATIONS.md "The box\'s clock")');
@@ -70,7 +89,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     committer,
     hub,
     blobs,
-    disk: new DiskGuard(config.dataDir, config),
+    disk,
     setupCode: new SetupCode(config.dataDir),
     nearby: () => mdns.nearby(),
     urls: () => boxUrls(reach),
@@ -118,7 +137,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   }
 
   // The code exists before the server says it listens, so whoever reads that line finds the file.
-  const setupCode = hasUsers(db) ? undefined : services.setupCode.ensure();
+  const setupCode = hasUsers(db) || diskFull ? undefined : services.setupCode.ensure();
   const urls = services.urls().byIp;
   log.info({ urls }, `Open ${urls.join(' or ')} in a browser on this network; ${urls[0]}join shows it as a QR code`);
   log.info({ urls, port, httpsPort: https?.port, mdnsName: mdns.name(), nodeId: identity.nodeId, dataDir: config.dataDir }, 'Hail is listening');

@@ -5,11 +5,13 @@
  * the boot partition). Once the first admin exists it is deleted and refused.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { newReadableSecret } from './core/ids.js';
+import { replaceFileDurably } from './files/durable-write.js';
 
-const digest = (code: string): Buffer => createHash('sha256').update(code.replace(/[\s-]/g, '').toUpperCase()).digest();
+const normalized = (code: string): string => code.replace(/[\s-]/g, '').toUpperCase();
+const digest = (code: string): Buffer => createHash('sha256').update(normalized(code)).digest();
 
 export class SetupCode {
   private readonly file: string;
@@ -18,17 +20,30 @@ export class SetupCode {
     this.file = join(dataDir, 'setup-code');
   }
 
-  /** Makes a code if none exists yet and returns it. */
+  /** Makes a code if none exists yet (or the file was left empty, by a power cut say) and returns it. */
   ensure(): string {
-    if (existsSync(this.file)) return readFileSync(this.file, 'utf8').trim();
+    const existing = this.read();
+    if (existing) return existing;
     const code = newReadableSecret(3);
-    writeFileSync(this.file, `${code}\n`, { mode: 0o600 });
+    replaceFileDurably(this.file, `${code}\n`);
     return code;
   }
 
   matches(candidate: string): boolean {
-    if (!existsSync(this.file)) return false;
-    return timingSafeEqual(digest(readFileSync(this.file, 'utf8').trim()), digest(candidate));
+    const code = this.read();
+    return code !== undefined && timingSafeEqual(digest(code), digest(candidate));
+  }
+
+  /** The code, or undefined when there is none: no file, or nothing in it that could be typed. */
+  private read(): string | undefined {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    return normalized(text) ? text.trim() : undefined;
   }
 
   /** Where the code is kept, for people to be told. */

@@ -26,3 +26,12 @@ test('listening on one address, that address alone is named, IPv6 in brackets, p
   assert.deepEqual(boxUrls(reach('192.168.1.20', 80, ['192.168.1.20', '10.0.0.5'])).byIp, ['http://192.168.1.20/']);
   assert.deepEqual(boxUrls(reach('fd00::5', 8080, [])).byIp, ['http://[fd00::5]:8080/']);
 });
+
+test('a page asked for on one of the box\'s addresses names that address first, then the others; any other host changes nothing', () => {
+  const pi = reach('0.0.0.0', 8080, ['10.8.0.1', '192.168.4.1'], ['fd00::5']);
+  assert.deepEqual(boxUrls(pi, '192.168.4.1:8080').byIp, ['http://192.168.4.1:8080/', 'http://10.8.0.1:8080/', 'http://[fd00::5]:8080/']);
+  assert.deepEqual(boxUrls(pi, '[FD00::5]:8080').byIp[0], 'http://[fd00::5]:8080/');
+  for (const host of ['arthur.local:8080', 'evil.example', '127.0.0.1:8080', '', '[::1]']) {
+    assert.deepEqual(boxUrls(pi, host).byIp, boxUrls(pi).byIp, `Host: ${host}`);
+  }
+});

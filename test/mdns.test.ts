@@ -3,7 +3,8 @@
  * each end), never on the host's own interfaces. Debian's avahi-daemon and avahi-browse, run
  * in the second namespace with a private D-Bus, are the independent client: they must see the
  * box's services with the right TXT records, two boxes of the same name end with distinct
- * names, and a box that stops says goodbye.
+ * names, and a box that stops says goodbye. A box whose machine runs avahi-daemon (its own, on
+ * a second private bus) publishes through it instead of answering for itself.
  *
  * Needs root, iproute2, nsenter/unshare (util-linux), avahi-daemon, avahi-utils and dbus-daemon,
  * as in the Debian 13 root of scripts/debian13.
@@ -11,7 +12,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -240,4 +241,55 @@ test("when the box's address changes, it re-announces", async () => {
       // the namespace is already gone
     }
   }
+});
+
+test('when avahi-daemon runs on the box, the box publishes through it and leaves the host name to it', async () => {
+  // A second system bus and an avahi-daemon that publishes, on the box's side of the link, as on
+  // Raspberry Pi OS. The daemon has a host name of its own; Hail's host name is another.
+  const boxBus = join(temp, 'bus-a');
+  writeFileSync(join(temp, 'bus-a.conf'), readFileSync(join(temp, 'bus.conf'), 'utf8').replace(bus, boxBus));
+  const dbus = spawn('dbus-daemon', ['--config-file', join(temp, 'bus-a.conf'), '--nofork', '--nopidfile', '--print-address'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  daemons.push(dbus);
+  await waitForOutput(dbus, /unix:path=/, 'dbus-daemon');
+  writeFileSync(join(temp, 'avahi-a.conf'), `[server]\nhost-name=avahibox\nuse-ipv4=yes\nuse-ipv6=no\nallow-interfaces=${LINK.a}\nenable-dbus=yes\n`);
+  rmSync('/run/avahi-daemon/pid', { force: true });
+  const boxEnv = { DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${boxBus}` };
+  const avahi = spawn(inNamespace(NS.a)[0]!, [...inNamespace(NS.a).slice(1), 'avahi-daemon', '-f', join(temp, 'avahi-a.conf'), '--no-drop-root', '--no-chroot', '--no-rlimits'], {
+    env: { ...process.env, ...boxEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  daemons.push(avahi);
+  await waitForOutput(avahi, /Server startup complete/, 'avahi-daemon on the box');
+
+  const port = HTTP_PORT + 1;
+  const box = await startHail({
+    dataDir: newDataDir(),
+    wrap: [...inNamespace(NS.a), 'unshare', '--uts', 'sh', '-c', 'hostname "$0" && exec "$@"', 'hailbox'],
+    args: ['--host', '0.0.0.0', '--port', String(port), '--box-name', 'Zephyr'],
+    env: boxEnv,
+  });
+  boxes.push(box);
+  assert.ok(box.logs.some((line) => line.includes('published through avahi-daemon')), box.logs.join('\n'));
+  assert.ok(!box.logs.some((line) => line.includes('"mDNS: announced"')), 'Hail\'s own responder stays silent');
+  const nodeId = (JSON.parse(box.logs.find((line) => line.includes('"Hail is listening"'))!) as { nodeId: string }).nodeId;
+
+  for (const type of ['_hail._tcp', '_http._tcp']) {
+    const seen = await browseUntil(type, (found) => found.some((entry) => entry.name === 'Hail on Zephyr'));
+    const entry = seen.find((found) => found.name === 'Hail on Zephyr');
+    assert.ok(entry, `${type}: avahi saw ${JSON.stringify(seen)}`);
+    assert.equal(entry.host, 'avahibox.local', 'the service lives on the host avahi answers for');
+    assert.equal(entry.address, ADDRESS.a);
+    assert.equal(entry.port, port);
+    assert.equal(entry.txt.node, nodeId);
+  }
+  // Nothing answers for Hail's own host name: the box did not start a second responder.
+  const resolved = await run('avahi-resolve', ['-4', '-n', 'hailbox.local'], { env: { ...process.env, ...busEnv }, timeout: 20000 }).then(
+    ({ stdout }) => stdout,
+    () => '',
+  );
+  assert.doesNotMatch(resolved, /\d+\.\d+\.\d+\.\d+/, `hailbox.local resolved: ${resolved}`);
+
+  assert.equal(await box.stop(), 0);
+  const gone = await browseUntil('_hail._tcp', (found) => !found.some((entry) => entry.name === 'Hail on Zephyr'));
+  assert.ok(!gone.some((entry) => entry.name === 'Hail on Zephyr'), 'the box\'s services went with it');
 });

@@ -21,6 +21,8 @@ import { runHail } from './helpers/cli.js';
 import { newDataDir, removeDataDir, startHail, type HailProcess } from './helpers/server.js';
 
 const DAY_MS = 24 * 3600_000;
+// The IPv4 ranges the box CA may vouch for (private, shared, link-local).
+const LAN_IPV4 = /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/;
 
 // The network namespace of the renewal test; the pid keeps parallel runs apart (names of at most 15 characters).
 const NS = `hlt${process.pid % 100000}`;
@@ -94,8 +96,36 @@ test('hail tls init makes a 10-year CA and a server certificate of at most 825 d
     const addresses = boxAddresses();
     const san = leaf.subjectAltName ?? '';
     for (const name of [addresses.localName, addresses.hostName, 'localhost']) assert.ok(san.includes(`DNS:${name}`), `${name} in ${san}`);
-    for (const ip of ['127.0.0.1', ...addresses.ipv4]) assert.ok(leaf.checkIP(ip), `${ip} in ${san}`);
+    for (const ip of ['127.0.0.1', ...addresses.ipv4.filter((address) => LAN_IPV4.test(address))]) assert.ok(leaf.checkIP(ip), `${ip} in ${san}`);
     assert.ok(leaf.keyUsage?.includes('1.3.6.1.5.5.7.3.1'), 'serverAuth');
+  } finally {
+    removeDataDir(dataDir);
+  }
+});
+
+test('the box CA vouches only for the box\'s LAN names and addresses: a certificate it signs for another site fails to verify', async () => {
+  const dataDir = newDataDir();
+  try {
+    await tlsInit(dataDir);
+    const files = localCaFiles(dataDir);
+    const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe', cwd: dataDir }).toString();
+    const verify = (cert: string) => {
+      try {
+        return openssl('verify', '-CAfile', files.caCert, cert);
+      } catch (error) {
+        return String((error as { stdout?: Buffer }).stdout ?? '') + String((error as { stderr?: Buffer }).stderr ?? '');
+      }
+    };
+    assert.match(verify(files.cert), /: OK/, 'the box\'s own server certificate verifies');
+    // Whoever holds ca.key signs what they like with a stock tool; the phones must still refuse it.
+    const forged = (name: string, san: string) => {
+      openssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-subj', `/CN=${name}`, '-addext', `subjectAltName=${san}`, '-out', `${name}.csr`);
+      openssl('x509', '-req', '-in', `${name}.csr`, '-CA', files.caCert, '-CAkey', files.caKey, '-CAcreateserial', '-days', '30', '-copy_extensions', 'copy', '-out', `${name}.crt`);
+      return join(dataDir, `${name}.crt`);
+    };
+    assert.match(verify(forged('www.bank.example', 'DNS:www.bank.example')), /permitted subtree violation/);
+    assert.match(verify(forged('public-ip', 'IP:8.8.8.8')), /permitted subtree violation/);
+    assert.match(verify(forged('boat.local', 'DNS:boat.local,IP:192.168.4.1,IP:fd00::1')), /: OK/, 'LAN names and addresses are allowed');
   } finally {
     removeDataDir(dataDir);
   }

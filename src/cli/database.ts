@@ -2,11 +2,11 @@
  * How `hail` commands reach the box's database. They never create one: a command pointed at
  * the wrong directory must say so, not leave an empty database there. Run as root on a data
  * directory that belongs to the service's user, they refuse, rather than leave root-owned
- * files the server cannot open. Commands that change
- * state open it with the same write path as the server (core/writer.ts); running them while
+ * files the server cannot open; run by a user who may not enter it, they say whose it is
+ * rather than that there is no database. Commands that change state open it with the same write path as the server (core/writer.ts); running them while
  * the server runs is safe (WAL, and the committer takes its seq under SQLite's write lock).
  */
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openWriter, type Writer } from '../core/writer.js';
 import { StartupError } from '../startup-error.js';
@@ -20,18 +20,32 @@ import type { UserRow } from '../store/read/users.js';
  * made yet is judged by the nearest one that exists.
  */
 export function requireOwnDataDir(dataDir: string): void {
-  if (process.getuid?.() !== 0) return;
   let dir = dataDir;
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
   const owner = statSync(dir).uid;
-  if (owner !== 0) throw new StartupError('wrong_user', `${dir} belongs to uid ${owner}; run this as that user (sudo -u hail hail ...), so the files it touches stay the server's.`);
+  if (process.getuid?.() === 0) {
+    if (owner !== 0) throw new StartupError('wrong_user', `${dir} belongs to uid ${owner}; run this as that user (sudo -u ${userName(owner) ?? 'hail'} hail ...), so the files it touches stay the server's.`);
+    return;
+  }
+  // The service's directory is 0700: to anyone else its database looks absent, and its files unreadable.
+  try {
+    accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch {
+    const me = process.getuid?.() ?? -1;
+    throw new StartupError('wrong_user', `${dir} belongs to ${userName(owner) ?? `uid ${owner}`}, and this user (${userName(me) ?? `uid ${me}`}) may not use it; run it as the service user: sudo -u ${userName(owner) ?? 'hail'} hail ...`);
+  }
+}
+
+function userName(uid: number): string | undefined {
+  const passwd = readFileSync('/etc/passwd', 'utf8').split('\n');
+  return passwd.map((line) => line.split(':')).find((fields) => fields[2] === String(uid))?.[0];
 }
 
 /** The database file of `dataDir`, which must exist and may be written by whoever runs this. */
 export function requireDatabase(dataDir: string): string {
+  requireOwnDataDir(dataDir);
   const file = databaseFile(dataDir);
   if (!existsSync(file)) throw new StartupError('no_database', `there is no Hail database in ${dataDir}; start the server once (hail serve), or point --data-dir (or HAIL_DATA_DIR, or data_dir in --config) at the right directory.`);
-  requireOwnDataDir(dataDir);
   return file;
 }
 

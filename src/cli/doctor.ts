@@ -12,7 +12,7 @@ import { clockSuspect } from '../core/box-time.js';
 import { hlcMillis } from '../core/hlc.js';
 import { dataDirProblem, glibcProblem, glibcVersion, portProblem } from '../preflight.js';
 import { StartupError } from '../startup-error.js';
-import { databaseFile, getMeta } from '../store/database.js';
+import { databaseBytes, databaseDamaged, databaseFile, getMeta } from '../store/database.js';
 import { openForReading } from './database.js';
 import { checkCertificatePair } from '../tls/certificate-pair.js';
 import { serverCertificate } from '../tls/server-certificate.js';
@@ -33,7 +33,7 @@ const EARLIEST_SANE_MS = Date.UTC(2025, 0, 1);
 export async function doctorCommand(flags: Record<string, string>): Promise<boolean> {
   const report = (name: string, { status, detail }: Finding) => process.stdout.write(`${status.padEnd(5)} ${name.padEnd(12)} ${detail}\n`);
   const glibc = glibcProblem();
-  report('glibc', glibc ? { status: 'FAIL', detail: glibc.split('\n')[0]! } : { status: 'ok', detail: glibcVersion() ?? 'not glibc-based' });
+  report('glibc', glibc ? { status: 'FAIL', detail: glibc } : { status: 'ok', detail: glibcVersion() ?? 'not glibc-based' });
   let config: Config;
   try {
     const loaded = loadConfigWithSources(flags, process.env);
@@ -44,15 +44,44 @@ export async function doctorCommand(flags: Record<string, string>): Promise<bool
     report('config', { status: 'FAIL', detail: error.message });
     return false;
   }
-  const findings: [string, Finding][] = [
-    ['data dir', checkDataDir(config.dataDir)],
-    ['disk', checkDisk(config)],
-    ['clock', checkClock(config.dataDir)],
-    ['port', await checkPort(config.host, config.port)],
-    ['certificate', checkCertificate(config)],
+  const checks: [string, () => Finding | Promise<Finding>][] = [
+    ['data dir', () => checkDataDir(config.dataDir)],
+    ['database', () => checkDatabase(config.dataDir)],
+    ['disk', () => checkDisk(config)],
+    ['clock', () => checkClock(config.dataDir)],
+    ['port', () => checkPort(config.host, config.port)],
+    ['certificate', () => checkCertificate(config)],
   ];
-  for (const [name, finding] of findings) report(name, finding);
-  return !glibc && findings.every(([, finding]) => finding.status !== 'FAIL');
+  let healthy = !glibc;
+  for (const [name, check] of checks) {
+    const finding = await attempt(check);
+    report(name, finding);
+    healthy &&= finding.status !== 'FAIL';
+  }
+  return healthy;
+}
+
+/** A check that throws is a FAIL line, and the checks after it still run: a sick box needs the whole report most. */
+async function attempt(check: () => Finding | Promise<Finding>): Promise<Finding> {
+  try {
+    return await check();
+  } catch (error) {
+    const reason = error instanceof StartupError ? error.message : `${(error as NodeJS.ErrnoException).code ?? 'error'}: ${(error as Error).message}`;
+    return { status: 'FAIL', detail: reason };
+  }
+}
+
+function checkDatabase(dataDir: string): Finding {
+  const file = databaseFile(dataDir);
+  if (!existsSync(file)) return { status: 'ok', detail: `no database yet; the server makes ${file} when it first starts` };
+  const db = openForReading(dataDir);
+  try {
+    const result = db.pragma('quick_check', { simple: true });
+    if (result !== 'ok') return { status: 'FAIL', detail: databaseDamaged(file, String(result)).message };
+    return { status: 'ok', detail: `${file}: ${Math.ceil(databaseBytes(file) / MIB)} MiB, passes SQLite's quick check` };
+  } finally {
+    db.close();
+  }
 }
 
 function checkDataDir(dir: string): Finding {

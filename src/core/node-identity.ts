@@ -6,8 +6,10 @@
  * one (restore does that).
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { replaceFileDurably } from '../files/durable-write.js';
+import { StartupError } from '../startup-error.js';
 import { getMeta, setMeta, type Db } from '../store/database.js';
 import { newOrigin } from './ids.js';
 
@@ -22,10 +24,9 @@ export function loadIdentity(db: Db, dataDir: string): NodeIdentity {
   const keyFile = join(dataDir, 'node.key');
   if (!existsSync(keyFile)) {
     const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    replaceFileDurably(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
   }
-  const privateKeyPem = readFileSync(keyFile, 'utf8');
-  const publicKey = createPublicKey(privateKeyPem);
+  const { privateKey, publicKey } = readNodeKey(keyFile);
   const raw = publicKey.export({ type: 'spki', format: 'der' });
   const nodeId = createHash('sha256').update(raw).digest('hex').slice(0, 32);
   let origin = getMeta(db, 'origin');
@@ -33,5 +34,18 @@ export function loadIdentity(db: Db, dataDir: string): NodeIdentity {
     origin = newOrigin();
     setMeta(db, 'origin', origin);
   }
-  return { nodeId, origin, privateKey: createPrivateKey(privateKeyPem), publicKey };
+  return { nodeId, origin, privateKey, publicKey };
+}
+
+function readNodeKey(keyFile: string): { privateKey: KeyObject; publicKey: KeyObject } {
+  try {
+    const privateKey = createPrivateKey(readFileSync(keyFile, 'utf8'));
+    if (privateKey.asymmetricKeyType === 'ed25519') return { privateKey, publicKey: createPublicKey(privateKey) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EACCES') throw error;
+  }
+  throw new StartupError(
+    'node_key_damaged',
+    `the node key ${keyFile} is damaged (empty, or not an Ed25519 private key); put back a copy of it if you have one, or move it aside and start again to give this box a new key (boxes it was paired with must then pair with it again).`,
+  );
 }

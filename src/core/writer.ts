@@ -5,7 +5,7 @@
  * reset-password) open the same thing, so their ops are made exactly as the server's are.
  */
 import { mkdirSync } from 'node:fs';
-import { databaseFile, getMeta, openDatabase, type Db } from '../store/database.js';
+import { databaseFile, getMeta, openDatabase, type Db, type OpenOptions } from '../store/database.js';
 import { Committer } from './commit.js';
 import { decodeHlc, HybridClock } from './hlc.js';
 import { loadIdentity, type NodeIdentity } from './node-identity.js';
@@ -18,9 +18,9 @@ export interface Writer {
   readonly committer: Committer;
 }
 
-export function openWriter(dataDir: string, now: () => number, onListenerError: (error: unknown) => void): Writer {
+export function openWriter(dataDir: string, now: () => number, onListenerError: (error: unknown) => void, options: OpenOptions = {}): Writer {
   mkdirSync(dataDir, { recursive: true });
-  const db = openDatabase(databaseFile(dataDir));
+  const db = openDatabase(databaseFile(dataDir), options);
   const identity = loadIdentity(db, dataDir);
   // After an upgrade, the ops a newer box wrote that this version could not apply before.
   applyNowKnown(db);

@@ -21,6 +21,8 @@ export const isBlobHash = (text: string): boolean => Value.Check(Sha256, text);
 
 export class BlobStore {
   private readonly tmp: string;
+  /** Blobs whose bytes this process has hashed and found whole: a blob never changes, so once is enough for a download. */
+  private readonly verified = new Set<string>();
 
   constructor(readonly root: string) {
     this.tmp = join(root, 'tmp');
@@ -42,6 +44,24 @@ export class BlobStore {
       (found) => found.size,
       () => undefined,
     );
+  }
+
+  /**
+   * Whether the bytes still hash to their name (a failing SD card, a truncated copy say not).
+   * Downloads trust a check this process made before; a backup, which must vouch for what it
+   * copies, asks `afresh`. A blob that is not here is not intact.
+   */
+  async intact(hash: string, afresh = false): Promise<boolean> {
+    if (!afresh && this.verified.has(hash)) return true;
+    const hasher = createHash('sha256');
+    try {
+      for await (const chunk of this.read(hash)) hasher.update(chunk);
+    } catch {
+      return false;
+    }
+    const whole = hasher.digest('hex') === hash;
+    if (whole) this.verified.add(hash);
+    return whole;
   }
 
   /** The first `length` bytes (fewer if the blob is shorter). */
@@ -119,13 +139,14 @@ export class BlobWriter {
     return this.digest;
   }
 
-  /** Makes the bytes durable under their hash. Bytes already held are not stored twice. */
+  /** Makes the bytes durable under their hash. Bytes already held whole are not stored twice. */
   async keep(): Promise<string> {
     const hash = this.hash();
     await this.file.sync();
     await this.close();
     const target = this.store.path(hash);
-    if ((await this.store.size(hash)) !== undefined) {
+    // Bytes already held are kept, unless they were damaged on disk: an upload of the same file repairs them.
+    if (await this.store.intact(hash)) {
       await rm(this.tempPath, { force: true });
       return hash;
     }

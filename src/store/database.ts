@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { StartupError } from '../startup-error.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
@@ -17,20 +18,57 @@ export const databaseFile = (dataDir: string): string => join(dataDir, 'hail.db'
 export const databaseBytes = (file: string): number =>
   [file, `${file}-wal`].reduce((total, path) => total + (statSync(path, { throwIfNoEntry: false })?.size ?? 0), 0);
 
-export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
-  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-  db.pragma('busy_timeout = 5000');
-  if (!options.readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = OFF');
-    // Freed space is zeroed, so a deleted post's text is gone from the file and not only
-    // unreachable (free pages and cells otherwise keep it until reused).
-    db.pragma('secure_delete = ON');
-    migrate(db);
-  }
-  return db;
+export interface OpenOptions {
+  readonly readonly?: boolean;
+  /**
+   * Hold the database for this connection alone. In WAL mode SQLite then keeps the log's index
+   * in memory rather than in the `-shm` file, which a full disk cannot grow: the server opens
+   * it so when the disk is full, and serves reads. Other processes (the CLI) cannot open it then.
+   */
+  readonly exclusive?: boolean;
 }
+
+/** Opens `file`; a file SQLite finds damaged is a StartupError naming it, so nobody reads a stack trace. */
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  let db: Db | undefined;
+  try {
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db.pragma('busy_timeout = 5000');
+    if (options.exclusive) db.pragma('locking_mode = EXCLUSIVE');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = OFF');
+      // Freed space is zeroed, so a deleted post's text is gone from the file and not only
+      // unreachable (free pages and cells otherwise keep it until reused).
+      db.pragma('secure_delete = ON');
+      migrate(db);
+    }
+    // Reading the schema is what finds a file that is not a database or has a damaged first page.
+    db.pragma('schema_version');
+    return db;
+  } catch (error) {
+    db?.close();
+    if (!(error instanceof Database.SqliteError)) throw error;
+    if (error.code === 'SQLITE_NOTADB' || error.code.startsWith('SQLITE_CORRUPT')) throw databaseDamaged(file, error.message);
+    if (error.code.startsWith('SQLITE_BUSY')) {
+      throw new StartupError(
+        'database_busy',
+        `the database ${file} stayed locked (a server that started on a full disk holds it alone until it restarts); free some space, restart the server, and run this again.`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** Whether SQLite failed for want of disk space (a full disk shows as an I/O error on the -shm file). */
+export const isOutOfSpace = (error: unknown): boolean => error instanceof Database.SqliteError && /^SQLITE_(FULL|IOERR)/.test(error.code);
+
+export const databaseDamaged = (file: string, reason: string): StartupError =>
+  new StartupError(
+    'database_damaged',
+    `the database ${file} is damaged (${reason}); restore the last backup into a new directory (hail restore BACKUP --data-dir NEW_DIR) and set data_dir to it. The damaged file is left as it was.`,
+  );
 
 export function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;

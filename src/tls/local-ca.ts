@@ -7,7 +7,8 @@
  * Rules the phones impose: iOS and macOS refuse server certificates valid for more than 825
  * days even under a user-installed root, and every browser ignores the subject's CN, so the
  * names and addresses go in the subjectAltName; the leaf has serverAuth in its extended key
- * usage. Keys are ECDSA P-256: small, fast on a Pi, accepted everywhere.
+ * usage. Keys are ECDSA P-256: small, fast on a Pi, accepted everywhere. The CA may vouch only
+ * for the box's LAN names and addresses (name-constraints.ts).
  *
  * Files, in `<data-dir>/tls/` (keys mode 0600): `ca.crt`, `ca.key`, `server.crt` (the leaf
  * then the CA), `server.key`. Each is written beside and renamed into place, so a reader (the
@@ -15,9 +16,10 @@
  */
 import { X509Certificate as NodeCertificate, randomBytes, webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeDurably } from '../files/durable-write.js';
+import { dirname, join } from 'node:path';
+import { syncDirectory, writeDurably } from '../files/durable-write.js';
 import type { BoxAddresses } from '../net/addresses.js';
+import { boxCaNameConstraints, id_ce_nameConstraints, permitsOf, type Permits } from './name-constraints.js';
 // The X.509 library (and its reflection polyfill) costs a large share of a cold start on a Pi;
 // it is loaded only when a certificate is actually made.
 const loadX509 = async () => (await import('./x509.js')).x509;
@@ -47,10 +49,21 @@ export function localCaFiles(dataDir: string): LocalCaFiles {
 
 export const hasLocalCa = (dataDir: string): boolean => existsSync(localCaFiles(dataDir).caKey);
 
-/** What the server certificate must name: host names, `.local` name, `localhost` and every address. */
-function requiredNames(addresses: BoxAddresses): { dns: string[]; ip: string[] } {
-  return { dns: [...new Set([addresses.hostName, addresses.localName, 'localhost'])], ip: ['127.0.0.1', '::1', ...addresses.ipv4, ...addresses.ipv6] };
+/** The CA's certificate and key files, when the box has made its CA (for backups). */
+export function boxCa(dataDir: string): { cert: string; key: string } | undefined {
+  const files = localCaFiles(dataDir);
+  return existsSync(files.caKey) && existsSync(files.caCert) ? { cert: files.caCert, key: files.caKey } : undefined;
 }
+
+/** What the server certificate must name: host name, `.local` name, `localhost` and every address, as far as the CA may vouch for them. */
+function requiredNames(addresses: BoxAddresses, permits: Permits): { dns: string[]; ip: string[] } {
+  return {
+    dns: [...new Set([addresses.hostName, addresses.localName, 'localhost'])].filter(permits.dns),
+    ip: ['127.0.0.1', '::1', ...addresses.ipv4, ...addresses.ipv6].filter(permits.ip),
+  };
+}
+
+const permitsOfCa = (files: LocalCaFiles): Permits => permitsOf(new NodeCertificate(readFileSync(files.caCert)).raw);
 
 export interface InitResult {
   readonly createdCa: boolean;
@@ -78,6 +91,7 @@ export async function initLocalCa(dataDir: string, addresses: BoxAddresses, boxN
         new x509.BasicConstraintsExtension(true, 0, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+        new x509.Extension(id_ce_nameConstraints, true, boxCaNameConstraints(addresses.hostName)),
       ],
     });
     await writeAtomically(files.caKey, await privateKeyPem(x509, keys.privateKey));
@@ -90,15 +104,14 @@ export async function initLocalCa(dataDir: string, addresses: BoxAddresses, boxN
 /** Issues a new server certificate when the current one misses a name or address or nears its end. */
 export async function renewLeafIfNeeded(dataDir: string, addresses: BoxAddresses, now: number): Promise<boolean> {
   const files = localCaFiles(dataDir);
-  if (existsSync(files.cert) && leafCovers(new NodeCertificate(readFileSync(files.cert)), addresses, now)) return false;
+  if (existsSync(files.cert) && leafCovers(new NodeCertificate(readFileSync(files.cert)), requiredNames(addresses, permitsOfCa(files)), now)) return false;
   await issueLeaf(files, addresses, now);
   return true;
 }
 
-function leafCovers(leaf: NodeCertificate, addresses: BoxAddresses, now: number): boolean {
+function leafCovers(leaf: NodeCertificate, { dns, ip }: { dns: string[]; ip: string[] }, now: number): boolean {
   if (Date.parse(leaf.validTo) - now < RENEW_BEFORE_MS || Date.parse(leaf.validFrom) > now) return false;
   const names = (leaf.subjectAltName ?? '').split(', ');
-  const { dns, ip } = requiredNames(addresses);
   return dns.every((name) => names.includes(`DNS:${name}`)) && ip.every((address) => leaf.checkIP(address) !== undefined);
 }
 
@@ -107,7 +120,7 @@ async function issueLeaf(files: LocalCaFiles, addresses: BoxAddresses, now: numb
   const ca = new x509.X509Certificate(readFileSync(files.caCert, 'utf8'));
   const caKey = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(readFileSync(files.caKey, 'utf8')), KEY_ALGORITHM, false, ['sign']);
   const keys = await generateKeys();
-  const { dns, ip } = requiredNames(addresses);
+  const { dns, ip } = requiredNames(addresses, permitsOfCa(files));
   const notBefore = new Date(now - BACKDATE_MS);
   const leaf = await x509.X509CertificateGenerator.create({
     serialNumber: serialNumber(),
@@ -150,4 +163,5 @@ async function writeAtomically(path: string, text: string): Promise<void> {
     yield Buffer.from(text);
   })(), 'w');
   renameSync(partial, path);
+  syncDirectory(dirname(path));
 }

@@ -4,7 +4,7 @@
  * are for people, not programs, so they live outside the route table and docs/API.md; they
  * need no login, because whoever stands on the boat's wifi may join and trust it.
  */
-import type { HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { Log } from '../../log.js';
 import type { Reach } from './box-urls.js';
 import type { Document } from './html.js';
@@ -38,11 +38,13 @@ const NO_CA: Answer = {
 };
 
 export function registerPages(app: TemplatedApp, reach: Reach, log: Log): void {
-  const serve = (path: string, answer: () => Answer | Promise<Answer>) =>
-    app.get(path, (res: HttpResponse) => {
+  const serve = (path: string, answer: (host: string) => Answer | Promise<Answer>) =>
+    app.get(path, (res: HttpResponse, req: HttpRequest) => {
+      // The request is valid only until this function returns.
+      const host = req.getHeader('host');
       let aborted = false;
       res.onAborted(() => (aborted = true));
-      Promise.resolve()
+      Promise.resolve(host)
         .then(answer)
         .then(
           (reply) => !aborted && send(res, reply),
@@ -52,8 +54,8 @@ export function registerPages(app: TemplatedApp, reach: Reach, log: Log): void {
           },
         );
     });
-  serve('/join', async () => page(await joinPage(reach)));
-  serve('/trust', async () => page(await trustPage(reach)));
+  serve('/join', async (host) => page(await joinPage(reach, host)));
+  serve('/trust', async (host) => page(await trustPage(reach, host)));
   serve(`/trust/${CA_FILE_NAME}`, () => {
     const ca = readCa(reach);
     return ca ? download('application/x-x509-ca-cert', CA_FILE_NAME, ca.der) : NO_CA;

@@ -48,9 +48,10 @@ export function readCa(reach: Reach): CaDownload | undefined {
   return { der: certificate.raw, fingerprint: certificate.fingerprint256, subject: certificate.subject.replace(/\n/g, ', ') };
 }
 
-export async function trustPage(reach: Reach): Promise<Document> {
+/** `arrivedAt`: the Host header of the request; the code opens this page on that address, when it is the box's. */
+export async function trustPage(reach: Reach, arrivedAt?: string): Promise<Document> {
   const ca = readCa(reach);
-  const urls = boxUrls(reach);
+  const urls = boxUrls(reach, arrivedAt);
   const title = TEXT.title(reach.boxName);
   if (!ca) return document(title, BASE_STYLE, html`<main><h1>${title}</h1><p>${TEXT.noCa}</p></main>`);
   const steps = TEXT.steps.map(([platform, text]) => html`<h2>${platform}</h2><p>${text}</p>`);

@@ -62,7 +62,7 @@ export default [
     method: 'get',
     path: '/api/v1/files/:hash',
     summary:
-      'Download a file, or an image\'s thumbnail by its own hash: one you uploaded, or one a post you can read carries (404 otherwise, whether or not it exists). One `Range` is honoured (206; 416 when it starts past the end). PNG, JPEG, GIF and WebP images are shown inline; everything else is an `application/octet-stream` attachment.',
+      'Download a file, or an image\'s thumbnail by its own hash: one you uploaded, or one a post you can read carries (404 otherwise, whether or not it exists). Bytes damaged on the server\'s disk are never sent (500 `file_damaged`; uploading the same file again repairs it). One `Range` is honoured (206; 416 when it starts past the end). PNG, JPEG, GIF and WebP images are shown inline; everything else is an `application/octet-stream` attachment.',
     access: 'user',
     async handle({ services, user, params, headers }) {
       const hash = params.hash!;
@@ -70,6 +70,10 @@ export default [
       if (name === undefined) throw notFound('file_not_found', 'No such file, or you cannot read it.');
       const size = await services.blobs.size(hash);
       if (size === undefined) throw notFound('file_not_here', 'This file has not reached this server yet; it arrives with the next sync.');
+      if (!(await services.blobs.intact(hash))) {
+        services.log.error({ hash, file: services.blobs.path(hash) }, 'a file no longer matches its hash on disk, so it is not served');
+        throw new ApiError(500, 'file_damaged', 'This file was damaged on the server\'s disk, so it is not sent; ask whoever shared it to upload it again.');
+      }
       const fileHeaders = { ...downloadHeaders(name, await services.blobs.head(hash, SIGNATURE_BYTES)), ETag: `"${hash}"` };
       const range = parseRange(headers.range, size);
       if (range === 'unsatisfiable') {
