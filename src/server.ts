@@ -30,6 +30,8 @@ import { boxUrls } from './http/pages/box-urls.js';
 import { MDNS_OFF, mdnsWanted, startMdns, type Mdns } from './mdns/index.js';
 import { startHttps } from './tls/https.js';
 import { VERSION } from './version.js';
+import { startSync } from './sync/index.js';
+import type { SyncService } from './sync/sync-service.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -48,6 +50,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   const { db, identity, clock, committer } = openWriter(config.dataDir, now, (error) => log.error({ err: error }, 'commit listener failed'));
   const hub = new Hub(db);
   let mdns: Mdns = MDNS_OFF;
+  let sync: SyncService | undefined;
   const blobs = new BlobStore(join(config.dataDir, 'files'));
   blobs.open();
   const services: Services = {
@@ -65,6 +68,9 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     setupCode: new SetupCode(config.dataDir),
     nearby: () => mdns.nearby(),
     urls: () => boxUrls(reach),
+    get sync() {
+      return sync;
+    },
     limits: {
       loginByAddress: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute, now),
       loginByUsername: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute, now),
@@ -101,8 +107,12 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     app.listen(config.host, config.port, (socket) => (socket ? resolve(socket) : reject(new StartupError('cannot_start', `cannot listen on ${config.host}:${config.port}: the port is in use or not allowed`))));
   });
   port = uWS.us_socket_local_port(listenSocket);
+  if (config.sync) {
+    sync = await startSync({ config, db, committer, clock, identity, boxName: reach.boxName, addresses: () => addresses.addresses, nearby: () => mdns.nearby(), now, log });
+  }
   if (mdnsWanted(config.mdns, config.host)) {
-    mdns = await startMdns({ boxName: reach.boxName, nodeId: identity.nodeId, version: VERSION, httpPort: port, httpsPort: https?.port }, config.mdnsInterface, addresses, log);
+    const announcement = { boxName: reach.boxName, nodeId: identity.nodeId, version: VERSION, httpPort: port, httpsPort: https?.port, syncPort: sync?.port };
+    mdns = await startMdns(announcement, config.mdnsInterface, addresses, log);
   }
 
   // The code exists before the server says it listens, so whoever reads that line finds the file.
@@ -123,6 +133,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
       stopping ??= (async () => {
         // Goodbyes first, while the network still hears this box.
         await mdns.stop();
+        await sync?.stop();
         addresses.stop();
         https?.stop();
         uWS.us_listen_socket_close(listenSocket);
