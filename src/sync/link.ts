@@ -88,6 +88,8 @@ export class Link {
       this.decoder.push(bytes);
     });
     socket.on('drain', () => this.pump());
+    // A half-closed connection ends the link too: the protocol has no use for one direction alone.
+    socket.on('end', () => this.close('the peer hung up'));
     socket.on('close', () => this.close('connection closed'));
     socket.on('error', (error) => this.close(`connection error: ${error.message}`));
     this.timer = setInterval(() => this.heartbeat(), HEARTBEAT_MS / 2);
@@ -111,11 +113,12 @@ export class Link {
     this.state = 'closed';
     this.closeReason = reason;
     clearInterval(this.timer);
-    this.reportBytes(undefined);
-    this.context.log[level]({ peer: this.peer.name, nodeId: this.peer.nodeId }, `sync: link with ${this.peer.name} closed: ${reason}`);
+    this.socket.destroy();
+    this.raw.destroy();
     this.decoder.close();
     this.encoder.close();
-    this.socket.destroy();
+    this.context.log[level]({ peer: this.peer.name, nodeId: this.peer.nodeId }, `sync: link with ${this.peer.name} closed: ${reason}`);
+    this.reportBytes(undefined);
     this.context.onClose(reason);
   }
 

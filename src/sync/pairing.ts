@@ -53,6 +53,8 @@ export function dialTls(address: string, certificate: NodeCertificate, timeoutMs
   return new Promise((resolve, reject) => {
     const raw = connectTcp({ host: target.host, port: target.port });
     const socket = connectTls({ socket: raw, ...tlsOptions(certificate), servername: undefined });
+    // A TLSSocket made over a socket of ours does not close that socket when it is destroyed.
+    socket.once('close', () => raw.destroy());
     const timer = setTimeout(() => fail(new Error(`no TLS handshake with ${address} within ${timeoutMs / 1000} s`)), timeoutMs);
     const fail = (error: Error) => {
       clearTimeout(timer);

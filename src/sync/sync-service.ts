@@ -76,6 +76,7 @@ export class SyncService {
   readonly peers: PeerStore;
   private readonly keys: OriginKeys;
   private readonly dialers = new Map<string, Dialer>();
+  private readonly accepted = new Set<Socket>();
   private server: Server | undefined;
   private certificate!: NodeCertificate;
   private reload: NodeJS.Timeout | undefined;
@@ -117,6 +118,7 @@ export class SyncService {
       clearTimeout(dialer.timer);
       dialer.link?.close('this box is shutting down');
     }
+    for (const raw of this.accepted) raw.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -180,7 +182,7 @@ export class SyncService {
   }
 
   /** Matches the dialers to the peers table: new peers are dialled, removed ones dropped. */
-  private refresh(): void {
+  refresh(): void {
     if (this.stopped) return;
     const peers = new Map(this.peers.all().map((peer) => [peer.nodeId, peer]));
     for (const [nodeId, dialer] of this.dialers) {
@@ -244,7 +246,11 @@ export class SyncService {
 
   private accept(raw: Socket): void {
     raw.on('error', () => raw.destroy());
+    this.accepted.add(raw);
+    raw.once('close', () => this.accepted.delete(raw));
     const socket = new TLSSocket(raw, { isServer: true, ...tlsOptions(this.certificate) });
+    // A TLSSocket made over a socket of ours does not close that socket when it is destroyed.
+    socket.once('close', () => raw.destroy());
     const timer = setTimeout(() => socket.destroy(), DIAL_TIMEOUT_MS);
     socket.on('error', () => socket.destroy());
     socket.once('secure', () => {
@@ -252,6 +258,7 @@ export class SyncService {
       const address = `${raw.remoteAddress}:${raw.remotePort}`;
       const fingerprint = peerFingerprint(socket);
       const peer = fingerprint ? this.peers.byFingerprint(fingerprint) : undefined;
+      this.options.log.debug({ address, fingerprint }, 'sync: connection from');
       if (peer) return this.startLink(peer, 'listener', socket, raw);
       if (fingerprint && hasOpenInvitation(this.options.db, this.options.now())) {
         answerPairing(socket, fingerprint, this.own(), this.options.db, this.peers, this.options.now).then(
