@@ -103,6 +103,11 @@ export class Link {
     return { sent: this.raw.bytesWritten, received: this.raw.bytesRead };
   }
 
+  /** Adds the bytes so far to the peer's counters (the status reads them from there). */
+  countBytes(): void {
+    if (this.state !== 'closed') this.reportBytes(undefined);
+  }
+
   /** Something was committed here: push what the peer lacks. */
   wake(): void {
     this.pump();

@@ -151,6 +151,7 @@ export class SyncService {
   status(): PeerStatus[] {
     const mine = this.options.store.vector();
     const today = new Date(this.options.now()).toISOString().slice(0, 10);
+    for (const dialer of this.dialers.values()) dialer.link?.countBytes();
     return this.peers.rows().map((row: PeerRow) => {
       const link = this.dialers.get(row.node_id)?.link;
       const theirs = link?.peerVector ?? (JSON.parse(row.vector) as Record<string, number>);
