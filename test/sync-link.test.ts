@@ -221,3 +221,39 @@ describe('links between boxes', () => {
     await until('sync after the fuzz', () => target.opCount() === before + 3);
   });
 });
+
+describe('forks', () => {
+  test('a database copied to another box that wrote on its own is quarantined from that peer, and the links go on', { timeout: 60_000 }, async () => {
+    const { copyFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const original = await startSyncBox('original');
+    const { userId, channelId } = await original.setup();
+    await original.post(userId, channelId, 'before the copy');
+    // A raw copy of the database (not `hail restore`, which gives the copy a new origin).
+    await original.writer.committer.drain();
+    original.writer.db.pragma('wal_checkpoint(TRUNCATE)');
+    const copyDir = mkdtempSync(join(tmpdir(), 'hail-sync-copy-'));
+    copyFileSync(join(original.dir, 'hail.db'), join(copyDir, 'hail.db'));
+    const copy = await startSyncBox('copy', copyDir);
+    assert.equal(copy.writer.identity.origin, original.writer.identity.origin);
+    await original.post(userId, channelId, 'written on the original');
+    await copy.post(userId, channelId, 'written on the copy');
+    const shore = await startSyncBox('shore');
+    try {
+      pinEachOther(shore, original);
+      await until('the original on the shore', () => shore.opCount() === original.opCount());
+      pinEachOther(shore, copy);
+      await until('the fork in the status', () => shore.service.status().find((peer) => peer.name === 'copy')?.forks.length === 1);
+      assert.equal(shore.opLog(), original.opLog(), 'nothing of the copy applied, nothing overwritten');
+      await original.post(userId, channelId, 'the original goes on');
+      await until('the original still syncing', () => shore.opCount() === original.opCount());
+      assert.equal(shore.service.status().find((peer) => peer.name === 'copy')!.link, 'open');
+      assert.ok(shore.logs.some((line) => line.includes('fork of origin')));
+    } finally {
+      await shore.dispose();
+      await copy.dispose();
+      await original.dispose();
+    }
+  });
+});

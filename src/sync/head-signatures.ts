@@ -50,6 +50,12 @@ export class OriginKeys {
     return row ? [origin, row.node_key, row.signature] : undefined;
   }
 
+  /** Whether this box holds a record for the origin naming another key. */
+  boundElsewhere([origin, nodeKey]: OriginRecordTuple): boolean {
+    const held = this.record(origin);
+    return held !== undefined && Buffer.compare(Buffer.from(held[1]), Buffer.from(nodeKey)) !== 0;
+  }
+
   /** Verifies and keeps a record; throws IntegrityError for a bad signature or another key than the one held. */
   accept([origin, nodeKey, signature]: OriginRecordTuple): void {
     const held = this.record(origin);

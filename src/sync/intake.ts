@@ -20,7 +20,7 @@
 import { sql, type Db } from '../store/database.js';
 import { IntegrityError, type OriginKeys } from './head-signatures.js';
 import { ProtocolError, unpackOps, type OpsFrame } from './messages.js';
-import type { Fork, OpStore, VerifiedOp, WireOp } from './op-store.js';
+import type { Fork, OpStore, VerifiedOp, Vector, WireOp } from './op-store.js';
 
 const MAX_PENDING = 50_000;
 
@@ -58,11 +58,19 @@ export class IntakeQueue {
         throw new ProtocolError(`op ${op.origin}:${op.seq} (${op.type}): ${(error as Error).message}`);
       }
     }
-    for (const record of frame.records) this.keys.accept(record);
+    const forks: Fork[] = [];
+    for (const record of frame.records) {
+      if (this.forked.has(record[0])) continue;
+      // Another key writing a known origin: a database copied to another box, which then wrote
+      // on its own. A fork of the whole origin: quarantined from this peer, the link goes on.
+      if (this.keys.boundElsewhere(record)) {
+        this.quarantineOrigin(record[0]);
+        forks.push({ origin: record[0], seq: 0, heldHash: '', receivedHash: '' });
+      } else this.keys.accept(record);
+    }
 
     const queue = [...this.pending, ...ops];
     const hashes = new Map<string, Map<number, string>>();
-    const forks: Fork[] = [];
     const hashed: { op: WireOp; hash: string }[] = [];
     for (const op of queue) {
       if (this.forked.has(op.origin)) continue;
@@ -108,6 +116,28 @@ export class IntakeQueue {
     this.pending = hashed.slice(waiting).map(({ op }) => op);
     if (this.pending.length > MAX_PENDING) throw new ProtocolError(`more than ${MAX_PENDING} ops wait for a signed head`);
     return { ready, heads, forks };
+  }
+
+  /** Stops taking an origin from this peer, whose copy of it differs from ours (`why`) at `seq`. */
+  quarantineOrigin(origin: string, seq = 0, hash = '', why = 'the origin record names another node key'): void {
+    this.forked.add(origin);
+    sql(this.db, 'INSERT OR IGNORE INTO sync_quarantine (peer, origin, seq, hash, op, found_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      this.peer, origin, seq, hash, why, this.now(),
+    );
+  }
+
+  /** Compares the peer's head hashes (its first vector) with ours at the same seqs; returns the forks found. */
+  compareHeads(vector: Vector, hashes: Readonly<Record<string, string>>): Fork[] {
+    const forks: Fork[] = [];
+    for (const [origin, hash] of Object.entries(hashes)) {
+      const seq = vector[origin];
+      if (seq === undefined || this.forked.has(origin)) continue;
+      const held = this.store.hashAt(origin, seq);
+      if (held === undefined || held === hash) continue;
+      this.quarantineOrigin(origin, seq, hash, 'the peer holds another op at this seq');
+      forks.push({ origin, seq, heldHash: held, receivedHash: hash });
+    }
+    return forks;
   }
 
   /** Keeps the peer's copy, never applied, and stops taking the origin from this peer. */

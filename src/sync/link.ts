@@ -25,8 +25,8 @@ import type { Log } from '../log.js';
 import { FrameDecoder, FrameEncoder, MAX_MESSAGE } from './frame-codec.js';
 import { signHead, type OriginKeys } from './head-signatures.js';
 import type { IntakeQueue } from './intake.js';
-import { asLinkMessage, CAPABILITIES, asHandshake, packOps, PROTOCOL_VERSION, ProtocolError, type OpsFrame } from './messages.js';
-import type { OpStore, Vector, WireOp } from './op-store.js';
+import { asLinkMessage, CAPABILITIES, asHandshake, packOps, PROTOCOL_VERSION, ProtocolError, type OpsFrame, type OriginRecordTuple } from './messages.js';
+import type { Fork, OpStore, Vector, WireOp } from './op-store.js';
 import type { Peer } from './peers.js';
 
 export const HEARTBEAT_MS = 10_000;
@@ -42,6 +42,8 @@ export interface LinkContext {
   readonly store: OpStore;
   readonly keys: OriginKeys;
   readonly origin: string;
+  /** This box's origin record, signed by its own key (never the one held, which a copied database may carry). */
+  readonly ownRecord: OriginRecordTuple;
   readonly nodeId: string;
   readonly boxName: string;
   readonly privateKey: KeyObject;
@@ -95,7 +97,7 @@ export class Link {
     this.timer = setInterval(() => this.heartbeat(), HEARTBEAT_MS / 2);
     this.timer.unref();
     void this.send({ t: 'hello', v: PROTOCOL_VERSION, node: context.nodeId, name: context.boxName, caps: [...CAPABILITIES] });
-    this.sendVector();
+    this.sendVector(true);
   }
 
   /** Raw TCP bytes (TLS included) each way since the link began. */
@@ -143,6 +145,9 @@ export class Link {
     }
     const message = asLinkMessage(raw);
     if (message.t === 'vector') {
+      const forks = message.h ? this.intake.compareHeads(message.v, message.h) : [];
+      this.logForks(forks);
+      if (forks.length > 0) this.sendVector();
       this.learn(message.v);
       this.peerForked = new Set(message.forked);
       if (this.state === 'connecting') {
@@ -172,12 +177,16 @@ export class Link {
       const op = ready.find((candidate) => candidate.origin === fork.origin && candidate.seq === fork.seq);
       if (op) this.intake.quarantine(op, fork.receivedHash);
     }
-    for (const fork of [...forks, ...result.forks]) {
-      this.context.log.warn({ peer: this.peer.name, ...fork }, `sync: fork of origin ${fork.origin} at seq ${fork.seq} from ${this.peer.name}: quarantined, origin no longer taken from this peer`);
-    }
+    this.logForks([...forks, ...result.forks]);
     if (this.state === 'closed') return;
     await this.send({ t: 'ack', n: frame.n, v: this.context.store.vector() });
     if (forks.length + result.forks.length > 0) this.sendVector();
+  }
+
+  private logForks(forks: readonly Fork[]): void {
+    for (const fork of forks) {
+      this.context.log.warn({ peer: this.peer.name, ...fork }, `sync: fork of origin ${fork.origin} at seq ${fork.seq} from ${this.peer.name}: quarantined, origin no longer taken from this peer`);
+    }
   }
 
   private learn(vector: Vector): void {
@@ -194,8 +203,10 @@ export class Link {
     if (this.state === 'open') this.sendVector();
   }
 
-  private sendVector(): void {
-    void this.send({ t: 'vector', v: this.context.store.vector(), forked: this.intake.forkedOrigins });
+  private sendVector(withHashes = false): void {
+    const vector = this.context.store.vector();
+    const hashes = withHashes ? Object.fromEntries(Object.entries(vector).map(([origin, seq]) => [origin, this.context.store.hashAt(origin, seq)!])) : undefined;
+    void this.send({ t: 'vector', v: vector, forked: this.intake.forkedOrigins, ...(hashes ? { h: hashes } : {}) });
   }
 
   private pump(): void {
@@ -241,7 +252,7 @@ export class Link {
         for (const head of this.context.keys.headsBetween(origin, first, last)) heads.push([index, head.seq, head.signature]);
       }
       if (!this.recordsSent.has(origin)) {
-        const record = this.context.keys.record(origin);
+        const record = origin === this.context.origin ? this.context.ownRecord : this.context.keys.record(origin);
         if (record) records.push(record);
         this.recordsSent.add(origin);
       }

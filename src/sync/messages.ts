@@ -47,7 +47,13 @@ const HeadTuple = Type.Tuple([Type.Integer({ minimum: 0, maximum: 4095 }), Count
 export const Hello = Type.Object({ t: Type.Literal('hello'), v: Type.Integer({ minimum: 0 }), node: NodeId, name: Name, caps: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 32 }) });
 export const Pair = Type.Object({ t: Type.Literal('pair'), secret: Type.String({ minLength: 1, maxLength: 64 }), name: Name, addresses: Type.Array(Address, { maxItems: 16 }) });
 export const Paired = Type.Object({ t: Type.Literal('paired'), name: Name, addresses: Type.Array(Address, { maxItems: 16 }) });
-export const VectorMessage = Type.Object({ t: Type.Literal('vector'), v: VectorSchema, forked: Type.Array(Origin, { maxItems: 4096 }) });
+export const VectorMessage = Type.Object({
+  t: Type.Literal('vector'),
+  v: VectorSchema,
+  forked: Type.Array(Origin, { maxItems: 4096 }),
+  /** In a link's first vector only: the hash of the op at each origin's seq, so that a fork at the same seqs shows. */
+  h: Type.Optional(Type.Record(Origin, Type.String({ maxLength: 128 }), { maxProperties: 4096 })),
+});
 export const OpsMessage = Type.Object({
   t: Type.Literal('ops'),
   n: Count,

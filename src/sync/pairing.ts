@@ -85,7 +85,10 @@ function exchange(socket: TLSSocket, first: unknown | undefined, onMessage: (mes
   const encoder = new FrameEncoder();
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => finish(new PairingError('no answer in time')), PAIRING_TIMEOUT_MS);
+    let finished = false;
     const finish = (error?: Error) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       decoder.close();
       socket.removeAllListeners('data');
@@ -108,7 +111,8 @@ function exchange(socket: TLSSocket, first: unknown | undefined, onMessage: (mes
       (error) => finish(error),
     );
     socket.on('data', (bytes: Buffer) => decoder.push(bytes));
-    socket.once('close', () => finish(new PairingError('the other box hung up (the invitation was used, expired, or is not from it)')));
+    // The answer may still be inflating when the connection closes behind it: let it finish first.
+    socket.once('close', () => void decoder.settled().then(() => finish(new PairingError('the other box hung up (the invitation was used, expired, or is not from it)'))));
     socket.once('error', (error) => finish(error));
     if (first !== undefined) void encoder.encode(first).then((frame) => socket.write(frame), (error: Error) => finish(error));
   });

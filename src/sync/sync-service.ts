@@ -27,6 +27,7 @@ import type { NodeIdentity } from '../core/node-identity.js';
 import { Backoff } from './backoff.js';
 import { OriginKeys, signOriginRecord } from './head-signatures.js';
 import { IntakeQueue } from './intake.js';
+import type { OriginRecordTuple } from './messages.js';
 import { Link, type LinkState } from './link.js';
 import { makeNodeCertificate, type NodeCertificate } from './node-certificate.js';
 import { opsLacking, type OpStore } from './op-store.js';
@@ -79,6 +80,7 @@ export class SyncService {
   private readonly accepted = new Set<Socket>();
   private server: Server | undefined;
   private certificate!: NodeCertificate;
+  private ownRecord!: OriginRecordTuple;
   private reload: NodeJS.Timeout | undefined;
   private stopped = false;
   port = 0;
@@ -95,7 +97,13 @@ export class SyncService {
   async start(): Promise<void> {
     const { identity, store } = this.options;
     this.certificate = await makeNodeCertificate(identity.nodeId, identity.privateKey, identity.publicKey);
-    this.keys.accept(signOriginRecord(identity.origin, identity.privateKey, identity.publicKey));
+    this.ownRecord = signOriginRecord(identity.origin, identity.privateKey, identity.publicKey);
+    if (this.keys.boundElsewhere(this.ownRecord)) {
+      this.options.log.error(
+        { origin: identity.origin },
+        'sync: this database\'s origin is written by another box\'s key: the database was copied. Other boxes quarantine what this one writes; restore copies with hail restore, which gives them their own origin',
+      );
+    } else this.keys.accept(this.ownRecord);
     // Raw TCP first, TLS on top: the byte counts of the status are the raw socket's, TLS included.
     this.server = createServer((raw) => this.accept(raw));
     await new Promise<void>((resolve, reject) => {
@@ -296,6 +304,7 @@ export class SyncService {
       store,
       keys: this.keys,
       origin: identity.origin,
+      ownRecord: this.ownRecord,
       nodeId: identity.nodeId,
       boxName,
       privateKey: identity.privateKey,
