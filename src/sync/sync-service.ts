@@ -21,7 +21,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import type { Db } from '../store/database.js';
+import { sql, type Db } from '../store/database.js';
 import type { Log } from '../log.js';
 import type { NodeIdentity } from '../core/node-identity.js';
 import { Backoff } from './backoff.js';
@@ -163,9 +163,7 @@ export class SyncService {
     return this.peers.rows().map((row: PeerRow) => {
       const link = this.dialers.get(row.node_id)?.link;
       const theirs = link?.peerVector ?? (JSON.parse(row.vector) as Record<string, number>);
-      const forks = this.options.db
-        .prepare('SELECT origin, seq, found_at FROM sync_quarantine WHERE peer = ? ORDER BY found_at')
-        .all(row.node_id) as { origin: string; seq: number; found_at: number }[];
+      const forks = sql<[string], { origin: string; seq: number; found_at: number }>(this.options.db, 'SELECT origin, seq, found_at FROM sync_quarantine WHERE peer = ? ORDER BY found_at').all(row.node_id);
       return {
         id: row.node_id,
         name: row.name,
