@@ -42,6 +42,8 @@ export const ConfigSchema = Type.Object(
     boxName: Type.Optional(Type.String({ minLength: 1, maxLength: 48, pattern: '^[^\\x00-\\x1f.]+$', description: 'The name people see on the network and the join page, such as the boat\'s name; the host name when unset. No dots.' })),
     mdns: Type.Boolean({ description: 'Announce the box and look for other boxes and Signal K servers on the local network (mDNS).' }),
     mdnsInterface: Type.Optional(Type.String({ minLength: 1, description: 'The network interface mDNS uses, such as wlan0; all of them when unset.' })),
+    sync: Type.Boolean({ description: 'Sync with paired boxes over mutual TLS on sync_port; with no paired box and no open invitation nothing is accepted.' }),
+    syncPort: Type.Integer({ minimum: 0, maximum: 65535, description: 'Port for sync between boxes; 0 picks a free one.' }),
   },
   { additionalProperties: false },
 );
@@ -68,6 +70,8 @@ export const DEFAULTS: Config = {
   writeFloorBytes: 64 * 1024 * 1024,
   httpsPort: 8443,
   mdns: true,
+  sync: true,
+  syncPort: 8444,
 };
 
 type Key = keyof Config & string;

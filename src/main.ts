@@ -31,6 +31,9 @@ Usage:
   hail setup-code show | renew         the one-time code for the first administrator
   hail admin reset-password USERNAME [--password-stdin]
   hail invite create [--team NAME] [--role member|guest|admin] [--expires-in-hours N] [--max-uses N] [--as ADMIN]
+  hail peer invite [--expires-in-hours 24]  a one-time string for another box to pair with this one
+  hail peer add INVITATION             pair with the box that made it (before setup too: join its fleet)
+  hail peer list | rename ID NAME | set-address ID HOST:PORT... | remove ID
   hail tls init                        make the box's own CA and HTTPS certificate (then phones open /trust)
   hail backup    FILE [--data-dir ./data]     (while the server runs)
   hail restore   FILE --data-dir EMPTY_DIR [--skip-damaged]
@@ -116,6 +119,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   restore: ['--skip-damaged'],
   'admin reset-password': ['--password-stdin'],
   'invite create': ['--team', '--role', '--expires-in-hours', '--max-uses', '--as'],
+  'peer invite': ['--expires-in-hours'],
 };
 
 async function main(): Promise<void> {
@@ -136,6 +140,7 @@ async function main(): Promise<void> {
     else if (command === 'setup-code') setupCodeCommand(positional[0], loadConfig(flags, process.env).dataDir);
     else if (command === 'admin' && positional[0] === 'reset-password') await resetPasswordCommand(positional[1], loadConfig(flags, process.env).dataDir, flags['--password-stdin'] === 'true');
     else if (command === 'invite' && positional[0] === 'create') await inviteCreateCommand(loadConfig(flags, process.env), flags);
+    else if (command === 'peer') await (await import('./cli/peer.js')).peerCommand(loadConfig(flags, process.env), positional, flags);
     else if (command === 'tls' && positional[0] === 'init') await tlsInitCommand(loadConfig(flags, process.env));
     else if (command === 'help' || command === '--help') process.stdout.write(`${USAGE}\n`);
     else fail(`unknown command "${command}"\n\n${USAGE}`);

@@ -37,6 +37,8 @@ import { BUILT_AT_MS, VERSION } from './version.js';
 
 /** How long a stop waits for the requests under way to be answered. */
 const STOP_REQUESTS_MS = 3000;
+import { startSync } from './sync/index.js';
+import type { SyncService } from './sync/sync-service.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -76,6 +78,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   }
   const hub = new Hub(db, { perUser: config.socketsPerUser, perAddress: config.socketsPerAddress });
   let mdns: Mdns = MDNS_OFF;
+  let sync: SyncService | undefined;
   const blobs = new BlobStore(join(config.dataDir, 'files'));
   blobs.open();
   const services: Services = {
@@ -93,6 +96,9 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     setupCode: new SetupCode(config.dataDir),
     nearby: () => mdns.nearby(),
     urls: () => boxUrls(reach),
+    get sync() {
+      return sync;
+    },
     limits: {
       loginByAddress: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute),
       loginByUsername: new RateLimiter(config.loginsPerMinute / 60, config.loginsPerMinute),
@@ -132,8 +138,12 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     app.listen(config.host, config.port, (socket) => (socket ? resolve(socket) : reject(new StartupError('cannot_start', `cannot listen on ${config.host}:${config.port}: the port is in use or not allowed`))));
   });
   port = uWS.us_socket_local_port(listenSocket);
+  if (config.sync) {
+    sync = await startSync({ config, db, committer, identity, boxName: reach.boxName, addresses: () => addresses.addresses, nearby: () => mdns.nearby(), now, log });
+  }
   if (mdnsWanted(config.mdns, config.host)) {
-    mdns = await startMdns({ boxName: reach.boxName, nodeId: identity.nodeId, version: VERSION, httpPort: port, httpsPort: https?.port }, config.mdnsInterface, addresses, log);
+    const announcement = { boxName: reach.boxName, nodeId: identity.nodeId, version: VERSION, httpPort: port, httpsPort: https?.port, syncPort: sync?.port };
+    mdns = await startMdns(announcement, config.mdnsInterface, addresses, log);
   }
 
   // The code exists before the server says it listens, so whoever reads that line finds the file.
@@ -154,6 +164,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
       stopping ??= (async () => {
         // Goodbyes first, while the network still hears this box.
         await mdns.stop();
+        await sync?.stop();
         addresses.stop();
         https?.stop();
         uWS.us_listen_socket_close(listenSocket);

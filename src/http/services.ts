@@ -13,6 +13,7 @@ import type { SetupCode } from '../setup-code.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { NearbyList } from '../mdns/nearby.js';
 import type { BoxUrls } from './pages/box-urls.js';
+import type { SyncService } from '../sync/sync-service.js';
 
 export interface Services {
   readonly config: Config;
@@ -33,6 +34,8 @@ export interface Services {
   readonly nearby: () => NearbyList;
   /** The addresses people on the network reach the box at, as the join page prints them. */
   readonly urls: () => BoxUrls;
+  /** Sync with other boxes; undefined when `sync = false`. */
+  readonly sync: SyncService | undefined;
   readonly limits: {
     readonly loginByAddress: RateLimiter;
     readonly loginByUsername: RateLimiter;

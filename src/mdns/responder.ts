@@ -29,6 +29,8 @@ export interface Announcement {
   readonly version: string;
   readonly httpPort: number;
   readonly httpsPort: number | undefined;
+  /** The sync port other boxes dial (sync/), when sync is on. */
+  readonly syncPort?: number;
 }
 
 interface ResourceRecord {
@@ -114,10 +116,10 @@ export class MdnsResponder {
   }
 
   private publish(): void {
-    const { nodeId, version, httpPort, httpsPort } = this.announcement;
+    const { nodeId, version, httpPort, httpsPort, syncPort } = this.announcement;
     const host = this.addresses.localName;
     const common = { name: this.name, host, probe: false };
-    const ports = { http: String(httpPort), ...(httpsPort === undefined ? {} : { https: String(httpsPort) }) };
+    const ports = { http: String(httpPort), ...(httpsPort === undefined ? {} : { https: String(httpsPort) }), ...(syncPort === undefined ? {} : { sync: String(syncPort) }) };
     this.services = [
       this.bonjour.publish({ ...common, type: 'http', port: httpPort, txt: { path: '/', node: nodeId } }),
       this.bonjour.publish({ ...common, type: 'hail', port: httpPort, txt: { node: nodeId, version, ...ports } }),

@@ -313,6 +313,60 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (origin, seq)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Local, sync between boxes (src/sync/). The boxes this one is paired with: their pinned key
+  -- fingerprint, name, addresses, and what the status shows. Never replicated.
+  CREATE TABLE sync_peers (
+    node_id TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    name TEXT NOT NULL,
+    addresses TEXT NOT NULL,
+    paired_at INTEGER NOT NULL,
+    last_contact INTEGER,
+    -- The peer's last version vector (JSON): what it holds, for "ops waiting each way".
+    vector TEXT NOT NULL DEFAULT '{}',
+    bytes_sent INTEGER NOT NULL DEFAULT 0,
+    bytes_received INTEGER NOT NULL DEFAULT 0,
+    -- Today's counters, for the UTC day named by traffic_day.
+    traffic_day TEXT NOT NULL DEFAULT '',
+    day_sent INTEGER NOT NULL DEFAULT 0,
+    day_received INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+
+  -- Local: open pairing invitations (only the secret's hash); deleted when used.
+  CREATE TABLE sync_invitations (
+    secret_hash TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  -- Which node key speaks for an origin: the origin record, signed by that key.
+  CREATE TABLE sync_origins (
+    origin TEXT PRIMARY KEY,
+    node_key BLOB NOT NULL,
+    signature BLOB NOT NULL
+  ) WITHOUT ROWID;
+
+  -- Chain heads signed by their origin's node key, kept to be forwarded with the ops they cover.
+  CREATE TABLE sync_signed_heads (
+    origin TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    signature BLOB NOT NULL,
+    PRIMARY KEY (origin, seq)
+  ) WITHOUT ROWID;
+
+  -- Forks: a peer's copy of (origin, seq) whose hash differs from ours. Kept, never applied;
+  -- the origin is not taken from that peer any more.
+  CREATE TABLE sync_quarantine (
+    peer TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    op TEXT NOT NULL,
+    found_at INTEGER NOT NULL,
+    PRIMARY KEY (peer, origin, seq)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The tables `hail rebuild` recomputes from the op log, and compares when verifying. */

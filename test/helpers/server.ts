@@ -38,7 +38,7 @@ export async function startHail(options: StartOptions = {}): Promise<HailProcess
   const dataDir = options.dataDir ?? newDataDir();
   const [command, ...prefix] = [...(options.wrap ?? []), process.execPath];
   const child = spawn(command!, [...prefix, HAIL, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
-    env: { ...process.env, HAIL_LOG_LEVEL: 'info', HAIL_POSTS_PER_SECOND: '1000', HAIL_POST_BURST: '1000', HAIL_LOGINS_PER_MINUTE: '1000', ...options.env },
+    env: { ...process.env, HAIL_LOG_LEVEL: 'info', HAIL_POSTS_PER_SECOND: '1000', HAIL_POST_BURST: '1000', HAIL_LOGINS_PER_MINUTE: '1000', HAIL_SYNC_PORT: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

@@ -11,5 +11,6 @@ import files from './files.js';
 import backup from './backup.js';
 import search from './search.js';
 import status from './status.js';
+import peers from './peers.js';
 
-export const ROUTES: readonly Route[] = [...setup, ...auth, ...users, ...invites, ...teams, ...channels, ...posts, ...files, ...search, ...status, ...backup];
+export const ROUTES: readonly Route[] = [...setup, ...auth, ...users, ...invites, ...teams, ...channels, ...posts, ...files, ...search, ...status, ...peers, ...backup];
