@@ -1,0 +1,447 @@
+/**
+ * Mattermost's bulk export, replayed into Hail as ops through the one write path, so the
+ * imported history syncs to the fleet like anything written here.
+ *
+ * Lines are read one at a time and turned into commands; a chunk of them (CHUNK_LINES, or
+ * fewer when the kind of line changes, since posts look up the memberships that user lines
+ * make) is committed in the same event-loop turn, so group commit writes the chunk in one
+ * transaction: a killed import leaves whole chunks, never half of one. Every id is derived
+ * from the source's names (../source-ids.ts) and everything already present is skipped before
+ * a command is built, so a second run, or a later export, adds only what is new: a re-run
+ * after an abort continues where the last one stopped.
+ *
+ * Who authors what: the importing administrator makes teams, channels and accounts (and then
+ * leaves the teams and channels it made, which it was not in); each post, reply and reaction
+ * is authored by its own imported account. Someone who wrote in a channel they later left is
+ * added for the import and removed again at its end, as are accounts deactivated in the
+ * source (deactivated only at the end, so their posts can still be written).
+ */
+import type { Command } from '../../core/commit.js';
+import type { OpDraft } from '../../core/op.js';
+import { conversationId } from '../../core/ops/channel-created.js';
+import { findChannel, findUser, findUserByName, isChannelMember, type UserRow } from '../../core/permissions.js';
+import { findPost } from '../../core/posts.js';
+import type { Writer } from '../../core/writer.js';
+import type { BlobStore } from '../../files/blob-store.js';
+import { sql } from '../../store/database.js';
+import { fittedName, freeUsername, unusablePasswordHash } from '../accounts.js';
+import { storeAttachment, type FileRef } from '../attachments.js';
+import type { ExportFile } from '../export-file.js';
+import type { Progress } from '../progress.js';
+import { sourceIds } from '../source-ids.js';
+import { BadLine, parseLine, type ChannelRecord, type DirectChannelRecord, type DirectPostRecord, type MattermostLine, type PostRecord, type ReplyRecord, type TeamRecord, type UserRecord } from './records.js';
+
+const CHUNK_LINES = 2000;
+const MAX_GROUP = 8;
+/** Mattermost's default channel, which becomes the team's own default channel here. */
+const DEFAULT_CHANNEL = 'town-square';
+
+export interface ImportReport {
+  /** Ops applied, by kind: what this run added. */
+  readonly added: Record<string, number>;
+  /** Lines skipped, or parts of lines, with the reason. */
+  readonly problems: { line: number; message: string }[];
+  /** Source usernames that were taken here, and the name each account got instead. */
+  readonly renamed: { from: string; to: string }[];
+  /** Accounts this run made, which need a password link. */
+  readonly newAccounts: { id: string; username: string }[];
+  /** Line kinds Hail has no place for, with how many lines were passed over. */
+  readonly dropped: Record<string, number>;
+}
+
+export class StrictAbort extends Error {}
+
+interface Team {
+  id: string;
+  defaultChannelId: string;
+}
+
+interface Pending {
+  readonly line: number;
+  readonly command: Command;
+  readonly account?: { id: string; username: string };
+}
+
+const ids = sourceIds('mattermost');
+const channelKey = (team: string, channel: string) => `${team}\n${channel}`;
+const fittedChannelName = (name: string) => fittedName(name, 64, 'channel').replace(/\./g, '-');
+const text = (value: string | undefined, max: number) => (value ?? '').slice(0, max);
+const displayName = (value: string | undefined, fallback: string) => text(value?.trim() || fallback, 64);
+
+export class MattermostImport {
+  private readonly ids = ids;
+  private readonly teams = new Map<string, Team>();
+  private readonly channels = new Map<string, string>();
+  private readonly users = new Map<string, string>();
+  /** (channel, user) pairs the source says are members: the ones added only to write are removed at the end. */
+  private readonly declaredMembers = new Set<string>();
+  private readonly addedToWrite = new Set<string>();
+  private readonly deactivated = new Set<string>();
+  private pending: Pending[] = [];
+  private pendingKind = '';
+  private bytesRead = 0;
+  private file: ExportFile | undefined;
+  readonly report: ImportReport = { added: {}, problems: [], renamed: [], newAccounts: [], dropped: {} };
+
+  constructor(
+    private readonly writer: Writer,
+    private readonly blobs: BlobStore,
+    private readonly admin: UserRow,
+    private readonly options: { strict: boolean; now: () => number; progress?: Progress },
+  ) {}
+
+  private get db() {
+    return this.writer.db;
+  }
+
+  /** With `strict`, every line is checked before anything is written: a bad line then changes nothing. */
+  async run(file: ExportFile): Promise<ImportReport> {
+    this.file = file;
+    if (this.options.strict) {
+      for await (const { number, text } of file.lines()) {
+        try {
+          parseLine(text);
+        } catch (error) {
+          if (error instanceof BadLine) throw new StrictAbort(`line ${number}: ${error.message}; nothing was imported (--strict)`);
+          throw error;
+        }
+      }
+    }
+    for await (const { number, text } of file.lines()) {
+      this.bytesRead += Buffer.byteLength(text) + 1;
+      if (text.trim() === '') continue;
+      try {
+        const line = parseLine(text);
+        if (line.type !== this.pendingKind || this.pending.length >= CHUNK_LINES) await this.flush();
+        this.pendingKind = line.type;
+        await this.take(number, line);
+      } catch (error) {
+        if (!(error instanceof BadLine)) throw error;
+        this.problem(number, error.message);
+      }
+      this.options.progress?.update(this.bytesRead, this.report.added);
+    }
+    await this.flush();
+    await this.finish();
+    this.options.progress?.finish(this.report.added);
+    return this.report;
+  }
+
+  private problem(line: number, message: string): void {
+    this.report.problems.push({ line, message });
+    if (this.options.strict) throw new StrictAbort(`line ${line}: ${message}; the import stopped (--strict); what was imported before stays, and a re-run continues`);
+  }
+
+  private async take(number: number, line: MattermostLine): Promise<void> {
+    switch (line.type) {
+      case 'version':
+        return;
+      case 'dropped':
+        this.report.dropped[line.kind] = (this.report.dropped[line.kind] ?? 0) + 1;
+        return;
+      case 'team':
+        return this.team(number, line.team);
+      case 'channel':
+        return this.channel(number, line.channel);
+      case 'user':
+        return this.user(number, line.user);
+      case 'post':
+        return this.post(number, line.post);
+      case 'direct_channel':
+        return this.directChannel(number, line.direct_channel);
+      case 'direct_post':
+        return this.directPost(number, line.direct_post);
+    }
+  }
+
+  private queue(line: number, command: Command, account?: Pending['account']): void {
+    if (command.ops.length > 0) this.pending.push({ line, command, account });
+  }
+
+  /** Commits the chunk: every command in one turn, so in one transaction. */
+  private async flush(): Promise<void> {
+    const chunk = this.pending;
+    this.pending = [];
+    const outcomes = await Promise.all(
+      chunk.map(({ command }) => {
+        try {
+          return this.writer.committer.commit(command).then(
+            (entries) => ({ entries, error: undefined }),
+            (error: unknown) => ({ entries: [], error }),
+          );
+        } catch (error) {
+          return Promise.resolve({ entries: [], error });
+        }
+      }),
+    );
+    outcomes.forEach(({ entries, error }, index) => {
+      const { line, account } = chunk[index]!;
+      for (const { op } of entries) this.report.added[op.type] = (this.report.added[op.type] ?? 0) + 1;
+      if (error === undefined && account && entries.some(({ op }) => op.type === 'user.created')) this.report.newAccounts.push(account);
+      if (error !== undefined) this.problem(line, (error as Error).message);
+    });
+  }
+
+  private async finish(): Promise<void> {
+    for (const pair of this.addedToWrite) {
+      if (this.declaredMembers.has(pair)) continue;
+      const [channelId, userId] = pair.split('\n') as [string, string];
+      this.queue(0, { author: this.admin.id, ops: [{ type: 'channel.member-set', entity: channelId, body: { userId, member: false } }] });
+    }
+    for (const userId of this.deactivated) this.queue(0, { author: this.admin.id, ops: [{ type: 'user.active-set', entity: userId, body: { active: false } }] });
+    await this.flush();
+  }
+
+  private team(line: number, record: TeamRecord): void {
+    const id = this.ids('team', record.name);
+    const name = fittedChannelName(record.name);
+    const existing = sql<[string, string, string], { id: string; default_channel_id: string }>(
+      this.db,
+      'SELECT id, default_channel_id FROM teams WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1',
+    ).get(id, name, id);
+    if (existing) {
+      // A team of the same name made here is where the imported one goes (a club that set up Hail with its own name).
+      this.teams.set(record.name, { id: existing.id, defaultChannelId: existing.default_channel_id });
+      return;
+    }
+    const defaultChannelId = this.ids('channel', record.name, DEFAULT_CHANNEL);
+    this.teams.set(record.name, { id, defaultChannelId });
+    this.queue(line, {
+      author: this.admin.id,
+      ops: [
+        { type: 'team.created', entity: id, body: { name, displayName: displayName(record.display_name, record.name), defaultChannelId } },
+        { type: 'team.member-set', entity: id, body: { userId: this.admin.id, member: false } },
+      ],
+    });
+  }
+
+  private findTeam(name: string): Team {
+    const known = this.teams.get(name);
+    if (known) return known;
+    const row = sql<[string, string], { id: string; default_channel_id: string }>(this.db, 'SELECT id, default_channel_id FROM teams WHERE id = ? OR name = ? LIMIT 1')
+      .get(this.ids('team', name), fittedChannelName(name));
+    if (!row) throw new BadLine(`no team "${name}" in the export or on this box`);
+    const team = { id: row.id, defaultChannelId: row.default_channel_id };
+    this.teams.set(name, team);
+    return team;
+  }
+
+  private channel(line: number, record: ChannelRecord): void {
+    const team = this.findTeam(record.team);
+    const key = channelKey(record.team, record.name);
+    if (record.name === DEFAULT_CHANNEL) {
+      this.channels.set(key, team.defaultChannelId);
+      return;
+    }
+    const id = this.ids('channel', record.team, record.name);
+    const name = fittedChannelName(record.name);
+    const existing = sql<[string, string, string, string], { id: string }>(
+      this.db,
+      'SELECT id FROM channels WHERE id = ? OR (team_id = ? AND requested_name = ?) ORDER BY id = ? DESC LIMIT 1',
+    ).get(id, team.id, name, id);
+    this.channels.set(key, existing?.id ?? id);
+    if (existing) return;
+    const ops: OpDraft[] = [
+      {
+        type: 'channel.created',
+        entity: id,
+        body: {
+          type: record.type === 'P' ? 'private' : 'public',
+          teamId: team.id,
+          name,
+          displayName: displayName(record.display_name, record.name),
+          header: text(record.header, 1024),
+          purpose: text(record.purpose, 250),
+          memberIds: [],
+        },
+      },
+      { type: 'channel.member-set', entity: id, body: { userId: this.admin.id, member: false } },
+    ];
+    if ((record.deleted_at ?? 0) > 0) ops.push({ type: 'channel.archived-set', entity: id, body: { archived: true } });
+    this.queue(line, { author: this.admin.id, ops });
+  }
+
+  private findChannel(team: string, name: string): string {
+    const known = this.channels.get(channelKey(team, name));
+    if (known) return known;
+    const teamRow = this.findTeam(team);
+    const id = name === DEFAULT_CHANNEL ? teamRow.defaultChannelId : this.ids('channel', team, name);
+    const row = sql<[string, string, string], { id: string }>(this.db, 'SELECT id FROM channels WHERE id = ? OR (team_id = ? AND requested_name = ?) LIMIT 1')
+      .get(id, teamRow.id, fittedChannelName(name));
+    if (!row) throw new BadLine(`no channel "${name}" in team "${team}" in the export or on this box`);
+    this.channels.set(channelKey(team, name), row.id);
+    return row.id;
+  }
+
+  private user(line: number, record: UserRecord): void {
+    const id = this.ids('user', record.username);
+    this.users.set(record.username, id);
+    const ops: OpDraft[] = [];
+    let account: Pending['account'];
+    if (!findUser(this.db, id)) {
+      const username = freeUsername(this.db, record.username);
+      if (username !== record.username) this.report.renamed.push({ from: record.username, to: username });
+      const roles = (record.roles ?? '').split(/\s+/);
+      const role = roles.includes('system_admin') ? 'admin' : roles.includes('system_guest') ? 'guest' : 'member';
+      const fullName = [record.first_name, record.last_name].filter(Boolean).join(' ');
+      ops.push({
+        type: 'user.created',
+        entity: id,
+        body: { username, displayName: displayName(record.nickname || fullName, username), role, passwordHash: unusablePasswordHash(), inviteId: null },
+      });
+      account = { id, username };
+    }
+    for (const team of record.teams ?? []) {
+      let teamId: string;
+      try {
+        teamId = this.findTeam(team.name).id;
+      } catch (error) {
+        this.problem(line, `${record.username}: ${(error as Error).message}`);
+        continue;
+      }
+      ops.push({ type: 'team.member-set', entity: teamId, body: { userId: id, member: true } });
+      for (const channel of team.channels ?? []) {
+        try {
+          const channelId = this.findChannel(team.name, channel.name);
+          this.declaredMembers.add(channelKey(channelId, id));
+          if (channel.name !== DEFAULT_CHANNEL) ops.push({ type: 'channel.member-set', entity: channelId, body: { userId: id, member: true } });
+        } catch (error) {
+          this.problem(line, `${record.username}: ${(error as Error).message}`);
+        }
+      }
+    }
+    if ((record.delete_at ?? 0) > 0) this.deactivated.add(id);
+    this.queue(line, { author: this.admin.id, ops }, account);
+  }
+
+  private findUser(username: string): string {
+    const known = this.users.get(username);
+    if (known) return known;
+    const id = this.ids('user', username);
+    const found = findUser(this.db, id) ?? findUserByName(this.db, username);
+    if (!found) throw new BadLine(`no user "${username}" in the export or on this box`);
+    this.users.set(username, found.id);
+    return found.id;
+  }
+
+  /** Someone who wrote or reacted in a team channel they are not in (now) is added, and removed at the end. */
+  private membership(channelId: string, userId: string, ops: Command[]): void {
+    const pair = channelKey(channelId, userId);
+    if (this.addedToWrite.has(pair) || isChannelMember(this.db, channelId, userId)) return;
+    this.addedToWrite.add(pair);
+    ops.push({ author: this.admin.id, ops: [{ type: 'channel.member-set', entity: channelId, body: { userId, member: true } }] });
+  }
+
+  private async post(line: number, record: PostRecord): Promise<void> {
+    const channelId = this.findChannel(record.team, record.channel);
+    await this.writePost(line, channelId, true, record);
+  }
+
+  private conversation(usernames: readonly string[]): { id: string; create: Command } | undefined {
+    const members = [...new Set(usernames.map((username) => this.findUser(username)))];
+    if (members.length < 2) {
+      this.report.dropped['conversation with oneself'] = (this.report.dropped['conversation with oneself'] ?? 0) + 1;
+      return undefined;
+    }
+    if (members.length > MAX_GROUP) throw new BadLine(`a group conversation of ${members.length} people; Hail's hold at most ${MAX_GROUP}`);
+    const type = members.length === 2 ? 'direct' : 'group';
+    const id = conversationId(type, members);
+    const create: Command = {
+      author: members[0]!,
+      ops: findChannel(this.db, id) ? [] : [{ type: 'channel.created', entity: id, body: { type, teamId: null, name: '', displayName: '', header: '', purpose: '', memberIds: members } }],
+    };
+    return { id, create };
+  }
+
+  private directChannel(line: number, record: DirectChannelRecord): void {
+    const conversation = this.conversation(record.members);
+    if (conversation) this.queue(line, conversation.create);
+  }
+
+  private async directPost(line: number, record: DirectPostRecord): Promise<void> {
+    const conversation = this.conversation(record.channel_members);
+    if (!conversation) return;
+    const author = this.findUser(record.user);
+    if (!conversation.create.ops.length && !isChannelMember(this.db, conversation.id, author)) throw new BadLine(`${record.user} is not in this conversation`);
+    if (conversation.create.ops.length) {
+      const memberIds = (conversation.create.ops[0]!.body as { memberIds: string[] }).memberIds;
+      if (!memberIds.includes(author)) throw new BadLine(`${record.user} is not in this conversation`);
+      this.queue(line, conversation.create);
+    }
+    await this.writePost(line, conversation.id, false, record);
+  }
+
+  private async files(line: number, attachments: readonly { path: string }[] | undefined, authorId: string, file: ExportFile): Promise<FileRef[]> {
+    const refs: FileRef[] = [];
+    for (const { path } of attachments ?? []) {
+      const bytes = await file.attachment(path);
+      if (!bytes) {
+        this.problem(line, `attachment ${path} is not in the export; the post is imported without it`);
+        continue;
+      }
+      refs.push(await storeAttachment(this.db, this.blobs, bytes, path, authorId, this.options.now()));
+    }
+    return refs;
+  }
+
+  /** A post with its replies and reactions; each author's part is its own command, committed in order. */
+  private async writePost(line: number, channelId: string, teamChannel: boolean, record: PostRecord | DirectPostRecord): Promise<void> {
+    const commands: Command[] = [];
+    const authorId = this.findUser(record.user);
+    const postId = this.ids('post', channelId, record.user, record.create_at);
+    const rootExists = findPost(this.db, postId) !== undefined;
+    if (!rootExists) {
+      const made = await this.postCommand(line, channelId, teamChannel, postId, null, record, authorId, commands);
+      if (!made) return;
+    }
+    this.reactions(channelId, teamChannel, postId, record.reactions, commands);
+    for (const reply of record.replies ?? []) {
+      let replyAuthor: string;
+      try {
+        replyAuthor = this.findUser(reply.user);
+      } catch (error) {
+        this.problem(line, `a reply: ${(error as Error).message}`);
+        continue;
+      }
+      const replyId = this.ids('reply', postId, reply.user, reply.create_at);
+      if (!findPost(this.db, replyId)) await this.postCommand(line, channelId, teamChannel, replyId, postId, reply, replyAuthor, commands);
+      this.reactions(channelId, teamChannel, replyId, reply.reactions, commands);
+    }
+    for (const command of commands) this.queue(line, command);
+  }
+
+  private async postCommand(
+    line: number,
+    channelId: string,
+    teamChannel: boolean,
+    postId: string,
+    rootId: string | null,
+    record: PostRecord | DirectPostRecord | ReplyRecord,
+    authorId: string,
+    commands: Command[],
+  ): Promise<boolean> {
+    const files = await this.files(line, record.attachments, authorId, this.file!);
+    if (record.message.trim() === '' && files.length === 0) {
+      this.problem(line, `${rootId ? 'a reply' : 'a post'} with no text and no file is skipped`);
+      return false;
+    }
+    if (teamChannel) this.membership(channelId, authorId, commands);
+    const ops: OpDraft[] = [
+      { type: 'post.created', entity: postId, body: { channelId, message: record.message, rootId, ...(files.length ? { files } : {}), sourceTime: record.create_at } },
+    ];
+    if ('is_pinned' in record && record.is_pinned) ops.push({ type: 'pin.set', entity: postId, body: { pinned: true } });
+    commands.push({ author: authorId, ops });
+    return true;
+  }
+
+  private reactions(channelId: string, teamChannel: boolean, postId: string, reactions: PostRecord['reactions'], commands: Command[]): void {
+    for (const reaction of reactions ?? []) {
+      const userId = this.users.get(reaction.user) ?? this.findUser(reaction.user);
+      const active = sql<[string, string, string], { active: number }>(this.db, 'SELECT active FROM reactions WHERE post_id = ? AND user_id = ? AND emoji = ?')
+        .get(postId, userId, reaction.emoji_name);
+      if (active?.active === 1) continue;
+      if (teamChannel) this.membership(channelId, userId, commands);
+      commands.push({ author: userId, ops: [{ type: 'reaction.set', entity: postId, body: { emoji: reaction.emoji_name, active: true } }] });
+    }
+  }
+}

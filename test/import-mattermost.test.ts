@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runHail } from './helpers/cli.js';
+import { flotillaLines, GRIB, minutes, zipExport } from './helpers/mattermost-export.js';
+import { Client, newDataDir, removeDataDir } from './helpers/server.js';
+import { startWorld, type World } from './helpers/world.js';
+
+const EXIT_CONFIG = 78;
+
+async function importInto(world: World, file: string, ...flags: string[]) {
+  return runHail(['import', 'mattermost', file, '--data-dir', world.hail.dataDir, ...flags], 60000);
+}
+
+function resetLink(stdout: string, username: string): string {
+  const match = new RegExp(`^  ${username} \\S*/reset/([A-Za-z0-9_-]{43})$`, 'm').exec(stdout);
+  assert.ok(match, `a link for ${username} in:\n${stdout}`);
+  return match[1]!;
+}
+
+async function logInThroughLink(world: World, stdout: string, username: string): Promise<Client> {
+  const client = world.client();
+  const reset = await client.post('/api/v1/password-reset', { token: resetLink(stdout, username), password: `new password of ${username}` });
+  assert.equal(reset.status, 204, JSON.stringify(reset.body));
+  const login = await client.post('/api/v1/auth/login', { username, password: `new password of ${username}` });
+  assert.equal(login.status, 200, JSON.stringify(login.body));
+  return client;
+}
+
+test('a Mattermost export imports with one command; an imported user logs in through the one-time link and sees the history', async () => {
+  const world = await startWorld();
+  const scratch = newDataDir();
+  try {
+    const file = join(scratch, 'export.zip');
+    await zipExport(file, flotillaLines());
+    const run = await importInto(world, file);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.match(run.stderr, /line 12: not valid JSON/, 'the corrupt line is reported with its number');
+    assert.match(run.stderr, /attachment weather\/chart-that-was-not-exported\.png is not in the export/);
+    assert.match(run.stdout, /admin -> admin-imported/, 'the clashing username is mapped and listed');
+    assert.match(run.stdout, /1 emoji/, 'custom emoji are reported as not imported');
+
+    const ann = await logInThroughLink(world, run.stdout, 'ann');
+    const channels = (await ann.get('/api/v1/channels')).body.channels as { id: string; name: string; type: string; displayName: string }[];
+    const named = (name: string) => channels.find((channel) => channel.name === name)!;
+    assert.deepEqual(channels.filter((channel) => channel.type !== 'direct' && channel.type !== 'group').map((channel) => channel.name).sort(), ['general', 'skippers', 'weather']);
+    assert.equal(channels.filter((channel) => channel.type === 'direct').length, 1);
+    assert.equal(channels.filter((channel) => channel.type === 'group').length, 1);
+
+    const square = (await ann.get(`/api/v1/channels/${named('general').id}/posts`)).body.posts;
+    const welcome = square.find((post: { message: string }) => post.message === 'Welcome aboard, everyone');
+    assert.equal(welcome.createdAt, minutes(1), 'the original time is kept');
+    assert.equal(welcome.pinned, true);
+    assert.deepEqual(welcome.reactions.map((reaction: { emoji: string }) => reaction.emoji).sort(), ['thumbsup', 'wave']);
+    const thread = (await ann.get(`/api/v1/posts/${welcome.id}/thread`)).body.posts;
+    assert.deepEqual(thread.map((post: { message: string; createdAt: number }) => [post.message, post.createdAt]), [
+      ['Welcome aboard, everyone', minutes(1)],
+      ['Glad to be here', minutes(3)],
+      ['See you at the marina', minutes(5)],
+    ]);
+
+    const weather = (await ann.get(`/api/v1/channels/${named('weather').id}/posts`)).body.posts;
+    assert.deepEqual(weather.map((post: { message: string }) => post.message), ["Tomorrow's GRIB", 'And the chart']);
+    const grib = weather[0].files[0];
+    assert.equal(grib.name, 'tomorrow.grb');
+    const download = await fetch(`${world.hail.url}/api/v1/files/${grib.hash}`, { headers: { cookie: ann.cookie } });
+    assert.equal(download.status, 200);
+    assert.deepEqual(Buffer.from(await download.arrayBuffer()), GRIB);
+
+    const skippers = (await ann.get(`/api/v1/channels/${named('skippers').id}/posts`)).body.posts;
+    assert.deepEqual(skippers.map((post: { message: string }) => post.message), ['Skippers meet at 18:00', 'I will be late']);
+    const skipperMembers = (await ann.get(`/api/v1/channels/${named('skippers').id}/members`)).body;
+    assert.equal(JSON.stringify(skipperMembers).includes('"bob"'), false, 'bob, added only to write his old post, is removed again');
+
+    const direct = (await ann.get(`/api/v1/channels/${channels.find((channel) => channel.type === 'direct')!.id}/posts`)).body.posts;
+    assert.deepEqual(direct.map((post: { message: string }) => post.message), ['Can I borrow your spare impeller?', 'Yes, come by']);
+
+    const users = (await world.admin.get('/api/v1/users')).body.users as { username: string; active: boolean }[];
+    assert.equal(users.find((user) => user.username === 'dave')?.active, false, 'an account deactivated in Mattermost stays deactivated');
+    assert.equal((await world.client().post('/api/v1/auth/login', { username: 'bob', password: 'anything at all' })).status, 401, 'no password works before the link is used');
+  } finally {
+    await world.dispose();
+    removeDataDir(scratch);
+  }
+});
+
+test('importing the same export again adds nothing; a later export adds only its new posts', async () => {
+  const world = await startWorld();
+  const scratch = newDataDir();
+  try {
+    const file = join(scratch, 'export.zip');
+    await zipExport(file, flotillaLines());
+    assert.equal((await importInto(world, file)).code, 0);
+    const again = await importInto(world, file);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /Imported from .*: nothing new\./);
+    const later = join(scratch, 'later.zip');
+    await zipExport(later, [...flotillaLines(), JSON.stringify({ type: 'post', post: { team: 'flotilla', channel: 'weather', user: 'bob', message: 'Wind is up', create_at: minutes(30) } })]);
+    const third = await importInto(world, later);
+    assert.equal(third.code, 0, third.stderr);
+    assert.match(third.stdout, /Imported from .*: 1 post\.created\./);
+    const weather = (await world.admin.get(`/api/v1/teams`)).body.teams.find((team: { name: string }) => team.name === 'flotilla');
+    assert.ok(weather, 'the imported team is listed');
+  } finally {
+    await world.dispose();
+    removeDataDir(scratch);
+  }
+});
+
+test('--strict refuses an export with a corrupt line and imports nothing of it', async () => {
+  const world = await startWorld();
+  const scratch = newDataDir();
+  try {
+    const file = join(scratch, 'export.zip');
+    await zipExport(file, flotillaLines());
+    const run = await importInto(world, file, '--strict');
+    assert.equal(run.code, EXIT_CONFIG, run.stderr);
+    assert.match(run.stderr, /line 12: not valid JSON; nothing was imported \(--strict\)/);
+    const teams = (await world.admin.get('/api/v1/teams')).body.teams as { name: string }[];
+    assert.deepEqual(teams.map((team) => team.name), ['crew']);
+  } finally {
+    await world.dispose();
+    removeDataDir(scratch);
+  }
+});
