@@ -9,6 +9,7 @@
 import { loadConfig, parseFlags, SETTING_FLAGS } from './config.js';
 import { configCheckCommand } from './cli/config-check.js';
 import { doctorCommand } from './cli/doctor.js';
+import { exportCommand } from './cli/export.js';
 import { importCommand } from './cli/import.js';
 import { inviteCreateCommand } from './cli/invite.js';
 import { resetPasswordCommand } from './cli/reset-password.js';
@@ -33,6 +34,7 @@ Usage:
   hail invite create [--team NAME] [--role member|guest|admin] [--expires-in-hours N] [--max-uses N] [--as ADMIN]
   hail tls init                        make the box's own CA and HTTPS certificate (then phones open /trust)
   hail import mattermost EXPORT.zip|EXPORT.jsonl [--strict] [--as ADMIN]   (see docs/IMPORT.md)
+  hail export [--team NAME] [--since DATE] FILE.zip   (Mattermost's bulk format, with files)
   hail backup    FILE [--data-dir ./data]     (while the server runs)
   hail restore   FILE --data-dir EMPTY_DIR    (a new box: new origin, everyone logs in again)
   hail help
@@ -104,6 +106,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   'admin reset-password': ['--password-stdin'],
   'invite create': ['--team', '--role', '--expires-in-hours', '--max-uses', '--as'],
   'import mattermost': ['--strict', '--as'],
+  export: ['--team', '--since'],
 };
 
 async function main(): Promise<void> {
@@ -124,6 +127,7 @@ async function main(): Promise<void> {
     else if (command === 'setup-code') setupCodeCommand(positional[0], loadConfig(flags, process.env).dataDir);
     else if (command === 'admin' && positional[0] === 'reset-password') await resetPasswordCommand(positional[1], loadConfig(flags, process.env).dataDir, flags['--password-stdin'] === 'true');
     else if (command === 'invite' && positional[0] === 'create') await inviteCreateCommand(loadConfig(flags, process.env), flags);
+    else if (command === 'export') await exportCommand(loadConfig(flags, process.env), positional[0], flags);
     else if (command === 'import') await importCommand(loadConfig(flags, process.env), positional[0], positional.slice(1), flags);
     else if (command === 'tls' && positional[0] === 'init') await tlsInitCommand(loadConfig(flags, process.env));
     else if (command === 'help' || command === '--help') process.stdout.write(`${USAGE}\n`);

@@ -17,7 +17,7 @@ export function progressReporter(out: NodeJS.WriteStream, total: number, started
   let last = 0;
   const describe = (counts: Readonly<Record<string, number>>) => {
     const seconds = Math.max((Date.now() - startedAt) / 1000, 0.001);
-    const posts = counts.posts ?? 0;
+    const posts = counts['post.created'] ?? 0;
     const parts = Object.entries(counts).map(([name, count]) => `${count} ${name}`);
     return `${parts.join(', ')} (${Math.round(posts / seconds)} posts/s, ${seconds.toFixed(1)} s)`;
   };
