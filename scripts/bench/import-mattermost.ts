@@ -4,7 +4,9 @@
  * sets up a fresh box, and times `hail import mattermost` on it, with the import's peak RSS
  * (the process's own maximum resident set size, printed as it exits).
  *
- *   node build/scripts/bench/import-mattermost.js [POSTS]
+ *   node build/scripts/bench/import-mattermost.js [POSTS] [--cpu-prof DIR]
+ *
+ * With `--cpu-prof DIR` the import writes a V8 CPU profile there (open it in Chrome's DevTools).
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -15,6 +17,8 @@ import { startHail } from '../../test/helpers/server.js';
 import { Client } from '../../test/helpers/server.js';
 
 const POSTS = Number(process.argv[2] ?? 100_000);
+const profileAt = process.argv.indexOf('--cpu-prof');
+const profile = profileAt > 0 ? ['--cpu-prof', '--cpu-prof-dir', process.argv[profileAt + 1]!] : [];
 const USERS = 200;
 const CHANNELS = 20;
 const T0 = Date.UTC(2020, 0, 1);
@@ -53,7 +57,7 @@ try {
   await hail.stop();
   const started = process.hrtime.bigint();
   const report = `data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss '+process.resourceUsage().maxRSS+'\\n'))`;
-  const run = spawnSync(process.execPath, ['--import', report, resolve('dist/hail.js'), 'import', 'mattermost', file, '--data-dir', hail.dataDir], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const run = spawnSync(process.execPath, [...profile, '--import', report, resolve('dist/hail.js'), 'import', 'mattermost', file, '--data-dir', hail.dataDir], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (run.status !== 0) throw new Error(`import failed: ${run.stderr.slice(-2000)}`);
   const peakKb = Number(/maxrss (\d+)/.exec(run.stderr)?.[1]);
