@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import yauzl from 'yauzl';
 import { test } from 'node:test';
 import { runHail } from './helpers/cli.js';
 import { flotillaLines, zipExport } from './helpers/mattermost-export.js';
@@ -64,3 +66,40 @@ test('export then import into an empty box gives the same teams, channels, membe
     removeDataDir(scratch);
   }
 });
+
+test('an admin downloads the export from the admin screen; others may not, and a bad filter is a 4xx', async () => {
+  const world = await startWorld();
+  const scratch = newDataDir();
+  try {
+    const source = join(scratch, 'mattermost.zip');
+    await zipExport(source, flotillaLines());
+    assert.equal((await runHail(['import', 'mattermost', source, '--data-dir', world.hail.dataDir], 60000)).code, 0);
+    const response = await fetch(`${world.hail.url}/api/v1/admin/export?team=flotilla`, { headers: { cookie: world.admin.cookie } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/zip');
+    const downloaded = join(scratch, 'download.zip');
+    writeFileSync(downloaded, Buffer.from(await response.arrayBuffer()));
+    const names = await zipEntries(downloaded);
+    assert.ok(names.includes('export.jsonl'), names.join(', '));
+    assert.ok(names.some((name) => /^data\/files\/[0-9a-f]{64}\/tomorrow\.grb$/.test(name)), names.join(', '));
+    const { client: member } = await world.join('deckhand');
+    assert.equal((await member.get('/api/v1/admin/export')).status, 403);
+    assert.equal((await world.admin.get('/api/v1/admin/export?since=someday')).body.error.code, 'invalid_query');
+    assert.equal((await world.admin.get('/api/v1/admin/export?team=pirates')).body.error.code, 'team_not_found');
+  } finally {
+    await world.dispose();
+    removeDataDir(scratch);
+  }
+});
+
+function zipEntries(file: string): Promise<string[]> {
+  return new Promise((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: false }, (error, zip) => {
+      if (error) return reject(error);
+      const names: string[] = [];
+      zip.on('entry', (entry: yauzl.Entry) => names.push(entry.fileName));
+      zip.once('end', () => resolve(names));
+      zip.once('error', reject);
+    }),
+  );
+}

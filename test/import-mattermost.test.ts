@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runHail } from './helpers/cli.js';
@@ -118,6 +119,28 @@ test('--strict refuses an export with a corrupt line and imports nothing of it',
     assert.match(run.stderr, /line 12: not valid JSON; nothing was imported \(--strict\)/);
     const teams = (await world.admin.get('/api/v1/teams')).body.teams as { name: string }[];
     assert.deepEqual(teams.map((team) => team.name), ['crew']);
+  } finally {
+    await world.dispose();
+    removeDataDir(scratch);
+  }
+});
+
+test('a bare .jsonl export finds its attachments in the data folder beside it', async () => {
+  const world = await startWorld();
+  const scratch = newDataDir();
+  try {
+    mkdirSync(join(scratch, 'data', 'weather'), { recursive: true });
+    writeFileSync(join(scratch, 'data', 'weather', 'tomorrow.grb'), GRIB);
+    const file = join(scratch, 'export.jsonl');
+    writeFileSync(file, flotillaLines().join('\n') + '\n');
+    const run = await importInto(world, file);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /10 post\.created/);
+    const ann = await logInThroughLink(world, run.stdout, 'ann');
+    const weather = (await ann.get('/api/v1/channels')).body.channels.find((channel: { name: string }) => channel.name === 'weather');
+    const posts = (await ann.get(`/api/v1/channels/${weather.id}/posts`)).body.posts;
+    const download = await fetch(`${world.hail.url}/api/v1/files/${posts[0].files[0].hash}`, { headers: { cookie: ann.cookie } });
+    assert.deepEqual(Buffer.from(await download.arrayBuffer()), GRIB);
   } finally {
     await world.dispose();
     removeDataDir(scratch);

@@ -388,7 +388,7 @@ export class MattermostImport {
   private async writePost(line: number, channelId: string, teamChannel: boolean, record: PostRecord | DirectPostRecord): Promise<void> {
     const commands: Command[] = [];
     const authorId = this.findUser(record.user);
-    const postId = this.ids('post', channelId, record.user, record.create_at);
+    const postId = this.ids.timed(record.create_at, 'post', channelId, record.user, record.create_at);
     const rootExists = findPost(this.db, postId) !== undefined;
     if (!rootExists) {
       const made = await this.postCommand(line, channelId, teamChannel, postId, null, record, authorId, commands);
@@ -403,7 +403,7 @@ export class MattermostImport {
         this.problem(line, `a reply: ${(error as Error).message}`);
         continue;
       }
-      const replyId = this.ids('reply', postId, reply.user, reply.create_at);
+      const replyId = this.ids.timed(reply.create_at, 'reply', postId, reply.user, reply.create_at);
       if (!findPost(this.db, replyId)) await this.postCommand(line, channelId, teamChannel, replyId, postId, reply, replyAuthor, commands);
       this.reactions(channelId, teamChannel, replyId, reply.reactions, commands);
     }
