@@ -9,8 +9,8 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
 import { StartupError } from '../startup-error.js';
+import { openZipArchive } from './zip-archive.js';
 
 export interface ExportFile {
   /** Bytes of JSONL text, for progress. */
@@ -53,37 +53,20 @@ function openJsonl(file: string): ExportFile {
 }
 
 async function openZip(file: string): Promise<ExportFile> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(file, { lazyEntries: true, autoClose: false, strictFileNames: false }, (error, opened) => (error ? reject(error) : resolve(opened))),
-  ).catch((error: Error) => {
-    throw new StartupError('bad_export', `${file} is not a readable zip file (${error.message}).`);
-  });
-  // The central directory lists names and offsets only: an entry is a few hundred bytes, read once.
-  const entries = new Map<string, yauzl.Entry>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      if (!entry.fileName.endsWith('/')) entries.set(normalize(entry.fileName), entry);
-      zip.readEntry();
-    });
-    zip.once('end', resolve);
-    zip.once('error', reject);
-    zip.readEntry();
-  });
-  const jsonl = [...entries.values()].filter((entry) => entry.fileName.toLowerCase().endsWith('.jsonl') && !entry.fileName.includes('/'));
+  const zip = await openZipArchive(file);
+  const jsonl = [...zip.entries.values()].filter((entry) => entry.fileName.toLowerCase().endsWith('.jsonl') && !entry.fileName.includes('/'));
   if (jsonl.length !== 1) {
     zip.close();
     throw new StartupError('bad_export', `${file} should hold one .jsonl file at its top (found ${jsonl.length}).`);
   }
-  const stream = (entry: yauzl.Entry) =>
-    new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (error, opened) => (error ? reject(error) : resolve(opened))));
   return {
     size: jsonl[0]!.uncompressedSize,
     async *lines() {
-      yield* numbered(await stream(jsonl[0]!));
+      yield* numbered(await zip.stream(jsonl[0]!));
     },
     async attachment(path) {
-      const entry = candidates(path).map((candidate) => entries.get(candidate)).find((found) => found !== undefined);
-      return entry ? stream(entry) : undefined;
+      const entry = candidates(path).map((candidate) => zip.entries.get(candidate)).find((found) => found !== undefined);
+      return entry ? zip.stream(entry) : undefined;
     },
     close: () => zip.close(),
   };

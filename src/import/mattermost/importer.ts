@@ -24,9 +24,10 @@ import { findPost } from '../../core/posts.js';
 import type { Writer } from '../../core/writer.js';
 import type { BlobStore } from '../../files/blob-store.js';
 import { sql } from '../../store/database.js';
-import { fittedName, freeUsername, unusablePasswordHash } from '../accounts.js';
+import { accountDraft, channelDrafts, displayName, fittedChannelName, teamDrafts, type ImportedTeam } from '../drafts.js';
 import { storeAttachment, type FileRef } from '../attachments.js';
 import type { ExportFile } from '../export-file.js';
+import { ImportBatch, StrictAbort, type ImportReport } from '../import-batch.js';
 import type { Progress } from '../progress.js';
 import { sourceIds } from '../source-ids.js';
 import { BadLine, parseLine, type ChannelRecord, type DirectChannelRecord, type DirectPostRecord, type MattermostLine, type PostRecord, type ReplyRecord, type TeamRecord, type UserRecord } from './records.js';
@@ -36,37 +37,10 @@ const MAX_GROUP = 8;
 /** Mattermost's default channel, which becomes the team's own default channel here. */
 const DEFAULT_CHANNEL = 'town-square';
 
-export interface ImportReport {
-  /** Ops applied, by kind: what this run added. */
-  readonly added: Record<string, number>;
-  /** Lines skipped, or parts of lines, with the reason. */
-  readonly problems: { line: number; message: string }[];
-  /** Source usernames that were taken here, and the name each account got instead. */
-  readonly renamed: { from: string; to: string }[];
-  /** Accounts this run made, which need a password link. */
-  readonly newAccounts: { id: string; username: string }[];
-  /** Line kinds Hail has no place for, with how many lines were passed over. */
-  readonly dropped: Record<string, number>;
-}
-
-export class StrictAbort extends Error {}
-
-interface Team {
-  id: string;
-  defaultChannelId: string;
-}
-
-interface Pending {
-  readonly line: number;
-  readonly command: Command;
-  readonly account?: { id: string; username: string };
-}
+type Team = ImportedTeam;
 
 const ids = sourceIds('mattermost');
 const channelKey = (team: string, channel: string) => `${team}\n${channel}`;
-const fittedChannelName = (name: string) => fittedName(name, 64, 'channel').replace(/\./g, '-');
-const text = (value: string | undefined, max: number) => (value ?? '').slice(0, max);
-const displayName = (value: string | undefined, fallback: string) => text(value?.trim() || fallback, 64);
 
 export class MattermostImport {
   private readonly ids = ids;
@@ -77,18 +51,23 @@ export class MattermostImport {
   private readonly declaredMembers = new Set<string>();
   private readonly addedToWrite = new Set<string>();
   private readonly deactivated = new Set<string>();
-  private pending: Pending[] = [];
+  private readonly batch: ImportBatch;
   private pendingKind = '';
   private bytesRead = 0;
   private file: ExportFile | undefined;
-  readonly report: ImportReport = { added: {}, problems: [], renamed: [], newAccounts: [], dropped: {} };
 
   constructor(
     private readonly writer: Writer,
     private readonly blobs: BlobStore,
     private readonly admin: UserRow,
     private readonly options: { strict: boolean; now: () => number; progress?: Progress },
-  ) {}
+  ) {
+    this.batch = new ImportBatch(writer, options.strict);
+  }
+
+  get report(): ImportReport {
+    return this.batch.report;
+  }
 
   private get db() {
     return this.writer.db;
@@ -112,24 +91,19 @@ export class MattermostImport {
       if (text.trim() === '') continue;
       try {
         const line = parseLine(text);
-        if (line.type !== this.pendingKind || this.pending.length >= CHUNK_LINES) await this.flush();
+        if (line.type !== this.pendingKind || this.batch.size >= CHUNK_LINES) await this.batch.flush();
         this.pendingKind = line.type;
         await this.take(number, line);
       } catch (error) {
         if (!(error instanceof BadLine)) throw error;
-        this.problem(number, error.message);
+        this.batch.problem(number, error.message);
       }
       this.options.progress?.update(this.bytesRead, this.report.added);
     }
-    await this.flush();
+    await this.batch.flush();
     await this.finish();
     this.options.progress?.finish(this.report.added);
     return this.report;
-  }
-
-  private problem(line: number, message: string): void {
-    this.report.problems.push({ line, message });
-    if (this.options.strict) throw new StrictAbort(`line ${line}: ${message}; the import stopped (--strict); what was imported before stays, and a re-run continues`);
   }
 
   private async take(number: number, line: MattermostLine): Promise<void> {
@@ -137,7 +111,7 @@ export class MattermostImport {
       case 'version':
         return;
       case 'dropped':
-        this.report.dropped[line.kind] = (this.report.dropped[line.kind] ?? 0) + 1;
+        this.batch.drop(line.kind);
         return;
       case 'team':
         return this.team(number, line.team);
@@ -154,65 +128,25 @@ export class MattermostImport {
     }
   }
 
-  private queue(line: number, command: Command, account?: Pending['account']): void {
-    if (command.ops.length > 0) this.pending.push({ line, command, account });
-  }
-
-  /** Commits the chunk: every command in one turn, so in one transaction. */
-  private async flush(): Promise<void> {
-    const chunk = this.pending;
-    this.pending = [];
-    const outcomes = await Promise.all(
-      chunk.map(({ command }) => {
-        try {
-          return this.writer.committer.commit(command).then(
-            (entries) => ({ entries, error: undefined }),
-            (error: unknown) => ({ entries: [], error }),
-          );
-        } catch (error) {
-          return Promise.resolve({ entries: [], error });
-        }
-      }),
-    );
-    outcomes.forEach(({ entries, error }, index) => {
-      const { line, account } = chunk[index]!;
-      for (const { op } of entries) this.report.added[op.type] = (this.report.added[op.type] ?? 0) + 1;
-      if (error === undefined && account && entries.some(({ op }) => op.type === 'user.created')) this.report.newAccounts.push(account);
-      if (error !== undefined) this.problem(line, (error as Error).message);
-    });
-  }
-
   private async finish(): Promise<void> {
     for (const pair of this.addedToWrite) {
       if (this.declaredMembers.has(pair)) continue;
       const [channelId, userId] = pair.split('\n') as [string, string];
-      this.queue(0, { author: this.admin.id, ops: [{ type: 'channel.member-set', entity: channelId, body: { userId, member: false } }] });
+      this.batch.queue(0, { author: this.admin.id, ops: [{ type: 'channel.member-set', entity: channelId, body: { userId, member: false } }] });
     }
-    for (const userId of this.deactivated) this.queue(0, { author: this.admin.id, ops: [{ type: 'user.active-set', entity: userId, body: { active: false } }] });
-    await this.flush();
+    for (const userId of this.deactivated) this.batch.queue(0, { author: this.admin.id, ops: [{ type: 'user.active-set', entity: userId, body: { active: false } }] });
+    await this.batch.flush();
   }
 
   private team(line: number, record: TeamRecord): void {
-    const id = this.ids('team', record.name);
-    const name = fittedChannelName(record.name);
-    const existing = sql<[string, string, string], { id: string; default_channel_id: string }>(
-      this.db,
-      'SELECT id, default_channel_id FROM teams WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1',
-    ).get(id, name, id);
-    if (existing) {
-      // A team of the same name made here is where the imported one goes (a club that set up Hail with its own name).
-      this.teams.set(record.name, { id: existing.id, defaultChannelId: existing.default_channel_id });
-      return;
-    }
-    const defaultChannelId = this.ids('channel', record.name, DEFAULT_CHANNEL);
-    this.teams.set(record.name, { id, defaultChannelId });
-    this.queue(line, {
-      author: this.admin.id,
-      ops: [
-        { type: 'team.created', entity: id, body: { name, displayName: displayName(record.display_name, record.name), defaultChannelId } },
-        { type: 'team.member-set', entity: id, body: { userId: this.admin.id, member: false } },
-      ],
+    const { team, ops } = teamDrafts(this.db, this.admin.id, {
+      id: this.ids('team', record.name),
+      name: record.name,
+      displayName: displayName(record.display_name, record.name),
+      defaultChannelId: this.ids('channel', record.name, DEFAULT_CHANNEL),
     });
+    this.teams.set(record.name, team);
+    this.batch.queue(line, { author: this.admin.id, ops });
   }
 
   private findTeam(name: string): Team {
@@ -233,32 +167,18 @@ export class MattermostImport {
       this.channels.set(key, team.defaultChannelId);
       return;
     }
-    const id = this.ids('channel', record.team, record.name);
-    const name = fittedChannelName(record.name);
-    const existing = sql<[string, string, string, string], { id: string }>(
-      this.db,
-      'SELECT id FROM channels WHERE id = ? OR (team_id = ? AND requested_name = ?) ORDER BY id = ? DESC LIMIT 1',
-    ).get(id, team.id, name, id);
-    this.channels.set(key, existing?.id ?? id);
-    if (existing) return;
-    const ops: OpDraft[] = [
-      {
-        type: 'channel.created',
-        entity: id,
-        body: {
-          type: record.type === 'P' ? 'private' : 'public',
-          teamId: team.id,
-          name,
-          displayName: displayName(record.display_name, record.name),
-          header: text(record.header, 1024),
-          purpose: text(record.purpose, 250),
-          memberIds: [],
-        },
-      },
-      { type: 'channel.member-set', entity: id, body: { userId: this.admin.id, member: false } },
-    ];
-    if ((record.deleted_at ?? 0) > 0) ops.push({ type: 'channel.archived-set', entity: id, body: { archived: true } });
-    this.queue(line, { author: this.admin.id, ops });
+    const { id, ops } = channelDrafts(this.db, this.admin.id, {
+      id: this.ids('channel', record.team, record.name),
+      teamId: team.id,
+      name: record.name,
+      displayName: displayName(record.display_name, record.name),
+      private: record.type === 'P',
+      header: record.header,
+      purpose: record.purpose,
+      archived: (record.deleted_at ?? 0) > 0,
+    });
+    this.channels.set(key, id);
+    this.batch.queue(line, { author: this.admin.id, ops });
   }
 
   private findChannel(team: string, name: string): string {
@@ -277,26 +197,22 @@ export class MattermostImport {
     const id = this.ids('user', record.username);
     this.users.set(record.username, id);
     const ops: OpDraft[] = [];
-    let account: Pending['account'];
-    if (!findUser(this.db, id)) {
-      const username = freeUsername(this.db, record.username);
-      if (username !== record.username) this.report.renamed.push({ from: record.username, to: username });
-      const roles = (record.roles ?? '').split(/\s+/);
-      const role = roles.includes('system_admin') ? 'admin' : roles.includes('system_guest') ? 'guest' : 'member';
-      const fullName = [record.first_name, record.last_name].filter(Boolean).join(' ');
-      ops.push({
-        type: 'user.created',
-        entity: id,
-        body: { username, displayName: displayName(record.nickname || fullName, username), role, passwordHash: unusablePasswordHash(), inviteId: null },
-      });
-      account = { id, username };
+    let account: { id: string; username: string } | undefined;
+    const roles = (record.roles ?? '').split(/\s+/);
+    const role = roles.includes('system_admin') ? 'admin' : roles.includes('system_guest') ? 'guest' : 'member';
+    const fullName = [record.first_name, record.last_name].filter(Boolean).join(' ');
+    const made = accountDraft(this.db, { id, username: record.username, displayName: record.nickname || fullName, role });
+    if (made) {
+      if (made.username !== record.username) this.report.renamed.push({ from: record.username, to: made.username });
+      ops.push(made.op);
+      account = { id, username: made.username };
     }
     for (const team of record.teams ?? []) {
       let teamId: string;
       try {
         teamId = this.findTeam(team.name).id;
       } catch (error) {
-        this.problem(line, `${record.username}: ${(error as Error).message}`);
+        this.batch.problem(line, `${record.username}: ${(error as Error).message}`);
         continue;
       }
       ops.push({ type: 'team.member-set', entity: teamId, body: { userId: id, member: true } });
@@ -306,12 +222,12 @@ export class MattermostImport {
           this.declaredMembers.add(channelKey(channelId, id));
           if (channel.name !== DEFAULT_CHANNEL) ops.push({ type: 'channel.member-set', entity: channelId, body: { userId: id, member: true } });
         } catch (error) {
-          this.problem(line, `${record.username}: ${(error as Error).message}`);
+          this.batch.problem(line, `${record.username}: ${(error as Error).message}`);
         }
       }
     }
     if ((record.delete_at ?? 0) > 0) this.deactivated.add(id);
-    this.queue(line, { author: this.admin.id, ops }, account);
+    this.batch.queue(line, { author: this.admin.id, ops }, account);
   }
 
   private findUser(username: string): string {
@@ -340,7 +256,7 @@ export class MattermostImport {
   private conversation(usernames: readonly string[]): { id: string; create: Command } | undefined {
     const members = [...new Set(usernames.map((username) => this.findUser(username)))];
     if (members.length < 2) {
-      this.report.dropped['conversation with oneself'] = (this.report.dropped['conversation with oneself'] ?? 0) + 1;
+      this.batch.drop('conversation with oneself');
       return undefined;
     }
     if (members.length > MAX_GROUP) throw new BadLine(`a group conversation of ${members.length} people; Hail's hold at most ${MAX_GROUP}`);
@@ -355,7 +271,7 @@ export class MattermostImport {
 
   private directChannel(line: number, record: DirectChannelRecord): void {
     const conversation = this.conversation(record.members);
-    if (conversation) this.queue(line, conversation.create);
+    if (conversation) this.batch.queue(line, conversation.create);
   }
 
   private async directPost(line: number, record: DirectPostRecord): Promise<void> {
@@ -366,7 +282,7 @@ export class MattermostImport {
     if (conversation.create.ops.length) {
       const memberIds = (conversation.create.ops[0]!.body as { memberIds: string[] }).memberIds;
       if (!memberIds.includes(author)) throw new BadLine(`${record.user} is not in this conversation`);
-      this.queue(line, conversation.create);
+      this.batch.queue(line, conversation.create);
     }
     await this.writePost(line, conversation.id, false, record);
   }
@@ -376,7 +292,7 @@ export class MattermostImport {
     for (const { path } of attachments ?? []) {
       const bytes = await file.attachment(path);
       if (!bytes) {
-        this.problem(line, `attachment ${path} is not in the export; the post is imported without it`);
+        this.batch.problem(line, `attachment ${path} is not in the export; the post is imported without it`);
         continue;
       }
       refs.push(await storeAttachment(this.db, this.blobs, bytes, path, authorId, this.options.now()));
@@ -400,14 +316,14 @@ export class MattermostImport {
       try {
         replyAuthor = this.findUser(reply.user);
       } catch (error) {
-        this.problem(line, `a reply: ${(error as Error).message}`);
+        this.batch.problem(line, `a reply: ${(error as Error).message}`);
         continue;
       }
       const replyId = this.ids.timed(reply.create_at, 'reply', postId, reply.user, reply.create_at);
       if (!findPost(this.db, replyId)) await this.postCommand(line, channelId, teamChannel, replyId, postId, reply, replyAuthor, commands);
       this.reactions(channelId, teamChannel, replyId, reply.reactions, commands);
     }
-    for (const command of commands) this.queue(line, command);
+    for (const command of commands) this.batch.queue(line, command);
   }
 
   private async postCommand(
@@ -422,7 +338,7 @@ export class MattermostImport {
   ): Promise<boolean> {
     const files = await this.files(line, record.attachments, authorId, this.file!);
     if (record.message.trim() === '' && files.length === 0) {
-      this.problem(line, `${rootId ? 'a reply' : 'a post'} with no text and no file is skipped`);
+      this.batch.problem(line, `${rootId ? 'a reply' : 'a post'} with no text and no file is skipped`);
       return false;
     }
     if (teamChannel) this.membership(channelId, authorId, commands);
