@@ -34,6 +34,7 @@ Usage:
   hail invite create [--team NAME] [--role member|guest|admin] [--expires-in-hours N] [--max-uses N] [--as ADMIN]
   hail tls init                        make the box's own CA and HTTPS certificate (then phones open /trust)
   hail import mattermost EXPORT.zip|EXPORT.jsonl [--strict] [--as ADMIN]   (see docs/IMPORT.md)
+  hail import slack EXPORT.zip [--team NAME] [--strict] [--as ADMIN]
   hail export [--team NAME] [--since DATE] FILE.zip   (Mattermost's bulk format, with files)
   hail backup    FILE [--data-dir ./data]     (while the server runs)
   hail restore   FILE --data-dir EMPTY_DIR    (a new box: new origin, everyone logs in again)
@@ -106,6 +107,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   'admin reset-password': ['--password-stdin'],
   'invite create': ['--team', '--role', '--expires-in-hours', '--max-uses', '--as'],
   'import mattermost': ['--strict', '--as'],
+  'import slack': ['--strict', '--as', '--team'],
   export: ['--team', '--since'],
 };
 

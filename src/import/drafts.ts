@@ -43,10 +43,9 @@ export interface NewTeamChannel {
   private: boolean;
   header?: string;
   purpose?: string;
-  archived: boolean;
 }
 
-/** The channel's id here (an existing one of the same name in the team, or the derived one) and the ops that make it. */
+/** The channel's id here (an existing one of the same name in the team, or the derived one) and the ops that make it (archive it at the end: LateWriters). */
 export function channelDrafts(db: Db, adminId: string, channel: NewTeamChannel): { id: string; ops: OpDraft[] } {
   const name = fittedChannelName(channel.name);
   const existing = sql<[string, string, string, string], { id: string }>(
@@ -70,7 +69,6 @@ export function channelDrafts(db: Db, adminId: string, channel: NewTeamChannel):
     },
     { type: 'channel.member-set', entity: channel.id, body: { userId: adminId, member: false } },
   ];
-  if (channel.archived) ops.push({ type: 'channel.archived-set', entity: channel.id, body: { archived: true } });
   return { id: channel.id, ops };
 }
 

@@ -28,6 +28,7 @@ import { accountDraft, channelDrafts, displayName, fittedChannelName, teamDrafts
 import { storeAttachment, type FileRef } from '../attachments.js';
 import type { ExportFile } from '../export-file.js';
 import { ImportBatch, StrictAbort, type ImportReport } from '../import-batch.js';
+import { LateWriters } from '../late-writers.js';
 import type { Progress } from '../progress.js';
 import { sourceIds } from '../source-ids.js';
 import { BadLine, parseLine, type ChannelRecord, type DirectChannelRecord, type DirectPostRecord, type MattermostLine, type PostRecord, type ReplyRecord, type TeamRecord, type UserRecord } from './records.js';
@@ -48,9 +49,7 @@ export class MattermostImport {
   private readonly channels = new Map<string, string>();
   private readonly users = new Map<string, string>();
   /** (channel, user) pairs the source says are members: the ones added only to write are removed at the end. */
-  private readonly declaredMembers = new Set<string>();
-  private readonly addedToWrite = new Set<string>();
-  private readonly deactivated = new Set<string>();
+  private readonly lateWriters: LateWriters;
   private readonly batch: ImportBatch;
   private pendingKind = '';
   private bytesRead = 0;
@@ -63,6 +62,7 @@ export class MattermostImport {
     private readonly options: { strict: boolean; now: () => number; progress?: Progress },
   ) {
     this.batch = new ImportBatch(writer, options.strict);
+    this.lateWriters = new LateWriters(writer.db, admin.id);
   }
 
   get report(): ImportReport {
@@ -101,7 +101,7 @@ export class MattermostImport {
       this.options.progress?.update(this.bytesRead, this.report.added);
     }
     await this.batch.flush();
-    await this.finish();
+    await this.lateWriters.finish(this.batch);
     this.options.progress?.finish(this.report.added);
     return this.report;
   }
@@ -126,16 +126,6 @@ export class MattermostImport {
       case 'direct_post':
         return this.directPost(number, line.direct_post);
     }
-  }
-
-  private async finish(): Promise<void> {
-    for (const pair of this.addedToWrite) {
-      if (this.declaredMembers.has(pair)) continue;
-      const [channelId, userId] = pair.split('\n') as [string, string];
-      this.batch.queue(0, { author: this.admin.id, ops: [{ type: 'channel.member-set', entity: channelId, body: { userId, member: false } }] });
-    }
-    for (const userId of this.deactivated) this.batch.queue(0, { author: this.admin.id, ops: [{ type: 'user.active-set', entity: userId, body: { active: false } }] });
-    await this.batch.flush();
   }
 
   private team(line: number, record: TeamRecord): void {
@@ -175,8 +165,8 @@ export class MattermostImport {
       private: record.type === 'P',
       header: record.header,
       purpose: record.purpose,
-      archived: (record.deleted_at ?? 0) > 0,
     });
+    if ((record.deleted_at ?? 0) > 0) this.lateWriters.archiveAtEnd(id);
     this.channels.set(key, id);
     this.batch.queue(line, { author: this.admin.id, ops });
   }
@@ -219,14 +209,14 @@ export class MattermostImport {
       for (const channel of team.channels ?? []) {
         try {
           const channelId = this.findChannel(team.name, channel.name);
-          this.declaredMembers.add(channelKey(channelId, id));
+          this.lateWriters.declareMember(channelId, id);
           if (channel.name !== DEFAULT_CHANNEL) ops.push({ type: 'channel.member-set', entity: channelId, body: { userId: id, member: true } });
         } catch (error) {
           this.batch.problem(line, `${record.username}: ${(error as Error).message}`);
         }
       }
     }
-    if ((record.delete_at ?? 0) > 0) this.deactivated.add(id);
+    if ((record.delete_at ?? 0) > 0) this.lateWriters.deactivateAtEnd(id);
     this.batch.queue(line, { author: this.admin.id, ops }, account);
   }
 
@@ -238,14 +228,6 @@ export class MattermostImport {
     if (!found) throw new BadLine(`no user "${username}" in the export or on this box`);
     this.users.set(username, found.id);
     return found.id;
-  }
-
-  /** Someone who wrote or reacted in a team channel they are not in (now) is added, and removed at the end. */
-  private membership(channelId: string, userId: string, ops: Command[]): void {
-    const pair = channelKey(channelId, userId);
-    if (this.addedToWrite.has(pair) || isChannelMember(this.db, channelId, userId)) return;
-    this.addedToWrite.add(pair);
-    ops.push({ author: this.admin.id, ops: [{ type: 'channel.member-set', entity: channelId, body: { userId, member: true } }] });
   }
 
   private async post(line: number, record: PostRecord): Promise<void> {
@@ -341,7 +323,7 @@ export class MattermostImport {
       this.batch.problem(line, `${rootId ? 'a reply' : 'a post'} with no text and no file is skipped`);
       return false;
     }
-    if (teamChannel) this.membership(channelId, authorId, commands);
+    if (teamChannel) this.lateWriters.letWrite(channelId, authorId, commands);
     const ops: OpDraft[] = [
       { type: 'post.created', entity: postId, body: { channelId, message: record.message, rootId, ...(files.length ? { files } : {}), sourceTime: record.create_at } },
     ];
@@ -356,7 +338,7 @@ export class MattermostImport {
       const active = sql<[string, string, string], { active: number }>(this.db, 'SELECT active FROM reactions WHERE post_id = ? AND user_id = ? AND emoji = ?')
         .get(postId, userId, reaction.emoji_name);
       if (active?.active === 1) continue;
-      if (teamChannel) this.membership(channelId, userId, commands);
+      if (teamChannel) this.lateWriters.letWrite(channelId, userId, commands);
       commands.push({ author: userId, ops: [{ type: 'reaction.set', entity: postId, body: { emoji: reaction.emoji_name, active: true } }] });
     }
   }
