@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runHail } from './helpers/cli.js';
 import { flotillaLines, GRIB, minutes, zipExport } from './helpers/mattermost-export.js';
-import { Client, newDataDir, removeDataDir } from './helpers/server.js';
+import { Client, HAIL, newDataDir, removeDataDir } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
 
 const EXIT_CONFIG = 78;
@@ -141,6 +144,46 @@ test('a bare .jsonl export finds its attachments in the data folder beside it', 
     const posts = (await ann.get(`/api/v1/channels/${weather.id}/posts`)).body.posts;
     const download = await fetch(`${world.hail.url}/api/v1/files/${posts[0].files[0].hash}`, { headers: { cookie: ann.cookie } });
     assert.deepEqual(Buffer.from(await download.arrayBuffer()), GRIB);
+  } finally {
+    await world.dispose();
+    removeDataDir(scratch);
+  }
+});
+
+test('an import killed part-way leaves whole chunks; the re-run completes it, and no post is written twice', async () => {
+  const world = await startWorld();
+  const scratch = newDataDir();
+  try {
+    const posts = 30000;
+    const lines = [
+      JSON.stringify({ type: 'version', version: 1 }),
+      JSON.stringify({ type: 'team', team: { name: 'big', display_name: 'Big' } }),
+      JSON.stringify({ type: 'user', user: { username: 'writer', teams: [{ name: 'big', channels: [{ name: 'town-square' }] }] } }),
+      ...Array.from({ length: posts }, (_, index) => JSON.stringify({ type: 'post', post: { team: 'big', channel: 'town-square', user: 'writer', message: `post ${index}`, create_at: minutes(index) } })),
+    ];
+    const file = join(scratch, 'big.jsonl');
+    writeFileSync(file, lines.join('\n') + '\n');
+    await world.stop();
+    const counted = () => {
+      const db = new Database(join(world.hail.dataDir, 'hail.db'), { readonly: true });
+      try {
+        return db.prepare("SELECT (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM ops WHERE type = 'post.created') AS ops").get() as { posts: number; ops: number };
+      } finally {
+        db.close();
+      }
+    };
+    const child = spawn(process.execPath, [HAIL, 'import', 'mattermost', file, '--data-dir', world.hail.dataDir], { stdio: 'ignore' });
+    const exited = once(child, 'exit');
+    // Killed as soon as the first chunks are in, mid-way through the file.
+    while (counted().posts < 4000 && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGKILL');
+    await exited;
+    const killed = counted();
+    assert.ok(killed.posts < posts, `the kill came before the end (${killed.posts} posts)`);
+    assert.equal(killed.posts % 2000, 0, `whole chunks of 2,000 lines only (${killed.posts} posts)`);
+    const rerun = await runHail(['import', 'mattermost', file, '--data-dir', world.hail.dataDir], 120000);
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.deepEqual(counted(), { posts, ops: posts });
   } finally {
     await world.dispose();
     removeDataDir(scratch);
