@@ -2,10 +2,11 @@
  * Mattermost's bulk export, replayed into Hail as ops through the one write path, so the
  * imported history syncs to the fleet like anything written here.
  *
- * Lines are read one at a time and turned into commands; a chunk of them (CHUNK_LINES, or
- * fewer when the kind of line changes, since posts look up the memberships that user lines
- * make) is committed in the same event-loop turn, so group commit writes the chunk in one
- * transaction: a killed import leaves whole chunks, never half of one. Every id is derived
+ * Lines are read one at a time and turned into commands; a chunk of them (whole lines, up to
+ * CHUNK_COMMANDS commands, or fewer when the kind of line changes, since posts look up the
+ * memberships that user lines make) is committed in the same event-loop turn, so group commit
+ * writes the chunk in one transaction (../import-batch.ts): a killed import leaves whole
+ * chunks, never half of one. Every id is derived
  * from the source's names (../source-ids.ts) and everything already present is skipped before
  * a command is built, so a second run, or a later export, adds only what is new: a re-run
  * after an abort continues where the last one stopped.
@@ -33,22 +34,19 @@ import type { Progress } from '../progress.js';
 import { sourceIds } from '../source-ids.js';
 import { BadLine, parseLine, type ChannelRecord, type DirectChannelRecord, type DirectPostRecord, type MattermostLine, type PostRecord, type ReplyRecord, type TeamRecord, type UserRecord } from './records.js';
 
-const CHUNK_LINES = 2000;
+const CHUNK_COMMANDS = 2000;
 const MAX_GROUP = 8;
 /** Mattermost's default channel, which becomes the team's own default channel here. */
 const DEFAULT_CHANNEL = 'town-square';
-
-type Team = ImportedTeam;
 
 const ids = sourceIds('mattermost');
 const channelKey = (team: string, channel: string) => `${team}\n${channel}`;
 
 export class MattermostImport {
   private readonly ids = ids;
-  private readonly teams = new Map<string, Team>();
+  private readonly teams = new Map<string, ImportedTeam>();
   private readonly channels = new Map<string, string>();
   private readonly users = new Map<string, string>();
-  /** (channel, user) pairs the source says are members: the ones added only to write are removed at the end. */
   private readonly lateWriters: LateWriters;
   private readonly batch: ImportBatch;
   private pendingKind = '';
@@ -78,6 +76,7 @@ export class MattermostImport {
     this.file = file;
     if (this.options.strict) {
       for await (const { number, text } of file.lines()) {
+        if (text.trim() === '') continue;
         try {
           parseLine(text);
         } catch (error) {
@@ -91,7 +90,7 @@ export class MattermostImport {
       if (text.trim() === '') continue;
       try {
         const line = parseLine(text);
-        if (line.type !== this.pendingKind || this.batch.size >= CHUNK_LINES) await this.batch.flush();
+        if (line.type !== this.pendingKind || this.batch.size >= CHUNK_COMMANDS) await this.batch.flush();
         this.pendingKind = line.type;
         await this.take(number, line);
       } catch (error) {
@@ -139,7 +138,7 @@ export class MattermostImport {
     this.batch.queue(line, { author: this.admin.id, ops });
   }
 
-  private findTeam(name: string): Team {
+  private findTeam(name: string): ImportedTeam {
     const known = this.teams.get(name);
     if (known) return known;
     const row = sql<[string, string], { id: string; default_channel_id: string }>(this.db, 'SELECT id, default_channel_id FROM teams WHERE id = ? OR name = ? LIMIT 1')
