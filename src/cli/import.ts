@@ -29,7 +29,9 @@ export async function importCommand(config: Config, source: string | undefined, 
   // `--strict FILE` reads as the flag's value: a flag that takes none gives it back.
   const strictValue = flags['--strict'];
   const path = positional[0] ?? (strictValue !== undefined && strictValue !== 'true' ? strictValue : undefined);
-  if (!source || !SOURCES.includes(source)) throw new StartupError('usage', `say what to import from: hail import mattermost EXPORT.zip (got "${source ?? ''}").`);
+  if (!source || !SOURCES.includes(source)) {
+    throw new StartupError('usage', `say what to import from: hail import mattermost|slack EXPORT.zip (got "${source ?? ''}").`);
+  }
   if (!path) throw new StartupError('usage', `name the export: hail import ${source} ${source === 'slack' ? 'EXPORT.zip' : 'EXPORT.zip|EXPORT.jsonl'}.`);
   if (source === 'slack' && !existsSync(path)) throw new StartupError('no_export', `there is no file ${path}.`);
   const isSlack = source === 'slack';
@@ -37,11 +39,17 @@ export async function importCommand(config: Config, source: string | undefined, 
   try {
     const outcome = await withWriter(config.dataDir, async (writer) => {
       const admin = flags['--as'] ? userByName(writer.db, flags['--as']) : firstAdmin(writer.db);
-      if (admin.role !== 'admin' || admin.active !== 1) throw new StartupError('not_admin', `${admin.username} is not an active administrator; name one with --as.`);
+      if (admin.role !== 'admin' || admin.active !== 1) {
+        throw new StartupError('not_admin', `${admin.username} is not an active administrator; name one with --as.`);
+      }
       const strict = strictValue !== undefined;
       const importer = isSlack
         ? new SlackImport(writer, admin, { strict, teamName: flags['--team'] ?? 'slack', progress: progressReporter(process.stderr, 1) })
-        : new MattermostImport(writer, new BlobStore(join(config.dataDir, 'files')), admin, { strict, now: Date.now, progress: progressReporter(process.stderr, (file as ExportFile).size) });
+        : new MattermostImport(writer, new BlobStore(join(config.dataDir, 'files')), admin, {
+            strict,
+            now: Date.now,
+            progress: progressReporter(process.stderr, (file as ExportFile).size),
+          });
       try {
         if (importer instanceof SlackImport) await importer.run(file as ZipArchive);
         else await importer.run(file as ExportFile);
@@ -50,7 +58,10 @@ export async function importCommand(config: Config, source: string | undefined, 
         await writer.committer.drain();
         return { report: importer.report, abort: error.message, links: [] };
       }
-      const links = importer.report.newAccounts.map(({ id, username }) => ({ username, token: createPasswordReset(writer.db, id, admin.id, Date.now()).token }));
+      const links = importer.report.newAccounts.map(({ id, username }) => ({
+        username,
+        token: createPasswordReset(writer.db, id, admin.id, Date.now()).token,
+      }));
       return { report: importer.report, abort: undefined, links };
     });
     const { report, abort, links } = outcome;

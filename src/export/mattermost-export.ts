@@ -37,7 +37,8 @@ export async function writeMattermostJsonl(db: Db, file: string, filter: ExportF
   const write = async (line: unknown) => {
     if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
   };
-  const teams = sql<[], { id: string; name: string; display_name: string; default_channel_id: string }>(db, 'SELECT id, name, display_name, default_channel_id FROM teams ORDER BY name')
+  type TeamRow = { id: string; name: string; display_name: string; default_channel_id: string };
+  const teams = sql<[], TeamRow>(db, 'SELECT id, name, display_name, default_channel_id FROM teams ORDER BY name')
     .all()
     .filter((team) => filter.teamName === undefined || team.name === filter.teamName);
   if (filter.teamName !== undefined && teams.length === 0) throw new Error(`there is no team "${filter.teamName}"`);
@@ -46,9 +47,11 @@ export async function writeMattermostJsonl(db: Db, file: string, filter: ExportF
   await write({ type: 'version', version: 1 });
   for (const team of teams) await write({ type: 'team', team: { name: team.name, display_name: team.display_name, type: 'O' } });
   for (const team of teams) {
-    const channels = sql<[string], { id: string; name: string; display_name: string; type: string; header: string; purpose: string; archived: number; created_hlc: string }>(
+    type ChannelRow = { id: string; name: string; display_name: string; type: string; header: string; purpose: string; archived: number; created_hlc: string };
+    const channels = sql<[string], ChannelRow>(
       db,
-      "SELECT id, name, display_name, type, header, purpose, archived, created_hlc FROM channels WHERE team_id = ? AND type IN ('public', 'private') ORDER BY name",
+      `SELECT id, name, display_name, type, header, purpose, archived, created_hlc FROM channels
+       WHERE team_id = ? AND type IN ('public', 'private') ORDER BY name`,
     ).all(team.id);
     for (const channel of channels) {
       const name = channel.id === team.default_channel_id ? DEFAULT_CHANNEL : channel.name;
@@ -56,18 +59,25 @@ export async function writeMattermostJsonl(db: Db, file: string, filter: ExportF
       await write({
         type: 'channel',
         channel: {
-          team: team.name, name, display_name: channel.display_name, type: channel.type === 'private' ? 'P' : 'O', header: channel.header, purpose: channel.purpose,
+          team: team.name,
+          name,
+          display_name: channel.display_name,
+          type: channel.type === 'private' ? 'P' : 'O',
+          header: channel.header,
+          purpose: channel.purpose,
           ...(channel.archived ? { deleted_at: hlcMillis(channel.created_hlc) } : {}),
         },
       });
     }
   }
-  const users = sql<[], { id: string; username: string; display_name: string; role: string; active: number }>(db, 'SELECT id, username, display_name, role, active FROM users ORDER BY username').all();
+  type UserRow = { id: string; username: string; display_name: string; role: string; active: number };
+  const users = sql<[], UserRow>(db, 'SELECT id, username, display_name, role, active FROM users ORDER BY username').all();
   for (const user of users) {
     const memberships = sql<[string], { team_id: string; channel_id: string | null }>(
       db,
       `SELECT tm.team_id, cm.channel_id FROM team_members tm
-       LEFT JOIN channel_members cm ON cm.user_id = tm.user_id AND cm.active = 1 AND cm.channel_id IN (SELECT id FROM channels WHERE team_id = tm.team_id)
+       LEFT JOIN channel_members cm ON cm.user_id = tm.user_id AND cm.active = 1
+         AND cm.channel_id IN (SELECT id FROM channels WHERE team_id = tm.team_id)
        WHERE tm.user_id = ? AND tm.active = 1`,
     ).all(user.id);
     const byTeam = new Map<string, { name: string }[]>();
@@ -91,8 +101,12 @@ export async function writeMattermostJsonl(db: Db, file: string, filter: ExportF
   const files: ExportedFile[] = [];
   const since = filter.since === undefined ? '' : encodeHlc({ ms: filter.since, counter: 0 });
   const extras = (post: PostRow) => {
-    const reactions = sql<[string], { username: string; emoji: string }>(db, 'SELECT u.username, r.emoji FROM reactions r JOIN users u ON u.id = r.user_id WHERE r.post_id = ? AND r.active = 1 ORDER BY r.ver').all(post.id);
-    const attached = sql<[string], { hash: string; name: string }>(db, 'SELECT hash, name FROM post_files WHERE post_id = ? ORDER BY position').all(post.id);
+    const reactions = sql<[string], { username: string; emoji: string }>(
+      db,
+      'SELECT u.username, r.emoji FROM reactions r JOIN users u ON u.id = r.user_id WHERE r.post_id = ? AND r.active = 1 ORDER BY r.ver',
+    ).all(post.id);
+    const attached = sql<[string], { hash: string; name: string }>(db, 'SELECT hash, name FROM post_files WHERE post_id = ? ORDER BY position')
+      .all(post.id);
     const attachments = attached.map(({ hash, name }) => {
       const path = `files/${hash}/${name}`;
       files.push({ hash, path });
@@ -107,11 +121,21 @@ export async function writeMattermostJsonl(db: Db, file: string, filter: ExportF
     };
   };
   const replies = (post: PostRow) =>
-    sql<[string], PostRow>(db, `SELECT p.id, p.channel_id, u.username, p.message, p.created_hlc FROM posts p JOIN users u ON u.id = p.user_id WHERE p.root_id = ? AND p.deleted = 0 ORDER BY p.created_hlc, p.id`)
+    sql<[string], PostRow>(
+      db,
+      `SELECT p.id, p.channel_id, u.username, p.message, p.created_hlc FROM posts p JOIN users u ON u.id = p.user_id
+       WHERE p.root_id = ? AND p.deleted = 0 ORDER BY p.created_hlc, p.id`,
+    )
       .all(post.id)
       .map((reply) => ({ user: reply.username, ...extras(reply) }));
-  const pinned = (post: PostRow) => sql<[string], { pinned: number }>(db, 'SELECT pinned FROM pins WHERE post_id = ?').get(post.id)?.pinned === 1;
   let posts = 0;
+  const pinned = (post: PostRow) => sql<[string], { pinned: number }>(db, 'SELECT pinned FROM pins WHERE post_id = ?').get(post.id)?.pinned === 1;
+  /** A root post's fields with its thread; counts the posts written. */
+  const thread = (post: PostRow) => {
+    const answers = replies(post);
+    posts += 1 + answers.length;
+    return { user: post.username, ...extras(post), ...(pinned(post) ? { is_pinned: true } : {}), ...(answers.length ? { replies: answers } : {}) };
+  };
   // Pages, not one iterator: better-sqlite3 runs no other statement while an iterator is open.
   function* roots(channelId: string): Generator<PostRow> {
     let after = { hlc: since, id: '' };
@@ -127,26 +151,24 @@ export async function writeMattermostJsonl(db: Db, file: string, filter: ExportF
     }
   }
   for (const [channelId, { team, name }] of channelNames) {
-    for (const post of roots(channelId)) {
-      const thread = replies(post);
-      posts += 1 + thread.length;
-      await write({ type: 'post', post: { team, channel: name, user: post.username, ...extras(post), ...(pinned(post) ? { is_pinned: true } : {}), ...(thread.length ? { replies: thread } : {}) } });
-    }
+    for (const post of roots(channelId)) await write({ type: 'post', post: { team, channel: name, ...thread(post) } });
   }
   if (filter.teamName === undefined) {
-    const conversations = sql<[], { id: string; header: string }>(db, "SELECT id, header FROM channels WHERE type IN ('direct', 'group') ORDER BY id").all();
+    const conversations = sql<[], { id: string; header: string }>(db, "SELECT id, header FROM channels WHERE type IN ('direct', 'group') ORDER BY id")
+      .all();
     const members = new Map<string, string[]>();
     for (const conversation of conversations) {
-      const usernames = sql<[string], { username: string }>(db, 'SELECT u.username FROM channel_members m JOIN users u ON u.id = m.user_id WHERE m.channel_id = ? ORDER BY u.username').all(conversation.id).map(({ username }) => username);
+      const usernames = sql<[string], { username: string }>(
+        db,
+        'SELECT u.username FROM channel_members m JOIN users u ON u.id = m.user_id WHERE m.channel_id = ? ORDER BY u.username',
+      )
+        .all(conversation.id)
+        .map(({ username }) => username);
       members.set(conversation.id, usernames);
       await write({ type: 'direct_channel', direct_channel: { members: usernames, header: conversation.header } });
     }
     for (const [channelId, usernames] of members) {
-      for (const post of roots(channelId)) {
-        const thread = replies(post);
-        posts += 1 + thread.length;
-        await write({ type: 'direct_post', direct_post: { channel_members: usernames, user: post.username, ...extras(post), ...(pinned(post) ? { is_pinned: true } : {}), ...(thread.length ? { replies: thread } : {}) } });
-      }
+      for (const post of roots(channelId)) await write({ type: 'direct_post', direct_post: { channel_members: usernames, ...thread(post) } });
     }
   }
   await close(out);

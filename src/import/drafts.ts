@@ -6,7 +6,8 @@
  * leaves them, so member lists are the source's.
  */
 import type { OpDraft } from '../core/op.js';
-import { findUser } from '../core/permissions.js';
+import { conversationId } from '../core/ops/channel-created.js';
+import { findChannel, findUser } from '../core/permissions.js';
 import { sql, type Db } from '../store/database.js';
 import { fittedName, freeUsername, unusablePasswordHash } from './accounts.js';
 
@@ -19,7 +20,14 @@ export const fittedChannelName = (name: string): string => fittedName(name, 64, 
 export const clipped = (value: string | undefined, max: number): string => (value ?? '').slice(0, max);
 export const displayName = (value: string | undefined, fallback: string): string => clipped(value?.trim() || fallback, 64);
 
-export function teamDrafts(db: Db, adminId: string, team: { id: string; name: string; displayName: string; defaultChannelId: string }): { team: ImportedTeam; ops: OpDraft[] } {
+export interface NewTeam {
+  id: string;
+  name: string;
+  displayName: string;
+  defaultChannelId: string;
+}
+
+export function teamDrafts(db: Db, adminId: string, team: NewTeam): { team: ImportedTeam; ops: OpDraft[] } {
   const name = fittedChannelName(team.name);
   const existing = sql<[string, string, string], { id: string; default_channel_id: string }>(
     db,
@@ -72,8 +80,15 @@ export function channelDrafts(db: Db, adminId: string, channel: NewTeamChannel):
   return { id: channel.id, ops };
 }
 
+export interface NewAccount {
+  id: string;
+  username: string;
+  displayName: string;
+  role: 'admin' | 'member' | 'guest';
+}
+
 /** The account's op when it is new here, with the username it gets (renamed when taken). */
-export function accountDraft(db: Db, account: { id: string; username: string; displayName: string; role: 'admin' | 'member' | 'guest' }): { op: OpDraft; username: string } | undefined {
+export function accountDraft(db: Db, account: NewAccount): { op: OpDraft; username: string } | undefined {
   if (findUser(db, account.id)) return undefined;
   const username = freeUsername(db, account.username);
   return {
@@ -85,3 +100,15 @@ export function accountDraft(db: Db, account: { id: string; username: string; di
     },
   };
 }
+
+/** A direct (2 people) or group conversation, the same one Hail makes between those people; its creation when new here. */
+export function conversationDraft(db: Db, memberIds: readonly string[]): { id: string; ops: OpDraft[] } {
+  const type = memberIds.length === 2 ? 'direct' : 'group';
+  const id = conversationId(type, memberIds);
+  if (findChannel(db, id)) return { id, ops: [] };
+  return { id, ops: [{ type: 'channel.created', entity: id, body: { type, teamId: null, name: '', displayName: '', header: '', purpose: '', memberIds } }] };
+}
+
+export const hasReaction = (db: Db, postId: string, userId: string, emoji: string): boolean =>
+  sql<[string, string, string], { active: number }>(db, 'SELECT active FROM reactions WHERE post_id = ? AND user_id = ? AND emoji = ?')
+    .get(postId, userId, emoji)?.active === 1;

@@ -49,8 +49,12 @@ export class LateWriters {
       const [channelId, userId] = key.split('\n') as [string, string];
       batch.queue(0, { author: this.adminId, ops: [{ type: 'channel.member-set', entity: channelId, body: { userId, member: false } }] });
     }
-    for (const channelId of this.archived) batch.queue(0, { author: this.adminId, ops: [{ type: 'channel.archived-set', entity: channelId, body: { archived: true } }] });
-    for (const userId of this.deactivated) batch.queue(0, { author: this.adminId, ops: [{ type: 'user.active-set', entity: userId, body: { active: false } }] });
+    for (const channelId of this.archived) {
+      batch.queue(0, { author: this.adminId, ops: [{ type: 'channel.archived-set', entity: channelId, body: { archived: true } }] });
+    }
+    for (const userId of this.deactivated) {
+      batch.queue(0, { author: this.adminId, ops: [{ type: 'user.active-set', entity: userId, body: { active: false } }] });
+    }
     await batch.flush();
   }
 }

@@ -19,20 +19,20 @@
  */
 import type { Command } from '../../core/commit.js';
 import type { OpDraft } from '../../core/op.js';
-import { conversationId } from '../../core/ops/channel-created.js';
-import { findChannel, findUser, findUserByName, isChannelMember, type UserRow } from '../../core/permissions.js';
+import { findUser, findUserByName, isChannelMember, type UserRow } from '../../core/permissions.js';
 import { findPost } from '../../core/posts.js';
 import type { Writer } from '../../core/writer.js';
 import type { BlobStore } from '../../files/blob-store.js';
 import { sql } from '../../store/database.js';
-import { accountDraft, channelDrafts, displayName, fittedChannelName, teamDrafts, type ImportedTeam } from '../drafts.js';
+import { accountDraft, channelDrafts, conversationDraft, displayName, fittedChannelName, hasReaction, teamDrafts, type ImportedTeam } from '../drafts.js';
 import { storeAttachment, type FileRef } from '../attachments.js';
 import type { ExportFile } from '../export-file.js';
 import { ImportBatch, StrictAbort, type ImportReport } from '../import-batch.js';
 import { LateWriters } from '../late-writers.js';
 import type { Progress } from '../progress.js';
 import { sourceIds } from '../source-ids.js';
-import { BadLine, parseLine, type ChannelRecord, type DirectChannelRecord, type DirectPostRecord, type MattermostLine, type PostRecord, type ReplyRecord, type TeamRecord, type UserRecord } from './records.js';
+import { BadLine, parseLine } from './records.js';
+import type { ChannelRecord, DirectChannelRecord, DirectPostRecord, MattermostLine, PostRecord, ReplyRecord, TeamRecord, UserRecord } from './records.js';
 
 const CHUNK_COMMANDS = 2000;
 const MAX_GROUP = 8;
@@ -141,7 +141,7 @@ export class MattermostImport {
   private findTeam(name: string): ImportedTeam {
     const known = this.teams.get(name);
     if (known) return known;
-    const row = sql<[string, string], { id: string; default_channel_id: string }>(this.db, 'SELECT id, default_channel_id FROM teams WHERE id = ? OR name = ? LIMIT 1')
+    const row = sql<[string, string], { id: string; default_channel_id: string }>(this.db, 'SELECT id, default_channel_id FROM teams WHERE id = ? OR name = ?')
       .get(this.ids('team', name), fittedChannelName(name));
     if (!row) throw new BadLine(`no team "${name}" in the export or on this box`);
     const team = { id: row.id, defaultChannelId: row.default_channel_id };
@@ -241,12 +241,8 @@ export class MattermostImport {
       return undefined;
     }
     if (members.length > MAX_GROUP) throw new BadLine(`a group conversation of ${members.length} people; Hail's hold at most ${MAX_GROUP}`);
-    const type = members.length === 2 ? 'direct' : 'group';
-    const id = conversationId(type, members);
-    const create: Command = {
-      author: members[0]!,
-      ops: findChannel(this.db, id) ? [] : [{ type: 'channel.created', entity: id, body: { type, teamId: null, name: '', displayName: '', header: '', purpose: '', memberIds: members } }],
-    };
+    const { id, ops } = conversationDraft(this.db, members);
+    const create: Command = { author: members[0]!, ops };
     return { id, create };
   }
 
@@ -324,7 +320,11 @@ export class MattermostImport {
     }
     if (teamChannel) this.lateWriters.letWrite(channelId, authorId, commands);
     const ops: OpDraft[] = [
-      { type: 'post.created', entity: postId, body: { channelId, message: record.message, rootId, ...(files.length ? { files } : {}), sourceTime: record.create_at } },
+      {
+        type: 'post.created',
+        entity: postId,
+        body: { channelId, message: record.message, rootId, ...(files.length ? { files } : {}), sourceTime: record.create_at },
+      },
     ];
     if ('is_pinned' in record && record.is_pinned) ops.push({ type: 'pin.set', entity: postId, body: { pinned: true } });
     commands.push({ author: authorId, ops });
@@ -334,9 +334,7 @@ export class MattermostImport {
   private reactions(channelId: string, teamChannel: boolean, postId: string, reactions: PostRecord['reactions'], commands: Command[]): void {
     for (const reaction of reactions ?? []) {
       const userId = this.users.get(reaction.user) ?? this.findUser(reaction.user);
-      const active = sql<[string, string, string], { active: number }>(this.db, 'SELECT active FROM reactions WHERE post_id = ? AND user_id = ? AND emoji = ?')
-        .get(postId, userId, reaction.emoji_name);
-      if (active?.active === 1) continue;
+      if (hasReaction(this.db, postId, userId, reaction.emoji_name)) continue;
       if (teamChannel) this.lateWriters.letWrite(channelId, userId, commands);
       commands.push({ author: userId, ops: [{ type: 'reaction.set', entity: postId, body: { emoji: reaction.emoji_name, active: true } }] });
     }

@@ -15,12 +15,10 @@ import { posix } from 'node:path';
 import { Type, type TSchema, type Static } from '@sinclair/typebox';
 import type { Command } from '../../core/commit.js';
 import type { OpDraft } from '../../core/op.js';
-import { conversationId } from '../../core/ops/channel-created.js';
-import { findChannel, type UserRow } from '../../core/permissions.js';
+import { findUser, type UserRow } from '../../core/permissions.js';
 import { findPost } from '../../core/posts.js';
 import type { Writer } from '../../core/writer.js';
-import { sql } from '../../store/database.js';
-import { accountDraft, channelDrafts, teamDrafts, type ImportedTeam } from '../drafts.js';
+import { accountDraft, channelDrafts, conversationDraft, hasReaction, teamDrafts, type ImportedTeam } from '../drafts.js';
 import { ImportBatch, type ImportReport } from '../import-batch.js';
 import { LateWriters } from '../late-writers.js';
 import type { Progress } from '../progress.js';
@@ -133,7 +131,8 @@ export class SlackImport {
   private user(user: SlackUser): void {
     const id = ids('user', user.id);
     const role = user.is_admin || user.is_owner ? 'admin' : user.is_restricted ? 'guest' : 'member';
-    const made = accountDraft(this.db, { id, username: user.name, displayName: user.profile?.display_name || user.real_name || user.profile?.real_name || user.name, role });
+    const displayName = user.profile?.display_name || user.real_name || user.profile?.real_name || user.name;
+    const made = accountDraft(this.db, { id, username: user.name, displayName, role });
     const ops: OpDraft[] = [];
     let account: { id: string; username: string } | undefined;
     if (made) {
@@ -141,7 +140,7 @@ export class SlackImport {
       ops.push(made.op);
       account = { id, username: made.username };
     }
-    this.users.set(user.id, { id, username: made?.username ?? sql<[string], { username: string }>(this.db, 'SELECT username FROM users WHERE id = ?').get(id)?.username ?? user.name });
+    this.users.set(user.id, { id, username: made?.username ?? findUser(this.db, id)?.username ?? user.name });
     if (!user.deleted || made) ops.push({ type: 'team.member-set', entity: this.team!.id, body: { userId: id, member: true } });
     if (user.deleted) this.lateWriters.deactivateAtEnd(id);
     this.batch.queue(0, { author: this.admin.id, ops }, account, `users.json ${user.name}`);
@@ -186,11 +185,8 @@ export class SlackImport {
       this.batch.drop(members.length < 2 ? 'conversation with oneself' : `group conversation of over ${MAX_GROUP} people`);
       return undefined;
     }
-    const type = members.length === 2 ? 'direct' : 'group';
-    const id = conversationId(type, members);
-    if (!findChannel(this.db, id)) {
-      this.batch.queue(0, { author: members[0]!, ops: [{ type: 'channel.created', entity: id, body: { type, teamId: null, name: '', displayName: '', header: '', purpose: '', memberIds: members } }] }, undefined, where);
-    }
+    const { id, ops } = conversationDraft(this.db, members);
+    this.batch.queue(0, { author: members[0]!, ops }, undefined, where);
     return { id, folder: direct ? channel.id : channel.name ?? channel.id, team: false };
   }
 
@@ -216,22 +212,24 @@ export class SlackImport {
     const threaded = message.thread_ts !== undefined && message.thread_ts !== message.ts;
     const rootId = threaded ? ids.timed(tsMillis(message.thread_ts!), 'post', conversation.id, message.thread_ts!) : null;
     if (!findPost(this.db, postId)) {
-      for (const file of message.files ?? []) this.batch.problem(0, `file ${file.name ?? file.title ?? file.id ?? ''} is not in the export (Slack exports only link to files)`, where);
+      for (const file of message.files ?? []) {
+        this.batch.problem(0, `file ${file.name ?? file.title ?? file.id ?? ''} is not in the export (Slack exports only link to files)`, where);
+      }
       const body = slackText(message.text ?? '', (id) => this.users.get(id)?.username);
       if (body.trim() === '') {
         this.batch.problem(0, 'a message with no text (and no file in the export) is skipped', where);
         return;
       }
       if (conversation.team) this.lateWriters.letWrite(conversation.id, author.id, commands);
-      commands.push({ author: author.id, ops: [{ type: 'post.created', entity: postId, body: { channelId: conversation.id, message: body, rootId, sourceTime: tsMillis(message.ts) } }] });
+      const post = { channelId: conversation.id, message: body, rootId, sourceTime: tsMillis(message.ts) };
+      commands.push({ author: author.id, ops: [{ type: 'post.created', entity: postId, body: post }] });
     }
     for (const reaction of message.reactions ?? []) {
       const emoji = reaction.name.replace(/::skin-tone-\d$/, '');
       for (const userId of reaction.users) {
         const user = this.users.get(userId);
         if (!user) continue;
-        const active = sql<[string, string, string], { active: number }>(this.db, 'SELECT active FROM reactions WHERE post_id = ? AND user_id = ? AND emoji = ?').get(postId, user.id, emoji);
-        if (active?.active === 1) continue;
+        if (hasReaction(this.db, postId, user.id, emoji)) continue;
         if (conversation.team) this.lateWriters.letWrite(conversation.id, user.id, commands);
         commands.push({ author: user.id, ops: [{ type: 'reaction.set', entity: postId, body: { emoji, active: true } }] });
       }
