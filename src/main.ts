@@ -9,6 +9,8 @@
 import { loadConfig, parseFlags, SETTING_FLAGS } from './config.js';
 import { configCheckCommand } from './cli/config-check.js';
 import { doctorCommand } from './cli/doctor.js';
+import { exportCommand } from './cli/export.js';
+import { importCommand } from './cli/import.js';
 import { inviteCreateCommand } from './cli/invite.js';
 import { resetPasswordCommand } from './cli/reset-password.js';
 import { setupCodeCommand } from './cli/setup-code.js';
@@ -35,6 +37,9 @@ Usage:
   hail peer add INVITATION             pair with the box that made it (before setup too: join its fleet)
   hail peer list | rename ID NAME | set-address ID HOST:PORT... | remove ID
   hail tls init                        make the box's own CA and HTTPS certificate (then phones open /trust)
+  hail import mattermost EXPORT.zip|EXPORT.jsonl [--strict] [--as ADMIN]   (see docs/IMPORT.md)
+  hail import slack EXPORT.zip [--team NAME] [--strict] [--as ADMIN]
+  hail export [--team NAME] [--since DATE] FILE.zip   (Mattermost's bulk format, with files)
   hail backup    FILE [--data-dir ./data]     (while the server runs)
   hail restore   FILE --data-dir EMPTY_DIR [--skip-damaged]
                  a new box: new origin, everyone logs in again; --skip-damaged restores all but damaged files
@@ -120,6 +125,9 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   'admin reset-password': ['--password-stdin'],
   'invite create': ['--team', '--role', '--expires-in-hours', '--max-uses', '--as'],
   'peer invite': ['--expires-in-hours'],
+  'import mattermost': ['--strict', '--as'],
+  'import slack': ['--strict', '--as', '--team'],
+  export: ['--team', '--since'],
 };
 
 async function main(): Promise<void> {
@@ -141,6 +149,8 @@ async function main(): Promise<void> {
     else if (command === 'admin' && positional[0] === 'reset-password') await resetPasswordCommand(positional[1], loadConfig(flags, process.env).dataDir, flags['--password-stdin'] === 'true');
     else if (command === 'invite' && positional[0] === 'create') await inviteCreateCommand(loadConfig(flags, process.env), flags);
     else if (command === 'peer') await (await import('./cli/peer.js')).peerCommand(loadConfig(flags, process.env), positional, flags);
+    else if (command === 'export') await exportCommand(loadConfig(flags, process.env), positional[0], flags);
+    else if (command === 'import') await importCommand(loadConfig(flags, process.env), positional[0], positional.slice(1), flags);
     else if (command === 'tls' && positional[0] === 'init') await tlsInitCommand(loadConfig(flags, process.env));
     else if (command === 'help' || command === '--help') process.stdout.write(`${USAGE}\n`);
     else fail(`unknown command "${command}"\n\n${USAGE}`);

@@ -40,7 +40,7 @@ function positiveInteger(flags: Record<string, string>, name: string): number | 
   return Number(text);
 }
 
-function firstAdmin(db: Db): UserRow {
+export function firstAdmin(db: Db): UserRow {
   const admin = sql<[], UserRow>(db, "SELECT * FROM users WHERE role = 'admin' AND active = 1 ORDER BY created_ver LIMIT 1").get();
   if (!admin) throw new StartupError('no_admin', 'this box has no administrator yet; create one with the setup code first (hail setup-code show).');
   return admin;

@@ -4,6 +4,7 @@ import { Id, Message, PostFiles } from '../fields.js';
 import { badRequest, conflict } from '../errors.js';
 import { requirePoster } from '../permissions.js';
 import { findPost, type PostRow } from '../posts.js';
+import { encodeHlc } from '../hlc.js';
 import { sql } from '../../store/database.js';
 import { setPostMentions } from '../../store/mentions.js';
 import { isPurged } from '../../store/op-chain.js';
@@ -13,6 +14,11 @@ import { tombstonePost } from './post-deleted.js';
 /**
  * A message, or a reply in a thread when `rootId` is set. The id is minted by the client, so a
  * retried send (seconds or days later) finds the post already there and creates nothing.
+ *
+ * `sourceTime` (milliseconds) is set only by importers (src/import/): the time the post was
+ * written in the system it comes from. The post is then shown and ordered at that time rather
+ * than at the op's hlc; it is part of the body, so every box folds it the same way. The REST
+ * routes never pass it through, so a client cannot backdate a message.
  */
 export default defineOp({
   type: 'post.created',
@@ -22,6 +28,7 @@ export default defineOp({
       message: Purgeable(Message),
       rootId: Type.Union([Id, Type.Null()]),
       files: Type.Optional(Purgeable(PostFiles)),
+      sourceTime: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffffffff })),
     },
     { additionalProperties: false },
   ),
@@ -54,11 +61,12 @@ export default defineOp({
   unchanged: ({ db, entity }) => findPost(db, entity) !== undefined,
   apply(db, op) {
     const version = opVersion(op);
-    const { channelId, rootId } = op.body;
+    const { channelId, rootId, sourceTime } = op.body;
     // Text is purged only once the post is deleted, wherever that happened: a purged create
     // stands for its post's tombstone, even before the delete itself arrives.
     const purged = isPurged(op.body.message);
     const message = purged ? '' : op.body.message;
+    const createdHlc = sourceTime === undefined ? op.hlc : encodeHlc({ ms: sourceTime, counter: 0 });
     // The same post can be created twice (a phone that retried its send through another box):
     // the earliest create wins everywhere, so the row does not depend on arrival order. RETURNING
     // gives the row as written, or none when an earlier create already stands.
@@ -70,7 +78,7 @@ export default defineOp({
          edit_ver = CASE WHEN posts.edit_ver = posts.created_ver THEN excluded.edit_ver ELSE posts.edit_ver END
        WHERE excluded.created_ver < posts.created_ver
        RETURNING id, channel_id, user_id, root_id, message, created_hlc, edited_hlc, deleted`,
-    ).get(op.entity, channelId, op.author, rootId, message, op.hlc, version, version);
+    ).get(op.entity, channelId, op.author, rootId, message, createdHlc, version, version);
     if (purged) tombstonePost(db, op.entity);
     if (!post || post.deleted === 1 || purged) return;
     const files = op.body.files === undefined || isPurged(op.body.files) ? [] : op.body.files;

@@ -9,8 +9,9 @@ import channels from './channels.js';
 import posts from './posts.js';
 import files from './files.js';
 import backup from './backup.js';
+import exportRoutes from './export.js';
 import search from './search.js';
 import status from './status.js';
 import peers from './peers.js';
 
-export const ROUTES: readonly Route[] = [...setup, ...auth, ...users, ...invites, ...teams, ...channels, ...posts, ...files, ...search, ...status, ...peers, ...backup];
+export const ROUTES: readonly Route[] = [...setup, ...auth, ...users, ...invites, ...teams, ...channels, ...posts, ...files, ...search, ...status, ...peers, ...backup, ...exportRoutes];

@@ -41,6 +41,7 @@ export const status = signal<ServerStatus | undefined>(undefined);
 
 /** A plain link, so the browser streams the archive to disk rather than holding it in memory. */
 export const BACKUP_URL = '/api/v1/admin/backup';
+export const EXPORT_URL = '/api/v1/admin/export';
 
 export async function loadAdmin(): Promise<void> {
   const [state] = await Promise.all([api.get<ServerStatus>('/status'), loadUsers()]);

@@ -298,6 +298,8 @@ const de: Catalog = {
   'admin.backupExplain': 'Eine tar-Datei mit der Datenbank und allen geteilten Dateien, erstellt, während die Box weiterläuft. Zum Wiederherstellen dies auf einer Box ausführen und Hail dann mit diesem Verzeichnis starten:',
   'admin.restoreCommand': 'hail restore DATEI --data-dir VERZEICHNIS',
   'admin.downloadBackup': 'Sicherung herunterladen',
+  'admin.exportExplain': 'Oder nehmen Sie alles im Massenformat von Mattermost mit (Teams, Kanäle, Konten ohne Passwort, Beiträge, Threads, Reaktionen und Dateien): ein Zip, das Mattermost oder eine andere Hail-Box importieren kann.',
+  'admin.downloadExport': 'Export herunterladen (Mattermost-Format)',
   'admin.diskFree': 'Freier Speicherplatz',
   'admin.writes': 'Neue Nachrichten',
   'admin.uploads': 'Datei-Uploads',

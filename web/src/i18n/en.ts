@@ -296,6 +296,8 @@ const en = {
   'admin.backupExplain': 'One tar file with the database and every shared file, made while the box keeps running. To restore it, run this on a box, then start Hail with that directory:',
   'admin.restoreCommand': 'hail restore FILE --data-dir DIRECTORY',
   'admin.downloadBackup': 'Download backup',
+  'admin.exportExplain': 'Or take everything out in Mattermost\'s bulk format (teams, channels, accounts without passwords, posts, threads, reactions and files): a zip that Mattermost, or another Hail box, can import.',
+  'admin.downloadExport': 'Download export (Mattermost format)',
   'admin.diskFree': 'Free disk space',
   'admin.writes': 'New messages',
   'admin.uploads': 'File uploads',

@@ -298,6 +298,8 @@ const fr: Catalog = {
   'admin.backupExplain': 'Un fichier tar avec la base de données et tous les fichiers partagés, fait pendant que le boîtier continue de fonctionner. Pour la restaurer, lancez ceci sur un boîtier, puis démarrez Hail avec ce dossier :',
   'admin.restoreCommand': 'hail restore FICHIER --data-dir DOSSIER',
   'admin.downloadBackup': 'Télécharger la sauvegarde',
+  'admin.exportExplain': 'Ou emportez tout au format d\'import en masse de Mattermost (équipes, canaux, comptes sans mot de passe, messages, fils, réactions et fichiers) : un zip que Mattermost, ou une autre box Hail, peut importer.',
+  'admin.downloadExport': 'Télécharger l\'export (format Mattermost)',
   'admin.diskFree': 'Espace disque libre',
   'admin.writes': 'Nouveaux messages',
   'admin.uploads': 'Envoi de fichiers',

@@ -298,6 +298,8 @@ const nl: Catalog = {
   'admin.backupExplain': 'Eén tar-bestand met de database en alle gedeelde bestanden, gemaakt terwijl de box gewoon doordraait. Terugzetten: voer dit uit op een box en start Hail daarna met die map:',
   'admin.restoreCommand': 'hail restore BESTAND --data-dir MAP',
   'admin.downloadBackup': 'Back-up downloaden',
+  'admin.exportExplain': 'Of neem alles mee in het bulkformaat van Mattermost (teams, kanalen, accounts zonder wachtwoord, berichten, draadjes, reacties en bestanden): een zip die Mattermost of een andere Hail-box kan importeren.',
+  'admin.downloadExport': 'Export downloaden (Mattermost-formaat)',
   'admin.diskFree': 'Vrije schijfruimte',
   'admin.writes': 'Nieuwe berichten',
   'admin.uploads': 'Bestanden uploaden',
