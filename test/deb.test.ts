@@ -54,9 +54,10 @@ test('the amd64 .deb', { skip, timeout: 300_000 }, async (t) => {
     }
   });
 
-  await t.test('keeps /opt/hail under 40 MB', () => {
-    const bytes = listing.filter((entry) => entry.path.startsWith('/opt/hail/')).reduce((sum, entry) => sum + entry.size, 0);
-    t.diagnostic(`/opt/hail: ${(bytes / 1e6).toFixed(1)} MB`);
+  await t.test('keeps /opt/hail under 40 MB on disk', () => {
+    // Each file rounded up to a 4 KiB block, as ext4 stores it (du): most of node_modules is small files.
+    const bytes = listing.filter((entry) => entry.path.startsWith('/opt/hail/')).reduce((sum, entry) => sum + Math.ceil(entry.size / 4096) * 4096, 0);
+    t.diagnostic(`/opt/hail: ${(bytes / 1e6).toFixed(1)} MB on disk`);
     assert.ok(bytes <= 40e6, `/opt/hail is ${bytes} bytes`);
   });
 
