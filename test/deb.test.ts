@@ -17,7 +17,8 @@ const abi = process.versions.modules;
 test('the amd64 .deb', { skip, timeout: 300_000 }, async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'hail-deb-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
-  const deb = execFileSync('scripts/deb/build', ['--reuse-dist', '--out', out, 'amd64'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const build = ['--reuse-dist', '--out', out, 'amd64'];
+  const deb = execFileSync('scripts/deb/build', build, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   const control = (field: string): string => execFileSync('dpkg-deb', ['--field', deb, field], { encoding: 'utf8' }).trim();
   const listing = execFileSync('dpkg-deb', ['--contents', deb], { encoding: 'utf8' }).trim().split('\n').map((line) => {
     const [mode, , size, , , ...path] = line.split(/\s+/);
@@ -40,7 +41,9 @@ test('the amd64 .deb', { skip, timeout: 300_000 }, async (t) => {
     const conffiles = execFileSync('sh', ['-c', `dpkg-deb --ctrl-tarfile "$1" | tar -xO ./conffiles`, 'sh', deb], { encoding: 'utf8' });
     assert.equal(conffiles.trim(), '/etc/hail/hail.toml');
     const scripts = execFileSync('dpkg-deb', ['--info', deb], { encoding: 'utf8' });
-    for (const script of ['postinst', 'prerm', 'postrm']) assert.match(scripts, new RegExp(`\\s${script}\\s`), `${script} is in the package`);
+    for (const script of ['postinst', 'prerm', 'postrm']) {
+      assert.match(scripts, new RegExp(`\\s${script}\\s`), `${script} is in the package`);
+    }
   });
 
   await t.test('ships production dependencies only, with one uWebSockets.js binary and no better-sqlite3 sources', () => {
@@ -56,7 +59,8 @@ test('the amd64 .deb', { skip, timeout: 300_000 }, async (t) => {
 
   await t.test('keeps /opt/hail under 40 MB on disk', () => {
     // Each file rounded up to a 4 KiB block, as ext4 stores it (du): most of node_modules is small files.
-    const bytes = listing.filter((entry) => entry.path.startsWith('/opt/hail/')).reduce((sum, entry) => sum + Math.ceil(entry.size / 4096) * 4096, 0);
+    const bytes = listing.filter((entry) => entry.path.startsWith('/opt/hail/'))
+      .reduce((sum, entry) => sum + Math.ceil(entry.size / 4096) * 4096, 0);
     t.diagnostic(`/opt/hail: ${(bytes / 1e6).toFixed(1)} MB on disk`);
     assert.ok(bytes <= 40e6, `/opt/hail is ${bytes} bytes`);
   });

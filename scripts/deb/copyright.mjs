@@ -6,7 +6,8 @@ import { join } from 'node:path';
 const [modules] = process.argv.slice(2);
 
 function packageDirs(dir) {
-  return readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).flatMap((entry) => {
+  const packages = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'));
+  return packages.flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.name.startsWith('@')) return packageDirs(path);
     const nested = join(path, 'node_modules');
