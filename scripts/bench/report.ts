@@ -194,7 +194,7 @@ export function soakTable(result: SoakResult): string {
 
 export function soakSamplesTable(result: SoakResult): string {
   return table(
-    ['s', 'posts', 'RSS MiB', 'heap used MiB', 'heap total MiB', 'external MiB'],
-    result.samples.map((sample) => [sample.atS.toFixed(0), sample.posts, mib(sample.rssBytes), mib(sample.heapUsedBytes), mib(sample.heapTotalBytes), mib(sample.externalBytes)]),
+    ['s', 'posts', 'RSS MiB', 'of it anonymous MiB', 'heap used MiB', 'heap total MiB', 'external MiB'],
+    result.samples.map((sample) => [sample.atS.toFixed(0), sample.posts, mib(sample.rssBytes), mib(sample.rssAnonBytes), mib(sample.heapUsedBytes), mib(sample.heapTotalBytes), mib(sample.externalBytes)]),
   );
 }

@@ -4,7 +4,7 @@
  *
  * Options: --long; --servers hail,ngircd,prosody; --scenarios 1,2,3,4,5,6,7,8; --out FILE (the
  * Markdown tables); --json FILE (raw results); --soak-minutes N (scenario 8's length);
- * --soak-node-options '...' (Node options for scenario 8's server beyond the unit's); --soak-snapshots DIR
+ * --soak-node-options='...' (Node options for scenario 8's server beyond the unit's); --soak-snapshots DIR
  * (a V8 heap snapshot of scenario 8's server at every sample, to find what grows; it moves RSS). Servers and clients share this machine's
  * cores, so compare the servers within one run, by the ratios, not across machines.
  */

@@ -13,7 +13,7 @@
  * At the end the server is asked for a full GC (HeapProfiler.collectGarbage) and sampled again,
  * which tells live JavaScript objects from garbage V8 had not yet needed to collect.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { newId } from '../../src/core/ids.js';
@@ -41,6 +41,8 @@ export interface MemorySample {
   readonly atS: number;
   readonly posts: number;
   readonly rssBytes: number;
+  /** Of the RSS: anonymous memory (malloc, V8's heap), the rest being mapped files and shared memory. */
+  readonly rssAnonBytes: number;
   readonly heapUsedBytes: number;
   readonly heapTotalBytes: number;
   readonly externalBytes: number;
@@ -103,11 +105,12 @@ export async function soak(settings: SoakSettings, log: (line: string) => void =
         atS: (performance.now() - start) / 1000,
         posts,
         rssBytes: processUsage(world.hail.child.pid!).rssBytes,
+        rssAnonBytes: rssAnon(world.hail.child.pid!),
         heapUsedBytes: usage.heapUsed,
         heapTotalBytes: usage.heapTotal,
         externalBytes: usage.external,
       };
-      log(`soak ${taken.atS.toFixed(0)} s: ${posts} posts, RSS ${mib(taken.rssBytes)}, heap used ${mib(taken.heapUsedBytes)} of ${mib(taken.heapTotalBytes)}, external ${mib(taken.externalBytes)} MiB`);
+      log(`soak ${taken.atS.toFixed(0)} s: ${posts} posts, RSS ${mib(taken.rssBytes)} (anonymous ${mib(taken.rssAnonBytes)}), heap used ${mib(taken.heapUsedBytes)} of ${mib(taken.heapTotalBytes)}, external ${mib(taken.externalBytes)} MiB`);
       if (settings.snapshotDir) await inspector.heapSnapshot(join(settings.snapshotDir, `soak-${String(Math.round(taken.atS)).padStart(5, '0')}.heapsnapshot`));
       return taken;
     };
@@ -180,6 +183,8 @@ function message(index: number): string {
   for (let at = 0; words.join(' ').length < length; at++) words.push(WORDS[(index * 31 + at * 17) % WORDS.length]!);
   return words.join(' ');
 }
+
+const rssAnon = (pid: number) => Number(/^RssAnon:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
