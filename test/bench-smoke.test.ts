@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { runHail } from './helpers/cli.js';
 import { startWorld } from './helpers/world.js';
 import { generateHistory } from '../scripts/bench/generate-history.js';
@@ -29,9 +29,15 @@ test('the fan-out benchmark delivers every message to every Hail receiver and me
   assert.match(report, /\| Hail \| yes \(fsync\) \|/);
 });
 
-test('Hail is benchmarked with the service unit\'s malloc setting, as the box runs it', () => {
+test('Hail is benchmarked with the service unit\'s malloc setting and heap sizes, as the box runs it', () => {
   assert.match(BENCH_ENV.GLIBC_TUNABLES ?? '', /^glibc\.malloc\./);
+  assert.match(BENCH_ENV.NODE_OPTIONS ?? '', /--max-semi-space-size=1\b/);
   assert.equal('HAIL_CONFIG' in BENCH_ENV, false);
+});
+
+test('`npm start` runs Node with the service unit\'s settings', () => {
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+  assert.ok(start.includes(`GLIBC_TUNABLES=${BENCH_ENV.GLIBC_TUNABLES} node ${BENCH_ENV.NODE_OPTIONS} dist/hail.js serve`), start);
 });
 
 test('the saturation benchmark steps up the rate and stops at a bounded last step', async () => {
