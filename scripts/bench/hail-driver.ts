@@ -23,13 +23,15 @@ const MAX_RECEIVER_USERS = 25;
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
- * The runtime settings of the service unit (glibc's malloc tunable), so Hail is measured as the
- * box runs it; not HAIL_CONFIG, which names the box's /etc.
+ * The runtime settings of the service unit (glibc's malloc tunable, and Node's heap sizes from
+ * its ExecStart, passed as NODE_OPTIONS), so Hail is measured as the box runs it; not
+ * HAIL_CONFIG, which names the box's /etc.
  */
-function serviceEnvironment(): Record<string, string> {
+export function serviceEnvironment(): Record<string, string> {
   const unit = readFileSync(resolve('systemd/hail.service'), 'utf8');
   const settings = [...unit.matchAll(/^Environment=([A-Z_]+)=(.*)$/gm)].filter(([, name]) => !name!.startsWith('HAIL_'));
-  return Object.fromEntries(settings.map(([, name, value]) => [name!, value!]));
+  const nodeFlags = /^ExecStart=\S*node((?: --\S+)*) /m.exec(unit)?.[1]?.trim() ?? '';
+  return { ...Object.fromEntries(settings.map(([, name, value]) => [name!, value!])), ...(nodeFlags ? { NODE_OPTIONS: nodeFlags } : {}) };
 }
 
 /** The unit's runtime settings, and the per-user post limit (10/s by default) lifted: it would otherwise be what is measured. */

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import type { ReadMarkResult } from './read-marks.js';
 import type { FanoutResult, HistoryResult, SaturationResult } from './scenarios.js';
+import { SOAK_TOLERANCE, type SoakResult } from './soak.js';
 import { SATURATION_P99_MS } from './scenarios.js';
 import { median } from './stats.js';
 
@@ -166,5 +167,34 @@ export function readMarkTable(results: readonly ReadMarkResult[]): string {
   return table(
     ['marked read', 'readers', 'seconds', 'posts', 'read marks', 'all ops', 'read marks / all ops'],
     results.map((result) => [result.policy, result.readers, result.seconds, result.posts, result.readMarks, result.ops, percent(result.readMarks, result.ops)]),
+  );
+}
+
+export function soakTable(result: SoakResult): string {
+  const first = result.samples[0]!;
+  const end = result.samples.at(-1)!;
+  const change = (result.lastMeanRssBytes - result.middleMeanRssBytes) / result.middleMeanRssBytes;
+  return table(
+    ['what', 'result'],
+    [
+      ['Node options beyond the unit\'s', result.nodeOptions === '' ? 'none' : `\`${result.nodeOptions}\``],
+      ['minutes posting', (result.settings.durationMs / 60_000).toFixed(0)],
+      ['posts accepted / refused', `${result.accepted} / ${result.refused}`],
+      ['resumes', result.resumes],
+      ['posts delivered / expected (each socket, every post once)', `${result.delivered} / ${result.accepted * result.settings.users * result.settings.socketsPerUser}, ${result.duplicates} twice`],
+      ['RSS first → last sample MiB', `${mib(first.rssBytes)} → ${mib(end.rssBytes)}`],
+      ['heap used first → last MiB', `${mib(first.heapUsedBytes)} → ${mib(end.heapUsedBytes)}`],
+      ['external first → last MiB', `${mib(first.externalBytes)} → ${mib(end.externalBytes)}`],
+      ['after a full GC: RSS, heap used, external MiB', `${mib(result.afterGc.rssBytes)}, ${mib(result.afterGc.heapUsedBytes)}, ${mib(result.afterGc.externalBytes)}`],
+      ['mean RSS, middle third → last third MiB', `${mib(result.middleMeanRssBytes)} → ${mib(result.lastMeanRssBytes)} (${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} %)`],
+      [`plateau (last third within ${SOAK_TOLERANCE * 100} % of the middle)`, result.plateau ? 'yes' : '**no**'],
+    ],
+  );
+}
+
+export function soakSamplesTable(result: SoakResult): string {
+  return table(
+    ['s', 'posts', 'RSS MiB', 'of it anonymous MiB', 'heap used MiB', 'heap total MiB', 'external MiB'],
+    result.samples.map((sample) => [sample.atS.toFixed(0), sample.posts, mib(sample.rssBytes), mib(sample.rssAnonBytes), mib(sample.heapUsedBytes), mib(sample.heapTotalBytes), mib(sample.externalBytes)]),
   );
 }

@@ -2,8 +2,10 @@
  * `npm run bench` (the quick set, a few minutes) and `npm run bench -- --long`; see
  * scripts/bench/bench for how it gets to a system Hail runs on.
  *
- * Options: --long; --servers hail,ngircd,prosody; --scenarios 1,2,3,4,5,6,7; --out FILE (the
- * Markdown tables); --json FILE (raw results). Servers and clients share this machine's
+ * Options: --long; --servers hail,ngircd,prosody; --scenarios 1,2,3,4,5,6,7,8; --out FILE (the
+ * Markdown tables); --json FILE (raw results); --soak-minutes N (scenario 8's length);
+ * --soak-node-options='...' (Node options for scenario 8's server beyond the unit's); --soak-snapshots DIR
+ * (a V8 heap snapshot of scenario 8's server at every sample, to find what grows; it moves RSS). Servers and clients share this machine's
  * cores, so compare the servers within one run, by the ratios, not across machines.
  */
 import { writeFileSync } from 'node:fs';
@@ -16,7 +18,10 @@ async function main(): Promise<void> {
     options: {
       long: { type: 'boolean', default: false },
       servers: { type: 'string', default: SERVERS.join(',') },
-      scenarios: { type: 'string', default: '1,2,3,4,5,6,7' },
+      scenarios: { type: 'string', default: '1,2,3,4,5,6,7,8' },
+      'soak-minutes': { type: 'string' },
+      'soak-node-options': { type: 'string' },
+      'soak-snapshots': { type: 'string' },
       out: { type: 'string' },
       json: { type: 'string' },
     },
@@ -25,7 +30,11 @@ async function main(): Promise<void> {
   for (const name of servers) if (!SERVERS.includes(name as ServerName)) throw new Error(`unknown server ${name}; choose from ${SERVERS.join(', ')}`);
   const scenarios = new Set(values.scenarios.split(',').map(Number));
   const started = performance.now();
-  const results = await runBenchmarks(values.long ? LONG : QUICK, servers as ServerName[], scenarios);
+  const settings = values.long ? LONG : QUICK;
+  const soakMs = values['soak-minutes'] === undefined ? settings.soakMs : Number(values['soak-minutes']) * 60_000;
+  if (!(soakMs > 0)) throw new Error('--soak-minutes must be a positive number');
+  const soakRuntime = { nodeOptions: values['soak-node-options'], snapshotDir: values['soak-snapshots'] };
+  const results = await runBenchmarks({ ...settings, soakMs }, servers as ServerName[], scenarios, soakRuntime);
   const report = renderReport(results);
   process.stdout.write(report);
   if (values.out) writeFileSync(values.out, report);

@@ -5,8 +5,9 @@
 import type { ServerName } from './chat-server.js';
 import { preparePeers } from './peers.js';
 import { readMarks, type ReadMarkResult } from './read-marks.js';
-import { budgetTable, fanoutTable, historyTable, machine, readMarkTable, rssTable, saturationSteps, saturationTable } from './report.js';
+import { budgetTable, fanoutTable, historyTable, machine, readMarkTable, rssTable, saturationSteps, saturationTable, soakSamplesTable, soakTable } from './report.js';
 import { STARTERS, coldStartAndHistory, fanout, saturation, type FanoutResult, type HistoryResult, type SaturationResult } from './scenarios.js';
+import { soak, type SoakResult, type SoakSettings } from './soak.js';
 
 export interface Settings {
   readonly name: string;
@@ -18,6 +19,8 @@ export interface Settings {
   readonly coldStarts: number;
   readonly historyPages: number;
   readonly readMarksMs: number;
+  /** Scenario 8, the soak (soak.ts): how long it posts. */
+  readonly soakMs: number;
 }
 
 export const QUICK: Settings = {
@@ -32,6 +35,8 @@ export const QUICK: Settings = {
   coldStarts: 3,
   historyPages: 1000,
   readMarksMs: 30_000,
+  // Long enough for 12 samples, so the thirds the verdict compares hold 4 each.
+  soakMs: 7 * 60_000,
 };
 
 export const LONG: Settings = {
@@ -44,6 +49,7 @@ export const LONG: Settings = {
   coldStarts: 5,
   historyPages: 5000,
   readMarksMs: 180_000,
+  soakMs: 60 * 60_000,
 };
 
 export const SERVERS: readonly ServerName[] = ['hail', 'ngircd', 'prosody'];
@@ -61,9 +67,16 @@ export interface Results {
   scenario3?: SaturationResult[];
   scenario5?: HistoryResult;
   scenario7?: ReadMarkResult[];
+  scenario8?: SoakResult;
 }
 
-export async function runBenchmarks(settings: Settings, servers: readonly ServerName[], scenarios: ReadonlySet<number>): Promise<Results> {
+/** `soakRuntime`: Node options for the soak's server beyond the unit's, and where to write heap snapshots, if anywhere. */
+export async function runBenchmarks(
+  settings: Settings,
+  servers: readonly ServerName[],
+  scenarios: ReadonlySet<number>,
+  soakRuntime: Pick<SoakSettings, 'nodeOptions' | 'snapshotDir'> = {},
+): Promise<Results> {
   const problems = preparePeers(servers.filter((name): name is Exclude<ServerName, 'hail'> => name !== 'hail'), log);
   const available = servers.filter((name) => !problems.has(name));
   const results: Results = { settings, skipped: Object.fromEntries(problems) };
@@ -90,8 +103,15 @@ export async function runBenchmarks(settings: Settings, servers: readonly Server
       results.scenario7.push(await readMarks(policy, READ_MARK_READERS, settings.readMarksMs));
     }
   }
+  if (scenarios.has(8)) {
+    log(`scenario 8, soak for ${settings.soakMs / 60_000} min: 100 sockets, 20 posts/s, a fifth resuming every 30 s`);
+    results.scenario8 = await soak({ ...SOAK, ...soakRuntime, durationMs: settings.soakMs }, log);
+  }
   return results;
 }
+
+/** Scenario 8 as issue 16 describes it; only its length differs between the sets. */
+export const SOAK = { sampleMs: 30_000, dropEveryMs: 30_000, users: 20, socketsPerUser: 5, postsPerSecond: 20 } as const;
 
 export function renderReport(results: Results): string {
   const { settings } = results;
@@ -113,5 +133,9 @@ export function renderReport(results: Results): string {
   if (results.scenario2) sections.push(`### Scenario 4: memory, idle and with 500 idle clients\n\n${rssTable(results.scenario2)}`);
   if (results.scenario5) sections.push(`### Scenarios 5 and 6: cold start and history at ${results.scenario5.messages.toLocaleString('en')} messages (Hail only)\n\n${historyTable(results.scenario5)}`);
   if (results.scenario7) sections.push(`### Scenario 7: read marks in a busy channel (Hail only)\n\n${readMarkTable(results.scenario7)}`);
+  if (results.scenario8) {
+    sections.push(`### Scenario 8: soak, 100 sockets, 20 posts/s, a fifth resuming every 30 s (Hail only)\n\n${soakTable(results.scenario8)}`);
+    sections.push(`#### Samples\n\n${soakSamplesTable(results.scenario8)}`);
+  }
   return `${sections.join('\n\n')}\n`;
 }

@@ -18,6 +18,14 @@ export const databaseFile = (dataDir: string): string => join(dataDir, 'hail.db'
 export const databaseBytes = (file: string): number =>
   [file, `${file}-wal`].reduce((total, path) => total + (statSync(path, { throwIfNoEntry: false })?.size ?? 0), 0);
 
+/**
+ * SQLite's page cache, in KiB. better-sqlite3 builds SQLite with 16 MB (SQLITE_DEFAULT_CACHE_SIZE),
+ * which a busy box fills over its first hours as the database grows: RSS that climbs for a long
+ * while before it stops (docs/BENCHMARKS.md, scenario 8). SQLite's own default is 2 MiB; pages
+ * beyond it come from the kernel's page cache, which the kernel gives back under pressure.
+ */
+export const PAGE_CACHE_KIB = 2000;
+
 export interface OpenOptions {
   readonly readonly?: boolean;
   /**
@@ -35,6 +43,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     db.pragma('busy_timeout = 5000');
     if (options.exclusive) db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma(`cache_size = ${-PAGE_CACHE_KIB}`);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
