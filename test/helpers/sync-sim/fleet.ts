@@ -1,0 +1,115 @@
+/**
+ * One seeded run of the simulated fleet: a shore box and 2 to 4 boats, each boat linked to the
+ * shore over the WAN and some boats to each other on a marina LAN that is mostly down, so ops
+ * between boats are relayed through the shore unless a LAN happens to be up. One boat's clock
+ * is at 1970, another's a day ahead. Box 0 is set up and its history synced to every box, then
+ * every link is cut and two boxes each make an `alice`, a `#weather` in the same team and a
+ * team `crew`. Then each step draws a local command on a box or a network event (a cut, a heal,
+ * a sync round with faults, late frames arriving, a restart). At the end the WAN heals, rounds
+ * run without faults until nothing moves, and the fleet must have converged (convergence.ts).
+ */
+import { sql } from '../../../src/store/database.js';
+import { opsMissingFrom } from '../../../src/store/op-log.js';
+import { prng } from '../prng.js';
+import { SimBox } from './box.js';
+import { attempt, channelDraft, Ids, teamDraft, userDraft } from './commands.js';
+import { randomCommand } from './commands.js';
+import { convergenceProblem } from './convergence.js';
+import { Ledger } from './ledger.js';
+import { CALM, SimLink, type Faults } from './link.js';
+import { between, chance, pick, type Random } from './random.js';
+
+const START = 1_800_000_000_000;
+const DAY = 86_400_000;
+/** Passes over every link after healing; a fleet that is not quiet by then never converges. */
+const MAX_QUIET_PASSES = 40;
+
+export interface Run {
+  readonly boxes: number;
+  readonly steps: number;
+  readonly problem: string | undefined;
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+const originFrom = (random: Random): string =>
+  Array.from({ length: 4 }, () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0')).join('');
+
+export async function runFleet(seed: number, steps: number): Promise<Run> {
+  const random = prng(seed);
+  const ids = new Ids(seed);
+  const ledger = new Ledger();
+  let time = START;
+  const size = between(random, 3, 5);
+  const boats = Array.from({ length: size - 1 }, (_, n) => n + 1);
+  const early = pick(random, boats)!;
+  const ahead = pick(random, boats.filter((boat) => boat !== early))!;
+  const skew = (index: number) => (index === early ? 3_600_000 - START : index === ahead ? DAY : 0);
+  const boxes = Array.from({ length: size }, (_, index) => new SimBox(index, originFrom(random), () => time + skew(index)));
+  try {
+    const links = boats.map((boat) => new SimLink(boxes[0]!, boxes[boat]!, 'wan', true));
+    for (const a of boats) for (const b of boats) if (a < b && chance(random, 0.5)) links.push(new SimLink(boxes[a]!, boxes[b]!, 'lan', false));
+    const faults: Faults = { drop: 0.1, delay: 0.1, duplicate: 0.1, swap: 0.15, restartMidFrame: 0.03, maxFrameOps: between(random, 1, 16) };
+
+    const admin = await setUp(boxes[0]!, ids, ledger);
+    for (const box of boxes.slice(1)) ledger.acknowledge((await box.committer.receive(opsMissingFrom(boxes[0]!.db, {}, 0, 100_000).ops)).entries);
+
+    for (const link of links) link.cut();
+    const fleetTeam = sql<[], string>(boxes[0]!.db, "SELECT id FROM teams WHERE name = 'fleet'").pluck().get()!;
+    const first = pick(random, boxes)!;
+    const second = pick(random, boxes.filter((box) => box !== first))!;
+    for (const box of [first, second]) {
+      await attempt(box, admin, [userDraft(ids.id(), 'alice', 'member')], ledger);
+      await attempt(box, admin, [channelDraft(ids, fleetTeam, 'weather')], ledger);
+      await attempt(box, admin, [teamDraft(ids, 'crew')], ledger);
+    }
+
+    for (let step = 0; step < steps; step++) {
+      time += between(random, 0, 3000);
+      const event = random();
+      if (event < 0.5) {
+        await randomCommand(pick(random, boxes)!, random, ids, ledger);
+      } else if (event < 0.58) {
+        pick(random, links.filter((link) => link.up))?.cut();
+      } else if (event < 0.7) {
+        const link = pick(random, links.filter((candidate) => !candidate.up));
+        if (link) link.up = true;
+      } else if (event < 0.95) {
+        await pick(random, links.filter((link) => link.up))?.round(random, faults, ledger);
+      } else if (event < 0.97) {
+        const box = pick(random, boxes)!;
+        box.restart();
+        box.settled();
+        ledger.count('restarts');
+      } else {
+        await pick(random, links)!.deliverLate(random, ledger);
+      }
+    }
+
+    for (const link of links) if (link.kind === 'wan') link.up = true;
+    let quiet = false;
+    for (let pass = 0; pass < MAX_QUIET_PASSES && !quiet; pass++) {
+      time += 1000;
+      let moved = 0;
+      for (const link of links) moved += await link.round(random, CALM, ledger);
+      quiet = moved === 0;
+    }
+    const problem = quiet ? convergenceProblem(boxes, ledger) : `the fleet was still moving ops after ${MAX_QUIET_PASSES} calm passes`;
+    return { boxes: size, steps, problem, counts: ledger.counts };
+  } finally {
+    for (const box of boxes) box.dispose();
+  }
+}
+
+/** Box 0's first state: its administrator, a team `fleet` with a channel, and two members. */
+async function setUp(shore: SimBox, ids: Ids, ledger: Ledger): Promise<string> {
+  const admin = ids.id();
+  ledger.acknowledge(await shore.committer.commit({ author: admin, grant: { kind: 'setup' }, ops: [userDraft(admin, 'harbourmaster', 'admin')] }));
+  const team = teamDraft(ids, 'fleet');
+  await attempt(shore, admin, [team], ledger);
+  await attempt(shore, admin, [channelDraft(ids, team.entity, 'radio')], ledger);
+  for (const [username, role] of [['mate', 'member'], ['cook', 'guest'], ['bosun', 'admin']] as const) {
+    const user = ids.id();
+    await attempt(shore, admin, [userDraft(user, username, role), { type: 'team.member-set', entity: team.entity, body: { userId: user, member: true } }], ledger);
+  }
+  return admin;
+}
