@@ -5,7 +5,7 @@
  * answer it. Names come from small pools, so boxes that cannot see each other's creations make
  * clashing names; ids come from a seeded counter, so a seed replays.
  */
-import type { OpDraft } from '../../../src/core/op.js';
+import type { Grant, OpDraft } from '../../../src/core/op.js';
 import { ApiError } from '../../../src/core/errors.js';
 import { conversationId } from '../../../src/core/ops/channel-created.js';
 import { sql } from '../../../src/store/database.js';
@@ -14,6 +14,7 @@ import type { Ledger } from './ledger.js';
 import { chance, pick, type Random } from './random.js';
 
 export const PASSWORD_HASH = `scrypt$16384$8$1$${'s'.repeat(22)}$${'k'.repeat(43)}`;
+const PASSWORD_HASHES = ['a', 'b', 'c'].map((c) => `scrypt$16384$8$1$${c.repeat(22)}$${'k'.repeat(43)}`);
 const USERNAMES = ['alice', 'bob', 'carol', 'dave'];
 const CHANNEL_NAMES = ['weather', 'nav', 'galley', 'watch'];
 const TEAM_NAMES = ['crew', 'deck', 'shore'];
@@ -67,9 +68,9 @@ export const channelDraft = (ids: Ids, teamId: string, name: string, type = 'pub
 });
 
 /** Commits a command; true when it was taken, false when the box's rules refused it. */
-export async function attempt(box: SimBox, author: string, ops: OpDraft[], ledger: Ledger): Promise<boolean> {
+export async function attempt(box: SimBox, author: string, ops: OpDraft[], ledger: Ledger, grant?: Grant): Promise<boolean> {
   try {
-    ledger.acknowledge(await box.committer.commit({ author, ops }));
+    ledger.acknowledge(await box.committer.commit({ author, ops, ...(grant ? { grant } : {}) }));
     ledger.count('commands taken');
     return true;
   } catch (error) {
@@ -94,10 +95,11 @@ export async function randomCommand(box: SimBox, random: Random, ids: Ids, ledge
   const mine = sql<[string], Row>(db, 'SELECT channel_id AS id FROM channel_members WHERE user_id = ? AND active = 1 ORDER BY channel_id').all(actor.id);
   const team = pick(random, teams)?.id;
   const channel = pick(random, teamChannels);
-  const post = pick(random, posts);
+  // Mostly the same few posts, so that boxes apart edit, delete and react to the same ones.
+  const post = pick(random, chance(random, 0.6) ? posts.slice(0, 4) : posts);
   const user = pick(random, users);
   const drafts: OpDraft[] = [];
-  const kind = Math.floor(random() * 20);
+  const kind = Math.floor(random() * 27);
   switch (kind) {
     case 0:
     case 1:
@@ -110,6 +112,8 @@ export async function randomCommand(box: SimBox, random: Random, ids: Ids, ledge
       break;
     }
     case 3:
+    case 20:
+    case 21:
       if (!post) return;
       drafts.push({ type: 'post.edited', entity: post.id, body: { message: pick(random, MESSAGES)! } });
       // Edits are the author's own.
@@ -172,6 +176,37 @@ export async function randomCommand(box: SimBox, random: Random, ids: Ids, ledge
       if (!user || user.id === actor.id) return;
       const members = [actor.id, user.id].sort();
       drafts.push({ type: 'channel.created', entity: conversationId('direct', members), body: { type: 'direct', teamId: null, name: '', displayName: '', header: '', purpose: '', memberIds: members } });
+      break;
+    }
+    case 22:
+      drafts.push({ type: 'user.password-set', entity: chance(random, 0.6) ? actor.id : (user?.id ?? actor.id), body: { passwordHash: pick(random, PASSWORD_HASHES)! } });
+      break;
+    case 23: {
+      if (!team) return;
+      const tokenHash = ids.id().replace(/-/g, '').padEnd(43, 'x');
+      const body = { tokenHash, teamId: team, role: pick(random, ['member', 'guest'])!, lifetimeHours: pick(random, [null, 1, 48])!, maxUses: pick(random, [null, 1])! };
+      drafts.push({ type: 'invite.created', entity: ids.id(), body });
+      break;
+    }
+    case 24: {
+      // Someone joins with an invite this box knows (perhaps revoked or used up elsewhere meanwhile).
+      const invite = pick(random, sql<[], Row & { role: string }>(db, 'SELECT id, role FROM invites ORDER BY id').all());
+      if (!invite) return;
+      const joiner = ids.id();
+      const body = { username: pick(random, USERNAMES)!, displayName: 'Joiner', role: invite.role, passwordHash: PASSWORD_HASH, inviteId: invite.id };
+      await attempt(box, joiner, [{ type: 'user.created', entity: joiner, body }], ledger, { kind: 'invite', inviteId: invite.id });
+      return;
+    }
+    case 25: {
+      const invite = pick(random, sql<[], Row>(db, 'SELECT id FROM invites ORDER BY id').all());
+      if (!invite) return;
+      drafts.push({ type: 'invite.revoked', entity: invite.id, body: {} });
+      break;
+    }
+    case 26: {
+      const where = pick(random, mine)?.id;
+      if (!where) return;
+      drafts.push({ type: 'channel.notify-set', entity: where, body: { level: pick(random, ['default', 'all', 'mentions', 'none'])!, muted: chance(random, 0.3) } });
       break;
     }
     default: {

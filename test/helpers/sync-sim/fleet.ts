@@ -23,6 +23,8 @@ const START = 1_800_000_000_000;
 const DAY = 86_400_000;
 /** Passes over every link after healing; a fleet that is not quiet by then never converges. */
 const MAX_QUIET_PASSES = 40;
+const SETTLED_NAMES = `SELECT (SELECT count(*) FROM users WHERE username <> requested_username)
+  + (SELECT count(*) FROM teams WHERE name <> requested_name) + (SELECT count(*) FROM channels WHERE name <> requested_name)`;
 
 export interface Run {
   readonly boxes: number;
@@ -94,6 +96,7 @@ export async function runFleet(seed: number, steps: number): Promise<Run> {
       quiet = moved === 0;
     }
     const problem = quiet ? convergenceProblem(boxes, ledger) : `the fleet was still moving ops after ${MAX_QUIET_PASSES} calm passes`;
+    ledger.count('names settled by a suffix', sql<[], number>(boxes[0]!.db, SETTLED_NAMES).pluck().get()!);
     return { boxes: size, steps, problem, counts: ledger.counts };
   } finally {
     for (const box of boxes) box.dispose();
