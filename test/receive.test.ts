@@ -307,6 +307,25 @@ test('a delete that arrives before its post (from a third box) purges the post w
   assert.deepEqual(verifyChains(c.db).problems, []);
 });
 
+test("a new password that arrives before its account (from a third box) is kept, not purged as superseded, and opens the account", async (t) => {
+  const a = openBox(t);
+  const b = openBox(t);
+  const c = openBox(t);
+  const { alice, admin } = await crew(a);
+  await b.committer.receive(everything(a));
+  const newHash = `scrypt$16384$8$1$${'n'.repeat(22)}$${'k'.repeat(43)}`;
+  await b.committer.commit({ author: admin, ops: [{ type: 'user.password-set', entity: alice, body: { passwordHash: newHash } }] });
+  // C hears of B's password change before A's account: the frame with A's ops was lost.
+  const fromB = opsMissingFrom(b.db, versionVector(c.db), 0, 100).ops;
+  await c.committer.receive(fromB.filter((op) => op.origin === b.identity.origin));
+  await c.committer.receive(everything(a));
+  assert.equal(sql(c.db, 'SELECT password_hash FROM users WHERE id = ?').pluck().get(alice), newHash);
+  const log = (db: Db) => sql(db, 'SELECT origin, seq, hash, body FROM ops ORDER BY origin, seq').all();
+  assert.deepEqual(log(c.db), log(b.db));
+  assert.deepEqual(dump(c.db), dump(b.db));
+  assert.deepEqual(verifyChains(c.db).problems, []);
+});
+
 test('the ops a peer lacks come in feed order, in bounded pages, from where it is behind', async (t) => {
   const a = openBox(t);
   const b = openBox(t);
