@@ -4,9 +4,10 @@
  * between boats are relayed through the shore unless a LAN happens to be up. One boat's clock
  * is at 1970, another's a day ahead. Box 0 is set up and its history synced to every box, then
  * every link is cut and two boxes each make an `alice`, a `#weather` in the same team and a
- * team `crew`. Then each step draws a local command on a box or a network event (a cut, a heal,
- * a sync round with faults, late frames arriving, a restart). At the end the WAN heals, rounds
- * run without faults until nothing moves, and the fleet must have converged (convergence.ts).
+ * team `crew`, while a third box makes users named as the suffixed alices would be. Then each
+ * step draws a local command on a box or a network event (a cut, a heal, a sync round with
+ * faults, late frames arriving, a restart). At the end the WAN heals, rounds run without faults
+ * until nothing moves, and the fleet must have converged (convergence.ts).
  */
 import { sql } from '../../../src/store/database.js';
 import { opsMissingFrom } from '../../../src/store/op-log.js';
@@ -59,11 +60,16 @@ export async function runFleet(seed: number, steps: number): Promise<Run> {
     const fleetTeam = sql<[], string>(boxes[0]!.db, "SELECT id FROM teams WHERE name = 'fleet'").pluck().get()!;
     const first = pick(random, boxes)!;
     const second = pick(random, boxes.filter((box) => box !== first))!;
+    const alices: string[] = [];
     for (const box of [first, second]) {
-      await attempt(box, admin, [userDraft(ids.id(), 'alice', 'member')], ledger);
+      alices.push(ids.id());
+      await attempt(box, admin, [userDraft(alices.at(-1)!, 'alice', 'member')], ledger);
       await attempt(box, admin, [channelDraft(ids, fleetTeam, 'weather')], ledger);
       await attempt(box, admin, [teamDraft(ids, 'crew')], ledger);
     }
+    // On a third box, someone asks for the very names the clash may give the alices.
+    const third = pick(random, boxes.filter((box) => box !== first && box !== second))!;
+    for (const alice of alices) await attempt(third, admin, [userDraft(ids.id(), `alice-${alice.slice(-6)}`, 'member')], ledger);
 
     for (let step = 0; step < steps; step++) {
       time += between(random, 0, 3000);
