@@ -36,7 +36,9 @@ test('a fleet over bad links, with partitions, restarts, skewed clocks and name 
   }
   if (process.env.HAIL_SIM_VERBOSE) console.log(seeds.length, 'seeds', totals);
   // A run that exercised nothing proves nothing.
-  for (const what of ['commands taken', 'commands refused', 'ops taken', 'dropped frames', 'late frames', 'ops refused (gap)', 'restarts mid-frame']) {
+  const exercised = ['commands taken', 'commands refused', 'ops taken', 'dropped frames', 'late frames', 'ops refused (gap)'];
+  exercised.push('restarts mid-frame', 'names settled by a suffix');
+  for (const what of exercised) {
     if (seeds.length >= 20) assert.ok((totals[what] ?? 0) > 0, `no ${what} in ${seeds.length} seeds`);
   }
 });

@@ -92,7 +92,8 @@ export async function randomCommand(box: SimBox, random: Random, ids: Ids, ledge
   const channels = sql<[], Channel>(db, 'SELECT id, team_id, name FROM channels ORDER BY id').all();
   const teamChannels = channels.filter((channel) => channel.team_id !== null);
   const posts = sql<[], Post>(db, 'SELECT id, channel_id, user_id, root_id FROM posts WHERE deleted = 0 ORDER BY id').all();
-  const mine = sql<[string], Row>(db, 'SELECT channel_id AS id FROM channel_members WHERE user_id = ? AND active = 1 ORDER BY channel_id').all(actor.id);
+  const mine = sql<[string], Row>(db, 'SELECT channel_id AS id FROM channel_members WHERE user_id = ? AND active = 1 ORDER BY channel_id')
+    .all(actor.id);
   const team = pick(random, teams)?.id;
   const channel = pick(random, teamChannels);
   // Mostly the same few posts, so that boxes apart edit, delete and react to the same ones.
@@ -135,10 +136,12 @@ export async function randomCommand(box: SimBox, random: Random, ids: Ids, ledge
       if (!team) return;
       drafts.push(channelDraft(ids, team, pick(random, CHANNEL_NAMES)!, chance(random, 0.7) ? 'public' : 'private'));
       break;
-    case 8:
+    case 8: {
       if (!channel) return;
-      drafts.push({ type: 'channel.updated', entity: channel.id, body: { name: pick(random, CHANNEL_NAMES)!, displayName: 'Renamed', header: pick(random, ['', 'VHF 72'])!, purpose: '' } });
+      const body = { name: pick(random, CHANNEL_NAMES)!, displayName: 'Renamed', header: pick(random, ['', 'VHF 72'])!, purpose: '' };
+      drafts.push({ type: 'channel.updated', entity: channel.id, body });
       break;
+    }
     case 9:
       if (!channel) return;
       drafts.push({ type: 'channel.archived-set', entity: channel.id, body: { archived: chance(random, 0.4) } });
@@ -150,14 +153,18 @@ export async function randomCommand(box: SimBox, random: Random, ids: Ids, ledge
       if (!team) return;
       drafts.push({ type: 'team.updated', entity: team, body: { displayName: pick(random, ['Crew', 'Shore party', 'Watch'])! } });
       break;
-    case 12:
+    case 12: {
       if (!team || !user) return;
-      drafts.push({ type: 'team.member-set', entity: team, body: { userId: chance(random, 0.3) ? actor.id : user.id, member: chance(random, 0.7) } });
+      const body = { userId: chance(random, 0.3) ? actor.id : user.id, member: chance(random, 0.7) };
+      drafts.push({ type: 'team.member-set', entity: team, body });
       break;
-    case 13:
+    }
+    case 13: {
       if (!channel || !user) return;
-      drafts.push({ type: 'channel.member-set', entity: channel.id, body: { userId: chance(random, 0.5) ? actor.id : user.id, member: chance(random, 0.7) } });
+      const body = { userId: chance(random, 0.5) ? actor.id : user.id, member: chance(random, 0.7) };
+      drafts.push({ type: 'channel.member-set', entity: channel.id, body });
       break;
+    }
     case 14:
       if (!user) return;
       drafts.push({ type: 'user.role-set', entity: user.id, body: { role: pick(random, ['admin', 'member', 'guest'])! } });
@@ -166,25 +173,31 @@ export async function randomCommand(box: SimBox, random: Random, ids: Ids, ledge
       if (!user) return;
       drafts.push({ type: 'user.active-set', entity: user.id, body: { active: chance(random, 0.5) } });
       break;
-    case 16:
-      drafts.push({ type: 'user.updated', entity: chance(random, 0.7) ? actor.id : (user?.id ?? actor.id), body: { displayName: pick(random, ['Skipper', 'Mate', 'Cook'])! } });
+    case 16: {
+      const entity = chance(random, 0.7) ? actor.id : (user?.id ?? actor.id);
+      drafts.push({ type: 'user.updated', entity, body: { displayName: pick(random, ['Skipper', 'Mate', 'Cook'])! } });
       break;
+    }
     case 17:
       drafts.push(userDraft(ids.id(), pick(random, USERNAMES)!, pick(random, ['member', 'member', 'guest', 'admin'])!));
       break;
     case 18: {
       if (!user || user.id === actor.id) return;
       const members = [actor.id, user.id].sort();
-      drafts.push({ type: 'channel.created', entity: conversationId('direct', members), body: { type: 'direct', teamId: null, name: '', displayName: '', header: '', purpose: '', memberIds: members } });
+      const body = { type: 'direct', teamId: null, name: '', displayName: '', header: '', purpose: '', memberIds: members };
+      drafts.push({ type: 'channel.created', entity: conversationId('direct', members), body });
       break;
     }
-    case 22:
-      drafts.push({ type: 'user.password-set', entity: chance(random, 0.6) ? actor.id : (user?.id ?? actor.id), body: { passwordHash: pick(random, PASSWORD_HASHES)! } });
+    case 22: {
+      const entity = chance(random, 0.6) ? actor.id : (user?.id ?? actor.id);
+      drafts.push({ type: 'user.password-set', entity, body: { passwordHash: pick(random, PASSWORD_HASHES)! } });
       break;
+    }
     case 23: {
       if (!team) return;
       const tokenHash = ids.id().replace(/-/g, '').padEnd(43, 'x');
-      const body = { tokenHash, teamId: team, role: pick(random, ['member', 'guest'])!, lifetimeHours: pick(random, [null, 1, 48])!, maxUses: pick(random, [null, 1])! };
+      const role = pick(random, ['member', 'guest'])!;
+      const body = { tokenHash, teamId: team, role, lifetimeHours: pick(random, [null, 1, 48])!, maxUses: pick(random, [null, 1])! };
       drafts.push({ type: 'invite.created', entity: ids.id(), body });
       break;
     }
@@ -193,7 +206,8 @@ export async function randomCommand(box: SimBox, random: Random, ids: Ids, ledge
       const invite = pick(random, sql<[], Row & { role: string }>(db, 'SELECT id, role FROM invites ORDER BY id').all());
       if (!invite) return;
       const joiner = ids.id();
-      const body = { username: pick(random, USERNAMES)!, displayName: 'Joiner', role: invite.role, passwordHash: PASSWORD_HASH, inviteId: invite.id };
+      const username = pick(random, USERNAMES)!;
+      const body = { username, displayName: 'Joiner', role: invite.role, passwordHash: PASSWORD_HASH, inviteId: invite.id };
       await attempt(box, joiner, [{ type: 'user.created', entity: joiner, body }], ledger, { kind: 'invite', inviteId: invite.id });
       return;
     }
@@ -206,7 +220,8 @@ export async function randomCommand(box: SimBox, random: Random, ids: Ids, ledge
     case 26: {
       const where = pick(random, mine)?.id;
       if (!where) return;
-      drafts.push({ type: 'channel.notify-set', entity: where, body: { level: pick(random, ['default', 'all', 'mentions', 'none'])!, muted: chance(random, 0.3) } });
+      const body = { level: pick(random, ['default', 'all', 'mentions', 'none'])!, muted: chance(random, 0.3) };
+      drafts.push({ type: 'channel.notify-set', entity: where, body });
       break;
     }
     default: {

@@ -13,14 +13,15 @@ import type { SimBox } from './box.js';
 import type { Ledger } from './ledger.js';
 
 const opLog = (box: SimBox): string[] =>
-  sql<[], { origin: string; seq: number; hash: string; body: string }>(box.db, 'SELECT origin, seq, hash, body FROM ops ORDER BY origin, seq')
+  sql<[], { origin: string; seq: number; hash: string; body: string }>(box.db, 'SELECT origin, seq, hash, body FROM ops ORDER BY 1, 2')
     .all()
     .map(({ origin, seq, hash, body }) => `${origin}/${seq} ${hash} ${body}`);
 
 const DUPLICATE_NAMES = {
   usernames: 'SELECT username AS name FROM users GROUP BY username HAVING count(*) > 1',
   'team names': 'SELECT name FROM teams GROUP BY name HAVING count(*) > 1',
-  'channel names': "SELECT team_id || '/' || name AS name FROM channels WHERE team_id IS NOT NULL GROUP BY team_id, name HAVING count(*) > 1",
+  'channel names':
+    "SELECT team_id || '/' || name AS name FROM channels WHERE team_id IS NOT NULL GROUP BY team_id, name HAVING count(*) > 1",
 };
 
 function firstDifference(want: readonly string[], got: readonly string[]): string {
@@ -42,7 +43,8 @@ export function convergenceProblem(boxes: readonly SimBox[], ledger: Ledger): st
       const clashes = sql<[], { name: string }>(box.db, query).pluck().all();
       if (clashes.length > 0) return `box ${box.index} has duplicate ${what}: ${clashes.join(', ')}`;
     }
-    const held = new Map(sql<[], { key: string; hash: string }>(box.db, "SELECT origin || '/' || seq AS key, hash FROM ops").all().map((row) => [row.key, row.hash]));
+    const rows = sql<[], { key: string; hash: string }>(box.db, "SELECT origin || '/' || seq AS key, hash FROM ops").all();
+    const held = new Map(rows.map((row) => [row.key, row.hash]));
     for (const [key, hash] of ledger.acknowledged) {
       if (held.get(key) !== hash) return `box ${box.index} lacks op ${key}, acknowledged elsewhere (holds ${held.get(key) ?? 'nothing'})`;
     }
@@ -57,7 +59,8 @@ export function convergenceProblem(boxes: readonly SimBox[], ledger: Ledger): st
     for (const table of Object.keys(state)) {
       const want = state[table]!.map((row) => JSON.stringify(row));
       const got = dump[table]!.map((row) => JSON.stringify(row));
-      if (want.join('\n') !== got.join('\n')) return `box ${box.index}'s table ${table} differs from box 0's:\n  ${firstDifference(want, got)}`;
+      if (want.join('\n') === got.join('\n')) continue;
+      return `box ${box.index}'s table ${table} differs from box 0's:\n  ${firstDifference(want, got)}`;
     }
   }
   return undefined;

@@ -50,11 +50,15 @@ export async function runFleet(seed: number, steps: number): Promise<Run> {
   const boxes = Array.from({ length: size }, (_, index) => new SimBox(index, originFrom(random), () => time + skew(index)));
   try {
     const links = boats.map((boat) => new SimLink(boxes[0]!, boxes[boat]!, 'wan', true));
-    for (const a of boats) for (const b of boats) if (a < b && chance(random, 0.5)) links.push(new SimLink(boxes[a]!, boxes[b]!, 'lan', false));
-    const faults: Faults = { drop: 0.1, delay: 0.1, duplicate: 0.1, swap: 0.15, restartMidFrame: 0.03, maxFrameOps: between(random, 1, 16) };
+    for (const a of boats) {
+      for (const b of boats) if (a < b && chance(random, 0.5)) links.push(new SimLink(boxes[a]!, boxes[b]!, 'lan', false));
+    }
+    const maxFrameOps = between(random, 1, 16);
+    const faults: Faults = { drop: 0.1, delay: 0.1, duplicate: 0.1, swap: 0.15, restartMidFrame: 0.03, maxFrameOps };
 
     const admin = await setUp(boxes[0]!, ids, ledger);
-    for (const box of boxes.slice(1)) ledger.acknowledge((await box.committer.receive(opsMissingFrom(boxes[0]!.db, {}, 0, 100_000).ops)).entries);
+    const history = opsMissingFrom(boxes[0]!.db, {}, 0, 100_000).ops;
+    for (const box of boxes.slice(1)) ledger.acknowledge((await box.committer.receive(history)).entries);
 
     for (const link of links) link.cut();
     const fleetTeam = sql<[], string>(boxes[0]!.db, "SELECT id FROM teams WHERE name = 'fleet'").pluck().get()!;
@@ -112,13 +116,14 @@ export async function runFleet(seed: number, steps: number): Promise<Run> {
 /** Box 0's first state: its administrator, a team `fleet` with a channel, and two members. */
 async function setUp(shore: SimBox, ids: Ids, ledger: Ledger): Promise<string> {
   const admin = ids.id();
-  ledger.acknowledge(await shore.committer.commit({ author: admin, grant: { kind: 'setup' }, ops: [userDraft(admin, 'harbourmaster', 'admin')] }));
+  await attempt(shore, admin, [userDraft(admin, 'harbourmaster', 'admin')], ledger, { kind: 'setup' });
   const team = teamDraft(ids, 'fleet');
   await attempt(shore, admin, [team], ledger);
   await attempt(shore, admin, [channelDraft(ids, team.entity, 'radio')], ledger);
   for (const [username, role] of [['mate', 'member'], ['cook', 'guest'], ['bosun', 'admin']] as const) {
     const user = ids.id();
-    await attempt(shore, admin, [userDraft(user, username, role), { type: 'team.member-set', entity: team.entity, body: { userId: user, member: true } }], ledger);
+    const join = { type: 'team.member-set', entity: team.entity, body: { userId: user, member: true } };
+    await attempt(shore, admin, [userDraft(user, username, role), join], ledger);
   }
   return admin;
 }
