@@ -182,10 +182,13 @@ export async function randomCommand(box: SimBox, random: Random, ids: Ids, ledge
       drafts.push(userDraft(ids.id(), pick(random, USERNAMES)!, pick(random, ['member', 'member', 'guest', 'admin'])!));
       break;
     case 18: {
-      if (!user || user.id === actor.id) return;
-      const members = [actor.id, user.id].sort();
-      const body = { type: 'direct', teamId: null, name: '', displayName: '', header: '', purpose: '', memberIds: members };
-      drafts.push({ type: 'channel.created', entity: conversationId('direct', members), body });
+      // A direct conversation, or a group one with a third person: the same id wherever it is opened.
+      const third = chance(random, 0.3) ? pick(random, users) : undefined;
+      const members = [...new Set([actor.id, user?.id ?? actor.id, third?.id ?? actor.id])].sort();
+      if (members.length < 2) return;
+      const type = members.length === 2 ? 'direct' : 'group';
+      const body = { type, teamId: null, name: '', displayName: '', header: '', purpose: '', memberIds: members };
+      drafts.push({ type: 'channel.created', entity: conversationId(type, members), body });
       break;
     }
     case 22: {

@@ -53,8 +53,16 @@ export async function runFleet(seed: number, steps: number): Promise<Run> {
     for (const a of boats) {
       for (const b of boats) if (a < b && chance(random, 0.5)) links.push(new SimLink(boxes[a]!, boxes[b]!, 'lan', false));
     }
-    const maxFrameOps = between(random, 1, 16);
-    const faults: Faults = { drop: 0.1, delay: 0.1, duplicate: 0.1, swap: 0.15, restartMidFrame: 0.03, maxFrameOps };
+    // Each seed its own weather: from a clean link to one that loses a third of its frames.
+    const rate = (high: number) => random() * high;
+    const faults: Faults = {
+      drop: rate(0.3),
+      delay: rate(0.2),
+      duplicate: rate(0.2),
+      swap: rate(0.3),
+      restartMidFrame: rate(0.06),
+      maxFrameOps: between(random, 1, 16),
+    };
 
     const admin = await setUp(boxes[0]!, ids, ledger);
     const history = opsMissingFrom(boxes[0]!.db, {}, 0, 100_000).ops;
