@@ -3,7 +3,7 @@
  * every box holds the same op log (per origin the same seqs, hashes and stored bodies, purges
  * included) and the same replicated state (canonical dump, byte for byte), every op
  * acknowledged anywhere is held everywhere, chains verify, nothing was quarantined as a fork,
- * and usernames, team names and channel names within a team are unique on every box.
+ * no op stays parked once its entity exists, and usernames, team names and channel names within a team are unique on every box.
  * Returns the first problem found, described, or undefined.
  */
 import { sql } from '../../../src/store/database.js';
@@ -24,6 +24,10 @@ const DUPLICATE_NAMES = {
     "SELECT team_id || '/' || name AS name FROM channels WHERE team_id IS NOT NULL GROUP BY team_id, name HAVING count(*) > 1",
 };
 
+/** A parked op waits for its entity's create: once that is applied, nothing of it may stay parked. */
+const STRANDED = `SELECT origin || '/' || seq FROM parked_ops WHERE entity IN
+  (SELECT id FROM users UNION SELECT id FROM teams UNION SELECT id FROM channels UNION SELECT id FROM posts UNION SELECT id FROM invites)`;
+
 function firstDifference(want: readonly string[], got: readonly string[]): string {
   const held = new Set(got);
   const wanted = new Set(want);
@@ -43,6 +47,8 @@ export function convergenceProblem(boxes: readonly SimBox[], ledger: Ledger): st
       const clashes = sql<[], { name: string }>(box.db, query).pluck().all();
       if (clashes.length > 0) return `box ${box.index} has duplicate ${what}: ${clashes.join(', ')}`;
     }
+    const stranded = sql<[], string>(box.db, STRANDED).pluck().all();
+    if (stranded.length > 0) return `box ${box.index} holds ops parked for entities that exist: ${stranded.join(', ')}`;
     const rows = sql<[], { key: string; hash: string }>(box.db, "SELECT origin || '/' || seq AS key, hash FROM ops").all();
     const held = new Map(rows.map((row) => [row.key, row.hash]));
     for (const [key, hash] of ledger.acknowledged) {
