@@ -4,7 +4,7 @@
  * mid-frame, skewed clocks and name clashes made during partitions. After healing, every box
  * must hold the same op log and the same replicated state (SYNC.md "Test like Jepsen, small").
  *
- * Seeds 1 to HAIL_SIM_RUNS (default 100) run in `npm test`, HAIL_SIM_STEPS (default 90) steps
+ * Seeds 1 to HAIL_SIM_RUNS (default 150) run in `npm test`, HAIL_SIM_STEPS (default 90) steps
  * each; HAIL_SIM_FROM moves the range to explore others, and HAIL_SIM_SEED=n replays one run (a
  * failure prints the command; scripts/debian13 clears the environment, hence its `env`).
  */
@@ -15,7 +15,7 @@ import { runFleet } from './helpers/sync-sim/fleet.js';
 test('a fleet over bad links, with partitions, restarts, skewed clocks and name clashes, converges once healed', async () => {
   const only = process.env.HAIL_SIM_SEED;
   const from = Number(process.env.HAIL_SIM_FROM ?? 1);
-  const runs = Number(process.env.HAIL_SIM_RUNS ?? 100);
+  const runs = Number(process.env.HAIL_SIM_RUNS ?? 150);
   const steps = Number(process.env.HAIL_SIM_STEPS ?? 90);
   const seeds = only !== undefined ? [Number(only)] : Array.from({ length: runs }, (_, n) => from + n);
   const totals: Record<string, number> = {};
