@@ -64,6 +64,17 @@ test('two people who took the same username during a partition end up with disti
   assert.match(names[1]!, /^alice-[0-9a-f]{6}$/);
 });
 
+test('a username someone asked for that equals the suffix a clash gave another alice stays unique, the same everywhere', () => {
+  const carol = '00000000-0000-7000-8000-0000000000c1';
+  const user = (origin: string, id: string, username: string) =>
+    op(origin, 4, id, 'user.created', id, { username, displayName: username, role: 'member', passwordHash: HASH, inviteId: null });
+  // The later alice is suffixed from her id's tail: exactly the name carol took on a third box.
+  const state = assertConverges([user(ORIGIN_A, ids.alice1, 'alice'), user(ORIGIN_B, ids.alice2, 'alice'), user(ORIGIN_C, carol, 'alice-0000a2')]);
+  const names = (state.users as { username: string }[]).map((row) => row.username);
+  assert.equal(new Set(names).size, names.length, `usernames: ${names.join(', ')}`);
+  assert.ok(names.includes('alice'));
+});
+
 test('two #weather channels made on two boxes settle to one weather and one suffixed name', () => {
   const channel = (origin: string, id: string) =>
     op(origin, 9, ids.admin, 'channel.created', id, { type: 'public', teamId: ids.team, name: 'weather', displayName: 'Weather', header: '', purpose: '', memberIds: [] });

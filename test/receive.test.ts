@@ -307,6 +307,49 @@ test('a delete that arrives before its post (from a third box) purges the post w
   assert.deepEqual(verifyChains(c.db).problems, []);
 });
 
+test('an edit that arrives after a delete and before its post is purged when the post comes, as everywhere else', async (t) => {
+  const a = openBox(t);
+  const b = openBox(t);
+  const d = openBox(t);
+  const e = openBox(t);
+  const { postId, alice, admin } = await crew(a);
+  await b.committer.receive(everything(a));
+  await d.committer.receive(everything(a));
+  // Apart, alice edits her post on B and an administrator deletes it on D.
+  await b.committer.commit({ author: alice, ops: [{ type: 'post.edited', entity: postId, body: { message: 'Gale warning, reef now' } }] });
+  await d.committer.commit({ author: admin, ops: [{ type: 'post.deleted', entity: postId, body: {} }] });
+  const only = (box: Box, origin: string) => opsMissingFrom(box.db, {}, 0, 100).ops.filter((op) => op.origin === origin);
+  // E hears of D's delete, then of B's edit, and only then of A's post.
+  await e.committer.receive(only(d, d.identity.origin));
+  await e.committer.receive(only(b, b.identity.origin));
+  await e.committer.receive(everything(a));
+  await b.committer.receive(only(d, d.identity.origin));
+  const log = (db: Db) => sql(db, 'SELECT origin, seq, hash, body FROM ops ORDER BY origin, seq').all();
+  assert.doesNotMatch(JSON.stringify(log(e.db)), /Gale|Wind/);
+  assert.deepEqual(log(e.db), log(b.db));
+  assert.deepEqual(dump(e.db), dump(b.db));
+  assert.deepEqual(verifyChains(e.db).problems, []);
+});
+
+test("a new password that arrives before its account (from a third box) is kept, not purged as superseded, and opens the account", async (t) => {
+  const a = openBox(t);
+  const b = openBox(t);
+  const c = openBox(t);
+  const { alice, admin } = await crew(a);
+  await b.committer.receive(everything(a));
+  const newHash = `scrypt$16384$8$1$${'n'.repeat(22)}$${'k'.repeat(43)}`;
+  await b.committer.commit({ author: admin, ops: [{ type: 'user.password-set', entity: alice, body: { passwordHash: newHash } }] });
+  // C hears of B's password change before A's account: the frame with A's ops was lost.
+  const fromB = opsMissingFrom(b.db, versionVector(c.db), 0, 100).ops;
+  await c.committer.receive(fromB.filter((op) => op.origin === b.identity.origin));
+  await c.committer.receive(everything(a));
+  assert.equal(sql(c.db, 'SELECT password_hash FROM users WHERE id = ?').pluck().get(alice), newHash);
+  const log = (db: Db) => sql(db, 'SELECT origin, seq, hash, body FROM ops ORDER BY origin, seq').all();
+  assert.deepEqual(log(c.db), log(b.db));
+  assert.deepEqual(dump(c.db), dump(b.db));
+  assert.deepEqual(verifyChains(c.db).problems, []);
+});
+
 test('the ops a peer lacks come in feed order, in bounded pages, from where it is behind', async (t) => {
   const a = openBox(t);
   const b = openBox(t);

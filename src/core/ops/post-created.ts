@@ -9,7 +9,7 @@ import { sql } from '../../store/database.js';
 import { setPostMentions } from '../../store/mentions.js';
 import { isPurged } from '../../store/op-chain.js';
 import { indexPost } from '../../store/search-index.js';
-import { tombstonePost } from './post-deleted.js';
+import { opsWithTextOf, tombstonePost } from './post-deleted.js';
 
 /**
  * A message, or a reply in a thread when `rootId` is set. The id is minted by the client, so a
@@ -94,6 +94,8 @@ export default defineOp({
   },
   // Edits, deletes and pins that arrived first apply after it, over the text just written.
   creates: (op) => [op.entity],
-  obsoletes: (db, op) => (findPost(db, op.entity)?.deleted === 1 ? [op] : []),
+  // Deleted already (a delete that came first, now applied): its text goes, and so does that of
+  // the edits that came before it, which found no post to know they were obsolete.
+  obsoletes: (db, op) => (findPost(db, op.entity)?.deleted === 1 ? [...opsWithTextOf(db, op.entity), op] : []),
   audience: (_db, op) => [topic.channel(op.body.channelId)],
 });

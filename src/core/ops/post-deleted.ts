@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineOp } from '../op.js';
+import { defineOp, type OpName } from '../op.js';
 import { forbidden } from '../errors.js';
 import { isAdmin, requireWritable } from '../permissions.js';
 import { findPost, postChannelTopic, readablePost } from '../posts.js';
@@ -17,6 +17,9 @@ export function tombstonePost(db: Db, postId: string): void {
   sql(db, 'DELETE FROM post_files WHERE post_id = ?').run(postId);
   indexPost(db, postId, undefined);
 }
+
+/** The ops held that carry a post's text: its create (or creates, for a retried send) and its edits. */
+export const opsWithTextOf = (db: Db, postId: string): OpName[] => opsAbout(db, postId, ['post.created', 'post.edited']);
 
 /**
  * Deleting a post leaves a tombstone: the row stays (threads and order hold), the text and
@@ -42,6 +45,6 @@ export default defineOp({
     if (!findPost(db, op.entity)) return park(db, op);
     tombstonePost(db, op.entity);
   },
-  obsoletes: (db, op) => opsAbout(db, op.entity, ['post.created', 'post.edited']),
+  obsoletes: (db, op) => opsWithTextOf(db, op.entity),
   audience: (db, op) => postChannelTopic(db, op.entity),
 });

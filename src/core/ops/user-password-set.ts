@@ -10,10 +10,12 @@ import { isPurged } from '../../store/op-chain.js';
 /**
  * Every password op of a user but the one whose hash the user has now: their hashes are purged
  * (a leaked old database, or a box that relays the log, must not carry old password hashes).
- * `op` counts though not yet in the log.
+ * `op` counts though not yet in the log. A password op that arrives before its account (it is
+ * parked) supersedes nothing yet and is superseded by nothing: the account's create settles it.
  */
 export function supersededPasswords(db: Db, op: Op): OpName[] {
   const current = sql<[string], { password_ver: string }>(db, 'SELECT password_ver FROM users WHERE id = ?').get(op.entity)?.password_ver;
+  if (current === undefined) return [];
   const held = opsAbout(db, op.entity, ['user.created', 'user.password-set']);
   return [...held, op].filter((name) => opVersion(name) !== current);
 }
