@@ -33,7 +33,7 @@ test('a clock behind the build date: two users alone cannot move the time; three
   box.hear('alice', REAL);
   box.hear('alice', REAL + 5); // the same person again, from another device: still one voice
   box.hear('bob', REAL + 20_000);
-  assert.equal(box.now(), REAL - 20 * YEAR, 'two users are not enough');
+  assert.equal(box.now(), BUILT, 'two users are not enough: the build date, the least the time can be');
   assert.equal(box.state(0).clientsMs, null);
   box.hear('carol', REAL + 30_000);
   assert.equal(box.now(), REAL + 20_000, 'the lower median of three');
@@ -45,7 +45,7 @@ test('a liar among honest clients does not move the time; no majority gives no e
   box.hear('alice', REAL);
   box.hear('mallory', REAL + 100 * YEAR);
   box.hear('eve', REAL + 99 * YEAR);
-  assert.equal(box.now(), REAL - 20 * YEAR, 'one honest, two liars who disagree: no majority, no estimate');
+  assert.equal(box.now(), BUILT, 'one honest, two liars who disagree: no majority, no estimate');
   box.hear('bob', REAL + 1000);
   box.hear('carol', REAL + 2000);
   assert.ok(Math.abs(box.now() - REAL) <= MINUTE, 'three honest among five: the honest time');
@@ -102,12 +102,32 @@ test('the learned time moves with the monotonic clock, and each forward step is 
   system += 5000;
   assert.equal(box.now(), REAL + 5000);
   box.hear('dave', REAL + 5000);
-  assert.deepEqual(jumps, [20 * YEAR]);
+  assert.deepEqual(jumps, [REAL - BUILT], 'from the build date (its floor) to the clients\' time');
   system = REAL + 5000 + YEAR; // NTP arrives with a time past the clients' (the system clock is now plausible)
   box.now();
   system -= 3600_000; // and steps back an hour: nothing to announce
   box.now();
-  assert.deepEqual(jumps, [20 * YEAR, YEAR]);
+  assert.deepEqual(jumps, [REAL - BUILT, YEAR]);
+});
+
+test('a box booted at 1970 with nobody to ask takes its build date as now, not 1970', () => {
+  const box = boxAt(0);
+  assert.equal(box.now(), BUILT);
+  assert.equal(box.state(0).source, 'build');
+  assert.equal(box.state(0).suspect, true);
+});
+
+test('a paired box that reports its clock corrects a clearly wrong clock alone, by a bounded step, and never a plausible one', () => {
+  const wrong = boxAt(0, REAL - 5 * MINUTE);
+  wrong.hearPeer('shore', REAL);
+  assert.equal(wrong.now(), REAL, 'one paired box suffices: it is pinned and run by the fleet');
+  assert.equal(wrong.state(0).source, 'peers');
+  const far = boxAt(0);
+  far.hearPeer('liar', Y2199);
+  assert.equal(far.now(), BUILT + MAX_CLIENT_LEAD_MS, 'at most a year past the build date');
+  const right = boxAt(REAL, REAL);
+  right.hearPeer('shore', REAL + YEAR);
+  assert.equal(right.now(), REAL, 'a plausible clock is left alone');
 });
 
 /** Makes a server's system clock run `offsetMs` off (negative: behind), like a Pi without a battery clock. */
@@ -163,7 +183,7 @@ test('a box that booted years behind takes the time three users agree on, stamps
   try {
     const status = async () => (await world.admin.get('/api/v1/status')).body.clock;
     const before = await status();
-    assert.equal(before.source, 'system');
+    assert.equal(before.source, 'build', 'behind the build date: the build date is the least the time can be');
     assert.equal(before.suspect, true, 'behind the build date');
     assert.ok(Date.now() - before.systemMs > 19 * YEAR);
 

@@ -15,13 +15,21 @@
  *   MIN_REPORTERS users reported and more than half of them lie within a minute of it. Two
  *   accounts (a member and a guest) cannot move the box; among three or more, a liar's report
  *   does not become the median while most reports are honest.
- * - The clients' time is taken only when it is more than a minute ahead of the system clock,
- *   and at most MAX_CLIENT_LEAD_MS ahead of the later of the system clock and the build date:
+ * - The clients' time is taken never below the build date, and at most MAX_CLIENT_LEAD_MS
+ *   ahead of the later of the system clock and the build date:
  *   even accounts that agree on 2199 move the box by a bounded step. (A hybrid clock already
  *   at 2199, from a box poisoned before this rule, does not count as evidence past that bound:
  *   otherwise it would make every system clock look wrong.)
  * - Reports are kept as offsets from the process's monotonic clock, so they stay true when the
  *   system clock is later stepped (by NTP, GPS or an admin) and never go stale.
+ *
+ * - A system clock behind the build date is certainly wrong, and the build date is the least the
+ *   time can be: with no other evidence, now is the build date, so a box booted at 1970 stamps
+ *   its ops after what its own software knows to exist, not forty years before.
+ * - Paired boxes (sync, src/sync/) report their clocks in their HELLO. They are pinned by key
+ *   and run by the fleet's administrators, so while this box's clock is clearly wrong the
+ *   median of their reports is taken before the clients', under the same bound: a boat that
+ *   boots at 1970 and reaches the shore orders its new ops after everything it received.
  *
  * Durations (rate limits, "how long since") never come from here: they use the monotonic
  * clock, which no step of the system clock moves. What is stamped with wall time and kept
@@ -59,7 +67,7 @@ export interface ClockState {
   readonly clientsMs: number | null;
   /** How many users' reports are held. */
   readonly reporters: number;
-  readonly source: 'system' | 'clients';
+  readonly source: 'system' | 'build' | 'peers' | 'clients';
   /** The system clock is clearly wrong: behind the build date or the box's newest time. */
   readonly suspect: boolean;
 }
@@ -82,6 +90,8 @@ export interface BoxTimeSources {
 export class BoxTime {
   /** Per user: the client's time minus the monotonic clock at the moment it was heard. */
   private readonly offsets = new Map<string, number>();
+  /** Per paired box (node id): the same, from its HELLO. */
+  private readonly peerOffsets = new Map<string, number>();
   private estimateOffset: number | undefined;
   private readonly jumpListeners: JumpListener[] = [];
   /** `now` minus the monotonic clock when `now` was last read, to notice steps. */
@@ -108,13 +118,22 @@ export class BoxTime {
     this.now(); // a jump this report caused is announced now, not at the next reader
   }
 
+  /** A paired box `nodeId` says its clock reads `peerMs` now (its sync HELLO). */
+  hearPeer(nodeId: string, peerMs: number): void {
+    if (!(peerMs >= EARLIEST_MS && peerMs <= LATEST_MS)) return;
+    this.peerOffsets.delete(nodeId);
+    this.peerOffsets.set(nodeId, peerMs - this.monotonic());
+    if (this.peerOffsets.size > MAX_REPORTERS) this.peerOffsets.delete(this.peerOffsets.keys().next().value!);
+    this.now();
+  }
+
   onJump(listener: JumpListener): void {
     this.jumpListeners.push(listener);
   }
 
   now(): number {
     const monotonic = this.monotonic();
-    const nowMs = this.pick(this.systemClock(), this.clientsMs(monotonic));
+    const nowMs = this.pick(this.systemClock(), this.peersMs(monotonic) ?? this.clientsMs(monotonic));
     const offset = nowMs - monotonic;
     const previous = this.lastOffset;
     this.lastOffset = offset;
@@ -126,7 +145,9 @@ export class BoxTime {
 
   state(hlcMs: number): ClockState {
     const systemMs = this.systemClock();
-    const clientsMs = this.clientsMs(this.monotonic());
+    const monotonic = this.monotonic();
+    const clientsMs = this.clientsMs(monotonic);
+    const peersMs = this.peersMs(monotonic);
     const nowMs = this.now();
     return {
       systemMs,
@@ -134,7 +155,7 @@ export class BoxTime {
       hlcMs,
       clientsMs: clientsMs ?? null,
       reporters: this.offsets.size,
-      source: nowMs === systemMs ? 'system' : 'clients',
+      source: nowMs === systemMs ? 'system' : nowMs === this.builtAtMs ? 'build' : peersMs !== undefined ? 'peers' : 'clients',
       suspect: this.systemClearlyWrong(systemMs),
     };
   }
@@ -155,9 +176,17 @@ export class BoxTime {
     return Math.max(systemMs, this.builtAtMs) + MAX_CLIENT_LEAD_MS;
   }
 
-  private pick(systemMs: number, clientsMs: number | undefined): number {
-    if (clientsMs === undefined || clientsMs - systemMs <= SUSPECT_MS || !this.systemClearlyWrong(systemMs)) return systemMs;
-    return Math.min(clientsMs, this.ceiling(systemMs));
+  private pick(systemMs: number, evidenceMs: number | undefined): number {
+    const floor = Math.max(systemMs, this.builtAtMs);
+    if (evidenceMs === undefined || !this.systemClearlyWrong(systemMs)) return floor;
+    return Math.max(floor, Math.min(evidenceMs, this.ceiling(systemMs)));
+  }
+
+  /** The lower median of the paired boxes' reports: one paired box suffices (see the header). */
+  private peersMs(monotonic: number): number | undefined {
+    if (this.peerOffsets.size === 0) return undefined;
+    const sorted = [...this.peerOffsets.values()].sort((a, b) => a - b);
+    return Math.floor(monotonic + sorted[Math.floor((sorted.length - 1) / 2)]!);
   }
 
   private clientsMs(monotonic: number): number | undefined {
