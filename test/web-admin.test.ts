@@ -95,9 +95,14 @@ test('an invite link with one use and an expiry shows its limits, lets one phone
   await invites.locator('.qr svg').waitFor();
   const row = invites.getByRole('listitem').filter({ hasText: '0 / 1' });
   await row.waitFor();
-  // The app formats in its language, English here ('en', as the browser's en-GB reduces to).
-  const expiryDay = new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(created + 48 * 3600_000);
-  assert.match(await row.innerText(), new RegExp(`The Crew · Member\\s+Used 0 / 1 · Expires ${expiryDay}`));
+  // The expiry to the minute, in the browser's own locale (en-GB: the day first, 24-hour time).
+  const { invites: listed } = (await (await admin.request.get(`${world.hail.url}/api/v1/invites`)).json()) as { invites: { expiresAt: number }[] };
+  const expiresAt = listed[0]!.expiresAt;
+  assert.ok(Math.abs(expiresAt - (created + 48 * 3600_000)) < 60_000, 'two days from now');
+  const expiryDay = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' }).format(expiresAt);
+  const expiryTime = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' }).format(expiresAt);
+  assert.match(expiryTime, /^\d\d:\d\d$/);
+  assert.match(await row.innerText(), new RegExp(`The Crew · Member\\s+Used 0 / 1 · Expires ${expiryDay}\\W+${expiryTime}\\b`));
   await screenshot(admin, 'admin-invites-desktop');
   assert.deepEqual(await axeViolations(admin), [], 'axe on the admin screen');
 

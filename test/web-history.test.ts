@@ -121,32 +121,46 @@ interface ListState {
 /**
  * The posts in the page (not only those on screen), where they are, and where the list is
  * scrolled, as painted: read in the second animation frame from now, after the first frame's
- * scroll events were handled and the posts it rendered were measured.
+ * scroll events were handled, and in that frame after the list's own size measurements. An
+ * older page can be put in front between the two frames: in the second frame's animation
+ * callbacks its posts are in the page but the post that lost its name is not yet measured
+ * (the virtualizer hears of it from its ResizeObserver, later in the same frame, before the
+ * paint), and the post would seem to have moved by its name's height. A ResizeObserver made
+ * now reports after the virtualizer's (observers report in the order they were made).
  */
 const readList = (): Promise<ListState> =>
-  page.evaluate(`new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done((() => {
+  page.evaluate(`new Promise((done) => {
     const scroller = document.querySelector('.message-scroller');
-    const view = scroller.getBoundingClientRect();
-    const articles = [...scroller.querySelectorAll('[role="article"]')];
-    return {
-      rows: articles.map((article) => {
-        // Where its text is: a post that loses its separator or name above keeps its text in place.
-        const box = (article.querySelector('.markdown') ?? article).getBoundingClientRect();
-        return {
-          message: article.querySelector('.markdown')?.textContent?.trim() ?? '',
-          index: Number(article.dataset.index),
-          separator: article.querySelector('.day-separator') !== null,
-          head: article.querySelector('.post-head') !== null,
-          top: box.top,
-          bottom: box.bottom,
-        };
-      }),
-      scrollTop: scroller.scrollTop,
-      viewTop: view.top,
-      viewBottom: view.bottom,
-      setSize: Number(articles[0]?.getAttribute('aria-setsize') ?? 0),
+    const read = () => {
+      const view = scroller.getBoundingClientRect();
+      const articles = [...scroller.querySelectorAll('[role="article"]')];
+      return {
+        rows: articles.map((article) => {
+          // Where its text is: a post that loses its separator or name above keeps its text in place.
+          const box = (article.querySelector('.markdown') ?? article).getBoundingClientRect();
+          return {
+            message: article.querySelector('.markdown')?.textContent?.trim() ?? '',
+            index: Number(article.dataset.index),
+            separator: article.querySelector('.day-separator') !== null,
+            head: article.querySelector('.post-head') !== null,
+            top: box.top,
+            bottom: box.bottom,
+          };
+        }),
+        scrollTop: scroller.scrollTop,
+        viewTop: view.top,
+        viewBottom: view.bottom,
+        setSize: Number(articles[0]?.getAttribute('aria-setsize') ?? 0),
+      };
     };
-  })()))))`);
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      const afterMeasuring = new ResizeObserver(() => {
+        afterMeasuring.disconnect();
+        done(read());
+      });
+      afterMeasuring.observe(scroller);
+    }));
+  })`);
 
 /** For failure messages: each post as index:message:(H)ead(S)eparator@top. */
 const describeList = (state: ListState) =>
