@@ -26,8 +26,11 @@ const CLASHES = `
   UNION ALL SELECT 'team', id, requested_name, name, NULL FROM teams WHERE name <> requested_name AND requested_name <> ''
   UNION ALL SELECT 'channel', id, requested_name, name, team_id FROM channels WHERE name <> requested_name`;
 
+/** Own names first, then teams, then channels. */
+const ORDER = "CASE kind WHEN 'user' THEN 0 WHEN 'team' THEN 1 ELSE 2 END, requested";
+
 /** Every settled clash on the box, for administrators. */
-export const allNameClashes = (db: Db): NameClash[] => present(sql<[], Row>(db, `SELECT * FROM (${CLASHES}) ORDER BY kind, requested`).all());
+export const allNameClashes = (db: Db): NameClash[] => present(sql<[], Row>(db, `SELECT * FROM (${CLASHES}) ORDER BY ${ORDER}`).all());
 
 /** The clashes that concern one person: their own username, and the teams and channels they belong to. */
 export const nameClashesOf = (db: Db, userId: string): NameClash[] =>
@@ -37,6 +40,6 @@ export const nameClashesOf = (db: Db, userId: string): NameClash[] =>
       `SELECT * FROM (${CLASHES}) AS clash WHERE (kind = 'user' AND id = ?)
          OR (kind = 'team' AND EXISTS (SELECT 1 FROM team_members WHERE team_id = clash.id AND user_id = ? AND active = 1))
          OR (kind = 'channel' AND EXISTS (SELECT 1 FROM channel_members WHERE channel_id = clash.id AND user_id = ? AND active = 1))
-       ORDER BY kind, requested`,
+       ORDER BY ${ORDER}`,
     ).all(userId, userId, userId),
   );
