@@ -7,9 +7,12 @@
  * Screenshots at 390 and 1280 px go to artifacts/.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { axeViolations, type Browser, launchBrowser, logIn, screenshot } from './helpers/browser.js';
+import { removeDataDir, startHail } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
 
 let shore: World;
@@ -49,6 +52,14 @@ test('an administrator pairs two boxes from the Fleet section, renames, readdres
   await shoreFleet.getByText(/^Expires /).waitFor();
   const invitation = await shoreFleet.locator('.invite-link input').inputValue();
   assert.match(invitation, /^hail1:/);
+  await screenshot(desk, 'fleet-invitation-1280');
+  await shoreFleet.getByRole('button', { name: 'Copy the pairing invitation' }).click();
+  await shoreFleet.getByRole('button', { name: 'Copied' }).waitFor();
+  const pasteHere = shoreFleet.getByRole('textbox', { name: 'Pairing invitation' }).last();
+  await pasteHere.focus();
+  await desk.keyboard.press('Control+V');
+  assert.equal(await pasteHere.inputValue(), invitation, 'the copy button put the invitation on the clipboard');
+  await pasteHere.fill('');
 
   const boatFleet = await openFleet(phone);
   await boatFleet.getByRole('textbox', { name: 'Pairing invitation' }).fill(invitation);
@@ -59,6 +70,13 @@ test('an administrator pairs two boxes from the Fleet section, renames, readdres
   await shoreFleet.getByRole('listitem', { name: 'boat' }).getByText('Changes waiting').waitFor();
   for (const label of ['Fingerprint', 'Addresses', 'Last contact', 'Traffic today', 'Traffic in total']) await shoreOnBoat.getByText(label).first().waitFor();
   await shoreOnBoat.getByRole('button', { name: 'Copy the fingerprint of shore' }).waitFor();
+  // A fork as the sync service records one (a peer sent another copy of an op held here).
+  const boatId = ((await shore.admin.get('/api/v1/peers')).body.peers as { id: string }[])[0]!.id;
+  const db = new Database(join(shore.hail.dataDir, 'hail.db'), { timeout: 5000 });
+  db.prepare('INSERT INTO sync_quarantine (peer, origin, seq, hash, op, found_at) VALUES (?, ?, 7, ?, ?, ?)').run(boatId, 'a1b2c3d4e5f6', 'ff', '{}', Date.now());
+  db.close();
+  await shoreFleet.getByRole('listitem', { name: 'boat' }).getByRole('alert').getByText('1 fork').waitFor({ timeout: 10_000 });
+  await shoreFleet.getByRole('listitem', { name: 'boat' }).evaluate((item) => item.scrollIntoView());
   await screenshot(desk, 'fleet-1280');
   await shoreOnBoat.scrollIntoViewIfNeeded();
   await screenshot(phone, 'fleet-390');
@@ -108,4 +126,30 @@ test('the administrator whose name the merge changed is told once, and the admin
   const status = loser.page.getByRole('region', { name: 'Server status' });
   await status.getByText('Names settled by a merge').waitFor();
   await status.getByText(new RegExp(`user admin → ${newName}`)).waitFor();
+});
+
+test('a new box joins the fleet from its setup screen, and the fleet\'s accounts log in there', { timeout: 90_000 }, async () => {
+  await shore.join('skipper');
+  const { invitation } = (await shore.admin.post('/api/v1/peers/invites', {})).body as { invitation: string };
+  const fresh = await startHail({ env: { HAIL_BOX_NAME: 'dinghy' } });
+  try {
+    const page = await (await browser.context({ width: 390, height: 844 })).newPage();
+    await page.goto(fresh.url);
+    await page.getByRole('heading', { name: 'Set up this box' }).waitFor();
+    await page.getByRole('button', { name: 'Join an existing fleet instead' }).click();
+    await page.getByRole('heading', { name: 'Join an existing fleet' }).waitFor();
+    await page.getByLabel('Setup code').fill(fresh.setupCode());
+    await page.getByLabel('Pairing invitation').fill(invitation);
+    await screenshot(page, 'fleet-join-setup-390');
+    assert.deepEqual(await axeViolations(page), [], 'axe on the join screen');
+    await page.getByRole('button', { name: 'Join the fleet' }).click();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor({ timeout: 30_000 });
+    await page.getByLabel('Username').fill('skipper');
+    await page.getByLabel('Password').fill('password of skipper');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('navigation', { name: 'Channels and conversations' }).waitFor({ state: 'attached' });
+  } finally {
+    await fresh.stop();
+    removeDataDir(fresh.dataDir);
+  }
 });

@@ -83,7 +83,7 @@ function PeerItem({ peer, onEdit, onUnpair }: { peer: Peer; onEdit: () => void; 
       {peer.forks.length > 0 && (
         <div class="fork-warning" role="alert">
           <strong>{t('fleet.forks', { count: peer.forks.length })}</strong>
-          <p>{t('fleet.forksExplain')}</p>
+          <p>{t('fleet.forksExplain', { name: peer.name })}</p>
           <ul>{peer.forks.map((fork) => <li key={`${fork.origin}:${fork.seq}`}><code>{fork.origin.slice(0, 8)}</code> #{fork.seq} · {formatDateTime(fork.foundAt)}</li>)}</ul>
         </div>
       )}

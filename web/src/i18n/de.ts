@@ -358,7 +358,7 @@ const de: Catalog = {
   'fleet.traffic': '{sent} gesendet, {received} empfangen',
   'fleet.forks': '{count} Abspaltungen',
   'fleet.forks.one': '1 Abspaltung',
-  'fleet.forksExplain': 'Diese Box hat eine andere Fassung von Änderungen geschickt, die hier schon vorliegen. Diese Fassung wird beiseitegelegt und nie angewendet, und Änderungen dieser Herkunft werden von ihr nicht mehr übernommen. Finde heraus, welche Datenbank kopiert oder verändert wurde.',
+  'fleet.forksExplain': '{name} hat eine andere Fassung von Änderungen geschickt, die diese Box schon hat. Diese Fassung wird beiseitegelegt und nie angewendet, und Änderungen dieser Herkunft werden von {name} nicht mehr übernommen. Finde heraus, welche Datenbank kopiert oder verändert wurde.',
   'fleet.edit': 'Umbenennen oder Adresse ändern',
   'fleet.editTitle': '{name} ändern',
   'fleet.name': 'Name',

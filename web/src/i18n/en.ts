@@ -356,7 +356,7 @@ const en = {
   'fleet.traffic': '{sent} sent, {received} received',
   'fleet.forks': '{count} forks',
   'fleet.forks.one': '1 fork',
-  'fleet.forksExplain': 'This box sent a different copy of changes this box already holds. The other copy is kept aside, never applied, and changes of that origin are no longer taken from it. Find out which box\'s database was copied or altered.',
+  'fleet.forksExplain': '{name} sent a different copy of changes this box already holds. That copy is kept aside, never applied, and changes of that origin are no longer taken from {name}. Find out which box\'s database was copied or altered.',
   'fleet.edit': 'Rename or change address',
   'fleet.editTitle': 'Change {name}',
   'fleet.name': 'Name',

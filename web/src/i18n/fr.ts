@@ -358,7 +358,7 @@ const fr: Catalog = {
   'fleet.traffic': '{sent} envoyés, {received} reçus',
   'fleet.forks': '{count} divergences',
   'fleet.forks.one': '1 divergence',
-  'fleet.forksExplain': 'Ce boîtier a envoyé une autre copie de changements que celui-ci possède déjà. Cette copie est mise de côté, jamais appliquée, et les changements de cette origine ne sont plus pris de lui. Cherchez quelle base de données a été copiée ou modifiée.',
+  'fleet.forksExplain': '{name} a envoyé une autre copie de changements que ce boîtier possède déjà. Cette copie est mise de côté, jamais appliquée, et les changements de cette origine ne sont plus pris de {name}. Cherchez quelle base de données a été copiée ou modifiée.',
   'fleet.edit': 'Renommer ou changer d\'adresse',
   'fleet.editTitle': 'Modifier {name}',
   'fleet.name': 'Nom',

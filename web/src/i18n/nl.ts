@@ -358,7 +358,7 @@ const nl: Catalog = {
   'fleet.traffic': '{sent} verstuurd, {received} ontvangen',
   'fleet.forks': '{count} splitsingen',
   'fleet.forks.one': '1 splitsing',
-  'fleet.forksExplain': 'Deze box stuurde een andere versie van wijzigingen die deze box al heeft. Die versie wordt apart bewaard en nooit toegepast, en wijzigingen van die herkomst worden er niet meer van overgenomen. Zoek uit welke database gekopieerd of veranderd is.',
+  'fleet.forksExplain': '{name} stuurde een andere versie van wijzigingen die deze box al heeft. Die versie wordt apart bewaard en nooit toegepast, en wijzigingen van die herkomst worden niet meer van {name} overgenomen. Zoek uit welke database gekopieerd of veranderd is.',
   'fleet.edit': 'Naam of adres wijzigen',
   'fleet.editTitle': '{name} wijzigen',
   'fleet.name': 'Naam',
