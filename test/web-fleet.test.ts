@@ -104,16 +104,18 @@ test('an administrator pairs two boxes from the Fleet section, renames, readdres
   assert.deepEqual(((await (await phone.request.get(`${boat.hail.url}/api/v1/peers`)).json()) as { peers: unknown[] }).peers, []);
 });
 
-test('the administrator whose name the merge changed is told once, and the admin status lists the settled clashes', { timeout: 60_000 }, async () => {
+test('the administrator whose name the merge changed is told live and once, and the admin status lists the settled clashes', { timeout: 60_000 }, async () => {
   const me = async (world: World) => (await world.admin.get('/api/v1/me')).body as { nameClashes: { kind: string; name: string }[] };
   const [onShore, onBoat] = [await me(shore), await me(boat)];
   const loser = onShore.nameClashes.some((clash) => clash.kind === 'user') ? { page: desk, clashes: onShore.nameClashes } : { page: phone, clashes: onBoat.nameClashes };
   const newName = loser.clashes.find((clash) => clash.kind === 'user')?.name;
   assert.match(newName ?? '', /^admin-[0-9a-f]{6}$/, 'one admin was renamed');
-  await loser.page.goto(loser.page.url().replace(/\/admin.*$/, '/'));
+  // The merge happened while both pages were open: the notice came live, without a reload.
   const notice = loser.page.getByText(`Your username is now ${newName}, because another admin exists in the fleet.`);
   await notice.waitFor();
   await loser.page.getByText(/Your team crew is now called crew-[0-9a-f]{6}/).waitFor();
+  await loser.page.goto(loser.page.url().replace(/\/admin.*$/, '/'));
+  await notice.waitFor();
   await screenshot(loser.page, `fleet-clash-notice-${loser.page === desk ? 1280 : 390}`);
   await loser.page.getByRole('button', { name: 'OK' }).click();
   await notice.waitFor({ state: 'detached' });
