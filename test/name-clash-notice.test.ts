@@ -59,7 +59,8 @@ test('a merge that settles two alices and two teams crew tells the people rename
   assert.equal([...renamed, ...kept].filter((clash) => clash.kind === 'team' && clash.requested === 'crew').length, 1);
 
   const renamedAlice = new Client(first.hail.url);
-  assert.equal((await renamedAlice.post('/api/v1/auth/login', { username: own.name, password: 'password of alice' })).status, 200, 'logs in by her new name');
+  const login = await renamedAlice.post('/api/v1/auth/login', { username: own.name, password: 'password of alice' });
+  assert.equal(login.status, 200, 'logs in by her new name');
 
   const expected = (clashes: Clash[]) => clashes.map((clash) => `${clash.kind} ${clash.requested} ${clash.name}`).sort();
   const onFirst = await eventually('the admin status to list the clashes', async () => {

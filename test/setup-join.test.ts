@@ -42,7 +42,8 @@ test('a box set up by joining pairs, pulls the history, and the fleet\'s account
   assert.equal(joined.body.peer.name, 'shore');
   assert.equal(joined.body.accountsArrived, true);
   assert.equal((await stranger.get('/api/v1/setup')).body.needed, false);
-  const again = await stranger.post('/api/v1/setup', { code, username: 'mallory', password: 'a long password', displayName: 'M', teamName: 'm', teamDisplayName: 'M' });
+  const own = { code, username: 'mallory', password: 'a long password', displayName: 'M', teamName: 'm', teamDisplayName: 'M' };
+  const again = await stranger.post('/api/v1/setup', own);
   assert.equal(again.status, 403, 'no administrator of its own once joined');
 
   const aliceOnBoat = new Client(box.url);

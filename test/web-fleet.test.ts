@@ -68,12 +68,15 @@ test('an administrator pairs two boxes from the Fleet section, renames, readdres
   await shoreOnBoat.getByText('Connected').waitFor();
   await shoreFleet.getByRole('listitem', { name: 'boat' }).getByText('Connected').waitFor({ timeout: 30_000 });
   await shoreFleet.getByRole('listitem', { name: 'boat' }).getByText('Changes waiting').waitFor();
-  for (const label of ['Fingerprint', 'Addresses', 'Last contact', 'Traffic today', 'Traffic in total']) await shoreOnBoat.getByText(label).first().waitFor();
+  for (const label of ['Fingerprint', 'Addresses', 'Last contact', 'Traffic today', 'Traffic in total']) {
+    await shoreOnBoat.getByText(label).first().waitFor();
+  }
   await shoreOnBoat.getByRole('button', { name: 'Copy the fingerprint of shore' }).waitFor();
   // A fork as the sync service records one (a peer sent another copy of an op held here).
   const boatId = ((await shore.admin.get('/api/v1/peers')).body.peers as { id: string }[])[0]!.id;
   const db = new Database(join(shore.hail.dataDir, 'hail.db'), { timeout: 5000 });
-  db.prepare('INSERT INTO sync_quarantine (peer, origin, seq, hash, op, found_at) VALUES (?, ?, 7, ?, ?, ?)').run(boatId, 'a1b2c3d4e5f6', 'ff', '{}', Date.now());
+  db.prepare('INSERT INTO sync_quarantine (peer, origin, seq, hash, op, found_at) VALUES (?, ?, 7, ?, ?, ?)')
+    .run(boatId, 'a1b2c3d4e5f6', 'ff', '{}', Date.now());
   db.close();
   await shoreFleet.getByRole('listitem', { name: 'boat' }).getByRole('alert').getByText('1 fork').waitFor({ timeout: 10_000 });
   await shoreFleet.getByRole('listitem', { name: 'boat' }).evaluate((item) => item.scrollIntoView());
@@ -104,7 +107,7 @@ test('an administrator pairs two boxes from the Fleet section, renames, readdres
   assert.deepEqual(((await (await phone.request.get(`${boat.hail.url}/api/v1/peers`)).json()) as { peers: unknown[] }).peers, []);
 });
 
-test('the administrator whose name the merge changed is told live and once, and the admin status lists the settled clashes', { timeout: 60_000 }, async () => {
+test('the administrator renamed by the merge is told live and once; the admin status lists the settled clashes', { timeout: 60_000 }, async () => {
   const me = async (world: World) => (await world.admin.get('/api/v1/me')).body as { nameClashes: { kind: string; name: string }[] };
   const [onShore, onBoat] = [await me(shore), await me(boat)];
   const loser = onShore.nameClashes.some((clash) => clash.kind === 'user') ? { page: desk, clashes: onShore.nameClashes } : { page: phone, clashes: onBoat.nameClashes };

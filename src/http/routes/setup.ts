@@ -23,7 +23,9 @@ const JOIN_WAIT_MS = 20_000;
 function allowSetup(services: Services, ip: string, code: string): void {
   throttle(services.limits.loginByAddress, ip);
   if (hasUsers(services.db) || services.sync?.peers.rows().length) throw forbidden('setup_done', 'This server is already set up.');
-  if (!services.setupCode.matches(code)) throw forbidden('invalid_setup_code', 'That setup code is not right. It is in the server log and in data/setup-code.');
+  if (!services.setupCode.matches(code)) {
+    throw forbidden('invalid_setup_code', 'That setup code is not right. It is in the server log and in data/setup-code.');
+  }
 }
 
 async function accountsArrived(services: Services): Promise<boolean> {
@@ -80,7 +82,10 @@ export default [
     path: '/api/v1/setup/join',
     summary: 'Join an existing fleet instead of starting one, with the one-time setup code and a pairing invitation from a box of the fleet: this box pairs with it (as POST /api/v1/peers) and pulls the fleet\'s history, whose accounts then log in here. Answers once the accounts have arrived (`accountsArrived`), or after 20 s with the pull still going on. 400 `invitation_invalid`, 502 `pairing_failed`, 409 `sync_off`.',
     access: 'public',
-    body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }), invitation: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
+    body: Type.Object(
+      { code: Type.String({ minLength: 1, maxLength: 64 }), invitation: Type.String({ minLength: 1, maxLength: 2000 }) },
+      { additionalProperties: false },
+    ),
     async handle({ services, body, ip }) {
       allowSetup(services, ip, body.code);
       const peer = await pairByInvitation(services, body.invitation);
