@@ -7,11 +7,24 @@ import type { Services } from '../services.js';
 import { InvitationError } from '../../sync/pairing-invitation.js';
 import { PairingError } from '../../sync/pairing.js';
 import { parseAddress } from '../../sync/peers.js';
-import type { SyncService } from '../../sync/sync-service.js';
+import type { PeerStatus, SyncService } from '../../sync/sync-service.js';
 
 function syncOf(services: Services): SyncService {
   if (!services.sync) throw new ApiError(409, 'sync_off', 'Sync is turned off on this box (sync = false in its settings).');
   return services.sync;
+}
+
+/** Pairs with the box that wrote the invitation (here and when a new box joins a fleet at setup); answers its status. */
+export async function pairByInvitation(services: Services, invitation: string): Promise<PeerStatus | undefined> {
+  const sync = syncOf(services);
+  try {
+    const peer = await sync.pair(invitation);
+    return sync.status().find((status) => status.id === peer.nodeId);
+  } catch (error) {
+    if (error instanceof InvitationError) throw badRequest('invitation_invalid', `${error.message}.`);
+    if (error instanceof PairingError || error instanceof Error) throw new ApiError(502, 'pairing_failed', `Pairing failed: ${error.message}.`);
+    throw error;
+  }
 }
 
 const Address = Type.String({ minLength: 3, maxLength: 270, errorCode: 'address_invalid' });
@@ -48,15 +61,7 @@ export default [
     access: 'admin',
     body: Type.Object({ invitation: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
     async handle({ services, body }) {
-      const sync = syncOf(services);
-      try {
-        const peer = await sync.pair(body.invitation);
-        return new Reply(201, { peer: sync.status().find((status) => status.id === peer.nodeId) });
-      } catch (error) {
-        if (error instanceof InvitationError) throw badRequest('invitation_invalid', `${error.message}.`);
-        if (error instanceof PairingError || error instanceof Error) throw new ApiError(502, 'pairing_failed', `Pairing failed: ${error.message}.`);
-        throw error;
-      }
+      return new Reply(201, { peer: await pairByInvitation(services, body.invitation) });
     },
   }),
   defineRoute({

@@ -1,4 +1,4 @@
-/** Administration (a lazy chunk): teams, invite links with a QR code, people, backups, the box's status. */
+/** Administration (a lazy chunk): teams, invite links with a QR code, people, the fleet, backups, the box's status. */
 import { useEffect } from 'preact/hooks';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useAction } from '../components/useAction';
@@ -6,6 +6,7 @@ import { t } from '../i18n';
 import { users } from '../state/directory';
 import { loadAdmin, loadInvites } from './admin-state';
 import { Backup } from './Backup';
+import { Fleet } from './Fleet';
 import { Invites } from './Invites';
 import { People } from './People';
 import { ServerStatus } from './ServerStatus';
@@ -26,6 +27,7 @@ export default function AdminScreen() {
       <Teams />
       <Invites />
       <People />
+      <Fleet />
       <Backup />
       <ServerStatus />
     </main>

@@ -23,6 +23,7 @@ export function ServerStatus() {
     [t('admin.clock'), state.clock.suspect ? t('admin.clockSuspect') : t('admin.clockOk')],
     [t('admin.nearbyBoxes'), nearbyList(state.nearby.hail)],
     [t('admin.signalk'), nearbyList(state.nearby.signalk)],
+    [t('admin.nameClashes'), state.nameClashes.length === 0 ? t('admin.noClashes') : state.nameClashes.map((clash) => t(`admin.clash.${clash.kind}`, { requested: clash.requested, name: clash.name })).join(', ')],
   ];
   return (
     <section aria-labelledby="status-heading">

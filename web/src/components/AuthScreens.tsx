@@ -5,7 +5,7 @@ import { t } from '../i18n';
 import { enter } from '../state/boot';
 import { slug } from '../lib/slug';
 import { navigate } from '../state/route';
-import { inviteTeam, logIn, register, resetPassword, setup } from '../state/session';
+import { inviteTeam, joinFleet, logIn, register, resetPassword, setup } from '../state/session';
 import { Field } from './Field';
 import { useAction } from './useAction';
 import { Problem } from './Problem';
@@ -44,8 +44,11 @@ export function SetupScreen() {
     });
     await enter();
   });
+  const [joining, setJoining] = useState(false);
+  if (joining) return <JoinFleetScreen back={() => setJoining(false)} />;
   return (
     <AuthFrame title={t('setup.title')} intro={t('setup.intro')} error={error}>
+      <p><button type="button" class="link" onClick={() => setJoining(true)}>{t('setup.joinFleet')}</button></p>
       <form onSubmit={(event) => run(formValues(event))}>
         <Field label={t('setup.code')} name="code" required autoComplete="one-time-code" hint={t('setup.codeHint')} />
         <Field label={t('setup.team')} name="teamDisplayName" required maxLength={64} />
@@ -54,6 +57,25 @@ export function SetupScreen() {
         <Field label={t('account.password')} name="password" type="password" autoComplete="new-password" hint={t('account.passwordHint')} {...PASSWORD_RULES} />
         <button class="primary" disabled={busy}>{t('setup.submit')}</button>
       </form>
+    </AuthFrame>
+  );
+}
+
+/** A new box that joins a fleet: the fleet's history and accounts come to it. */
+function JoinFleetScreen({ back }: { back: () => void }) {
+  const { busy, error, run } = useAction((values: Record<string, string>) => joinFleet(values.code!.trim(), values.invitation!.trim()));
+  return (
+    <AuthFrame title={t('setup.joinTitle')} intro={t('setup.joinIntro')} error={error}>
+      <form onSubmit={(event) => run(formValues(event))}>
+        <Field label={t('setup.code')} name="code" required autoComplete="one-time-code" hint={t('setup.codeHint')} />
+        <div class="field">
+          <label for="join-invitation">{t('setup.invitation')}</label>
+          <textarea id="join-invitation" name="invitation" required rows={4} spellcheck={false} autoCapitalize="none" aria-describedby="join-invitation-hint" />
+          <p class="hint" id="join-invitation-hint">{t('setup.invitationHint')}</p>
+        </div>
+        <button class="primary" disabled={busy}>{busy ? t('setup.joining') : t('setup.joinSubmit')}</button>
+      </form>
+      <p><button type="button" class="link" onClick={back}>{t('setup.startNew')}</button></p>
     </AuthFrame>
   );
 }

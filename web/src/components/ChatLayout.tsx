@@ -14,6 +14,7 @@ import { channelShown, openThreadId } from '../state/thread';
 import { ChannelSettingsScreen } from './ChannelSettingsScreen';
 import { ChannelView } from './ChannelView';
 import { Lazy } from './Lazy';
+import { NameClashNotice } from './NameClashNotice';
 import { SettingsScreen } from './SettingsScreen';
 import { Sidebar } from './Sidebar';
 import { ThreadPanel } from './ThreadPanel';
@@ -29,6 +30,7 @@ function StatusBar() {
       {!connected.value && <span class="offline">{t('status.offline')}</span>}
       {pending > 0 && <span>{t('status.pending', { count: pending })}</span>}
       {notice.value && <span class="notice-text">{notice.value}</span>}
+      <NameClashNotice />
     </div>
   );
 }

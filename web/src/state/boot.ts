@@ -19,6 +19,7 @@ import { loadDrafts } from './drafts';
 import { startLive } from './live';
 import { loadOutbox } from './outbox';
 import { loadCachedChannel, loadNewest, prefetchHistory, pruneOfflineHistory } from './posts';
+import { showNameClashes, type NameClash } from './name-clashes';
 import { forgetAccount, me, phase, setupNeeded, signedIn, signOut } from './session';
 
 /** Whose data IndexedDB holds, and from which database. */
@@ -56,6 +57,7 @@ async function prefetchJoined(): Promise<void> {
 interface Me {
   user: User;
   origin: string;
+  nameClashes: NameClash[];
 }
 
 /** Another person or another database wipes what IndexedDB holds (and the page, if it showed it). */
@@ -91,6 +93,7 @@ export async function boot(): Promise<void> {
   }
   await claimCache(answer, cached);
   signedIn(answer.user);
+  showNameClashes(answer.nameClashes);
   if (!cached) await Promise.all([loadDrafts(), loadOutbox()]);
   const fresh = await loadLists().then(() => true, () => false);
   await startLive(reloadAll, fresh);

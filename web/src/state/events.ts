@@ -14,6 +14,7 @@ import { notifyPost } from './notify';
 import { settleDelivered } from './outbox';
 import { receivePost, tombstone, updatePost } from './posts';
 import { navigate, route } from './route';
+import { checkNameClashes } from './name-clashes';
 import { me } from './session';
 import { stoppedTyping } from './typing';
 
@@ -45,6 +46,9 @@ export function applyEvent(event: ServerEvent): void {
       if (data.userId === me.value?.id && data.member === false && 'channelId' in route.value && route.value.channelId === event.id) navigate('/', true);
       return reloadLists();
     case 'user.created':
+      checkNameClashes();
+      void loadUsers().catch(() => undefined);
+      return;
     case 'user.role-set':
     case 'user.active-set':
       void loadUsers().catch(() => undefined);
@@ -52,6 +56,7 @@ export function applyEvent(event: ServerEvent): void {
     case 'user.updated':
       return patchUser(event.id, { displayName: String(data.displayName) });
     default:
+      if (event.type === 'team.created' || event.type === 'channel.created') checkNameClashes();
       if (event.type.startsWith('channel.') || event.type.startsWith('team.')) reloadLists();
   }
 }

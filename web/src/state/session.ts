@@ -27,6 +27,12 @@ export async function setup(input: { code: string; username: string; password: s
   return (await api.post<{ user: User }>('/setup', input)).user;
 }
 
+/** Joins an existing fleet instead of starting one; its accounts then log in here. */
+export async function joinFleet(code: string, invitation: string): Promise<void> {
+  await api.post('/setup/join', { code, invitation });
+  phase.value = 'login';
+}
+
 export async function logIn(username: string, password: string): Promise<User> {
   return (await api.post<{ user: User }>('/auth/login', { username, password })).user;
 }
