@@ -15,7 +15,7 @@ import { opsLacking, type Vector } from '../sync/op-store.js';
 import { createInvitation, DEFAULT_INVITATION_HOURS, InvitationError } from '../sync/pairing-invitation.js';
 import { pairWith } from '../sync/pairing.js';
 import { parseAddress, PeerStore, type PeerRow } from '../sync/peers.js';
-import { rememberedSyncPort, syncAddresses } from '../sync/sync-addresses.js';
+import { rememberedSyncListener, syncAddresses } from '../sync/sync-addresses.js';
 
 const PEER_USAGE = 'hail peer invite | add INVITATION | list | rename ID NAME | set-address ID HOST:PORT... | remove ID';
 
@@ -26,7 +26,10 @@ function withDatabase<T>(config: Config, work: (db: Db) => Promise<T> | T): Prom
     .finally(() => db.close());
 }
 
-const ownAddresses = (config: Config, db: Db) => syncAddresses(config.host, rememberedSyncPort(db) ?? config.syncPort, boxAddresses());
+const ownAddresses = (config: Config, db: Db) => {
+  const listener = rememberedSyncListener(db);
+  return syncAddresses(listener.host ?? config.host, listener.port ?? config.syncPort, boxAddresses());
+};
 
 function findPeer(peers: PeerStore, idOrName: string | undefined): PeerRow {
   if (!idOrName) throw new StartupError('usage', `name the peer by its id or name; see hail peer list.\n${PEER_USAGE}`);
