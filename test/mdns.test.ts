@@ -272,6 +272,7 @@ test('when avahi-daemon runs on the box, the box publishes through it and leaves
   assert.ok(box.logs.some((line) => line.includes('published through avahi-daemon')), box.logs.join('\n'));
   assert.ok(!box.logs.some((line) => line.includes('"mDNS: announced"')), 'Hail\'s own responder stays silent');
   const nodeId = (JSON.parse(box.logs.find((line) => line.includes('"Hail is listening"'))!) as { nodeId: string }).nodeId;
+  const syncPort = (JSON.parse(box.logs.find((line) => line.includes('"sync: listening'))!) as { syncPort: number }).syncPort;
 
   for (const type of ['_hail._tcp', '_http._tcp']) {
     const seen = await browseUntil(type, (found) => found.some((entry) => entry.name === 'Hail on Zephyr'));
@@ -281,6 +282,8 @@ test('when avahi-daemon runs on the box, the box publishes through it and leaves
     assert.equal(entry.address, ADDRESS.a);
     assert.equal(entry.port, port);
     assert.equal(entry.txt.node, nodeId);
+    // Paired boxes dial the sync port they read here (sync/index.ts).
+    if (type === '_hail._tcp') assert.equal(entry.txt.sync, String(syncPort));
   }
   // Nothing answers for Hail's own host name: the box did not start a second responder.
   const resolved = await run('avahi-resolve', ['-4', '-n', 'hailbox.local'], { env: { ...process.env, ...busEnv }, timeout: 20000 }).then(

@@ -1,8 +1,9 @@
 /**
  * docs/OPERATIONS.md "Pairing boxes", "Try it on one machine", step by step as a new user
- * follows it: two servers on loopback with their own data directory, port and sync port, the
- * CLI run beside each with only `--data-dir` (so it must learn from the database where the
- * server listens), a post on each while the other is stopped, and the same history on both.
+ * follows it: two servers on loopback with their own data directory, port, sync port and name,
+ * the CLI run beside each with only `--data-dir` (so it must learn from the database where the
+ * server listens and its name), a post on each while the other is stopped, and the same history
+ * on both.
  */
 import { strict as assert } from 'node:assert';
 import { createServer } from 'node:net';
@@ -88,4 +89,12 @@ test('two boxes on one machine, paired with the CLI beside their servers, conver
   });
   const list = await runHail(['peer', 'list', '--data-dir', dirs.second]);
   assert.match(list.stdout, /127\.0\.0\.1:\d+/, 'the second box dials the first where it listens');
+
+  // hail doctor shows sync: where it listens, the peers and their last contact; a warning once stopped.
+  const doctor = await runHail(['doctor', '--data-dir', dirs.first, '--port', '0']);
+  assert.match(doctor.stdout, new RegExp(`^ok\\s+sync\\s+listening on 127\\.0\\.0\\.1:${syncPorts.first}; 1 paired: second \\(last contact \\d+ s ago\\)$`, 'm'), doctor.stdout);
+  await stop(first);
+  const stopped = await runHail(['doctor', '--data-dir', dirs.first, '--port', '0']);
+  assert.match(stopped.stdout, /^warn\s+sync\s+nothing answers on 127\.0\.0\.1:\d+, where the server last listened for sync \(is it running\?\)/m, stopped.stdout);
+  assert.equal(stopped.code, 0);
 });

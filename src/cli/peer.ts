@@ -31,6 +31,9 @@ const ownAddresses = (config: Config, db: Db) => {
   return syncAddresses(listener.host ?? config.host, listener.port ?? config.syncPort, boxAddresses());
 };
 
+/** The name given to the other box: the command's `box_name`, else the one the server uses. */
+const ownName = (config: Config, db: Db) => boxName(config.boxName ?? rememberedSyncListener(db).name);
+
 function findPeer(peers: PeerStore, idOrName: string | undefined): PeerRow {
   if (!idOrName) throw new StartupError('usage', `name the peer by its id or name; see hail peer list.\n${PEER_USAGE}`);
   const rows = peers.rows().filter((row) => row.node_id === idOrName || row.name === idOrName);
@@ -51,13 +54,13 @@ export async function peerCommand(config: Config, args: readonly string[], flags
       const text = flags['--expires-in-hours'];
       if (text !== undefined && !/^[1-9][0-9]{0,3}$/.test(text)) throw new StartupError('usage', `--expires-in-hours: a whole number of hours (got "${text}").`);
       const hours = text === undefined ? DEFAULT_INVITATION_HOURS : Number(text);
-      const { invitation, expiresAt } = createInvitation(db, now, hours, { name: boxName(config.boxName), fingerprint: keyFingerprint(identity.publicKey), addresses: ownAddresses(config, db) });
+      const { invitation, expiresAt } = createInvitation(db, now, hours, { name: ownName(config, db), fingerprint: keyFingerprint(identity.publicKey), addresses: ownAddresses(config, db) });
       process.stdout.write(`Pairing invitation, usable once until ${new Date(expiresAt).toISOString()}; on the other box run\n  hail peer add ${invitation}\n`);
     } else if (action === 'add') {
       if (!rest[0]) throw new StartupError('usage', `give the invitation: hail peer add hail1:...`);
       const certificate = await makeNodeCertificate(identity.nodeId, identity.privateKey, identity.publicKey);
       try {
-        const peer = await pairWith(rest[0], { name: boxName(config.boxName), addresses: ownAddresses(config, db), certificate }, peers, now);
+        const peer = await pairWith(rest[0], { name: ownName(config, db), addresses: ownAddresses(config, db), certificate }, peers, now);
         process.stdout.write(`paired with ${peer.name} (id ${peer.nodeId}, fingerprint ${peer.fingerprint}); the server syncs with it from now on\n`);
       } catch (error) {
         if (error instanceof InvitationError) throw new StartupError('invitation_invalid', `${error.message}.`);
