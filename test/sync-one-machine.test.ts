@@ -88,7 +88,11 @@ test('two boxes on one machine, paired with the CLI beside their servers, conver
     return a.includes('written on second') && b.includes('written on first') && a === b;
   });
   const list = await runHail(['peer', 'list', '--data-dir', dirs.second]);
-  assert.match(list.stdout, /127\.0\.0\.1:\d+/, 'the second box dials the first where it listens');
+  assert.match(list.stdout, /^this box: second, id [0-9a-f]{32}, fingerprint [0-9a-f]{64}$/m, list.stdout);
+  assert.match(list.stdout, /^first \(id [0-9a-f]{32}\)\n {2}link {9}up, last contact \d+ s ago\n {2}ops waiting {2}0 to send, 0 to receive$/m, list.stdout);
+  assert.match(list.stdout, /^ {2}today {8}[\d.]+ k?B sent, [\d.]+ k?B received$/m, list.stdout);
+  assert.match(list.stdout, /^ {2}addresses {4}127\.0\.0\.1:\d+$/m, 'the second box dials the first where it listens');
+  assert.match(list.stdout, /^ {2}forks {8}none$/m, list.stdout);
 
   // hail doctor shows sync: where it listens, the peers and their last contact; a warning once stopped.
   const doctor = await runHail(['doctor', '--data-dir', dirs.first, '--port', '0']);

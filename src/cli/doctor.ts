@@ -15,6 +15,7 @@ import { dataDirProblem, glibcProblem, glibcVersion, portProblem } from '../pref
 import { StartupError } from '../startup-error.js';
 import { databaseBytes, databaseDamaged, databaseFile, getMeta } from '../store/database.js';
 import { openForReading } from './database.js';
+import { duration } from './human.js';
 import { checkCertificatePair } from '../tls/certificate-pair.js';
 import { PeerStore } from '../sync/peers.js';
 import { rememberedSyncListener } from '../sync/sync-addresses.js';
@@ -159,7 +160,7 @@ async function checkSync(config: Config): Promise<Finding> {
   try {
     listener = rememberedSyncListener(db);
     const now = Date.now();
-    peers = new PeerStore(db).rows().map((row) => `${row.name} (${row.last_contact === null ? 'never in contact' : `last contact ${since(now - row.last_contact)} ago`})`);
+    peers = new PeerStore(db).rows().map((row) => `${row.name} (${row.last_contact === null ? 'never in contact' : `last contact ${duration(now - row.last_contact)} ago`})`);
   } finally {
     db.close();
   }
@@ -169,8 +170,6 @@ async function checkSync(config: Config): Promise<Finding> {
   if (await answers(listener.host ?? config.host, listener.port)) return { status: 'ok', detail: `listening on ${where}; ${paired}` };
   return { status: 'warn', detail: `nothing answers on ${where}, where the server last listened for sync (is it running?); ${paired}` };
 }
-
-const since = (ms: number): string => (ms < 120_000 ? `${Math.round(ms / 1000)} s` : ms < 2 * 3600_000 ? `${Math.round(ms / 60_000)} min` : ms < 2 * DAY_MS ? `${Math.round(ms / 3600_000)} h` : `${Math.round(ms / DAY_MS)} days`);
 
 /** A TCP connection is accepted (and closed at once: the sync port speaks TLS only to its peers). */
 function answers(host: string, port: number): Promise<boolean> {

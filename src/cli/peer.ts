@@ -10,6 +10,7 @@ import { boxAddresses, boxName } from '../net/addresses.js';
 import { StartupError } from '../startup-error.js';
 import { openDatabase, sql, type Db } from '../store/database.js';
 import { requireDatabase } from './database.js';
+import { bytes, duration } from './human.js';
 import { makeNodeCertificate, keyFingerprint } from '../sync/node-certificate.js';
 import { opsLacking, type Vector } from '../sync/op-store.js';
 import { createInvitation, DEFAULT_INVITATION_HOURS, InvitationError } from '../sync/pairing-invitation.js';
@@ -41,8 +42,6 @@ function findPeer(peers: PeerStore, idOrName: string | undefined): PeerRow {
   return rows[0]!;
 }
 
-const ago = (ms: number | null, now: number) => (ms === null ? 'never' : `${Math.max(0, Math.round((now - ms) / 1000))} s ago`);
-
 export async function peerCommand(config: Config, args: readonly string[], flags: Record<string, string>): Promise<void> {
   const [action, ...rest] = args;
   if (!config.sync && (action === 'invite' || action === 'add')) throw new StartupError('sync_off', 'sync is turned off on this box (sync = false); turn it on to pair.');
@@ -69,18 +68,26 @@ export async function peerCommand(config: Config, args: readonly string[], flags
     } else if (action === 'list') {
       const mine: Vector = {};
       for (const row of sql<[], { origin: string; seq: number }>(db, 'SELECT origin, max(seq) AS seq FROM ops GROUP BY origin').all()) mine[row.origin] = row.seq;
-      process.stdout.write(`this box: id ${identity.nodeId}, fingerprint ${keyFingerprint(identity.publicKey)}\n`);
+      process.stdout.write(`this box: ${ownName(config, db)}, id ${identity.nodeId}, fingerprint ${keyFingerprint(identity.publicKey)}\n`);
       const rows = peers.rows();
       if (rows.length === 0) process.stdout.write('no paired boxes; pair one with hail peer invite and hail peer add\n');
       for (const row of rows) {
         const theirs = JSON.parse(row.vector) as Vector;
         const forks = sql<[string], { n: number }>(db, 'SELECT count(*) AS n FROM sync_quarantine WHERE peer = ?').get(row.node_id)!.n;
         const live = row.last_contact !== null && now - row.last_contact < 30_000;
-        process.stdout.write(
-          `${row.name}  id ${row.node_id}\n  fingerprint ${row.fingerprint}\n  addresses ${(JSON.parse(row.addresses) as string[]).join(' ') || '(none: it dials in)'}\n` +
-            `  link ${live ? 'up' : 'down'}, last contact ${ago(row.last_contact, now)}; ops waiting: ${opsLacking(mine, theirs)} to send, ${opsLacking(theirs, mine)} to receive\n` +
-            `  bytes sent/received: today ${row.day_sent}/${row.day_received}, total ${row.bytes_sent}/${row.bytes_received}; forks ${forks}\n`,
-        );
+        const contact = row.last_contact === null ? 'never in contact' : `last contact ${duration(now - row.last_contact)} ago`;
+        const traffic = (sent: number, received: number) => `${bytes(sent)} sent, ${bytes(received)} received`;
+        const today = row.traffic_day === new Date(now).toISOString().slice(0, 10);
+        const lines = [
+          ['link', `${live ? 'up' : 'down'}, ${contact}`],
+          ['ops waiting', `${opsLacking(mine, theirs)} to send, ${opsLacking(theirs, mine)} to receive`],
+          ['today', today ? traffic(row.day_sent, row.day_received) : 'nothing'],
+          ['in total', traffic(row.bytes_sent, row.bytes_received)],
+          ['addresses', (JSON.parse(row.addresses) as string[]).join(' ') || '(none: it dials in)'],
+          ['fingerprint', row.fingerprint],
+          ['forks', forks === 0 ? 'none' : `${forks} quarantined (see GET /api/v1/peers)`],
+        ];
+        process.stdout.write(`\n${row.name} (id ${row.node_id})\n${lines.map(([label, value]) => `  ${label!.padEnd(12)} ${value}\n`).join('')}`);
       }
     } else if (action === 'remove') {
       const row = findPeer(peers, rest[0]);
