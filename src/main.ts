@@ -29,7 +29,7 @@ Usage:
   hail serve     [--host 0.0.0.0] [--port 8080] [--data-dir ./data] [--log-level info]
   hail rebuild   [--data-dir ./data] [--verify]
   hail config check                    check the settings and show where each comes from
-  hail doctor                          check this machine: glibc, data dir, disk, clock, port, certificate
+  hail doctor                          check this machine: glibc, data dir, disk, clock, port, sync, certificate
   hail setup-code show | renew         the one-time code for the first administrator
   hail admin reset-password USERNAME [--password-stdin]
   hail invite create [--team NAME] [--role member|guest|admin] [--expires-in-hours N] [--max-uses N] [--as ADMIN]

@@ -143,7 +143,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   }
   if (mdnsWanted(config.mdns, config.host)) {
     const announcement = { boxName: reach.boxName, nodeId: identity.nodeId, version: VERSION, httpPort: port, httpsPort: https?.port, syncPort: sync?.port };
-    mdns = await startMdns(announcement, config.mdnsInterface, addresses, log);
+    mdns = await startMdns(announcement, config.mdnsInterface, addresses, log, () => sync?.refresh());
   }
 
   // The code exists before the server says it listens, so whoever reads that line finds the file.

@@ -219,7 +219,7 @@ test('doctor on a healthy box: a line per check, exit 0, also while the server r
     const result = await runHail(['doctor', '--data-dir', hail.dataDir, '--host', '127.0.0.1', '--port', String(hail.port)]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const lines = result.stdout.trim().split('\n');
-    assert.deepEqual(lines.map((line) => line.split(/\s+/)[1]), ['glibc', 'config', 'data', 'database', 'disk', 'clock', 'port', 'certificate']);
+    assert.deepEqual(lines.map((line) => line.split(/\s+/)[1]), ['glibc', 'config', 'data', 'database', 'disk', 'clock', 'port', 'sync', 'certificate']);
     assert.ok(lines.every((line) => line.startsWith('ok ')), result.stdout);
     assert.match(result.stdout, /served by a running Hail/);
   } finally {

@@ -60,7 +60,7 @@ test('a garbled hail.db: serve, rebuild --verify and backup each name the file a
     assert.equal(doctor.code, 1, doctor.stdout + doctor.stderr);
     assert.equal(doctor.stderr, '', 'no stack trace');
     assert.match(doctor.stdout, new RegExp(`^FAIL\\s+database\\s+the database ${database} is damaged`, 'm'));
-    assert.deepEqual(doctor.stdout.trim().split('\n').map((line) => line.split(/\s+/)[1]), ['glibc', 'config', 'data', 'database', 'disk', 'clock', 'port', 'certificate']);
+    assert.deepEqual(doctor.stdout.trim().split('\n').map((line) => line.split(/\s+/)[1]), ['glibc', 'config', 'data', 'database', 'disk', 'clock', 'port', 'sync', 'certificate']);
   } finally {
     removeDataDir(dataDir);
   }

@@ -63,7 +63,7 @@ test('on a full disk the server starts, serves reads, answers writes 507, and ta
 
       const doctor = await runHail(['doctor', '--data-dir', dataDir, '--port', '0'], 30000, { env });
       assert.equal(doctor.stderr, '', 'no stack trace');
-      assert.deepEqual(doctor.stdout.trim().split('\n').map((line) => line.split(/\s+/)[1]), ['glibc', 'config', 'data', 'database', 'disk', 'clock', 'port', 'certificate']);
+      assert.deepEqual(doctor.stdout.trim().split('\n').map((line) => line.split(/\s+/)[1]), ['glibc', 'config', 'data', 'database', 'disk', 'clock', 'port', 'sync', 'certificate']);
       assert.match(doctor.stdout, /^FAIL\s+disk\s+0 MiB free/m);
 
       const invite = await runHail(['invite', 'create', '--data-dir', dataDir], 30000, { env });

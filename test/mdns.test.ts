@@ -272,11 +272,14 @@ test('when avahi-daemon runs on the box, the box publishes through it and leaves
   assert.ok(box.logs.some((line) => line.includes('published through avahi-daemon')), box.logs.join('\n'));
   assert.ok(!box.logs.some((line) => line.includes('"mDNS: announced"')), 'Hail\'s own responder stays silent');
   const nodeId = (JSON.parse(box.logs.find((line) => line.includes('"Hail is listening"'))!) as { nodeId: string }).nodeId;
+  const syncPort = (JSON.parse(box.logs.find((line) => line.includes('"sync: listening'))!) as { syncPort: number }).syncPort;
 
   for (const type of ['_hail._tcp', '_http._tcp']) {
     const seen = await browseUntil(type, (found) => found.some((entry) => entry.name === 'Hail on Zephyr'));
     const entry = seen.find((found) => found.name === 'Hail on Zephyr');
     assert.ok(entry, `${type}: avahi saw ${JSON.stringify(seen)}`);
+    // Paired boxes dial the sync port they read here (sync/index.ts).
+    if (type === '_hail._tcp') assert.equal(entry.txt.sync, String(syncPort));
     assert.equal(entry.host, 'avahibox.local', 'the service lives on the host avahi answers for');
     assert.equal(entry.address, ADDRESS.a);
     assert.equal(entry.port, port);

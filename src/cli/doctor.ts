@@ -5,6 +5,7 @@
  * Hail that answers /healthz counts as fine.
  */
 import type { X509Certificate } from 'node:crypto';
+import { connect } from 'node:net';
 import { closeSync, existsSync, fsyncSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadConfigWithSources, type Config } from '../config.js';
@@ -14,7 +15,10 @@ import { dataDirProblem, glibcProblem, glibcVersion, portProblem } from '../pref
 import { StartupError } from '../startup-error.js';
 import { databaseBytes, databaseDamaged, databaseFile, getMeta } from '../store/database.js';
 import { openForReading } from './database.js';
+import { duration } from './human.js';
 import { checkCertificatePair } from '../tls/certificate-pair.js';
+import { PeerStore } from '../sync/peers.js';
+import { rememberedSyncListener } from '../sync/sync-addresses.js';
 import { serverCertificate } from '../tls/server-certificate.js';
 
 type Status = 'ok' | 'warn' | 'FAIL';
@@ -50,6 +54,7 @@ export async function doctorCommand(flags: Record<string, string>): Promise<bool
     ['disk', () => checkDisk(config)],
     ['clock', () => checkClock(config.dataDir)],
     ['port', () => checkPort(config.host, config.port)],
+    ['sync', () => checkSync(config)],
     ['certificate', () => checkCertificate(config)],
   ];
   let healthy = !glibc;
@@ -143,6 +148,38 @@ async function checkPort(host: string, port: number): Promise<Finding> {
   if (!problem) return { status: 'ok', detail: `${host}:${port} is free` };
   if (await answersAsHail(host, port)) return { status: 'ok', detail: `${host}:${port} is served by a running Hail` };
   return { status: 'FAIL', detail: problem };
+}
+
+/** The sync listener the server last opened, whether it answers now, and each peer's last contact. */
+async function checkSync(config: Config): Promise<Finding> {
+  if (!config.sync) return { status: 'ok', detail: 'off (sync = false)' };
+  if (!existsSync(databaseFile(config.dataDir))) return { status: 'ok', detail: `no database yet; the server listens for sync on port ${config.syncPort}` };
+  const db = openForReading(config.dataDir);
+  let listener: ReturnType<typeof rememberedSyncListener>;
+  let peers: string[];
+  try {
+    listener = rememberedSyncListener(db);
+    const now = Date.now();
+    peers = new PeerStore(db).rows().map((row) => `${row.name} (${row.last_contact === null ? 'never in contact' : `last contact ${duration(now - row.last_contact)} ago`})`);
+  } finally {
+    db.close();
+  }
+  const paired = peers.length === 0 ? 'no paired boxes (hail peer invite)' : `${peers.length} paired: ${peers.join(', ')}`;
+  if (listener.port === undefined) return { status: 'ok', detail: `the server has not listened for sync yet; ${paired}` };
+  const where = `${listener.host ?? config.host}:${listener.port}`;
+  if (await answers(listener.host ?? config.host, listener.port)) return { status: 'ok', detail: `listening on ${where}; ${paired}` };
+  return { status: 'warn', detail: `nothing answers on ${where}, where the server last listened for sync (is it running?); ${paired}` };
+}
+
+/** A TCP connection is accepted (and closed at once: the sync port speaks TLS only to its peers). */
+function answers(host: string, port: number): Promise<boolean> {
+  const target = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return new Promise((resolve) => {
+    const socket = connect({ host: target, port, timeout: 2000 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(false));
+  });
 }
 
 async function answersAsHail(host: string, port: number): Promise<boolean> {

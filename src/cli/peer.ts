@@ -10,12 +10,13 @@ import { boxAddresses, boxName } from '../net/addresses.js';
 import { StartupError } from '../startup-error.js';
 import { openDatabase, sql, type Db } from '../store/database.js';
 import { requireDatabase } from './database.js';
+import { bytes, duration } from './human.js';
 import { makeNodeCertificate, keyFingerprint } from '../sync/node-certificate.js';
 import { opsLacking, type Vector } from '../sync/op-store.js';
 import { createInvitation, DEFAULT_INVITATION_HOURS, InvitationError } from '../sync/pairing-invitation.js';
 import { pairWith } from '../sync/pairing.js';
 import { parseAddress, PeerStore, type PeerRow } from '../sync/peers.js';
-import { rememberedSyncPort, syncAddresses } from '../sync/sync-addresses.js';
+import { rememberedSyncListener, syncAddresses } from '../sync/sync-addresses.js';
 
 const PEER_USAGE = 'hail peer invite | add INVITATION | list | rename ID NAME | set-address ID HOST:PORT... | remove ID';
 
@@ -26,7 +27,13 @@ function withDatabase<T>(config: Config, work: (db: Db) => Promise<T> | T): Prom
     .finally(() => db.close());
 }
 
-const ownAddresses = (config: Config, db: Db) => syncAddresses(config.host, rememberedSyncPort(db) ?? config.syncPort, boxAddresses());
+const ownAddresses = (config: Config, db: Db) => {
+  const listener = rememberedSyncListener(db);
+  return syncAddresses(listener.host ?? config.host, listener.port ?? config.syncPort, boxAddresses());
+};
+
+/** The name given to the other box: the command's `box_name`, else the one the server uses. */
+const ownName = (config: Config, db: Db) => boxName(config.boxName ?? rememberedSyncListener(db).name);
 
 function findPeer(peers: PeerStore, idOrName: string | undefined): PeerRow {
   if (!idOrName) throw new StartupError('usage', `name the peer by its id or name; see hail peer list.\n${PEER_USAGE}`);
@@ -34,8 +41,6 @@ function findPeer(peers: PeerStore, idOrName: string | undefined): PeerRow {
   if (rows.length !== 1) throw new StartupError('peer_not_found', rows.length === 0 ? `no paired box is called "${idOrName}"; see hail peer list.` : `several paired boxes are called "${idOrName}": use the id.`);
   return rows[0]!;
 }
-
-const ago = (ms: number | null, now: number) => (ms === null ? 'never' : `${Math.max(0, Math.round((now - ms) / 1000))} s ago`);
 
 export async function peerCommand(config: Config, args: readonly string[], flags: Record<string, string>): Promise<void> {
   const [action, ...rest] = args;
@@ -48,13 +53,13 @@ export async function peerCommand(config: Config, args: readonly string[], flags
       const text = flags['--expires-in-hours'];
       if (text !== undefined && !/^[1-9][0-9]{0,3}$/.test(text)) throw new StartupError('usage', `--expires-in-hours: a whole number of hours (got "${text}").`);
       const hours = text === undefined ? DEFAULT_INVITATION_HOURS : Number(text);
-      const { invitation, expiresAt } = createInvitation(db, now, hours, { name: boxName(config.boxName), fingerprint: keyFingerprint(identity.publicKey), addresses: ownAddresses(config, db) });
+      const { invitation, expiresAt } = createInvitation(db, now, hours, { name: ownName(config, db), fingerprint: keyFingerprint(identity.publicKey), addresses: ownAddresses(config, db) });
       process.stdout.write(`Pairing invitation, usable once until ${new Date(expiresAt).toISOString()}; on the other box run\n  hail peer add ${invitation}\n`);
     } else if (action === 'add') {
       if (!rest[0]) throw new StartupError('usage', `give the invitation: hail peer add hail1:...`);
       const certificate = await makeNodeCertificate(identity.nodeId, identity.privateKey, identity.publicKey);
       try {
-        const peer = await pairWith(rest[0], { name: boxName(config.boxName), addresses: ownAddresses(config, db), certificate }, peers, now);
+        const peer = await pairWith(rest[0], { name: ownName(config, db), addresses: ownAddresses(config, db), certificate }, peers, now);
         process.stdout.write(`paired with ${peer.name} (id ${peer.nodeId}, fingerprint ${peer.fingerprint}); the server syncs with it from now on\n`);
       } catch (error) {
         if (error instanceof InvitationError) throw new StartupError('invitation_invalid', `${error.message}.`);
@@ -63,18 +68,26 @@ export async function peerCommand(config: Config, args: readonly string[], flags
     } else if (action === 'list') {
       const mine: Vector = {};
       for (const row of sql<[], { origin: string; seq: number }>(db, 'SELECT origin, max(seq) AS seq FROM ops GROUP BY origin').all()) mine[row.origin] = row.seq;
-      process.stdout.write(`this box: id ${identity.nodeId}, fingerprint ${keyFingerprint(identity.publicKey)}\n`);
+      process.stdout.write(`this box: ${ownName(config, db)}, id ${identity.nodeId}, fingerprint ${keyFingerprint(identity.publicKey)}\n`);
       const rows = peers.rows();
       if (rows.length === 0) process.stdout.write('no paired boxes; pair one with hail peer invite and hail peer add\n');
       for (const row of rows) {
         const theirs = JSON.parse(row.vector) as Vector;
         const forks = sql<[string], { n: number }>(db, 'SELECT count(*) AS n FROM sync_quarantine WHERE peer = ?').get(row.node_id)!.n;
         const live = row.last_contact !== null && now - row.last_contact < 30_000;
-        process.stdout.write(
-          `${row.name}  id ${row.node_id}\n  fingerprint ${row.fingerprint}\n  addresses ${(JSON.parse(row.addresses) as string[]).join(' ') || '(none: it dials in)'}\n` +
-            `  link ${live ? 'up' : 'down'}, last contact ${ago(row.last_contact, now)}; ops waiting: ${opsLacking(mine, theirs)} to send, ${opsLacking(theirs, mine)} to receive\n` +
-            `  bytes sent/received: today ${row.day_sent}/${row.day_received}, total ${row.bytes_sent}/${row.bytes_received}; forks ${forks}\n`,
-        );
+        const contact = row.last_contact === null ? 'never in contact' : `last contact ${duration(now - row.last_contact)} ago`;
+        const traffic = (sent: number, received: number) => `${bytes(sent)} sent, ${bytes(received)} received`;
+        const today = row.traffic_day === new Date(now).toISOString().slice(0, 10);
+        const lines = [
+          ['link', `${live ? 'up' : 'down'}, ${contact}`],
+          ['ops waiting', `${opsLacking(mine, theirs)} to send, ${opsLacking(theirs, mine)} to receive`],
+          ['today', today ? traffic(row.day_sent, row.day_received) : 'nothing'],
+          ['in total', traffic(row.bytes_sent, row.bytes_received)],
+          ['addresses', (JSON.parse(row.addresses) as string[]).join(' ') || '(none: it dials in)'],
+          ['fingerprint', row.fingerprint],
+          ['forks', forks === 0 ? 'none' : `${forks} quarantined (see GET /api/v1/peers)`],
+        ];
+        process.stdout.write(`\n${row.name} (id ${row.node_id})\n${lines.map(([label, value]) => `  ${label!.padEnd(12)} ${value}\n`).join('')}`);
       }
     } else if (action === 'remove') {
       const row = findPeer(peers, rest[0]);

@@ -25,9 +25,10 @@ export interface AvahiPublication {
 
 /** Publishes through avahi-daemon, or undefined (and nothing left running) when it is not there. */
 export async function publishThroughAvahi(announcement: Announcement, log: Log): Promise<AvahiPublication | undefined> {
-  const { boxName, nodeId, version, httpPort, httpsPort } = announcement;
+  const { boxName, nodeId, version, httpPort, httpsPort, syncPort } = announcement;
   const instance = `Hail on ${boxName}`;
-  const ports = { http: String(httpPort), ...(httpsPort === undefined ? {} : { https: String(httpsPort) }) };
+  // The sync port too: paired boxes dial it when they see this box (sync/index.ts).
+  const ports = { http: String(httpPort), ...(httpsPort === undefined ? {} : { https: String(httpsPort) }), ...(syncPort === undefined ? {} : { sync: String(syncPort) }) };
   const services: [string, number, Record<string, string>][] = [
     ['_hail._tcp', httpPort, { node: nodeId, version, ...ports }],
     ['_http._tcp', httpPort, { path: '/', node: nodeId }],

@@ -30,10 +30,11 @@ const LOOPBACK = /^(127\.|::1$|localhost$)/;
 
 export const mdnsWanted = (enabled: boolean, host: string): boolean => enabled && !LOOPBACK.test(host);
 
-export async function startMdns(announcement: Announcement, mdnsInterface: string | undefined, watcher: AddressWatcher, log: Log): Promise<Mdns> {
-  if (mdnsInterface === undefined) return startResponder(announcement, {}, watcher, log);
+/** `onHailSeen` runs whenever another box's `_hail._tcp` service appears. */
+export async function startMdns(announcement: Announcement, mdnsInterface: string | undefined, watcher: AddressWatcher, log: Log, onHailSeen?: () => void): Promise<Mdns> {
+  if (mdnsInterface === undefined) return startResponder(announcement, {}, watcher, log, onHailSeen);
   const address = interfaceAddress(mdnsInterface);
-  if (address !== undefined) return startResponder(announcement, multicastOptions(address), watcher, log);
+  if (address !== undefined) return startResponder(announcement, multicastOptions(address), watcher, log, onHailSeen);
   const known = Object.keys(networkInterfaces()).join(', ');
   log.warn({ mdnsInterface, interfaces: known }, `mDNS waits for ${mdnsInterface} to have an IPv4 address (interfaces now: ${known}); meanwhile the box is reachable by address.`);
   let started: Mdns | undefined;
@@ -43,7 +44,7 @@ export async function startMdns(announcement: Announcement, mdnsInterface: strin
     const now = interfaceAddress(mdnsInterface);
     if (now === undefined || starting || stopped) return;
     log.info({ mdnsInterface, address: now }, `mDNS: ${mdnsInterface} is up; announcing the box`);
-    starting = startResponder(announcement, multicastOptions(now), watcher, log).then(
+    starting = startResponder(announcement, multicastOptions(now), watcher, log, onHailSeen).then(
       async (mdns) => {
         if (stopped) await mdns.stop();
         else started = mdns;
@@ -62,7 +63,13 @@ export async function startMdns(announcement: Announcement, mdnsInterface: strin
   };
 }
 
-async function startResponder(announcement: Announcement, options: { interface?: string; bind?: string }, watcher: AddressWatcher, log: Log): Promise<Mdns> {
+async function startResponder(
+  announcement: Announcement,
+  options: { interface?: string; bind?: string },
+  watcher: AddressWatcher,
+  log: Log,
+  onHailSeen: (() => void) | undefined,
+): Promise<Mdns> {
   const avahi = await publishThroughAvahi(announcement, log);
   // Loaded here rather than at start, to keep it out of the memory of a box that announces nothing.
   const { Bonjour } = await import('bonjour-service');
@@ -74,7 +81,7 @@ async function startResponder(announcement: Announcement, options: { interface?:
   mdns.on('error', (error: Error) => log.warn({ err: error }, 'mDNS: socket error; the box is reachable by address only'));
   mdns.on('warning', (error: Error) => log.debug({ err: error }, 'mDNS warning'));
   const responder = avahi ? undefined : new MdnsResponder(bonjour, mdns, announcement, watcher.addresses, log);
-  const nearby = new Nearby(bonjour, announcement.nodeId);
+  const nearby = new Nearby(bonjour, announcement.nodeId, onHailSeen);
   watcher.onChange((addresses) => {
     void responder?.addressesChanged(addresses);
     nearby.refresh();

@@ -25,8 +25,11 @@ export class Nearby {
   constructor(
     bonjour: Bonjour,
     private readonly ownNodeId: string,
+    onHailSeen: () => void = () => {},
   ) {
     this.hail = bonjour.find({ type: 'hail' });
+    // A paired box that appears is dialled at once, not at the end of its backoff.
+    this.hail.on('up', () => onHailSeen());
     this.signalk = bonjour.find({ type: 'signalk-http' });
   }
 

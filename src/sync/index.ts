@@ -12,7 +12,7 @@ import type { Db } from '../store/database.js';
 import { StartupError } from '../startup-error.js';
 import { logOpStore } from './log-op-store.js';
 import { SyncService } from './sync-service.js';
-import { hostPort, rememberSyncPort, syncAddresses } from './sync-addresses.js';
+import { hostPort, rememberSyncListener, syncAddresses } from './sync-addresses.js';
 
 export interface SyncStart {
   readonly config: Config;
@@ -47,7 +47,12 @@ export async function startSync(start: SyncStart): Promise<SyncService> {
   await service.start().catch((error: Error) => {
     throw new StartupError('cannot_start', `cannot listen for sync on ${config.host}:${config.syncPort} (${error.message}); set sync_port, or sync = false`);
   });
-  rememberSyncPort(start.db, service.port);
+  try {
+    rememberSyncListener(start.db, { host: config.host, port: service.port, name: start.boxName });
+  } catch (error) {
+    // A full disk: the box still syncs; only `hail peer invite|add` may name old values.
+    start.log.warn({ err: error }, 'sync: could not record the sync port and name for the hail peer commands');
+  }
   start.log.info({ syncPort: service.port, fingerprint: service.fingerprint }, `sync: listening on port ${service.port} (key fingerprint ${service.fingerprint})`);
   return service;
 }
