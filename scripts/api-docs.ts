@@ -14,6 +14,7 @@ const ACCESS = { public: 'anyone', user: 'logged in', admin: 'admin' } as const;
 
 /** A compact, readable rendering of a JSON schema. */
 function describe(schema: TSchema): string {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON schema is walked by whichever keywords it has
   const s = schema as Record<string, any>;
   // A purged field (core/op.ts `Purgeable`) reaches clients as its empty value, never as the marker.
   if (s.anyOf) return (s.anyOf as TSchema[]).filter((member) => !(member as { purgedField?: boolean }).purgedField).map(describe).join(' | ');

@@ -67,7 +67,7 @@ Component "conference.${DOMAIN}" "muc"
   } catch (error) {
     await stopProcess(child);
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${(error as Error).message}\n${output.join('')}`);
+    throw new Error(`${(error as Error).message}\n${output.join('')}`, { cause: error });
   }
   const clients: XmppClient[] = [];
   let nick = 0;

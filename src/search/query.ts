@@ -43,6 +43,7 @@ function dayStart(text: string, offsetMinutes: number): number {
 function tokens(text: string): { value: string; quoted: boolean }[] {
   const found: { value: string; quoted: boolean }[] = [];
   const pattern = /"([^"]*)"|(\S+)/g;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched: they separate words
   const spaced = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
   if ((spaced.match(/"/g)?.length ?? 0) % 2 === 1) throw invalid('A quote is not closed.');
   for (const match of spaced.matchAll(pattern)) {

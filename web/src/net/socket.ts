@@ -90,6 +90,7 @@ export class Realtime {
     };
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a frame's fields depend on its type, read case by case below
   private async receive(socket: WebSocket, frame: Record<string, any>): Promise<void> {
     switch (frame.type) {
       case 'hello':
