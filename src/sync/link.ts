@@ -61,6 +61,8 @@ export class Link {
   private readonly decoder: FrameDecoder;
   /** What the peer holds once the frames sent so far are applied: where the next frame starts. */
   private sent: Vector = {};
+  /** Ops read for the peer that the last frame had no room for: the next frame starts with them. */
+  private unsent: WireOp[] = [];
   private peerForked = new Set<string>();
   private recordsSent = new Set<string>();
   private inFlight = 0;
@@ -214,9 +216,12 @@ export class Link {
     this.pumping = true;
     try {
       while (this.inFlight < WINDOW && !this.socket.writableNeedDrain && this.state === 'open') {
-        const ops = this.context.store.opsFor(this.sent, PAGE, this.peerForked);
-        if (ops.length === 0) break;
-        const frame = this.buildFrame(ops);
+        // A page holds several frames' worth: reading it again for each frame cost most of a catch-up's reading.
+        let page = this.unsent.filter((op) => op.seq > (this.sent[op.origin] ?? 0) && !this.peerForked.has(op.origin));
+        if (page.length === 0) page = this.context.store.opsFor(this.sent, PAGE, this.peerForked);
+        if (page.length === 0) break;
+        const frame = this.buildFrame(page);
+        this.unsent = page.slice(frame.ops.length);
         this.inFlight++;
         void this.send(frame);
       }
