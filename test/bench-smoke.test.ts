@@ -24,7 +24,7 @@ test('the fan-out benchmark delivers every message to every Hail receiver and me
   assert.ok(Number.isFinite(run.latency.p50) && run.latency.p50 > 0);
   assert.ok(run.latency.p99 >= run.latency.p50);
   assert.ok(result.peakRssBytes > 0 && run.cpuPercent >= 0);
-  const report = renderReport({ settings: { name: 'smoke', repetitions: 1, fanoutMs: 1000, saturationRates: [50], saturationStepMs: 500, historyMessages: 0, coldStarts: 0, historyPages: 0, readMarksMs: 0 }, skipped: {}, scenario1: [result] });
+  const report = renderReport({ settings: { name: 'smoke', repetitions: 1, fanoutMs: 1000, saturationRates: [50], saturationStepMs: 500, historyMessages: 0, coldStarts: 0, historyPages: 0, readMarksMs: 0, syncBacklog: 0 }, skipped: {}, scenario1: [result] });
   assert.match(report, /\| Hail \| yes \(fsync\) \|/);
 });
 

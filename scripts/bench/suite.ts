@@ -6,6 +6,7 @@ import type { ServerName } from './chat-server.js';
 import { preparePeers } from './peers.js';
 import { readMarks, type ReadMarkResult } from './read-marks.js';
 import { budgetTable, fanoutTable, historyTable, machine, readMarkTable, rssTable, saturationSteps, saturationTable } from './report.js';
+import { measureSync, syncTable, type SyncResult } from './sync-budgets.js';
 import { STARTERS, coldStartAndHistory, fanout, saturation, type FanoutResult, type HistoryResult, type SaturationResult } from './scenarios.js';
 
 export interface Settings {
@@ -18,6 +19,7 @@ export interface Settings {
   readonly coldStarts: number;
   readonly historyPages: number;
   readonly readMarksMs: number;
+  readonly syncBacklog: number;
 }
 
 export const QUICK: Settings = {
@@ -32,6 +34,7 @@ export const QUICK: Settings = {
   coldStarts: 3,
   historyPages: 1000,
   readMarksMs: 30_000,
+  syncBacklog: 100_000,
 };
 
 export const LONG: Settings = {
@@ -44,6 +47,7 @@ export const LONG: Settings = {
   coldStarts: 5,
   historyPages: 5000,
   readMarksMs: 180_000,
+  syncBacklog: 100_000,
 };
 
 export const SERVERS: readonly ServerName[] = ['hail', 'ngircd', 'prosody'];
@@ -61,6 +65,7 @@ export interface Results {
   scenario3?: SaturationResult[];
   scenario5?: HistoryResult;
   scenario7?: ReadMarkResult[];
+  scenario8?: SyncResult;
 }
 
 export async function runBenchmarks(settings: Settings, servers: readonly ServerName[], scenarios: ReadonlySet<number>): Promise<Results> {
@@ -90,6 +95,10 @@ export async function runBenchmarks(settings: Settings, servers: readonly Server
       results.scenario7.push(await readMarks(policy, READ_MARK_READERS, settings.readMarksMs));
     }
   }
+  if (scenarios.has(8)) {
+    log(`scenario 8, sync between two boxes on loopback: a catch-up of ${settings.syncBacklog} posts, an empty round, live posts`);
+    results.scenario8 = await measureSync(settings.syncBacklog, log);
+  }
   return results;
 }
 
@@ -113,5 +122,6 @@ export function renderReport(results: Results): string {
   if (results.scenario2) sections.push(`### Scenario 4: memory, idle and with 500 idle clients\n\n${rssTable(results.scenario2)}`);
   if (results.scenario5) sections.push(`### Scenarios 5 and 6: cold start and history at ${results.scenario5.messages.toLocaleString('en')} messages (Hail only)\n\n${historyTable(results.scenario5)}`);
   if (results.scenario7) sections.push(`### Scenario 7: read marks in a busy channel (Hail only)\n\n${readMarkTable(results.scenario7)}`);
+  if (results.scenario8) sections.push(`### Scenario 8: sync between two boxes on loopback (Hail only)\n\n${syncTable(results.scenario8)}`);
   return `${sections.join('\n\n')}\n`;
 }
