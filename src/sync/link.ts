@@ -175,10 +175,8 @@ export class Link {
     if (heads.length > 0) this.context.keys.keepHeads(heads);
     for (const op of ready) this.sent[op.origin] = Math.max(this.sent[op.origin] ?? 0, op.seq);
     const result = ready.length > 0 ? await this.context.store.receive(ready) : { applied: 0, skipped: 0, forks: [] };
-    for (const fork of result.forks) {
-      const op = ready.find((candidate) => candidate.origin === fork.origin && candidate.seq === fork.seq);
-      if (op) this.intake.quarantine(op, fork.receivedHash);
-    }
+    // Forks receive found itself (an op written here since the frame was proved): it kept the copy.
+    for (const fork of result.forks) this.intake.stopTaking(fork.origin, fork.seq);
     this.logForks([...forks, ...result.forks]);
     if (this.state === 'closed') return;
     await this.send({ t: 'ack', n: frame.n, v: this.context.store.vector() });
