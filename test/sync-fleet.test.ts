@@ -1,0 +1,162 @@
+/**
+ * A fleet of three real servers on loopback with real mutual TLS: boat A and boat B are paired
+ * only with the shore, so everything between them is relayed. A post on A reaches a client of B
+ * live; a box killed with SIGKILL in the middle of a catch-up loses nothing and applies nothing
+ * twice; a partition in which all three write heals to the same state on all three (the op logs
+ * and every replicated table, read from the stopped boxes' databases).
+ */
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { generateHistory } from '../scripts/bench/generate-history.js';
+import { canonicalDump } from './helpers/fold.js';
+import { runHail } from './helpers/cli.js';
+import { Client, newDataDir, removeDataDir, startHail, type HailProcess } from './helpers/server.js';
+import { startWorld, type World } from './helpers/world.js';
+
+const PASSWORD = 'correct horse battery';
+
+const freePort = (): Promise<number> =>
+  new Promise((done) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+const login = async (url: string): Promise<Client | undefined> => {
+  const client = new Client(url);
+  const answer = await client.post('/api/v1/auth/login', { username: 'admin', password: PASSWORD });
+  return answer.status === 200 ? client : undefined;
+};
+
+/** Reads a box's database while it runs (WAL lets a reader in) or after it stopped. */
+function readDb<T>(dataDir: string, read: (db: Database.Database) => T): T {
+  const db = new Database(join(dataDir, 'hail.db'), { readonly: true, fileMustExist: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+const opCount = (dataDir: string) => readDb(dataDir, (db) => (db.prepare('SELECT count(*) AS n FROM ops').get() as { n: number }).n);
+
+interface Boat {
+  readonly name: string;
+  readonly dir: string;
+  readonly port: number;
+  hail: HailProcess;
+  admin: Client;
+}
+
+describe('a fleet: two boats paired only with the shore', () => {
+  let shore: World;
+  let shoreHail: HailProcess;
+  let shorePort: number;
+  const boats: Boat[] = [];
+  let channelId: string;
+
+  const startBoat = (boat: Boat) => startHail({ dataDir: boat.dir, env: { HAIL_SYNC_PORT: String(boat.port), HAIL_BOX_NAME: boat.name } });
+  const startShore = (env: Record<string, string> = {}) =>
+    startHail({ dataDir: shore.hail.dataDir, env: { HAIL_SYNC_PORT: String(shorePort), HAIL_BOX_NAME: 'shore', ...env } });
+
+  before(async () => {
+    shorePort = await freePort();
+    shore = await startWorld({ env: { HAIL_SYNC_PORT: String(shorePort), HAIL_BOX_NAME: 'shore' } });
+    shoreHail = shore.hail;
+    channelId = shore.team.defaultChannelId;
+    for (const name of ['boat-a', 'boat-b']) {
+      const boat: Boat = { name, dir: newDataDir(), port: await freePort(), hail: undefined as unknown as HailProcess, admin: undefined as unknown as Client };
+      boat.hail = await startBoat(boat);
+      boats.push(boat);
+      const invite = await shore.admin.post('/api/v1/peers/invites', {});
+      const added = await runHail(['peer', 'add', invite.body.invitation, '--data-dir', boat.dir], 30_000, { env: { HAIL_BOX_NAME: name } });
+      assert.equal(added.code, 0, added.stderr);
+      boat.admin = await eventually(`the shore's admin on ${name}`, () => login(boat.hail.url));
+    }
+  });
+
+  after(async () => {
+    for (const boat of boats) {
+      await boat.hail?.stop();
+      removeDataDir(boat.dir);
+    }
+    await shoreHail?.stop();
+    removeDataDir(shore.hail.dataDir);
+  });
+
+  const [a, b] = [() => boats[0]!, () => boats[1]!];
+
+  test('a post on boat A reaches a WebSocket client of boat B live, through the shore', { timeout: 60_000 }, async () => {
+    const socket = await b().admin.socket();
+    await socket.resume(0);
+    const sent = await a().admin.post(`/api/v1/channels/${channelId}/posts`, { message: 'relayed: anchor holding' });
+    assert.equal(sent.status, 201);
+    const event = await socket.until((frames) => frames.find((frame) => frame.type === 'event' && (frame.event.data?.message === 'relayed: anchor holding' || frame.event.id === sent.body.post?.id)), 20_000);
+    assert.ok(event);
+    await socket.close();
+  });
+
+  test('boat B killed with SIGKILL in the middle of a catch-up: after a restart nothing is lost, nothing is twice', { timeout: 120_000 }, async () => {
+    await b().hail.stop();
+    await shoreHail.stop();
+    const me = readDb(shore.hail.dataDir, (db) => (db.prepare("SELECT id FROM users WHERE username = 'admin'").get() as { id: string }).id);
+    await generateHistory(shore.hail.dataDir, me, channelId, 20_000, 10);
+    shoreHail = await startShore();
+    const held = opCount(b().dir);
+    const total = opCount(shore.hail.dataDir);
+    b().hail = await startBoat(b());
+    await eventually('part of the backlog on B', () => opCount(b().dir) > held + 1000, 60_000);
+    await b().hail.kill();
+    const atKill = opCount(b().dir);
+    assert.ok(atKill < total, `killed mid-catch-up (${atKill} of ${total})`);
+    b().hail = await startBoat(b());
+    await eventually('the catch-up after the restart', () => opCount(b().dir) === total, 90_000);
+    b().admin = (await login(b().hail.url))!;
+    const twice = readDb(b().dir, (db) => ({
+      posts: db.prepare('SELECT message FROM posts GROUP BY message HAVING count(*) > 1').all(),
+      feed: (db.prepare('SELECT count(*) AS n FROM feed').get() as { n: number }).n,
+      ops: (db.prepare('SELECT count(*) AS n FROM ops').get() as { n: number }).n,
+    }));
+    assert.deepEqual(twice.posts, [], 'no post twice');
+    assert.equal(twice.feed, twice.ops, 'each op once in the feed');
+  });
+
+  test('a partition in which all three write heals to the same state on all three', { timeout: 120_000 }, async () => {
+    await shoreHail.stop();
+    for (const boat of boats) {
+      for (let index = 0; index < 10; index++) assert.equal((await boat.admin.post(`/api/v1/channels/${channelId}/posts`, { message: `${boat.name} ${index}` })).status, 201);
+    }
+    // The shore writes too, with sync off: the boats cannot reach it, nor it them.
+    shoreHail = await startShore({ HAIL_SYNC: 'false' });
+    const shoreAdmin = (await login(shoreHail.url))!;
+    for (let index = 0; index < 10; index++) assert.equal((await shoreAdmin.post(`/api/v1/channels/${channelId}/posts`, { message: `shore ${index}` })).status, 201);
+    await shoreHail.stop();
+    shoreHail = await startShore();
+    const dirs = [shore.hail.dataDir, a().dir, b().dir];
+    await eventually('the three op logs equal', () => new Set(dirs.map((dir) => readDb(dir, (db) => JSON.stringify(db.prepare('SELECT origin, max(seq) AS seq FROM ops GROUP BY origin ORDER BY origin').all())))).size === 1, 90_000);
+    await shoreHail.stop();
+    for (const boat of boats) await boat.hail.stop();
+    const logs = dirs.map((dir) => readDb(dir, (db) => db.prepare('SELECT origin, seq, hash FROM ops ORDER BY origin, seq').raw(true).all()));
+    assert.deepEqual(logs[1], logs[0]);
+    assert.deepEqual(logs[2], logs[0]);
+    const dumps = dirs.map((dir) => readDb(dir, (db) => JSON.stringify(canonicalDump(db as never))));
+    assert.equal(dumps[1], dumps[0], 'boat A holds the shore\'s state');
+    assert.equal(dumps[2], dumps[0], 'boat B holds the shore\'s state');
+    for (const name of ['boat-a 9', 'boat-b 9', 'shore 9']) assert.ok(dumps[0]!.includes(name), name);
+  });
+});
