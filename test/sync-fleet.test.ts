@@ -3,7 +3,9 @@
  * only with the shore, so everything between them is relayed. A post on A reaches a client of B
  * live; a box killed with SIGKILL in the middle of a catch-up loses nothing and applies nothing
  * twice; a partition in which all three write heals to the same state on all three (the op logs
- * and every replicated table, read from the stopped boxes' databases).
+ * and every replicated table, read from the stopped boxes' databases). A proxy between A and the
+ * shore that cuts connections mid-stream, stalls and throttles to 2,400 bit/s delays the
+ * convergence but never breaks it.
  */
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { generateHistory } from '../scripts/bench/generate-history.js';
 import { canonicalDump } from './helpers/fold.js';
+import { FaultProxy } from './helpers/sync-fault-proxy.js';
 import { runHail } from './helpers/cli.js';
 import { Client, newDataDir, removeDataDir, startHail, type HailProcess } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
@@ -158,5 +161,58 @@ describe('a fleet: two boats paired only with the shore', () => {
     assert.equal(dumps[1], dumps[0], 'boat A holds the shore\'s state');
     assert.equal(dumps[2], dumps[0], 'boat B holds the shore\'s state');
     for (const name of ['boat-a 9', 'boat-b 9', 'shore 9']) assert.ok(dumps[0]!.includes(name), name);
+  });
+
+  test('cuts mid-stream, a stall and a 2,400 bit/s throttle between A and the shore delay convergence, never break it', { timeout: 150_000 }, async () => {
+    shoreHail = await startShore();
+    a().hail = await startBoat(a());
+    const proxy = await FaultProxy.start(shorePort);
+    try {
+      const shoreAdmin = (await login(shoreHail.url))!;
+      a().admin = (await eventually('a login on A', () => login(a().hail.url)))!;
+      // Only A dials, and only through the proxy.
+      const peersOf = async (client: Client) => (await client.get('/api/v1/peers')).body.peers as { id: string; name: string; link: string }[];
+      const aOnShore = (await peersOf(shoreAdmin)).find((peer) => peer.name === 'boat-a')!;
+      const shoreOnA = (await peersOf(a().admin)).find((peer) => peer.name === 'shore')!;
+      assert.equal((await shoreAdmin.request('PATCH', `/api/v1/peers/${aOnShore.id}`, { addresses: [] })).status, 200);
+      assert.equal((await a().admin.request('PATCH', `/api/v1/peers/${shoreOnA.id}`, { addresses: [proxy.address] })).status, 200);
+      await shoreHail.stop();
+      shoreHail = await startShore();
+      const shoreClient = (await eventually('a login on the shore', () => login(shoreHail.url)))!;
+      await eventually('the link through the proxy', async () => proxy.connections > 0 && (await peersOf(a().admin)).find((peer) => peer.name === 'shore')!.link === 'open');
+      const same = () => readDb(shore.hail.dataDir, (db) => JSON.stringify(db.prepare('SELECT origin, max(seq) AS seq FROM ops GROUP BY origin ORDER BY origin').all())) ===
+        readDb(a().dir, (db) => JSON.stringify(db.prepare('SELECT origin, max(seq) AS seq FROM ops GROUP BY origin ORDER BY origin').all()));
+      const post = async (client: Client, message: string) => assert.equal((await client.post(`/api/v1/channels/${channelId}/posts`, { message })).status, 201);
+
+      // A link's handshake, HELLO and vectors take about 3 KB: each cut falls among the ops after them.
+      proxy.cutConnections(3, 3500);
+      // The shore keeps writing while A dials again (after a backoff that grows with each cut).
+      const deadline = Date.now() + 60_000;
+      for (let index = 0; proxy.cuts < 3; index++) {
+        assert.ok(Date.now() < deadline, `${proxy.cuts} cuts in a minute`);
+        await post(shoreClient, `through cuts ${index}`);
+        await new Promise((done) => setTimeout(done, 50));
+      }
+      await eventually('convergence through the cuts', same, 90_000);
+      assert.ok(proxy.connections >= 4);
+
+      proxy.stall(5000);
+      for (let index = 0; index < 20; index++) await post(shoreClient, `through a stall ${index}`);
+      await eventually('convergence after the stall', same, 30_000);
+
+      proxy.throttle(2400);
+      const before = proxy.bytes;
+      for (let index = 0; index < 5; index++) {
+        await post(shoreClient, `throttled from the shore ${index}`);
+        await post(a().admin, `throttled from A ${index}`);
+      }
+      await eventually('convergence at 2,400 bit/s', same, 60_000);
+      assert.ok(proxy.bytes > before, 'the ops went through the proxy');
+      proxy.throttle(undefined);
+      const logs = [shore.hail.dataDir, a().dir].map((dir) => readDb(dir, (db) => db.prepare('SELECT origin, seq, hash FROM ops ORDER BY origin, seq').raw(true).all()));
+      assert.deepEqual(logs[1], logs[0]);
+    } finally {
+      await proxy.close();
+    }
   });
 });
