@@ -12,6 +12,10 @@ import Database from 'better-sqlite3';
 import { openDatabase, sql } from '../src/store/database.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
 import { quarantinedOps } from '../src/store/op-log.js';
+import { OriginKeys } from '../src/sync/head-signatures.js';
+import { IntakeQueue } from '../src/sync/intake.js';
+import { packOps } from '../src/sync/messages.js';
+import { startSyncBox } from './helpers/sync-box.js';
 
 test('sync forks kept in the old sync_quarantine move to the op log\'s quarantine and the per-peer refusals', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hail-forks-'));
@@ -47,5 +51,28 @@ test('sync forks kept in the old sync_quarantine move to the op log\'s quarantin
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an op a peer sends with other content than the one held is kept once, in the op log\'s quarantine, and its origin refused from that peer', async () => {
+  const box = await startSyncBox('shore');
+  try {
+    const { userId, channelId } = await box.setup();
+    await box.post(userId, channelId, 'the copy held here');
+    const held = box.store.opsFor({}, 10, new Set()).at(-1)!;
+    const other = { ...held, bodyText: held.bodyText.replace('the copy held here', 'another copy') };
+    const { origins, tuples } = packOps([other]);
+    const intake = new IntakeQueue(box.writer.db, box.store, new OriginKeys(box.writer.db), 'peer-x', Date.now);
+    const { ready, forks } = intake.take({ t: 'ops', n: 1, o: origins, records: [], ops: tuples, heads: [] });
+    assert.equal(ready.length, 0);
+    assert.equal(forks.length, 1);
+    const [kept] = quarantinedOps(box.writer.db);
+    assert.deepEqual({ origin: kept?.origin, seq: kept?.seq, hash: kept?.hash }, { origin: held.origin, seq: held.seq, hash: forks[0]!.receivedHash });
+    assert.deepEqual(sql(box.writer.db, 'SELECT peer, origin, seq FROM sync_forked_origins').all(), [{ peer: 'peer-x', origin: held.origin, seq: held.seq }]);
+    // The refusal outlives the link: the next link with that peer starts with the origin refused.
+    assert.deepEqual(new IntakeQueue(box.writer.db, box.store, new OriginKeys(box.writer.db), 'peer-x', Date.now).forkedOrigins, [held.origin]);
+    assert.equal(box.store.hashAt(held.origin, held.seq) !== forks[0]!.receivedHash, true, 'nothing held overwritten');
+  } finally {
+    await box.dispose();
   }
 });
