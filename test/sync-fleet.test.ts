@@ -56,6 +56,10 @@ function readDb<T>(dataDir: string, read: (db: Database.Database) => T): T {
   }
 }
 
+/** The highest seq of each origin a box holds: equal on two boxes that converged (each chain is checked on the way in). */
+const heads = (dataDir: string) =>
+  readDb(dataDir, (db) => JSON.stringify(db.prepare('SELECT origin, max(seq) AS seq FROM ops GROUP BY origin ORDER BY origin').all()));
+
 const opCount = (dataDir: string) => readDb(dataDir, (db) => (db.prepare('SELECT count(*) AS n FROM ops').get() as { n: number }).n);
 
 interface Boat {
@@ -109,7 +113,8 @@ describe('a fleet: two boats paired only with the shore', () => {
     await socket.resume(0);
     const sent = await a().admin.post(`/api/v1/channels/${channelId}/posts`, { message: 'relayed: anchor holding' });
     assert.equal(sent.status, 201);
-    const event = await socket.until((frames) => frames.find((frame) => frame.type === 'event' && (frame.event.data?.message === 'relayed: anchor holding' || frame.event.id === sent.body.post?.id)), 20_000);
+    const relayed = (frame: any) => frame.type === 'event' && (frame.event.data?.message === 'relayed: anchor holding' || frame.event.id === sent.body.post?.id);
+    const event = await socket.until((frames) => frames.find(relayed), 20_000);
     assert.ok(event);
     await socket.close();
   });
@@ -151,7 +156,7 @@ describe('a fleet: two boats paired only with the shore', () => {
     await shoreHail.stop();
     shoreHail = await startShore();
     const dirs = [shore.hail.dataDir, a().dir, b().dir];
-    await eventually('the three op logs equal', () => new Set(dirs.map((dir) => readDb(dir, (db) => JSON.stringify(db.prepare('SELECT origin, max(seq) AS seq FROM ops GROUP BY origin ORDER BY origin').all())))).size === 1, 90_000);
+    await eventually('the three op logs equal', () => new Set(dirs.map(heads)).size === 1, 90_000);
     await shoreHail.stop();
     for (const boat of boats) await boat.hail.stop();
     const logs = dirs.map((dir) => readDb(dir, (db) => db.prepare('SELECT origin, seq, hash FROM ops ORDER BY origin, seq').raw(true).all()));
@@ -180,8 +185,7 @@ describe('a fleet: two boats paired only with the shore', () => {
       shoreHail = await startShore();
       const shoreClient = (await eventually('a login on the shore', () => login(shoreHail.url)))!;
       await eventually('the link through the proxy', async () => proxy.connections > 0 && (await peersOf(a().admin)).find((peer) => peer.name === 'shore')!.link === 'open');
-      const same = () => readDb(shore.hail.dataDir, (db) => JSON.stringify(db.prepare('SELECT origin, max(seq) AS seq FROM ops GROUP BY origin ORDER BY origin').all())) ===
-        readDb(a().dir, (db) => JSON.stringify(db.prepare('SELECT origin, max(seq) AS seq FROM ops GROUP BY origin ORDER BY origin').all()));
+      const same = () => heads(shore.hail.dataDir) === heads(a().dir);
       const post = async (client: Client, message: string) => assert.equal((await client.post(`/api/v1/channels/${channelId}/posts`, { message })).status, 201);
 
       // A link's handshake, HELLO and vectors take about 3 KB: each cut falls among the ops after them.

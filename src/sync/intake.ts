@@ -140,7 +140,7 @@ export class IntakeQueue {
   }
 
   /** Keeps the peer's copy in the op log's quarantine, never applied, and stops taking the origin from this peer. */
-  quarantine(op: WireOp, hash: string): void {
+  private quarantine(op: WireOp, hash: string): void {
     this.store.quarantine({ ...op, hash });
     this.stopTaking(op.origin, op.seq);
   }
