@@ -25,7 +25,7 @@ test('the fan-out benchmark delivers every message to every Hail receiver and me
   assert.ok(Number.isFinite(run.latency.p50) && run.latency.p50 > 0);
   assert.ok(run.latency.p99 >= run.latency.p50);
   assert.ok(result.peakRssBytes > 0 && run.cpuPercent >= 0);
-  const report = renderReport({ settings: { name: 'smoke', repetitions: 1, fanoutMs: 1000, saturationRates: [50], saturationStepMs: 500, historyMessages: 0, coldStarts: 0, historyPages: 0, readMarksMs: 0, soakMs: 0 }, skipped: {}, scenario1: [result] });
+  const report = renderReport({ settings: { name: 'smoke', repetitions: 1, fanoutMs: 1000, saturationRates: [50], saturationStepMs: 500, historyMessages: 0, coldStarts: 0, historyPages: 0, readMarksMs: 0, soakMs: 0, syncBacklog: 0 }, skipped: {}, scenario1: [result] });
   assert.match(report, /\| Hail \| yes \(fsync\) \|/);
 });
 
@@ -90,7 +90,7 @@ test('the soak delivers every post once across resumes and samples the server\'s
   assert.equal(result.duplicates, 0);
   assert.ok(result.samples.length >= 4);
   assert.ok(result.samples.every((sample) => sample.rssBytes > 0 && sample.heapUsedBytes > 0 && sample.externalBytes > 0));
-  const report = renderReport({ settings: { name: 'smoke', repetitions: 1, fanoutMs: 0, saturationRates: [], saturationStepMs: 0, historyMessages: 0, coldStarts: 0, historyPages: 0, readMarksMs: 0, soakMs: 3000 }, skipped: {}, scenario8: result });
+  const report = renderReport({ settings: { name: 'smoke', repetitions: 1, fanoutMs: 0, saturationRates: [], saturationStepMs: 0, historyMessages: 0, coldStarts: 0, historyPages: 0, readMarksMs: 0, soakMs: 3000, syncBacklog: 0 }, skipped: {}, scenario8: result });
   assert.match(report, /plateau \(last third within 10 % of the middle\)/);
 });
 

@@ -2,7 +2,7 @@
  * `npm run bench` (the quick set, a few minutes) and `npm run bench -- --long`; see
  * scripts/bench/bench for how it gets to a system Hail runs on.
  *
- * Options: --long; --servers hail,ngircd,prosody; --scenarios 1,2,3,4,5,6,7,8; --out FILE (the
+ * Options: --long; --servers hail,ngircd,prosody; --scenarios 1,2,3,4,5,6,7,8,9; --out FILE (the
  * Markdown tables); --json FILE (raw results); --soak-minutes N (scenario 8's length);
  * --soak-node-options='...' (Node options for scenario 8's server beyond the unit's); --soak-snapshots DIR
  * (a V8 heap snapshot of scenario 8's server at every sample, to find what grows; it moves RSS). Servers and clients share this machine's
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     options: {
       long: { type: 'boolean', default: false },
       servers: { type: 'string', default: SERVERS.join(',') },
-      scenarios: { type: 'string', default: '1,2,3,4,5,6,7,8' },
+      scenarios: { type: 'string', default: '1,2,3,4,5,6,7,8,9' },
       'soak-minutes': { type: 'string' },
       'soak-node-options': { type: 'string' },
       'soak-snapshots': { type: 'string' },

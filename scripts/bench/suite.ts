@@ -6,6 +6,7 @@ import type { ServerName } from './chat-server.js';
 import { preparePeers } from './peers.js';
 import { readMarks, type ReadMarkResult } from './read-marks.js';
 import { budgetTable, fanoutTable, historyTable, machine, readMarkTable, rssTable, saturationSteps, saturationTable, soakSamplesTable, soakTable } from './report.js';
+import { measureSync, syncTable, type SyncResult } from './sync-budgets.js';
 import { STARTERS, coldStartAndHistory, fanout, saturation, type FanoutResult, type HistoryResult, type SaturationResult } from './scenarios.js';
 import { soak, type SoakResult, type SoakSettings } from './soak.js';
 
@@ -21,6 +22,8 @@ export interface Settings {
   readonly readMarksMs: number;
   /** Scenario 8, the soak (soak.ts): how long it posts. */
   readonly soakMs: number;
+  /** Scenario 9, sync between two boxes (sync-budgets.ts): the catch-up's backlog. */
+  readonly syncBacklog: number;
 }
 
 export const QUICK: Settings = {
@@ -37,6 +40,7 @@ export const QUICK: Settings = {
   readMarksMs: 30_000,
   // Long enough for 12 samples, so the thirds the verdict compares hold 4 each.
   soakMs: 7 * 60_000,
+  syncBacklog: 100_000,
 };
 
 export const LONG: Settings = {
@@ -50,6 +54,7 @@ export const LONG: Settings = {
   historyPages: 5000,
   readMarksMs: 180_000,
   soakMs: 60 * 60_000,
+  syncBacklog: 100_000,
 };
 
 export const SERVERS: readonly ServerName[] = ['hail', 'ngircd', 'prosody'];
@@ -68,6 +73,7 @@ export interface Results {
   scenario5?: HistoryResult;
   scenario7?: ReadMarkResult[];
   scenario8?: SoakResult;
+  scenario9?: SyncResult;
 }
 
 /** `soakRuntime`: Node options for the soak's server beyond the unit's, and where to write heap snapshots, if anywhere. */
@@ -107,6 +113,10 @@ export async function runBenchmarks(
     log(`scenario 8, soak for ${settings.soakMs / 60_000} min: 100 sockets, 20 posts/s, a fifth resuming every 30 s`);
     results.scenario8 = await soak({ ...SOAK, ...soakRuntime, durationMs: settings.soakMs }, log);
   }
+  if (scenarios.has(9)) {
+    log(`scenario 9, sync between two boxes on loopback: a catch-up of ${settings.syncBacklog} posts, an empty round, live posts`);
+    results.scenario9 = await measureSync(settings.syncBacklog, log);
+  }
   return results;
 }
 
@@ -137,5 +147,6 @@ export function renderReport(results: Results): string {
     sections.push(`### Scenario 8: soak, 100 sockets, 20 posts/s, a fifth resuming every 30 s (Hail only)\n\n${soakTable(results.scenario8)}`);
     sections.push(`#### Samples\n\n${soakSamplesTable(results.scenario8)}`);
   }
+  if (results.scenario9) sections.push(`### Scenario 9: sync between two boxes on loopback (Hail only)\n\n${syncTable(results.scenario9)}`);
   return `${sections.join('\n\n')}\n`;
 }

@@ -73,7 +73,7 @@ export async function peerCommand(config: Config, args: readonly string[], flags
       if (rows.length === 0) process.stdout.write('no paired boxes; pair one with hail peer invite and hail peer add\n');
       for (const row of rows) {
         const theirs = JSON.parse(row.vector) as Vector;
-        const forks = sql<[string], { n: number }>(db, 'SELECT count(*) AS n FROM sync_quarantine WHERE peer = ?').get(row.node_id)!.n;
+        const forks = sql<[string], { n: number }>(db, 'SELECT count(*) AS n FROM sync_forked_origins WHERE peer = ?').get(row.node_id)!.n;
         const live = row.last_contact !== null && now - row.last_contact < 30_000;
         const contact = row.last_contact === null ? 'never in contact' : `last contact ${duration(now - row.last_contact)} ago`;
         const traffic = (sent: number, received: number) => `${bytes(sent)} sent, ${bytes(received)} received`;

@@ -367,6 +367,24 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (peer, origin, seq)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Forks found by sync: the other copy of an op is kept once, in the op log's quarantined_ops;
+  -- sync keeps only which origin it no longer takes from which peer, and where the copies part
+  -- (seq 0: the origin record the peer sent names another node key, so there is no op to keep).
+  CREATE TABLE sync_forked_origins (
+    peer TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    found_at INTEGER NOT NULL,
+    PRIMARY KEY (peer, origin)
+  ) WITHOUT ROWID;
+  INSERT INTO sync_forked_origins (peer, origin, seq, found_at)
+    SELECT peer, origin, min(seq), min(found_at) FROM sync_quarantine GROUP BY peer, origin;
+  INSERT OR IGNORE INTO quarantined_ops (origin, seq, hash, hlc, author, type, entity, body, received_at)
+    SELECT origin, seq, hash, op ->> 'hlc', op ->> 'author', op ->> 'type', op ->> 'entity', op ->> 'bodyText', found_at
+    FROM sync_quarantine WHERE json_valid(op) AND op ->> 'bodyText' IS NOT NULL;
+  DROP TABLE sync_quarantine;
+  `,
 ];
 
 /** The tables `hail rebuild` recomputes from the op log, and compares when verifying. */

@@ -22,19 +22,41 @@ function baseRowid(postId: string): bigint {
   return ((millis << 12n) | random) * SLOTS;
 }
 
-/** The post's index row, if it has one, and the rowids around it that other posts hold. */
-function slots(db: Db, postId: string, base: bigint): { current: bigint | undefined; taken: Set<bigint> } {
-  // One range read serves both: the row to replace is among the rowids near the post's own slot.
-  const rows = sql<[bigint, bigint], { rowid: bigint; post_id: string }>(db, 'SELECT rowid, post_id FROM posts_fts WHERE rowid >= ? AND rowid < ?')
+// How far past its own slot a post's row may have been pushed by others of the same slot.
+const WINDOW = SLOTS * 1024n;
+
+/** The post's index row, if it has one: somewhere in the window after its own slot. */
+const currentRow = (db: Db, postId: string, base: bigint): bigint | undefined =>
+  sql<[bigint, bigint, string], bigint>(db, 'SELECT rowid FROM posts_fts WHERE rowid >= ? AND rowid < ? AND post_id = ?')
     .safeIntegers(true)
-    .all(base, base + SLOTS * 1024n);
-  let current: bigint | undefined;
-  const taken = new Set<bigint>();
-  for (const row of rows) {
-    if (row.post_id === postId) current = row.rowid;
-    else taken.add(row.rowid);
+    .pluck()
+    .get(base, base + WINDOW, postId);
+
+/**
+ * The first rowid from `base` that no row holds. Posts written in the same millisecond share
+ * their slot (UUIDv7 keeps its 12 random bits within a millisecond), so a busy millisecond's
+ * rows form one run from its slot: counting them in SQLite finds the end of the run without
+ * bringing each row into JavaScript (that cost grew with the run, and made a bulk write or a
+ * catch-up quadratic in the posts per millisecond). Only a run with holes is walked.
+ */
+function firstFreeRow(db: Db, base: bigint): bigint {
+  const { count, top } = sql<[bigint, bigint], { count: bigint; top: bigint | null }>(
+    db,
+    'SELECT count(*) AS count, max(rowid) AS top FROM posts_fts WHERE rowid >= ? AND rowid < ?',
+  )
+    .safeIntegers(true)
+    .get(base, base + WINDOW)!;
+  if (top === null) return base;
+  if (top - base + 1n === count) return top + 1n;
+  let rowid = base;
+  for (const taken of sql<[bigint, bigint], bigint>(db, 'SELECT rowid FROM posts_fts WHERE rowid >= ? AND rowid < ? ORDER BY rowid')
+    .safeIntegers(true)
+    .pluck()
+    .iterate(base, base + WINDOW)) {
+    if (taken !== rowid) break;
+    rowid++;
   }
-  return { current, taken };
+  return rowid;
 }
 
 /** The columns of a post row the index holds. */
@@ -46,13 +68,12 @@ export type IndexedPost = Pick<PostRow, 'id' | 'channel_id' | 'user_id' | 'creat
  */
 export function indexPost(db: Db, postId: string, post: IndexedPost | undefined): void {
   const base = baseRowid(postId);
-  const { current, taken } = slots(db, postId, base);
+  const current = currentRow(db, postId, base);
   if (current !== undefined) sql(db, 'DELETE FROM posts_fts WHERE rowid = ?').run(current);
   if (!post || post.deleted === 1) return;
   const fileNames = sql<[string], { name: string }>(db, 'SELECT name FROM post_files WHERE post_id = ? ORDER BY position').all(postId).map((file) => file.name).join(' ');
-  // The slot just freed counts as free, as it did when the old row was deleted before looking.
-  let rowid = base;
-  while (taken.has(rowid)) rowid++;
+  // Looked for after the old row is gone: the slot it freed counts as free.
+  const rowid = firstFreeRow(db, base);
   sql(db, 'INSERT INTO posts_fts (rowid, post_id, channel_id, user_id, created_hlc, message, file_names) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     rowid, postId, post.channel_id, post.user_id, post.created_hlc, post.message, fileNames,
   );

@@ -13,8 +13,9 @@
  *   is forwarded unchanged, so every box of the fleet ends up bound to the same key.
  * - A signed head is the key's signature over (origin, seq, hash of that op). The hash chains
  *   (sync/op-store.ts), so the signature vouches for every op of the origin up to seq. The
- *   writing box signs the last op of its own origin in each frame it sends; every box keeps the
- *   signed heads it verified (one table) and forwards them with the ops they cover.
+ *   writing box signs the last op of its own origin in each frame it sends; every box keeps
+ *   enough of the signed heads it verified (one table, one head per HEAD_SPACING seqs) and
+ *   forwards them with the ops they cover.
  */
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { sql, type Db } from '../store/database.js';
@@ -37,6 +38,9 @@ export function signOriginRecord(origin: string, privateKey: KeyObject, publicKe
 export const signHead = (origin: string, seq: number, hash: string, privateKey: KeyObject): Buffer => sign(null, headStatement(origin, seq, hash), privateKey);
 
 export class IntegrityError extends Error {}
+
+/** Seqs of an origin per signed head kept (`keepHeads`). */
+export const HEAD_SPACING = 256;
 
 /** The node keys of origins, and the signed heads held to forward: both in the database. */
 export class OriginKeys {
@@ -84,10 +88,26 @@ export class OriginKeys {
     return verify(null, headStatement(origin, seq, hash), key, signature);
   }
 
+  /**
+   * Keeps verified heads to forward, at most one per HEAD_SPACING seqs of an origin: the highest
+   * of its span. A head arrives with nearly every frame (one per op, live), and a relay needs
+   * only enough of them that no range it sends waits long for one: between two kept heads lie
+   * fewer than 2 * HEAD_SPACING ops, far below what a receiver lets wait (sync/intake.ts). The
+   * highest head held is always kept, so everything held stays provable.
+   */
   keepHeads(heads: readonly { origin: string; seq: number; signature: Uint8Array }[]): void {
     const insert = sql(this.db, 'INSERT OR IGNORE INTO sync_signed_heads (origin, seq, signature) VALUES (?, ?, ?)');
+    const prune = sql(
+      this.db,
+      `DELETE FROM sync_signed_heads WHERE origin = @origin AND seq BETWEEN @first AND @last
+         AND seq < (SELECT max(seq) FROM sync_signed_heads WHERE origin = @origin AND seq BETWEEN @first AND @last)`,
+    );
     this.db.transaction(() => {
-      for (const head of heads) insert.run(head.origin, head.seq, Buffer.from(head.signature));
+      for (const head of heads) {
+        insert.run(head.origin, head.seq, Buffer.from(head.signature));
+        const first = Math.floor((head.seq - 1) / HEAD_SPACING) * HEAD_SPACING + 1;
+        prune.run({ origin: head.origin, first, last: first + HEAD_SPACING - 1 });
+      }
     })();
   }
 

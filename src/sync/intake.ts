@@ -15,7 +15,8 @@
  * Whatever is wrong with a frame (its shape, a body failing its kind's schema, a hole in a
  * chain, a signature that does not verify) throws before anything is applied: the link
  * closes and the frame is lost as a whole. A fork is not an error of the frame: the other copy
- * is quarantined, that origin is no longer taken from that peer, and the rest goes on.
+ * is kept in the op log's quarantine (the same one `Committer.receive` keeps its forks in),
+ * that origin is no longer taken from that peer (table sync_forked_origins), and the rest goes on.
  */
 import { sql, type Db } from '../store/database.js';
 import { IntegrityError, type OriginKeys } from './head-signatures.js';
@@ -41,7 +42,7 @@ export class IntakeQueue {
     private readonly peer: string,
     private readonly now: () => number,
   ) {
-    this.forked = new Set(sql<[string], { origin: string }>(db, 'SELECT DISTINCT origin FROM sync_quarantine WHERE peer = ?').all(peer).map((row) => row.origin));
+    this.forked = new Set(sql<[string], { origin: string }>(db, 'SELECT origin FROM sync_forked_origins WHERE peer = ?').all(peer).map((row) => row.origin));
   }
 
   /** Origins this box no longer takes from this peer, because of a fork. */
@@ -64,7 +65,7 @@ export class IntakeQueue {
       // Another key writing a known origin: a database copied to another box, which then wrote
       // on its own. A fork of the whole origin: quarantined from this peer, the link goes on.
       if (this.keys.boundElsewhere(record)) {
-        this.quarantineOrigin(record[0]);
+        this.stopTaking(record[0], 0);
         forks.push({ origin: record[0], seq: 0, heldHash: '', receivedHash: '' });
       } else this.keys.accept(record);
     }
@@ -118,12 +119,10 @@ export class IntakeQueue {
     return { ready, heads, forks };
   }
 
-  /** Stops taking an origin from this peer, whose copy of it differs from ours (`why`) at `seq`. */
-  quarantineOrigin(origin: string, seq = 0, hash = '', why = 'the origin record names another node key'): void {
+  /** Stops taking an origin from this peer, whose copy of it parts from ours at `seq` (0: from its record). */
+  stopTaking(origin: string, seq: number): void {
     this.forked.add(origin);
-    sql(this.db, 'INSERT OR IGNORE INTO sync_quarantine (peer, origin, seq, hash, op, found_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-      this.peer, origin, seq, hash, why, this.now(),
-    );
+    sql(this.db, 'INSERT OR IGNORE INTO sync_forked_origins (peer, origin, seq, found_at) VALUES (?, ?, ?, ?)').run(this.peer, origin, seq, this.now());
   }
 
   /** Compares the peer's head hashes (its first vector) with ours at the same seqs; returns the forks found. */
@@ -134,17 +133,15 @@ export class IntakeQueue {
       if (seq === undefined || this.forked.has(origin)) continue;
       const held = this.store.hashAt(origin, seq);
       if (held === undefined || held === hash) continue;
-      this.quarantineOrigin(origin, seq, hash, 'the peer holds another op at this seq');
+      this.stopTaking(origin, seq);
       forks.push({ origin, seq, heldHash: held, receivedHash: hash });
     }
     return forks;
   }
 
-  /** Keeps the peer's copy, never applied, and stops taking the origin from this peer. */
-  quarantine(op: WireOp, hash: string): void {
-    this.forked.add(op.origin);
-    sql(this.db, 'INSERT OR IGNORE INTO sync_quarantine (peer, origin, seq, hash, op, found_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-      this.peer, op.origin, op.seq, hash, JSON.stringify(op), this.now(),
-    );
+  /** Keeps the peer's copy in the op log's quarantine, never applied, and stops taking the origin from this peer. */
+  private quarantine(op: WireOp, hash: string): void {
+    this.store.quarantine({ ...op, hash });
+    this.stopTaking(op.origin, op.seq);
   }
 }

@@ -61,6 +61,8 @@ export class Link {
   private readonly decoder: FrameDecoder;
   /** What the peer holds once the frames sent so far are applied: where the next frame starts. */
   private sent: Vector = {};
+  /** Ops read for the peer that the last frame had no room for: the next frame starts with them. */
+  private unsent: WireOp[] = [];
   private peerForked = new Set<string>();
   private recordsSent = new Set<string>();
   private inFlight = 0;
@@ -173,10 +175,8 @@ export class Link {
     if (heads.length > 0) this.context.keys.keepHeads(heads);
     for (const op of ready) this.sent[op.origin] = Math.max(this.sent[op.origin] ?? 0, op.seq);
     const result = ready.length > 0 ? await this.context.store.receive(ready) : { applied: 0, skipped: 0, forks: [] };
-    for (const fork of result.forks) {
-      const op = ready.find((candidate) => candidate.origin === fork.origin && candidate.seq === fork.seq);
-      if (op) this.intake.quarantine(op, fork.receivedHash);
-    }
+    // Forks receive found itself (an op written here since the frame was proved): it kept the copy.
+    for (const fork of result.forks) this.intake.stopTaking(fork.origin, fork.seq);
     this.logForks([...forks, ...result.forks]);
     if (this.state === 'closed') return;
     await this.send({ t: 'ack', n: frame.n, v: this.context.store.vector() });
@@ -214,9 +214,12 @@ export class Link {
     this.pumping = true;
     try {
       while (this.inFlight < WINDOW && !this.socket.writableNeedDrain && this.state === 'open') {
-        const ops = this.context.store.opsFor(this.sent, PAGE, this.peerForked);
-        if (ops.length === 0) break;
-        const frame = this.buildFrame(ops);
+        // A page holds several frames' worth: reading it again for each frame cost most of a catch-up's reading.
+        let page = this.unsent.filter((op) => op.seq > (this.sent[op.origin] ?? 0) && !this.peerForked.has(op.origin));
+        if (page.length === 0) page = this.context.store.opsFor(this.sent, PAGE, this.peerForked);
+        if (page.length === 0) break;
+        const frame = this.buildFrame(page);
+        this.unsent = page.slice(frame.ops.length);
         this.inFlight++;
         void this.send(frame);
       }

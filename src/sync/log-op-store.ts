@@ -12,7 +12,7 @@ import type { Committer } from '../core/commit.js';
 import { checkForeignOp } from '../core/foreign-op.js';
 import type { Op } from '../core/op.js';
 import { bodyDigest, CHAIN_START, opHash } from '../store/op-chain.js';
-import { heldHash, opsMissingFrom, versionVector } from '../store/op-log.js';
+import { heldHash, opsMissingFrom, quarantine, versionVector } from '../store/op-log.js';
 import type { Db } from '../store/database.js';
 import type { OpStore, Vector, WireOp } from './op-store.js';
 
@@ -43,6 +43,8 @@ export function logOpStore(db: Db, committer: Committer): OpStore {
       checkForeignOp(opOf(wire, 'A'.repeat(43)));
     },
     chainHash: (prevHash, wire) => opHash(wire, bodyDigest(JSON.parse(wire.bodyText)), prevHash ?? CHAIN_START),
+    // The op log's own quarantine, where `receive` keeps the forks it finds: one place for both.
+    quarantine: (wire) => quarantine(db, opOf(wire, wire.hash), Date.now()),
     async receive(ops) {
       const result = await committer.receive(ops.map((wire) => opOf(wire, wire.hash)));
       return { applied: result.entries.length, skipped: result.duplicates, forks: result.forks };

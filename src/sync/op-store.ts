@@ -54,6 +54,8 @@ export interface OpStore {
   /** Throws when the body fails its kind's schema (or the kind is unknown): a bad frame. */
   checkBody(op: WireOp): void;
   chainHash(prevHash: string | null, op: WireOp): string;
+  /** Keeps a received op whose hash differs from the one held at its (origin, seq): a fork, never applied. */
+  quarantine(op: VerifiedOp): void;
   /** Applies ops written elsewhere in one transaction, skipping those held, then publishes them. */
   receive(ops: readonly VerifiedOp[]): Promise<ReceiveResult>;
   /** Calls back after every commit (local or received), so live links can push. */

@@ -163,7 +163,7 @@ export class SyncService {
     return this.peers.rows().map((row: PeerRow) => {
       const link = this.dialers.get(row.node_id)?.link;
       const theirs = link?.peerVector ?? (JSON.parse(row.vector) as Record<string, number>);
-      const forks = sql<[string], { origin: string; seq: number; found_at: number }>(this.options.db, 'SELECT origin, seq, found_at FROM sync_quarantine WHERE peer = ? ORDER BY found_at').all(row.node_id);
+      const forks = sql<[string], { origin: string; seq: number; found_at: number }>(this.options.db, 'SELECT origin, seq, found_at FROM sync_forked_origins WHERE peer = ? ORDER BY found_at').all(row.node_id);
       return {
         id: row.node_id,
         name: row.name,
