@@ -139,7 +139,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   });
   port = uWS.us_socket_local_port(listenSocket);
   if (config.sync) {
-    sync = await startSync({ config, db, committer, identity, boxName: reach.boxName, addresses: () => addresses.addresses, nearby: () => mdns.nearby(), now, log });
+    sync = await startSync({ config, db, committer, identity, boxName: reach.boxName, addresses: () => addresses.addresses, nearby: () => mdns.nearby(), now, hearPeerClock: (nodeId, ms) => boxTime.hearPeer(nodeId, ms), log });
   }
   if (mdnsWanted(config.mdns, config.host)) {
     const announcement = { boxName: reach.boxName, nodeId: identity.nodeId, version: VERSION, httpPort: port, httpsPort: https?.port, syncPort: sync?.port };

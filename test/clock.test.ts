@@ -355,3 +355,35 @@ test('a malformed clock frame gets an error frame, and the socket stays open', a
   }
 });
 
+
+test('a boat that booted 20 years behind takes the time of the shore it syncs with, and its posts sort after the shore\'s', { timeout: 90_000 }, async () => {
+  const dir = newDataDir();
+  const shore = await startWorld({ env: { HAIL_BOX_NAME: 'shore' } });
+  const boatDir = newDataDir();
+  const env = { ...clockOffsetEnv(dir, -20 * YEAR), HAIL_BOX_NAME: 'boat' };
+  const boat = await startHail({ dataDir: boatDir, env });
+  try {
+    const earlier = await post(shore.admin, shore.team.defaultChannelId, 'from the shore, first');
+    assert.equal(earlier.status, 201);
+    const invite = await shore.admin.post('/api/v1/peers/invites', {});
+    const added = await runHail(['peer', 'add', invite.body.invitation, '--data-dir', boatDir], 30_000, { env });
+    assert.equal(added.code, 0, added.stderr);
+    let onBoat: Client | undefined;
+    for (const deadline = Date.now() + 30_000; !onBoat && Date.now() < deadline; await new Promise((done) => setTimeout(done, 200))) {
+      const client = new Client(boat.url);
+      if ((await client.post('/api/v1/auth/login', { username: 'admin', password: 'correct horse battery' })).status === 200) onBoat = client;
+    }
+    assert.ok(onBoat, 'the shore admin logs in on the boat once the history arrived');
+    const clock = (await onBoat.get('/api/v1/status')).body.clock;
+    assert.equal(clock.source, 'peers', JSON.stringify(clock));
+    assert.ok(Math.abs(clock.nowMs - Date.now()) < 10_000, JSON.stringify(clock));
+    const later = await post(onBoat, shore.team.defaultChannelId, 'from the boat, after');
+    assert.equal(later.status, 201);
+    assert.ok(later.body.post.createdAt > earlier.body.post.createdAt, 'the boat\'s post is stamped after what it received');
+  } finally {
+    await boat.stop();
+    removeDataDir(boatDir);
+    await shore.dispose();
+    removeDataDir(dir);
+  }
+});

@@ -23,6 +23,7 @@ export interface SyncStart {
   readonly addresses: () => BoxAddresses;
   readonly nearby: () => NearbyList;
   readonly now: () => number;
+  readonly hearPeerClock: (nodeId: string, ms: number) => void;
   readonly log: Log;
 }
 
@@ -42,6 +43,7 @@ export async function startSync(start: SyncStart): Promise<SyncService> {
         .hail.filter((service) => service.txt.node === nodeId && service.txt.sync !== undefined)
         .flatMap((service) => service.addresses.map((address) => hostPort(address, Number(service.txt.sync)))),
     now: start.now,
+    hearPeerClock: start.hearPeerClock,
     log: start.log,
   });
   await service.start().catch((error: Error) => {

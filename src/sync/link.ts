@@ -48,6 +48,10 @@ export interface LinkContext {
   readonly boxName: string;
   readonly privateKey: KeyObject;
   readonly log: Log;
+  /** This box's idea of now, sent in its HELLO. */
+  readonly now: () => number;
+  /** The peer's clock as its HELLO gave it (core/box-time.ts `hearPeer`). */
+  readonly onPeerClock: (ms: number) => void;
   /** Called on contact with the peer: its vector (if new) and the raw bytes since the last call. */
   readonly onContact: (vector: Vector | undefined, sent: number, received: number) => void;
   readonly onClose: (reason: string) => void;
@@ -98,7 +102,7 @@ export class Link {
     socket.on('error', (error) => this.close(`connection error: ${error.message}`));
     this.timer = setInterval(() => this.heartbeat(), HEARTBEAT_MS / 2);
     this.timer.unref();
-    void this.send({ t: 'hello', v: PROTOCOL_VERSION, node: context.nodeId, name: context.boxName, caps: [...CAPABILITIES] });
+    void this.send({ t: 'hello', v: PROTOCOL_VERSION, node: context.nodeId, name: context.boxName, caps: [...CAPABILITIES], now: Math.floor(context.now()) });
     this.sendVector(true);
   }
 
@@ -142,6 +146,7 @@ export class Link {
       if (hello.t !== 'hello') throw new ProtocolError(`expected hello, got ${hello.t}`);
       if (hello.v !== PROTOCOL_VERSION) throw new ProtocolError(`the peer speaks sync protocol version ${hello.v}; this box speaks ${PROTOCOL_VERSION}`);
       if (hello.node !== this.peer.nodeId) throw new ProtocolError(`the peer says it is node ${hello.node}, its key says ${this.peer.nodeId}`);
+      if (hello.now !== undefined) this.context.onPeerClock(hello.now);
       this.helloReceived = true;
       return;
     }

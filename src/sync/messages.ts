@@ -44,7 +44,15 @@ const OpTuple = Type.Tuple([
 /** [origin index, seq, signature of the origin's node key over that chain head]. */
 const HeadTuple = Type.Tuple([Type.Integer({ minimum: 0, maximum: 4095 }), Count, Bytes(64)]);
 
-export const Hello = Type.Object({ t: Type.Literal('hello'), v: Type.Integer({ minimum: 0 }), node: NodeId, name: Name, caps: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 32 }) });
+export const Hello = Type.Object({
+  t: Type.Literal('hello'),
+  v: Type.Integer({ minimum: 0 }),
+  node: NodeId,
+  name: Name,
+  caps: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 32 }),
+  // The sender's idea of now (ms): evidence for a box whose own clock is clearly wrong (core/box-time.ts).
+  now: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffffffff })),
+});
 export const Pair = Type.Object({ t: Type.Literal('pair'), secret: Type.String({ minLength: 1, maxLength: 64 }), name: Name, addresses: Type.Array(Address, { maxItems: 16 }) });
 export const Paired = Type.Object({ t: Type.Literal('paired'), name: Name, addresses: Type.Array(Address, { maxItems: 16 }) });
 export const VectorMessage = Type.Object({

@@ -50,6 +50,8 @@ export interface SyncOptions {
   /** Addresses mDNS currently sees for a node id, sync port included (host:port). */
   readonly nearby: (nodeId: string) => string[];
   readonly now: () => number;
+  /** A paired box's clock, heard in its HELLO. */
+  readonly hearPeerClock?: (nodeId: string, ms: number) => void;
   readonly log: Log;
 }
 
@@ -307,6 +309,8 @@ export class SyncService {
       boxName,
       privateKey: identity.privateKey,
       log,
+      now,
+      onPeerClock: (ms) => this.options.hearPeerClock?.(peer.nodeId, ms),
       onContact: (vector, sent, received) => this.peers.contact(peer.nodeId, now(), vector, sent, received),
       onClose: () => {
         const current = this.dialers.get(peer.nodeId);
