@@ -6,7 +6,7 @@
 // - the service worker is bundled, then workbox-build injects the precache manifest;
 // - every file gets .br and .gz siblings, which the server picks by Accept-Encoding;
 // - the initial JS+CSS (the entry and the chunks it imports statically) is measured gzipped,
-//   printed, and the build fails above the budget of DESIGN.md.
+//   printed, and the build fails above the budget of docs/DESIGN.md.
 import { build } from 'esbuild';
 import { injectManifest } from 'workbox-build';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

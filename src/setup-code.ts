@@ -1,5 +1,5 @@
 /**
- * The one-time setup code (DESIGN.md "Reaching the box"): while no account exists, whoever
+ * The one-time setup code (docs/DESIGN.md "Reaching the box"): while no account exists, whoever
  * holds it may create the first admin, and nobody else can. It is printed in the log and
  * written to `<data>/setup-code` (readable by the server's user only; images also copy it to
  * the boot partition). Once the first admin exists it is deleted and refused.

@@ -1,5 +1,5 @@
 /**
- * "Acknowledged means durable" (DESIGN.md principle 3): the power goes out on the boat while
+ * "Acknowledged means durable" (docs/DESIGN.md principle 2): the power goes out on the boat while
  * the crew is chatting. Every post the server answered must be there after the restart, and
  * the phones' outboxes, resending everything they were unsure of with the same ids, must not
  * create a single duplicate.

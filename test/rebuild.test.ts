@@ -1,5 +1,5 @@
 /**
- * The state tables are a fold of the op log (DESIGN.md "Data model"). After a season of real
+ * The state tables are a fold of the op log (docs/DESIGN.md "The op log"). After a season of real
  * use, `hail rebuild --verify` must find the live tables equal to a replay of the log; when a
  * row has been changed behind the log's back it must say which table, and `hail rebuild` must
  * put the log's truth back.

@@ -2,7 +2,7 @@
  * The simulated fleet (test/helpers/sync-sim/): 3 to 5 real databases with the real commit and
  * receive code, over links that cut, delay, repeat, reorder and lose frames, boxes restarted
  * mid-frame, skewed clocks and name clashes made during partitions. After healing, every box
- * must hold the same op log and the same replicated state (SYNC.md "Test like Jepsen, small").
+ * must hold the same op log and the same replicated state, and every acknowledged op.
  *
  * Seeds 1 to HAIL_SIM_RUNS (default 150) run in `npm test`, HAIL_SIM_STEPS (default 90) steps
  * each; HAIL_SIM_FROM moves the range to explore others, and HAIL_SIM_SEED=n replays one run (a

@@ -1,6 +1,6 @@
 /**
  * What a cold open costs, as the browser sees it: the JS and CSS transferred before the log-in
- * screen settles stay within DESIGN.md's 80 KB (gzip) budget, counted from the responses
+ * screen settles stay within docs/DESIGN.md's 80 KB (gzip) budget, counted from the responses
  * themselves rather than from the build's idea of the first load; a logged-in cold open asks
  * for each list and for the channel's newest page once; the API's JSON comes compressed when
  * the browser accepts it and is big enough to gain from it.

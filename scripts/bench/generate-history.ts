@@ -1,5 +1,5 @@
 /**
- * Fills a Hail database with posts, for the cold-start and history-page benchmarks (DESIGN.md
+ * Fills a Hail database with posts, for the cold-start and history-page benchmarks (docs/DESIGN.md
  * budgets at 1,000,000 messages). Posting a million messages over HTTP would take most of an
  * hour, so this opens the stopped server's database with Hail's own modules and sends every
  * post through the one write path, `Committer.commit`, queueing a few thousand commands per

@@ -1,7 +1,7 @@
 /**
  * Renders results as the Markdown tables of docs/BENCHMARKS.md: medians of the repetitions,
  * each peer's ratio to Hail (peer ÷ Hail, so below 1 means the peer used less or was faster),
- * and DESIGN.md's budgets beside Hail's results.
+ * and docs/DESIGN.md's budgets beside Hail's results.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Scenario 9, the sync budgets (issue 12, DESIGN.md "Budgets"), measured in one process with two
+ * Scenario 9, the sync budgets (issue 12, docs/DESIGN.md "Budgets"), measured in one process with two
  * real boxes on loopback (real databases, real mutual TLS, the real link; the HTTP servers are
  * left out, sync never touches them): the time of a catch-up of a backlog of text posts, bytes on
  * the wire per post in catch-up and live, the bytes of an empty round, and memory above idle

@@ -8,7 +8,7 @@
  *   a cut-short archive lacks) are left out and everything else restored; the database must
  *   still be whole. Either way the summary lists, by name, every file the posts refer to that
  *   the restored box does not hold.
- * - The database gets a new origin (DESIGN.md "Origin"): the box it came from may still be
+ * - The database gets a new origin (docs/DESIGN.md "The op log"): the box it came from may still be
  *   running, and two boxes must never write the same (origin, seq).
  * - Sessions, bot tokens and password-reset links are dropped: people log in again, and an
  *   archive that went astray opens no session.

@@ -1,5 +1,5 @@
 /**
- * The box's idea of now (DESIGN.md "The box's idea of now"). A Pi has no battery-backed clock:
+ * The box's idea of now (docs/DESIGN.md "The box's idea of now"). A Pi has no battery-backed clock:
  * offline, it may boot believing it is 1970, or whatever time it last saved. Phones keep good
  * time, so the box listens to the clocks its logged-in users' clients report (the WebSocket
  * frame `{"type":"clock","now":ms}`) and, when its own clock is clearly wrong, uses theirs.

@@ -1,5 +1,5 @@
 /**
- * The one write path (DESIGN.md principle 1). A command is a list of op drafts made by one
+ * The one write path (docs/DESIGN.md principle 1). A command is a list of op drafts made by one
  * author; `commit` checks each body against its kind's schema at once, then queues the
  * command. All commands queued within one event-loop turn are written in ONE SQLite
  * transaction (group commit: one fsync for the lot). Inside it, each command runs op by op:

@@ -7,7 +7,7 @@
  * whatever the wall clock does. `observe` folds in a timestamp received from elsewhere so that
  * later local events order after it, but never pulls this clock more than MAX_OBSERVED_LEAD_MS
  * ahead of the wall clock: one box set to 2099 must not drag every clock it reaches to 2099
- * (SYNC.md "Clock guards that reject data": the op is still kept, only the pull is bounded).
+ * (the op is still kept and applied, never refused for its time: only the pull is bounded).
  * `resume` folds in this clock's own persisted value (written by another process on the same
  * database), which is never bounded: the clock must not go backwards. The last value is persisted by the caller (in the same
  * transaction as the ops it stamped) and handed back at start, so the clock never goes

@@ -13,7 +13,7 @@ export const newId = (): string => uuidv7();
 
 export const nameId = (name: string): string => uuidv5(name, HAIL_NAMESPACE);
 
-/** 128 random bits in hex: a database's write identity (DESIGN.md "Origin"). */
+/** 128 random bits in hex: a database's write identity (docs/DESIGN.md "The op log"). */
 export const newOrigin = (): string => randomBytes(16).toString('hex');
 
 /** A secret for a URL or a cookie: 32 random bytes, base64url. */

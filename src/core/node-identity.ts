@@ -1,7 +1,7 @@
 /**
  * Who this box is. The node key (Ed25519) is made on first start and kept in the data
  * directory, readable by the server's user only; boxes pin each other's public key when they
- * pair, and `node_id` is derived from it. The origin (DESIGN.md "Origin") names this
+ * pair, and `node_id` is derived from it. The origin (docs/DESIGN.md "The op log") names this
  * database's writes; it lives inside the database, so a copied database must be given a new
  * one (restore does that).
  */

@@ -1,5 +1,5 @@
 /**
- * An op is the unit of change (DESIGN.md "Data model"): every message, edit, membership and
+ * An op is the unit of change (docs/DESIGN.md "The op log"): every message, edit, membership and
  * account change is one. `(origin, seq)` names it on every box; `hlc` orders it; `hash` chains
  * it to the op before it from the same origin and detects a fork (the same name with different
  * content): store/op-chain.ts.

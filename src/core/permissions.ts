@@ -1,7 +1,7 @@
 /**
  * Who may see and do what: the one place these rules live. REST handlers, the realtime
  * fan-out, resume replay and op authorization all ask these functions, so a rule changed here
- * changes everywhere (DESIGN.md "Client protocol": the same check for every way in).
+ * changes everywhere (docs/DESIGN.md "Clients": the same check for every way in).
  *
  * Roles: `admin` manages the server; `member` joins public channels of its teams; `guest`
  * sees only the channels it was added to.

@@ -1,5 +1,5 @@
 /**
- * The state tables are a deterministic fold of the op log (DESIGN.md "Data model"). `rebuild`
+ * The state tables are a deterministic fold of the op log (docs/DESIGN.md "The op log"). `rebuild`
  * recomputes them in place by replaying every op, in the order this box applied them (its
  * local feed), through the same `apply` functions commit uses. `verify` does the same into a
  * scratch database in memory and lists every row that differs from the live tables: a

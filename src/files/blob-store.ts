@@ -1,7 +1,7 @@
 /**
  * File bytes on disk, content-addressed: `<dataDir>/files/ab/abcd…` is the file whose SHA-256
  * (lower-case hex) is `abcd…`; the two-character folders keep every directory small on an SD
- * card. Only metadata travels in ops (DESIGN.md "Files"); the same bytes are stored once,
+ * card. Only metadata travels in ops (docs/DESIGN.md "Files"); the same bytes are stored once,
  * whoever uploads them and however often, and a stored blob never changes.
  *
  * A blob is written into `files/tmp/` while it is hashed, fsynced, then renamed into place and

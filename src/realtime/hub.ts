@@ -3,7 +3,7 @@
  * (core/permissions.ts `userTopics`): its channels, teams, itself. An op reaches the sockets
  * subscribed to any topic of its audience, once each.
  *
- * Resume (DESIGN.md "Client protocol"): a socket receives nothing until it sends
+ * Resume (docs/DESIGN.md "Clients"): a socket receives nothing until it sends
  * `resume {since}`. The hub then replays the local feed after `since`, keeping only entries
  * whose topics the user holds now, and only when the replay has caught up does the socket go
  * live. Each socket remembers the last feed sequence it was sent, so nothing is sent twice and

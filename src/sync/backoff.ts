@@ -1,7 +1,7 @@
 /**
  * When to dial a peer again after a failed or lost link: exponential backoff with jitter,
- * capped at a minute, for ever. No cliff after which a peer is given up (SYNC.md "The backoff
- * cliff"): a boat back from three weeks offshore is dialled within a minute of being reachable,
+ * capped at a minute, for ever. No cliff after which a peer is given up (a server that marks an
+ * unreachable peer down after a day would leave a boat waiting): a boat back from three weeks offshore is dialled within a minute of being reachable,
  * and at once when mDNS sees it. The jitter ("equal jitter": half fixed, half random) keeps
  * the boxes of a fleet that lost the shore together from all dialling it in the same instant.
  */

@@ -6,8 +6,7 @@
  * Compression keeps one DEFLATE context per direction for the life of the link, and ends each
  * frame with a sync flush (Z_SYNC_FLUSH): the receiver can inflate a frame as soon as it has
  * it, yet the 32 KiB window still remembers the previous frames, so the channel id, author id
- * and op type that every post repeats cost a byte or two after their first time (SYNC.md
- * "Bytes"). The four bytes every sync flush ends with (00 00 FF FF) are left off the wire
+ * and op type that every post repeats cost a byte or two after their first time. The four bytes every sync flush ends with (00 00 FF FF) are left off the wire
  * and put back before inflating, as WebSocket's permessage-deflate does (RFC 7692).
  *
  * Limits: a frame is at most 65,535 bytes on the wire and its message at most MAX_MESSAGE

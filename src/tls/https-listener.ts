@@ -1,6 +1,6 @@
 /**
  * The HTTPS side of the server: a second uWebSockets.js app (SSLApp) with the same routes and
- * WebSocket as plain HTTP, which keeps serving whatever happens here (DESIGN.md: plain HTTP
+ * WebSocket as plain HTTP, which keeps serving whatever happens here (docs/DESIGN.md: plain HTTP
  * always works).
  *
  * Certificates are replaced without a restart: the listener watches the directories of the

@@ -1,5 +1,5 @@
 /**
- * The power-loss loop (DESIGN.md principle 3, "acknowledged means durable"): a real server
+ * The power-loss loop (docs/DESIGN.md principle 2, "acknowledged means durable"): a real server
  * under write load is killed with SIGKILL at a random moment, again and again, on the same
  * data directory. After each kill the database must open, pass `PRAGMA integrity_check`, and
  * hold every post the server acknowledged; then the server must start on it again.

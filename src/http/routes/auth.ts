@@ -51,7 +51,7 @@ export default [
   defineRoute({
     method: 'get',
     path: '/api/v1/me',
-    summary: 'The logged-in user, and the `origin` of this box\'s database (DESIGN.md "Origin"): a restore or a new database gives a new one, so a client that cached data under another origin knows its copy belongs to another database and drops it. `nameClashes`: names of yours that a merge of two boxes\' histories changed (your username, a team or channel you belong to), each `kind` (`user`, `team`, `channel`), `id`, `requested` (the name asked for, which the earlier one of that name keeps) and `name` (the name now).',
+    summary: 'The logged-in user, and the `origin` of this box\'s database (docs/DESIGN.md "The op log"): a restore or a new database gives a new one, so a client that cached data under another origin knows its copy belongs to another database and drops it. `nameClashes`: names of yours that a merge of two boxes\' histories changed (your username, a team or channel you belong to), each `kind` (`user`, `team`, `channel`), `id`, `requested` (the name asked for, which the earlier one of that name keeps) and `name` (the name now).',
     access: 'user',
     handle: ({ services, user }) => ({ user: presentUser(user), origin: services.identity.origin, nameClashes: nameClashesOf(services.db, user.id) }),
   }),

@@ -1,5 +1,5 @@
 /**
- * A simulated link between two boxes, and a sync round over it as DESIGN.md "Sync between
+ * A simulated link between two boxes, and a sync round over it as docs/DESIGN.md "Sync between
  * boxes" describes one: each side sends its version vector, the other streams what is missing
  * in its feed order in frames, and each frame goes through the receiver's real `receive` in one
  * transaction. The network misbehaves: frames are dropped, delayed past later ones (possibly
