@@ -4,7 +4,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const higherThanStore = ['**/core/permissions.js', '**/core/commit.js', '**/core/ops/**', '**/http/**', '**/realtime/**', '**/sync/**', '**/cli/**'];
+const higherThanStore = [
+  '**/core/permissions.js',
+  '**/core/commit.js',
+  '**/core/ops/**',
+  '**/http/**',
+  '**/realtime/**',
+  '**/sync/**',
+  '**/cli/**',
+];
 const higherThanCore = ['**/http/**', '**/realtime/**', '**/sync/**', '**/cli/**'];
 const boundary = (group, message) => ['error', { patterns: [{ group, message }] }];
 
@@ -22,7 +30,23 @@ export default tseslint.config(
   // Tests read JSON answers whose shape is the thing under test: `any` is the honest type there.
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['scripts/**/*.mjs', '*.js'], languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } } },
-  { files: ['src/store/**/*.ts'], rules: { 'no-restricted-imports': boundary(higherThanStore, 'store/ sits below core/ op kinds, commit, permissions and the transports.') } },
-  { files: ['src/core/**/*.ts'], rules: { 'no-restricted-imports': boundary(higherThanCore, 'core/ sits below http/, realtime/, sync/ and cli/.') } },
-  { files: ['src/realtime/**/*.ts'], rules: { 'no-restricted-imports': boundary(['**/http/router*', '**/http/routes/**'], 'realtime/ does not depend on the HTTP router or routes.') } },
+  {
+    files: ['src/store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': boundary(higherThanStore, 'store/ sits below core/ op kinds, commit, permissions and the transports.'),
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: { 'no-restricted-imports': boundary(higherThanCore, 'core/ sits below http/, realtime/, sync/ and cli/.') },
+  },
+  {
+    files: ['src/realtime/**/*.ts'],
+    rules: {
+      'no-restricted-imports': boundary(
+        ['**/http/router*', '**/http/routes/**'],
+        'realtime/ does not depend on the HTTP router or routes.',
+      ),
+    },
+  },
 );

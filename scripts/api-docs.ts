@@ -17,12 +17,18 @@ function describe(schema: TSchema): string {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON schema is walked by whichever keywords it has
   const s = schema as Record<string, any>;
   // A purged field (core/op.ts `Purgeable`) reaches clients as its empty value, never as the marker.
-  if (s.anyOf) return (s.anyOf as TSchema[]).filter((member) => !(member as { purgedField?: boolean }).purgedField).map(describe).join(' | ');
+  if (s.anyOf)
+    return (s.anyOf as TSchema[])
+      .filter((member) => !(member as { purgedField?: boolean }).purgedField)
+      .map(describe)
+      .join(' | ');
   if (s.const !== undefined) return JSON.stringify(s.const);
   if (s.pattern === ID_PATTERN) return 'uuid';
   if (s.type === 'object') {
     const required = new Set<string>(s.required ?? []);
-    const fields = Object.entries(s.properties ?? {}).map(([name, field]) => `${name}${required.has(name) ? '' : '?'}: ${describe(field as TSchema)}`);
+    const fields = Object.entries(s.properties ?? {}).map(
+      ([name, field]) => `${name}${required.has(name) ? '' : '?'}: ${describe(field as TSchema)}`,
+    );
     return `{ ${fields.join(', ')} }`;
   }
   if (s.type === 'array') return `${describe(s.items)}[]${s.maxItems !== undefined ? ` (${s.minItems ?? 0}..${s.maxItems})` : ''}`;
@@ -44,15 +50,15 @@ const lines: string[] = [
   'over HTTPS, each read only on its own side) or with `Authorization: Bearer <token>` (bot tokens from',
   '`POST /api/v1/me/tokens`). Writes carrying a cookie must come from the same origin.',
   'Request bodies must be `application/json` (415 otherwise) in UTF-8 (400 `invalid_utf8` otherwise) and at',
-  'most the configured size (413), except a file upload\'s, which is the file itself.',
+  "most the configured size (413), except a file upload's, which is the file itself.",
   'Unknown fields are refused.',
   'Answers of 1 KB or more come compressed when `Accept-Encoding` allows it (brotli, else gzip).',
   '',
   'Errors always look like `{"error": {"code": "machine_code", "message": "A sentence for people."}}`',
-  'with status 400 (invalid input; the code names the field\'s problem, e.g. `post_too_long`), 401',
+  "with status 400 (invalid input; the code names the field's problem, e.g. `post_too_long`), 401",
   '(not logged in), 403 (not allowed), 404 (missing, or not yours to see), 409 (conflict, e.g.',
   '`channel_name_taken`), 413, 415, 416 (a byte range outside the file), 429 (rate limited;',
-  '`Retry-After` says when to retry), 503, or 507 (the server\'s disk is nearly full: files are',
+  "`Retry-After` says when to retry), 503, or 507 (the server's disk is nearly full: files are",
   'refused first, and every write only when the space kept for the database is reached).',
   '',
   'Times are milliseconds since the epoch, taken from the hybrid logical clock of the op that made',
@@ -64,7 +70,13 @@ const lines: string[] = [
 ];
 
 for (const route of ROUTES) {
-  lines.push(`### ${route.method === 'del' ? 'DELETE' : route.method.toUpperCase()} ${route.path}`, '', route.summary, '', `Access: ${ACCESS[route.access]}.`);
+  lines.push(
+    `### ${route.method === 'del' ? 'DELETE' : route.method.toUpperCase()} ${route.path}`,
+    '',
+    route.summary,
+    '',
+    `Access: ${ACCESS[route.access]}.`,
+  );
   if (route.query) lines.push('', `Query: \`${describe(route.query)}\``);
   if (route.body) lines.push('', `Body: \`${describe(route.body)}\``);
   if (route.rawBody) lines.push('', `Body: raw bytes, not JSON. ${route.rawBody}`);
@@ -81,14 +93,14 @@ lines.push(
   '- `{"type":"resume","since":N}`: the server replays, in order, every event after feed sequence N',
   '  that the user may see now, then sends `{"type":"resumed","feedSeq":M}` and streams live events.',
   '  Keep the `feedSeq` of the last event seen and resume from it after a reconnect: every event',
-  '  arrives exactly once. A `since` beyond the server\'s feed (a restored server) gets',
+  "  arrives exactly once. A `since` beyond the server's feed (a restored server) gets",
   '  `{"type":"reset","feedSeq":M}`: reload state over REST, then events continue from M. A socket has',
   '  one replay at a time: a new `resume` restarts it from its own `since`. Replayed posts show what',
   '  they are now: current text, and none for a deleted post (`deleted: true`), never an older text.',
   '- `{"type":"typing","channelId","rootId"?}`: tells the channel\'s other members (at most once a second).',
   '- `{"type":"ping"}`: answered by `{"type":"pong"}`.',
   '- `{"type":"clock","now":ms}`: the client\'s own clock, in milliseconds since the epoch. Send it',
-  '  after `hello` and again every few minutes. The box uses what its users\' clients agree on only',
+  "  after `hello` and again every few minutes. The box uses what its users' clients agree on only",
   '  while its own clock is clearly wrong (behind the build date or the newest time it holds: a box',
   '  that booted without knowing the time); each user counts once, it takes three users who agree,',
   '  and the correction is bounded (docs/OPERATIONS.md "The box\'s clock").',
@@ -96,14 +108,14 @@ lines.push(
   '',
   `Client frames: \`${describe(ClientFrame)}\`. At most 16 KiB, text only: a binary frame closes the`,
   'socket with 1003, an oversized one drops the connection, more than `socket_frames_per_second`',
-  '(20 by default, in bursts of five seconds\' worth) closes it with 1008. A malformed frame gets',
+  "(20 by default, in bursts of five seconds' worth) closes it with 1008. A malformed frame gets",
   '`{"type":"error","error":{"code","message"}}` and the socket stays open.',
   '',
   'Server frames:',
   '',
   '- `{"type":"event","feedSeq","event":{"type","id","actorId","at","data"}}`: a change, one per op.',
   '- `{"type":"typing","channelId","rootId","userId"}` and `{"type":"presence","userId","status":"online"|"offline"}`: ephemeral.',
-  '  Like account events, presence and hello\'s `online` reach a guest only for people it shares a channel with.',
+  "  Like account events, presence and hello's `online` reach a guest only for people it shares a channel with.",
   '',
   'Close codes: 4001 the account was deactivated, 4002 the session ended (logout, token revoked),',
   '4003 the account or the address already holds as many sockets as allowed (`sockets_per_user`,',
@@ -116,7 +128,11 @@ lines.push(
   '',
 );
 for (const kind of OP_KINDS.values()) {
-  lines.push(kind.present ? `- \`${kind.type}\`: the body without its secrets (password hashes, invite tokens)` : `- \`${kind.type}\`: \`${describe(kind.body)}\``);
+  lines.push(
+    kind.present
+      ? `- \`${kind.type}\`: the body without its secrets (password hashes, invite tokens)`
+      : `- \`${kind.type}\`: \`${describe(kind.body)}\``,
+  );
 }
 lines.push('');
 

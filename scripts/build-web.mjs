@@ -57,18 +57,32 @@ visit(entry);
 if (css) initial.add(css);
 
 const template = readFileSync('web/index.html', 'utf8');
-const preloads = [...initial].filter((file) => file !== entry && file.endsWith('.js')).map((file) => `<link rel="modulepreload" href="${url(file)}">`).join('');
+const preloads = [...initial]
+  .filter((file) => file !== entry && file.endsWith('.js'))
+  .map((file) => `<link rel="modulepreload" href="${url(file)}">`)
+  .join('');
 writeFileSync(
   join(out, 'index.html'),
   template
     .replace('<!--styles-->', css ? `<link rel="stylesheet" href="${url(css)}">` : '')
     .replace('<!--scripts-->', `${preloads}<script type="module" src="${url(entry)}"></script>`),
 );
-for (const file of ['manifest.webmanifest', 'icon.svg', 'icon-maskable.svg']) writeFileSync(join(out, file), readFileSync(join('web', file)));
+for (const file of ['manifest.webmanifest', 'icon.svg', 'icon-maskable.svg'])
+  writeFileSync(join(out, file), readFileSync(join('web', file)));
 cpSync('web/icons', join(out, 'icons'), { recursive: true });
 
 // The service worker keeps a fixed name (browsers look for it at the same URL to update it).
-await build({ entryPoints: ['web/sw.ts'], bundle: true, format: 'iife', platform: 'browser', target: 'es2020', minify: true, outfile: join(out, 'sw.src.js'), logLevel: 'warning', tsconfig: 'web/tsconfig.json' });
+await build({
+  entryPoints: ['web/sw.ts'],
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2020',
+  minify: true,
+  outfile: join(out, 'sw.src.js'),
+  logLevel: 'warning',
+  tsconfig: 'web/tsconfig.json',
+});
 await injectManifest({
   swSrc: join(out, 'sw.src.js'),
   swDest: join(out, 'sw.js'),
@@ -81,12 +95,17 @@ await injectManifest({
 });
 rmSync(join(out, 'sw.src.js'));
 
-const files = readdirSync(out, { recursive: true }).map((name) => join(out, name)).filter((file) => statSync(file).isFile());
+const files = readdirSync(out, { recursive: true })
+  .map((name) => join(out, name))
+  .filter((file) => statSync(file).isFile());
 // PNGs are compressed already: a .gz or .br copy would only be larger.
 for (const file of files.filter((name) => !name.endsWith('.png'))) {
   const bytes = readFileSync(file);
   writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));
-  writeFileSync(`${file}.br`, brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }));
+  writeFileSync(
+    `${file}.br`,
+    brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
+  );
 }
 
 const initialBytes = [...initial].reduce((sum, file) => sum + statSync(`${file}.gz`).size, 0);

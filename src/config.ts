@@ -29,20 +29,47 @@ export const ConfigSchema = Type.Object(
       minimum: 1,
       description: 'Login attempts per minute per address; failed logins per minute per username before its failures are answered slowly.',
     }),
-    socketsPerUser: Type.Integer({ minimum: 1, description: 'WebSocket connections one account may hold at once; the next is closed with 4003.' }),
-    socketsPerAddress: Type.Integer({ minimum: 1, description: 'WebSocket connections from one network address at once; the next is closed with 4003.' }),
-    socketFramesPerSecond: Type.Number({ exclusiveMinimum: 0, description: 'Frames per second a WebSocket may send (bursts of five seconds\' worth); past it the socket is closed with 1008.' }),
+    socketsPerUser: Type.Integer({
+      minimum: 1,
+      description: 'WebSocket connections one account may hold at once; the next is closed with 4003.',
+    }),
+    socketsPerAddress: Type.Integer({
+      minimum: 1,
+      description: 'WebSocket connections from one network address at once; the next is closed with 4003.',
+    }),
+    socketFramesPerSecond: Type.Number({
+      exclusiveMinimum: 0,
+      description: "Frames per second a WebSocket may send (bursts of five seconds' worth); past it the socket is closed with 1008.",
+    }),
     maxFileBytes: Type.Integer({ minimum: 1, description: 'Largest accepted file upload.' }),
     uploadFloorBytes: Type.Integer({ minimum: 0, description: 'Free disk space below which uploads are refused.' }),
-    writeFloorBytes: Type.Integer({ minimum: 0, description: 'Free disk space, kept for the database, below which every write is refused.' }),
+    writeFloorBytes: Type.Integer({
+      minimum: 0,
+      description: 'Free disk space, kept for the database, below which every write is refused.',
+    }),
     tlsCert: Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate (chain) for HTTPS; set together with tlsKey.' })),
     tlsKey: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key of tlsCert.' })),
-    httpsPort: Type.Integer({ minimum: 0, maximum: 65535, description: 'HTTPS port, served when the box has a certificate; 0 picks a free one.' }),
+    httpsPort: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      description: 'HTTPS port, served when the box has a certificate; 0 picks a free one.',
+    }),
     // A DNS-SD instance name is at most 63 bytes: "Hail on " and a " (12)" suffix must fit around it.
-    boxName: Type.Optional(Type.String({ minLength: 1, maxLength: 48, pattern: '^[^\\x00-\\x1f.]+$', description: 'The name people see on the network and the join page, such as the boat\'s name; the host name when unset. No dots.' })),
+    boxName: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 48,
+        pattern: '^[^\\x00-\\x1f.]+$',
+        description: "The name people see on the network and the join page, such as the boat's name; the host name when unset. No dots.",
+      }),
+    ),
     mdns: Type.Boolean({ description: 'Announce the box and look for other boxes and Signal K servers on the local network (mDNS).' }),
-    mdnsInterface: Type.Optional(Type.String({ minLength: 1, description: 'The network interface mDNS uses, such as wlan0; all of them when unset.' })),
-    sync: Type.Boolean({ description: 'Sync with paired boxes over mutual TLS on sync_port; with no paired box and no open invitation nothing is accepted.' }),
+    mdnsInterface: Type.Optional(
+      Type.String({ minLength: 1, description: 'The network interface mDNS uses, such as wlan0; all of them when unset.' }),
+    ),
+    sync: Type.Boolean({
+      description: 'Sync with paired boxes over mutual TLS on sync_port; with no paired box and no open invitation nothing is accepted.',
+    }),
     syncPort: Type.Integer({ minimum: 0, maximum: 65535, description: 'Port for sync between boxes; 0 picks a free one.' }),
   },
   { additionalProperties: false },
@@ -128,7 +155,10 @@ export function loadConfigWithSources(flags: Record<string, string>, env: NodeJS
   if ((merged.tlsCert === undefined) !== (merged.tlsKey === undefined)) {
     const missing: Key = merged.tlsCert === undefined ? 'tlsCert' : 'tlsKey';
     const given: Key = missing === 'tlsCert' ? 'tlsKey' : 'tlsCert';
-    throw new StartupError('config_invalid', `${sources[given].name}: set ${fileKey(missing)} (${flagName(missing)}, ${envName(missing)}) too; HTTPS needs both the certificate and its key.`);
+    throw new StartupError(
+      'config_invalid',
+      `${sources[given].name}: set ${fileKey(missing)} (${flagName(missing)}, ${envName(missing)}) too; HTTPS needs both the certificate and its key.`,
+    );
   }
   const config = merged as Config;
   return { config: { ...config, dataDir: resolve(config.dataDir) }, file, sources };
@@ -142,7 +172,9 @@ function fromText(schema: TSchema, text: string, key: string): unknown {
 /** "expected integer to be less or equal to 65535, got 70000 (HTTP port; 0 picks a free one)." */
 function describeProblem(schema: TSchema, message: string, value: unknown): string {
   const choices = (schema.anyOf as { const?: unknown }[] | undefined)?.map((option) => option.const);
-  const reason = choices?.every((choice) => choice !== undefined) ? `must be one of ${choices.join(', ')}` : message.replace(/^Expected/, 'expected');
+  const reason = choices?.every((choice) => choice !== undefined)
+    ? `must be one of ${choices.join(', ')}`
+    : message.replace(/^Expected/, 'expected');
   const help = typeof schema.description === 'string' ? ` (${schema.description.replace(/\.$/, '')})` : '';
   return `${reason}, got ${JSON.stringify(value)}${help}.`;
 }
@@ -153,7 +185,10 @@ function readConfigFile(file: string): Record<string, unknown> {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new StartupError('config_unreadable', `cannot read the configuration file ${file} (${code}); check the path given by --config or HAIL_CONFIG.`);
+    throw new StartupError(
+      'config_unreadable',
+      `cannot read the configuration file ${file} (${code}); check the path given by --config or HAIL_CONFIG.`,
+    );
   }
   let parsed: Record<string, unknown>;
   try {
@@ -166,7 +201,8 @@ function readConfigFile(file: string): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(parsed)) {
     const key = KEYS.find((candidate) => fileKey(candidate) === name);
-    if (!key) throw new StartupError('config_invalid', `${file}: ${name}: unknown setting; known settings are ${KEYS.map(fileKey).join(', ')}.`);
+    if (!key)
+      throw new StartupError('config_invalid', `${file}: ${name}: unknown setting; known settings are ${KEYS.map(fileKey).join(', ')}.`);
     values[key] = value;
   }
   return values;

@@ -7,5 +7,19 @@ export const createLog = (level: string): Log =>
   pino({
     level,
     base: undefined,
-    redact: { paths: ['password', '*.password', 'token', '*.token', 'cookie', '*.cookie', 'authorization', '*.authorization', 'passwordHash', '*.passwordHash'], censor: '[redacted]' },
+    redact: {
+      paths: [
+        'password',
+        '*.password',
+        'token',
+        '*.token',
+        'cookie',
+        '*.cookie',
+        'authorization',
+        '*.authorization',
+        'passwordHash',
+        '*.passwordHash',
+      ],
+      censor: '[redacted]',
+    },
   });

@@ -59,12 +59,17 @@ async function serve(flags: Record<string, string>): Promise<void> {
   const config = loadConfig(flags, process.env);
   const log = createLog(config.logLevel);
   const { startServer } = await import('./server.js');
-  const server = await startServer(config, log).catch((error: Error) => fail(error.message, error instanceof StartupError ? EXIT_CONFIG : 1));
+  const server = await startServer(config, log).catch((error: Error) =>
+    fail(error.message, error instanceof StartupError ? EXIT_CONFIG : 1),
+  );
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
     // The budget a supervisor waits before SIGKILL; writes in flight finish well within it.
     setTimeout(() => process.exit(1), 5000).unref();
-    server.stop().then(() => process.exit(0), () => process.exit(1));
+    server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
@@ -85,7 +90,8 @@ async function rebuildCommand(flags: Record<string, string>): Promise<void> {
       process.stdout.write(`${table}: ${onlyInLive} rows only in the database, ${onlyInRebuilt} only in the replay\n`);
     }
     const SHOWN = 20;
-    for (const { origin, seq, problem } of chainProblems.slice(0, SHOWN)) process.stdout.write(`op ${origin}/${seq}: ${problem.replace('_', ' ')}\n`);
+    for (const { origin, seq, problem } of chainProblems.slice(0, SHOWN))
+      process.stdout.write(`op ${origin}/${seq}: ${problem.replace('_', ' ')}\n`);
     if (chainProblems.length > SHOWN) process.stdout.write(`and ${chainProblems.length - SHOWN} more ops that do not verify\n`);
     process.exit(1);
   }
@@ -103,7 +109,9 @@ async function backupCommand(flags: Record<string, string>, file: string | undef
   process.stdout.write(`wrote ${file} (${bytes} bytes): the database of ${config.dataDir} and its files\n`);
   if (damaged.length === 0) return;
   const names = damaged.map(({ hash, name }) => `  ${name} (${hash})`).join('\n');
-  fail(`${damaged.length} file(s) in ${config.dataDir} are damaged on disk (their bytes no longer match their hash) and were left out of the backup; ask whoever shared them to upload them again:\n${names}`);
+  fail(
+    `${damaged.length} file(s) in ${config.dataDir} are damaged on disk (their bytes no longer match their hash) and were left out of the backup; ask whoever shared them to upload them again:\n${names}`,
+  );
 }
 
 async function restoreCommand(flags: Record<string, string>, file: string | undefined): Promise<void> {
@@ -111,9 +119,13 @@ async function restoreCommand(flags: Record<string, string>, file: string | unde
   const config = loadConfig(flags, process.env);
   const { restoreBackup } = await import('./backup/restore.js');
   const { files, origin, lost } = await restoreBackup(file, config.dataDir, { skipDamaged: flags['--skip-damaged'] === 'true' });
-  process.stdout.write(`restored ${file} into ${config.dataDir}: the database and ${files} files, as a new box (origin ${origin}); everyone logs in again\n`);
+  process.stdout.write(
+    `restored ${file} into ${config.dataDir}: the database and ${files} files, as a new box (origin ${origin}); everyone logs in again\n`,
+  );
   if (lost.length > 0) {
-    process.stdout.write(`${lost.length} file(s) the posts refer to are not in it (damaged or missing); ask whoever shared them to upload them again:\n`);
+    process.stdout.write(
+      `${lost.length} file(s) the posts refer to are not in it (damaged or missing); ask whoever shared them to upload them again:\n`,
+    );
     for (const { hash, name } of lost) process.stdout.write(`  ${name} (${hash})\n`);
   }
 }
@@ -146,7 +158,8 @@ async function main(): Promise<void> {
     else if (command === 'config' && positional[0] === 'check') configCheckCommand(flags);
     else if (command === 'doctor') process.exitCode = (await doctorCommand(flags)) ? 0 : 1;
     else if (command === 'setup-code') setupCodeCommand(positional[0], loadConfig(flags, process.env).dataDir);
-    else if (command === 'admin' && positional[0] === 'reset-password') await resetPasswordCommand(positional[1], loadConfig(flags, process.env).dataDir, flags['--password-stdin'] === 'true');
+    else if (command === 'admin' && positional[0] === 'reset-password')
+      await resetPasswordCommand(positional[1], loadConfig(flags, process.env).dataDir, flags['--password-stdin'] === 'true');
     else if (command === 'invite' && positional[0] === 'create') await inviteCreateCommand(loadConfig(flags, process.env), flags);
     else if (command === 'peer') await (await import('./cli/peer.js')).peerCommand(loadConfig(flags, process.env), positional, flags);
     else if (command === 'export') await exportCommand(loadConfig(flags, process.env), positional[0], flags);

@@ -30,14 +30,16 @@ export function dataDirProblem(dir: string): string | undefined {
   const uid = `uid ${process.getuid?.() ?? '?'}`;
   let existing = dir;
   while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
-  if (!statSync(existing).isDirectory()) return `the data directory ${dir} cannot be used: ${existing} is not a directory; set data_dir to a directory.`;
+  if (!statSync(existing).isDirectory())
+    return `the data directory ${dir} cannot be used: ${existing} is not a directory; set data_dir to a directory.`;
   if (!usable(existing)) {
     return existing === dir
       ? `the data directory ${dir} is not readable and writable by this user (${uid}); give it to the user Hail runs as (chown) or set data_dir elsewhere.`
       : `the data directory ${dir} does not exist and this user (${uid}) may not create it in ${existing}; create it for the user Hail runs as or set data_dir elsewhere.`;
   }
   const database = databaseFile(dir);
-  if (existsSync(database) && !usable(database)) return `the database ${database} is not readable and writable by this user (${uid}); give it to the user Hail runs as (chown).`;
+  if (existsSync(database) && !usable(database))
+    return `the database ${database} is not readable and writable by this user (${uid}); give it to the user Hail runs as (chown).`;
   return lostDatabaseProblem(dir);
 }
 
@@ -74,10 +76,17 @@ export function portProblem(host: string, port: number): Promise<string | undefi
     const probe = createServer();
     probe.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRNOTAVAIL') {
-        resolve(`cannot listen on ${host}:${port}: ${host} is not an address of this machine (now); set host to one of its addresses, or 0.0.0.0 for all.`);
+        resolve(
+          `cannot listen on ${host}:${port}: ${host} is not an address of this machine (now); set host to one of its addresses, or 0.0.0.0 for all.`,
+        );
         return;
       }
-      const reason = error.code === 'EADDRINUSE' ? 'the port is in use by another program (or another Hail)' : error.code === 'EACCES' ? 'this user may not use ports below 1024 (the service has CAP_NET_BIND_SERVICE)' : (error.code ?? error.message);
+      const reason =
+        error.code === 'EADDRINUSE'
+          ? 'the port is in use by another program (or another Hail)'
+          : error.code === 'EACCES'
+            ? 'this user may not use ports below 1024 (the service has CAP_NET_BIND_SERVICE)'
+            : (error.code ?? error.message);
       resolve(`cannot listen on ${host}:${port}: ${reason}; stop the other program or set port to a free one.`);
     });
     probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(undefined)));

@@ -63,18 +63,29 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   mkdirSync(config.dataDir, { recursive: true });
   const disk = new DiskGuard(config.dataDir, config);
   const diskFull = !disk.report().writesAllowed;
-  if (diskFull) log.warn({ freeBytes: disk.freeBytes(), dataDir: config.dataDir }, 'The disk is full: serving reads; every write is refused until space is freed.');
-  const open = (exclusive: boolean) => openWriter(config.dataDir, now, (error) => log.error({ err: error }, 'commit listener failed'), { exclusive });
+  if (diskFull)
+    log.warn(
+      { freeBytes: disk.freeBytes(), dataDir: config.dataDir },
+      'The disk is full: serving reads; every write is refused until space is freed.',
+    );
+  const open = (exclusive: boolean) =>
+    openWriter(config.dataDir, now, (error) => log.error({ err: error }, 'commit listener failed'), { exclusive });
   try {
     writer = open(false);
   } catch (error) {
     if (!(diskFull && isOutOfSpace(error))) throw error;
-    log.warn({ err: error }, 'SQLite cannot grow its shared-memory file on this full disk: the server holds the database alone, and hail commands cannot open it until the server restarts.');
+    log.warn(
+      { err: error },
+      'SQLite cannot grow its shared-memory file on this full disk: the server holds the database alone, and hail commands cannot open it until the server restarts.',
+    );
     writer = open(true);
   }
   const { db, identity, clock, committer } = writer;
   if (boxTime.beyondReach(clock.current.ms)) {
-    log.warn({ hlc: new Date(clock.current.ms).toISOString() }, 'the hybrid clock is far ahead of the system clock: new posts keep its time (docs/OPERATIONS.md "The box\'s clock")');
+    log.warn(
+      { hlc: new Date(clock.current.ms).toISOString() },
+      'the hybrid clock is far ahead of the system clock: new posts keep its time (docs/OPERATIONS.md "The box\'s clock")',
+    );
   }
   const hub = new Hub(db, { perUser: config.socketsPerUser, perAddress: config.socketsPerAddress });
   let mdns: Mdns = MDNS_OFF;
@@ -135,14 +146,36 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   const https = await startHttps(config, addresses, now, (secureApp) => serveAll(secureApp, true), log);
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
-    app.listen(config.host, config.port, (socket) => (socket ? resolve(socket) : reject(new StartupError('cannot_start', `cannot listen on ${config.host}:${config.port}: the port is in use or not allowed`))));
+    app.listen(config.host, config.port, (socket) =>
+      socket
+        ? resolve(socket)
+        : reject(new StartupError('cannot_start', `cannot listen on ${config.host}:${config.port}: the port is in use or not allowed`)),
+    );
   });
   port = uWS.us_socket_local_port(listenSocket);
   if (config.sync) {
-    sync = await startSync({ config, db, committer, identity, boxName: reach.boxName, addresses: () => addresses.addresses, nearby: () => mdns.nearby(), now, hearPeerClock: (nodeId, ms) => boxTime.hearPeer(nodeId, ms), log });
+    sync = await startSync({
+      config,
+      db,
+      committer,
+      identity,
+      boxName: reach.boxName,
+      addresses: () => addresses.addresses,
+      nearby: () => mdns.nearby(),
+      now,
+      hearPeerClock: (nodeId, ms) => boxTime.hearPeer(nodeId, ms),
+      log,
+    });
   }
   if (mdnsWanted(config.mdns, config.host)) {
-    const announcement = { boxName: reach.boxName, nodeId: identity.nodeId, version: VERSION, httpPort: port, httpsPort: https?.port, syncPort: sync?.port };
+    const announcement = {
+      boxName: reach.boxName,
+      nodeId: identity.nodeId,
+      version: VERSION,
+      httpPort: port,
+      httpsPort: https?.port,
+      syncPort: sync?.port,
+    };
     mdns = await startMdns(announcement, config.mdnsInterface, addresses, log, () => sync?.refresh());
   }
 
@@ -150,9 +183,15 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   const setupCode = hasUsers(db) || diskFull ? undefined : services.setupCode.ensure();
   const urls = services.urls().byIp;
   log.info({ urls }, `Open ${urls.join(' or ')} in a browser on this network; ${urls[0]}join shows it as a QR code`);
-  log.info({ urls, port, httpsPort: https?.port, mdnsName: mdns.name(), nodeId: identity.nodeId, dataDir: config.dataDir }, 'Hail is listening');
+  log.info(
+    { urls, port, httpsPort: https?.port, mdnsName: mdns.name(), nodeId: identity.nodeId, dataDir: config.dataDir },
+    'Hail is listening',
+  );
   if (setupCode) {
-    log.info({ setupCode, file: join(config.dataDir, 'setup-code') }, `Setup code: ${setupCode} (use it to create the first administrator)`);
+    log.info(
+      { setupCode, file: join(config.dataDir, 'setup-code') },
+      `Setup code: ${setupCode} (use it to create the first administrator)`,
+    );
   }
 
   let stopping: Promise<void> | undefined;

@@ -71,7 +71,11 @@ describe('first start: the one-time setup code', () => {
     assertError(refused, 403, 'invalid_setup_code');
     assert.equal(visitor.cookie, '');
     assert.deepEqual((await visitor.get('/api/v1/setup')).body, { needed: true });
-    assertError(await visitor.post('/api/v1/auth/login', { username: 'skipper', password: 'a long enough password' }), 401, 'invalid_credentials');
+    assertError(
+      await visitor.post('/api/v1/auth/login', { username: 'skipper', password: 'a long enough password' }),
+      401,
+      'invalid_credentials',
+    );
   });
 
   test('the setup code makes the first admin and team, and logs the admin in', async () => {
@@ -85,9 +89,16 @@ describe('first start: the one-time setup code', () => {
     const me = await owner.get('/api/v1/me');
     assert.equal(me.status, 200);
     assert.equal(me.body.user.id, made.body.user.id);
-    assert.equal(me.body.origin, (await owner.get('/api/v1/status')).body.origin, 'the database it answers from, for browsers to key their caches by');
+    assert.equal(
+      me.body.origin,
+      (await owner.get('/api/v1/status')).body.origin,
+      'the database it answers from, for browsers to key their caches by',
+    );
     const teams = await owner.get('/api/v1/teams');
-    assert.deepEqual(teams.body.teams.map((team: any) => [team.name, team.displayName, team.member]), [['flotilla', 'The Flotilla', true]]);
+    assert.deepEqual(
+      teams.body.teams.map((team: any) => [team.name, team.displayName, team.member]),
+      [['flotilla', 'The Flotilla', true]],
+    );
     assert.deepEqual((await owner.get('/api/v1/setup')).body, { needed: false });
   });
 
@@ -98,7 +109,11 @@ describe('first start: the one-time setup code', () => {
     const again = await intruder.post('/api/v1/setup', setupBody(code, 'intruder'));
     assertError(again, 403, 'setup_done');
     assert.equal(intruder.cookie, '');
-    assertError(await intruder.post('/api/v1/auth/login', { username: 'intruder', password: 'a long enough password' }), 401, 'invalid_credentials');
+    assertError(
+      await intruder.post('/api/v1/auth/login', { username: 'intruder', password: 'a long enough password' }),
+      401,
+      'invalid_credentials',
+    );
   });
 });
 
@@ -123,7 +138,10 @@ describe('the login rate limit', () => {
     // Three attempts a minute per address (setup spent one of them): by the fourth, the limit holds.
     assert.ok(limited, `never limited: ${statuses.join(' ')}`);
     assert.ok(statuses.length >= 2 && statuses.length <= 4, `statuses: ${statuses.join(' ')}`);
-    assert.deepEqual(statuses.slice(0, -1), statuses.slice(0, -1).map(() => 401));
+    assert.deepEqual(
+      statuses.slice(0, -1),
+      statuses.slice(0, -1).map(() => 401),
+    );
     assertError(limited!, 429, 'rate_limited');
     const retryAfter = Number(limited!.headers.get('retry-after'));
     assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After: ${limited!.headers.get('retry-after')}`);
@@ -138,14 +156,18 @@ function loginFrom(url: string, address: string, username: string, password: str
   const body = JSON.stringify({ username, password });
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const sent = request(`${url}/api/v1/auth/login`, {
-      method: 'POST',
-      localAddress: address,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-    }, (answer) => {
-      answer.resume();
-      answer.on('end', () => resolve({ status: answer.statusCode!, ms: performance.now() - started }));
-    });
+    const sent = request(
+      `${url}/api/v1/auth/login`,
+      {
+        method: 'POST',
+        localAddress: address,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (answer) => {
+        answer.resume();
+        answer.on('end', () => resolve({ status: answer.statusCode!, ms: performance.now() - started }));
+      },
+    );
     sent.on('error', reject);
     sent.end(body);
   });
@@ -163,9 +185,15 @@ describe('guessing one account from many addresses', () => {
   test('the owner still logs in at once, while the guesses are answered slowly', async () => {
     const guesses: { status: number; ms: number }[] = [];
     for (let host = 10; host < 16; host++) guesses.push(await loginFrom(world.hail.url, `127.0.0.${host}`, 'admin', `guess ${host}`));
-    assert.deepEqual(guesses.map((guess) => guess.status), [401, 401, 401, 401, 401, 401]);
+    assert.deepEqual(
+      guesses.map((guess) => guess.status),
+      [401, 401, 401, 401, 401, 401],
+    );
     // Three failures a minute are free; from the fourth on, a wrong guess is answered late.
-    assert.ok(guesses.slice(3).every((guess) => guess.ms >= 1900), `guesses took ${guesses.map((guess) => Math.round(guess.ms)).join(' ')} ms`);
+    assert.ok(
+      guesses.slice(3).every((guess) => guess.ms >= 1900),
+      `guesses took ${guesses.map((guess) => Math.round(guess.ms)).join(' ')} ms`,
+    );
     const owner = await loginFrom(world.hail.url, '127.0.0.20', 'admin', ADMIN_PASSWORD);
     assert.equal(owner.status, 200);
     assert.ok(owner.ms < 1900, `the owner's login took ${Math.round(owner.ms)} ms`);
@@ -275,25 +303,39 @@ describe('accounts', () => {
       const refused = await client.post('/api/v1/me/password', { currentPassword: 'not my password', newPassword: 'a brand new password' });
       assertError(refused, 403, 'invalid_credentials');
       await loggedIn(world.hail.url, 'fiona', 'password of fiona');
-      assertError(await world.client().post('/api/v1/auth/login', { username: 'fiona', password: 'a brand new password' }), 401, 'invalid_credentials');
+      assertError(
+        await world.client().post('/api/v1/auth/login', { username: 'fiona', password: 'a brand new password' }),
+        401,
+        'invalid_credentials',
+      );
     });
 
     test('after a password change the new password logs in and the old one does not', async () => {
       const { client } = await world.join('gus');
-      const changed = await client.post('/api/v1/me/password', { currentPassword: 'password of gus', newPassword: 'gus has a new password' });
+      const changed = await client.post('/api/v1/me/password', {
+        currentPassword: 'password of gus',
+        newPassword: 'gus has a new password',
+      });
       assert.equal(changed.status, 204);
-      assertError(await world.client().post('/api/v1/auth/login', { username: 'gus', password: 'password of gus' }), 401, 'invalid_credentials');
+      assertError(
+        await world.client().post('/api/v1/auth/login', { username: 'gus', password: 'password of gus' }),
+        401,
+        'invalid_credentials',
+      );
       const again = await loggedIn(world.hail.url, 'gus', 'gus has a new password');
       assert.equal((await again.get('/api/v1/me')).body.user.username, 'gus');
     });
 
-    test('a password change ends the account\'s other sessions and bot tokens, but not the one that changed it', async () => {
+    test("a password change ends the account's other sessions and bot tokens, but not the one that changed it", async () => {
       const { client } = await world.join('ivy');
       const phone = await loggedIn(world.hail.url, 'ivy', 'password of ivy');
       const token = (await client.post('/api/v1/me/tokens', { name: 'ivy bot' })).body.token as string;
       const phoneSocket = await phone.socket();
       await phoneSocket.resume((await phoneSocket.next('hello')).feedSeq);
-      assert.equal((await client.post('/api/v1/me/password', { currentPassword: 'password of ivy', newPassword: 'ivy changed it' })).status, 204);
+      assert.equal(
+        (await client.post('/api/v1/me/password', { currentPassword: 'password of ivy', newPassword: 'ivy changed it' })).status,
+        204,
+      );
       await phoneSocket.until(() => phoneSocket.closed);
       assert.equal(phoneSocket.closed?.code, 4002);
       assert.equal((await phone.get('/api/v1/me')).status, 401);
@@ -305,7 +347,11 @@ describe('accounts', () => {
 
     test('a new password shorter than 8 characters is refused', async () => {
       const { client } = await world.join('hank');
-      assertError(await client.post('/api/v1/me/password', { currentPassword: 'password of hank', newPassword: 'short' }), 400, 'weak_password');
+      assertError(
+        await client.post('/api/v1/me/password', { currentPassword: 'password of hank', newPassword: 'short' }),
+        400,
+        'weak_password',
+      );
       await loggedIn(world.hail.url, 'hank', 'password of hank');
     });
   });
@@ -333,12 +379,21 @@ describe('accounts', () => {
       const second = await client.post('/api/v1/me/tokens', { name: 'two' });
       const list = await client.get('/api/v1/me/tokens');
       assert.equal(list.status, 200);
-      assert.deepEqual(list.body.tokens.map((token: any) => [token.id, token.name]), [[first.body.id, 'one'], [second.body.id, 'two']]);
+      assert.deepEqual(
+        list.body.tokens.map((token: any) => [token.id, token.name]),
+        [
+          [first.body.id, 'one'],
+          [second.body.id, 'two'],
+        ],
+      );
       for (const token of list.body.tokens) assert.deepEqual(Object.keys(token).sort(), ['createdAt', 'id', 'lastUsedAt', 'name']);
       const text = JSON.stringify(list.body);
       assert.ok(!text.includes(first.body.token) && !text.includes(second.body.token));
       // Another user's list does not show them.
-      assert.deepEqual((await admin().get('/api/v1/me/tokens')).body.tokens.filter((token: any) => token.id === first.body.id), []);
+      assert.deepEqual(
+        (await admin().get('/api/v1/me/tokens')).body.tokens.filter((token: any) => token.id === first.body.id),
+        [],
+      );
     });
 
     test('a revoked token is refused at once with 401', async () => {
@@ -405,9 +460,15 @@ describe('accounts', () => {
       assert.equal(registered.body.user.role, 'member');
       assert.equal((await newcomer.get('/api/v1/me')).body.user.id, registered.body.user.id);
       const teams = await newcomer.get('/api/v1/teams');
-      assert.deepEqual(teams.body.teams.map((team: any) => team.id), [world.team.id]);
+      assert.deepEqual(
+        teams.body.teams.map((team: any) => team.id),
+        [world.team.id],
+      );
       const channels = await newcomer.get('/api/v1/channels');
-      assert.deepEqual(channels.body.channels.map((channel: any) => channel.id), [world.team.defaultChannelId]);
+      assert.deepEqual(
+        channels.body.channels.map((channel: any) => channel.id),
+        [world.team.defaultChannelId],
+      );
       const members = await admin().get(`/api/v1/teams/${world.team.id}/members`);
       assert.ok(members.body.members.some((member: any) => member.username === 'newcomer'));
     });
@@ -416,7 +477,10 @@ describe('accounts', () => {
       const { token } = await invite({ role: 'guest' });
       const guest = world.client();
       assert.equal((await register(token, 'deckhand', guest)).status, 201);
-      assert.deepEqual((await guest.get('/api/v1/teams')).body.teams.map((team: any) => team.id), [world.team.id]);
+      assert.deepEqual(
+        (await guest.get('/api/v1/teams')).body.teams.map((team: any) => team.id),
+        [world.team.id],
+      );
       assert.deepEqual((await guest.get('/api/v1/channels')).body.channels, []);
     });
 
@@ -431,7 +495,10 @@ describe('accounts', () => {
       const before = Date.now();
       const { invite: made } = await invite({ expiresInHours: 48 });
       const after = Date.now();
-      assert.ok(made.expiresAt >= before + 48 * 3600_000 - 60_000 && made.expiresAt <= after + 48 * 3600_000 + 60_000, `expiresAt ${made.expiresAt}`);
+      assert.ok(
+        made.expiresAt >= before + 48 * 3600_000 - 60_000 && made.expiresAt <= after + 48 * 3600_000 + 60_000,
+        `expiresAt ${made.expiresAt}`,
+      );
       assert.equal(made.expiresAt - made.createdAt, 48 * 3600_000);
       assert.equal(made.valid, true);
     });
@@ -446,7 +513,11 @@ describe('accounts', () => {
       assert.equal(listed.uses, 2);
       assert.equal(listed.maxUses, 2);
       assert.equal(listed.valid, false);
-      assertError(await world.client().post('/api/v1/auth/login', { username: 'twin-three', password: 'password of twin-three' }), 401, 'invalid_credentials');
+      assertError(
+        await world.client().post('/api/v1/auth/login', { username: 'twin-three', password: 'password of twin-three' }),
+        401,
+        'invalid_credentials',
+      );
     });
 
     test('a revoked invite cannot be used, and accounts already made with it stay', async () => {
@@ -488,9 +559,15 @@ describe('accounts', () => {
       await quinn.client.patch('/api/v1/me', { displayName: 'Radio Officer Quinn' });
       const byUsername = await quartermaster.client.get('/api/v1/users?q=qu');
       assert.equal(byUsername.status, 200);
-      assert.deepEqual(byUsername.body.users.map((user: any) => user.username), ['quartermaster', 'quinn']);
+      assert.deepEqual(
+        byUsername.body.users.map((user: any) => user.username),
+        ['quartermaster', 'quinn'],
+      );
       const byDisplayName = await quartermaster.client.get('/api/v1/users?q=radio');
-      assert.deepEqual(byDisplayName.body.users.map((user: any) => user.username), ['quinn']);
+      assert.deepEqual(
+        byDisplayName.body.users.map((user: any) => user.username),
+        ['quinn'],
+      );
       const none = await quartermaster.client.get('/api/v1/users?q=zzz');
       assert.deepEqual(none.body.users, []);
       for (const user of byUsername.body.users) assert.equal(user.passwordHash, undefined);
@@ -531,7 +608,11 @@ describe('accounts', () => {
       assert.equal(done.body.user.active, false);
       assertError(await tess.client.get('/api/v1/me'), 401, 'unauthorized');
       assertError(await bot.get('/api/v1/me'), 401, 'unauthorized');
-      assertError(await world.client().post('/api/v1/auth/login', { username: 'tess', password: 'password of tess' }), 403, 'user_deactivated');
+      assertError(
+        await world.client().post('/api/v1/auth/login', { username: 'tess', password: 'password of tess' }),
+        403,
+        'user_deactivated',
+      );
     });
 
     test("a deactivated user's posts stay", async () => {
@@ -547,7 +628,11 @@ describe('accounts', () => {
     test('a reactivated user logs in again', async () => {
       const vic = await world.join('vic');
       await admin().post(`/api/v1/users/${vic.id}/deactivate`);
-      assertError(await world.client().post('/api/v1/auth/login', { username: 'vic', password: 'password of vic' }), 403, 'user_deactivated');
+      assertError(
+        await world.client().post('/api/v1/auth/login', { username: 'vic', password: 'password of vic' }),
+        403,
+        'user_deactivated',
+      );
       const back = await admin().post(`/api/v1/users/${vic.id}/reactivate`);
       assert.equal(back.status, 200);
       assert.equal(back.body.user.active, true);
@@ -597,7 +682,8 @@ describe('accounts', () => {
     test('the last admin cannot demote itself', async () => {
       const everyone = (await admin().get('/api/v1/users?limit=200')).body.users;
       // Earlier tests made and unmade admins; make sure only the first admin is left.
-      for (const user of everyone) if (user.role === 'admin' && user.username !== 'admin') await admin().put(`/api/v1/users/${user.id}/role`, { role: 'member' });
+      for (const user of everyone)
+        if (user.role === 'admin' && user.username !== 'admin') await admin().put(`/api/v1/users/${user.id}/role`, { role: 'member' });
       const me = (await admin().get('/api/v1/me')).body.user;
       assertError(await admin().put(`/api/v1/users/${me.id}/role`, { role: 'member' }), 409, 'last_admin');
       assert.equal((await admin().get('/api/v1/me')).body.user.role, 'admin');
@@ -633,8 +719,22 @@ describe('invite expiry', () => {
     later = await startHail({ dataDir: world.hail.dataDir, env: clockAheadEnv(world.hail.dataDir, 2 * 3600_000) });
     const visitor = new Client(later.url);
     assertError(await visitor.get(`/api/v1/invites/${expiring.body.token}`), 404, 'invite_expired');
-    assertError(await visitor.post('/api/v1/register', { token: expiring.body.token, username: 'too-late', password: 'password of too-late', displayName: 'Too Late' }), 403, 'invite_expired');
-    const onTime = await visitor.post('/api/v1/register', { token: lasting.body.token, username: 'on-time', password: 'password of on-time', displayName: 'On Time' });
+    assertError(
+      await visitor.post('/api/v1/register', {
+        token: expiring.body.token,
+        username: 'too-late',
+        password: 'password of too-late',
+        displayName: 'Too Late',
+      }),
+      403,
+      'invite_expired',
+    );
+    const onTime = await visitor.post('/api/v1/register', {
+      token: lasting.body.token,
+      username: 'on-time',
+      password: 'password of on-time',
+      displayName: 'On Time',
+    });
     assert.equal(onTime.status, 201, JSON.stringify(onTime.body));
     const adminLater = new Client(later.url);
     adminLater.cookie = world.admin.cookie;

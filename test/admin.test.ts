@@ -38,7 +38,7 @@ describe('administration, mentions and notification settings', () => {
     assert.equal(guess.status, 403);
   });
 
-  test('an admin can end all of a user\'s sessions and tokens at once', async () => {
+  test("an admin can end all of a user's sessions and tokens at once", async () => {
     const finn = await world.join('finn');
     const token = (await finn.client.post('/api/v1/me/tokens', { name: 'bot' })).body.token as string;
     const socket = await finn.client.socket();
@@ -68,7 +68,8 @@ describe('administration, mentions and notification settings', () => {
     const gina = await world.join('gina');
     const hugo = await world.join('hugo');
     const general = world.team.defaultChannelId;
-    const side = (await hugo.client.post('/api/v1/channels', { teamId: world.team.id, type: 'private', name: 'side', displayName: 'Side' })).body.channel.id;
+    const side = (await hugo.client.post('/api/v1/channels', { teamId: world.team.id, type: 'private', name: 'side', displayName: 'Side' }))
+      .body.channel.id;
     await hugo.client.post(`/api/v1/channels/${side}/members`, { userId: gina.id });
     await hugo.client.post(`/api/v1/channels/${general}/posts`, { message: 'hey @gina, coffee?' });
     await gina.client.post(`/api/v1/channels/${general}/posts`, { message: 'I mention @gina myself' });
@@ -76,17 +77,23 @@ describe('administration, mentions and notification settings', () => {
     await hugo.client.post(`/api/v1/channels/${side}/posts`, { message: '@channel meeting at noon' });
     await hugo.client.post(`/api/v1/channels/${general}/posts`, { message: 'last call @gina.' });
     const mentions = await gina.client.get('/api/v1/mentions');
-    assert.deepEqual(mentions.body.posts.map((post: { message: string }) => post.message), ['last call @gina.', '@channel meeting at noon', 'hey @gina, coffee?']);
+    assert.deepEqual(
+      mentions.body.posts.map((post: { message: string }) => post.message),
+      ['last call @gina.', '@channel meeting at noon', 'hey @gina, coffee?'],
+    );
     const page = await gina.client.get('/api/v1/mentions?limit=1');
     assert.equal(page.body.hasMore, true);
     const next = await gina.client.get(`/api/v1/mentions?limit=5&before=${page.body.posts[0].id}`);
-    assert.deepEqual(next.body.posts.map((post: { message: string }) => post.message), ['@channel meeting at noon', 'hey @gina, coffee?']);
+    assert.deepEqual(
+      next.body.posts.map((post: { message: string }) => post.message),
+      ['@channel meeting at noon', 'hey @gina, coffee?'],
+    );
     await gina.client.post(`/api/v1/channels/${side}/leave`);
     const after = await gina.client.get('/api/v1/mentions');
     assert.ok(!after.body.posts.some((post: { message: string }) => post.message.includes('meeting')));
   });
 
-  test('a member sets a channel\'s notification level and mute, and the channel list shows them', async () => {
+  test("a member sets a channel's notification level and mute, and the channel list shows them", async () => {
     const ivan = await world.join('ivan');
     const general = world.team.defaultChannelId;
     const before = (await ivan.client.get('/api/v1/channels')).body.channels.find((channel: { id: string }) => channel.id === general);

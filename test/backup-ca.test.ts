@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { runHail } from './helpers/cli.js';
 import { newDataDir, removeDataDir, startHail } from './helpers/server.js';
 
-test('backup and restore keep the box\'s CA, and the restored box serves a certificate it signed', { timeout: 60000 }, async () => {
+test("backup and restore keep the box's CA, and the restored box serves a certificate it signed", { timeout: 60000 }, async () => {
   const dataDir = newDataDir();
   const scratch = mkdtempSync(join(tmpdir(), 'hail-backup-ca-'));
   try {

@@ -80,7 +80,7 @@ describe('a file damaged on disk', () => {
     assert.ok(!existsSync(blobPath(target, hashes.wind)));
   });
 
-  test('the admin endpoint\'s backup leaves the damaged file out, and names it in the archive', async () => {
+  test("the admin endpoint's backup leaves the damaged file out, and names it in the archive", async () => {
     const response = await fetch(`${world.hail.url}/api/v1/admin/backup`, { headers: { cookie: world.admin.cookie } });
     assert.equal(response.status, 200);
     const archive = Buffer.from(await response.arrayBuffer());

@@ -57,9 +57,15 @@ describe('backup and restore', () => {
     alice = await world.join('alice');
     const status = (await world.admin.get('/api/v1/status')).body;
     [originalOrigin, originalNodeId] = [status.origin, status.nodeId];
-    channel = (await alice.client.post('/api/v1/channels', { teamId: world.team.id, type: 'private', name: 'logbook', displayName: 'Logbook' })).body.channel.id;
+    channel = (
+      await alice.client.post('/api/v1/channels', { teamId: world.team.id, type: 'private', name: 'logbook', displayName: 'Logbook' })
+    ).body.channel.id;
     fileBytes = Buffer.alloc(300_000, 'GRIB wind and waves ');
-    const upload = await fetch(`${world.hail.url}/api/v1/files?name=wind.grb`, { method: 'POST', headers: { cookie: alice.client.cookie }, body: fileBytes });
+    const upload = await fetch(`${world.hail.url}/api/v1/files?name=wind.grb`, {
+      method: 'POST',
+      headers: { cookie: alice.client.cookie },
+      body: fileBytes,
+    });
     fileHash = ((await upload.json()) as { hash: string }).hash;
     const withFile = await alice.client.post(`/api/v1/channels/${channel}/posts`, {
       message: 'forecast attached',
@@ -155,7 +161,11 @@ describe('backup and restore', () => {
       const status = (await admin.get('/api/v1/status')).body;
       assert.notEqual(status.origin, originalOrigin);
       assert.notEqual(status.nodeId, originalNodeId, 'a new node key was made');
-      assert.equal((await client.get('/api/v1/me')).body.origin, status.origin, 'people see the new origin too: their browsers drop what they cached from the old database');
+      assert.equal(
+        (await client.get('/api/v1/me')).body.origin,
+        status.origin,
+        'people see the new origin too: their browsers drop what they cached from the old database',
+      );
       const posted = await client.post(`/api/v1/channels/${channel}/posts`, { message: 'back in business' });
       assert.equal(posted.status, 201, 'the restored box writes under its own origin');
     } finally {

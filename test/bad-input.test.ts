@@ -9,7 +9,18 @@ import WebSocket from 'ws';
 import { startWorld, type World } from './helpers/world.js';
 import { ROUTES } from '../src/http/routes/index.js';
 
-const GARBAGE_BODIES = ['{', '[]', 'null', '"text"', '42', '{"unknown":1}', '{"message":{"$gt":""}}', JSON.stringify({ message: 'x'.repeat(20000) }), '{"id":"../../etc/passwd"}', '\u0000\u0001binary'];
+const GARBAGE_BODIES = [
+  '{',
+  '[]',
+  'null',
+  '"text"',
+  '42',
+  '{"unknown":1}',
+  '{"message":{"$gt":""}}',
+  JSON.stringify({ message: 'x'.repeat(20000) }),
+  '{"id":"../../etc/passwd"}',
+  '\u0000\u0001binary',
+];
 
 describe('bad input', () => {
   let world: World;
@@ -79,7 +90,9 @@ describe('bad input', () => {
   });
 
   test('a body that is not JSON is 415, and one over the size limit is 413', async () => {
-    const form = await world.admin.request('POST', `/api/v1/channels/${channelId}/posts`, 'message=hi', { 'content-type': 'application/x-www-form-urlencoded' });
+    const form = await world.admin.request('POST', `/api/v1/channels/${channelId}/posts`, 'message=hi', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     assert.equal(form.status, 415);
     assert.equal(form.body.error.code, 'unsupported_media_type');
     const huge = await world.admin.request('POST', `/api/v1/channels/${channelId}/posts`, JSON.stringify({ message: 'x'.repeat(100_000) }));
@@ -88,7 +101,12 @@ describe('bad input', () => {
   });
 
   test('a cookie-authenticated write from another origin is refused', async () => {
-    const response = await world.admin.request('POST', `/api/v1/channels/${channelId}/posts`, { message: 'csrf' }, { origin: 'http://evil.example' });
+    const response = await world.admin.request(
+      'POST',
+      `/api/v1/channels/${channelId}/posts`,
+      { message: 'csrf' },
+      { origin: 'http://evil.example' },
+    );
     assert.equal(response.status, 403);
     assert.equal(response.body.error.code, 'cross_origin');
   });
@@ -96,7 +114,14 @@ describe('bad input', () => {
   test('bad WebSocket frames get an error frame and the socket keeps working', async () => {
     const socket = await world.admin.socket();
     await socket.resume((await socket.next('hello')).feedSeq);
-    for (const frame of ['not json', '{"type":"resume"}', '{"type":"nope"}', '[]', '{"type":"resume","since":-1}', '{"type":"typing","channelId":"x"}']) {
+    for (const frame of [
+      'not json',
+      '{"type":"resume"}',
+      '{"type":"nope"}',
+      '[]',
+      '{"type":"resume","since":-1}',
+      '{"type":"typing","channelId":"x"}',
+    ]) {
       socket.send(frame);
       const error = await socket.next('error');
       assert.match(error.error.code, /^invalid_(json|frame)$/, frame);
@@ -108,7 +133,10 @@ describe('bad input', () => {
 
   test('a binary frame closes the socket with 1003 and an oversized frame closes it too', async () => {
     // uWS drops an oversized frame's connection at once; whether a 1009 close frame gets out first depends on timing.
-    for (const [payload, codes] of [[Buffer.from([1, 2, 3]), [1003]], ['x'.repeat(64 * 1024), [1006, 1009]]] as const) {
+    for (const [payload, codes] of [
+      [Buffer.from([1, 2, 3]), [1003]],
+      ['x'.repeat(64 * 1024), [1006, 1009]],
+    ] as const) {
       const ws = new WebSocket(world.hail.url.replace('http', 'ws') + '/api/v1/ws', { headers: { cookie: world.admin.cookie } });
       await new Promise((done) => ws.once('open', done));
       const closed = new Promise<number>((done) => ws.once('close', (closeCode) => done(closeCode)));

@@ -25,17 +25,33 @@ test('the fan-out benchmark delivers every message to every Hail receiver and me
   assert.ok(Number.isFinite(run.latency.p50) && run.latency.p50 > 0);
   assert.ok(run.latency.p99 >= run.latency.p50);
   assert.ok(result.peakRssBytes > 0 && run.cpuPercent >= 0);
-  const report = renderReport({ settings: { name: 'smoke', repetitions: 1, fanoutMs: 1000, saturationRates: [50], saturationStepMs: 500, historyMessages: 0, coldStarts: 0, historyPages: 0, readMarksMs: 0, soakMs: 0, syncBacklog: 0 }, skipped: {}, scenario1: [result] });
+  const report = renderReport({
+    settings: {
+      name: 'smoke',
+      repetitions: 1,
+      fanoutMs: 1000,
+      saturationRates: [50],
+      saturationStepMs: 500,
+      historyMessages: 0,
+      coldStarts: 0,
+      historyPages: 0,
+      readMarksMs: 0,
+      soakMs: 0,
+      syncBacklog: 0,
+    },
+    skipped: {},
+    scenario1: [result],
+  });
   assert.match(report, /\| Hail \| yes \(fsync\) \|/);
 });
 
-test('Hail is benchmarked with the service unit\'s malloc setting and heap sizes, as the box runs it', () => {
+test("Hail is benchmarked with the service unit's malloc setting and heap sizes, as the box runs it", () => {
   assert.match(BENCH_ENV.GLIBC_TUNABLES ?? '', /^glibc\.malloc\./);
   assert.match(BENCH_ENV.NODE_OPTIONS ?? '', /--max-semi-space-size=1\b/);
   assert.equal('HAIL_CONFIG' in BENCH_ENV, false);
 });
 
-test('`npm start` runs Node with the service unit\'s settings', () => {
+test("`npm start` runs Node with the service unit's settings", () => {
   const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
   assert.ok(start.includes(`GLIBC_TUNABLES=${BENCH_ENV.GLIBC_TUNABLES} node ${BENCH_ENV.NODE_OPTIONS} dist/hail.js serve`), start);
 });
@@ -68,7 +84,10 @@ test('cold start and history pages are measured on a generated database', async 
   assert.ok(result.databaseBytes > 0);
 });
 
-for (const [name, binary] of [['ngircd', NGIRCD], ['prosody', PROSODY]] as const) {
+for (const [name, binary] of [
+  ['ngircd', NGIRCD],
+  ['prosody', PROSODY],
+] as const) {
   test(`the ${name} peer gets the same fan-out pattern`, { skip: !existsSync(binary) && `${name} is not installed` }, async () => {
     const result = await fanout(STARTERS[name], 5, 50, 1000, 1);
     assert.equal(result.runs[0]!.delivered, result.runs[0]!.expected);
@@ -82,7 +101,7 @@ test('the read-mark benchmark counts read marks among the ops a busy channel wri
   assert.ok(perBurst.ops >= perBurst.posts + perBurst.readMarks);
 });
 
-test('the soak delivers every post once across resumes and samples the server\'s memory', async () => {
+test("the soak delivers every post once across resumes and samples the server's memory", async () => {
   const result = await soak({ durationMs: 3000, sampleMs: 1000, dropEveryMs: 1000, users: 2, socketsPerUser: 5, postsPerSecond: 20 });
   assert.equal(result.accepted, 60);
   assert.equal(result.resumes, 4); // two drops of a fifth (2 of 10 sockets) within the 3 s
@@ -90,11 +109,27 @@ test('the soak delivers every post once across resumes and samples the server\'s
   assert.equal(result.duplicates, 0);
   assert.ok(result.samples.length >= 4);
   assert.ok(result.samples.every((sample) => sample.rssBytes > 0 && sample.heapUsedBytes > 0 && sample.externalBytes > 0));
-  const report = renderReport({ settings: { name: 'smoke', repetitions: 1, fanoutMs: 0, saturationRates: [], saturationStepMs: 0, historyMessages: 0, coldStarts: 0, historyPages: 0, readMarksMs: 0, soakMs: 3000, syncBacklog: 0 }, skipped: {}, scenario8: result });
+  const report = renderReport({
+    settings: {
+      name: 'smoke',
+      repetitions: 1,
+      fanoutMs: 0,
+      saturationRates: [],
+      saturationStepMs: 0,
+      historyMessages: 0,
+      coldStarts: 0,
+      historyPages: 0,
+      readMarksMs: 0,
+      soakMs: 3000,
+      syncBacklog: 0,
+    },
+    skipped: {},
+    scenario8: result,
+  });
   assert.match(report, /plateau \(last third within 10 % of the middle\)/);
 });
 
-test('the soak\'s verdict compares the last third of the samples with the middle third', () => {
+test("the soak's verdict compares the last third of the samples with the middle third", () => {
   assert.equal(plateauVerdict([50, 70, 70, 70, 76, 76]).plateau, true);
   assert.equal(plateauVerdict([50, 60, 70, 80, 90, 100]).plateau, false);
   assert.deepEqual(plateauVerdict([10, 20, 30, 40, 50, 60]), { middle: 35, last: 55, plateau: false });

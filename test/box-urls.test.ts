@@ -14,7 +14,11 @@ const reach = (host: string, port: number, ipv4: string[], ipv6: string[] = []):
 });
 
 test('listening on every interface, each address is named by IP, IPv4 first: phones cannot rely on .local', () => {
-  assert.deepEqual(boxUrls(reach('0.0.0.0', 8080, ['192.168.1.20', '10.0.0.5'], ['fd00::5'])).byIp, ['http://192.168.1.20:8080/', 'http://10.0.0.5:8080/', 'http://[fd00::5]:8080/']);
+  assert.deepEqual(boxUrls(reach('0.0.0.0', 8080, ['192.168.1.20', '10.0.0.5'], ['fd00::5'])).byIp, [
+    'http://192.168.1.20:8080/',
+    'http://10.0.0.5:8080/',
+    'http://[fd00::5]:8080/',
+  ]);
   assert.deepEqual(boxUrls(reach('::', 8080, ['192.168.1.20'])).byIp, ['http://192.168.1.20:8080/']);
 });
 
@@ -27,7 +31,7 @@ test('listening on one address, that address alone is named, IPv6 in brackets, p
   assert.deepEqual(boxUrls(reach('fd00::5', 8080, [])).byIp, ['http://[fd00::5]:8080/']);
 });
 
-test('a page asked for on one of the box\'s addresses names that address first, then the others; any other host changes nothing', () => {
+test("a page asked for on one of the box's addresses names that address first, then the others; any other host changes nothing", () => {
   const pi = reach('0.0.0.0', 8080, ['10.8.0.1', '192.168.4.1'], ['fd00::5']);
   assert.deepEqual(boxUrls(pi, '192.168.4.1:8080').byIp, ['http://192.168.4.1:8080/', 'http://10.8.0.1:8080/', 'http://[fd00::5]:8080/']);
   assert.deepEqual(boxUrls(pi, '[FD00::5]:8080').byIp[0], 'http://[fd00::5]:8080/');

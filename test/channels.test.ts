@@ -60,7 +60,10 @@ describe('teams and channels', () => {
       assert.equal(teams.body.teams.find((row: any) => row.id === team.id).member, true);
       assert.ok((await myChannelIds(world.admin)).includes(team.defaultChannelId));
       const members = await world.admin.get(`/api/v1/teams/${team.id}/members`);
-      assert.deepEqual(members.body.members.map((member: any) => member.username), ['admin']);
+      assert.deepEqual(
+        members.body.members.map((member: any) => member.username),
+        ['admin'],
+      );
     });
 
     test('a member cannot create a team', async () => {
@@ -104,7 +107,10 @@ describe('teams and channels', () => {
       assert.deepEqual(teams.body.teams.map((team: any) => team.name).sort(), ['crew', 'racing']);
       assert.ok((await myChannelIds(bob.client)).includes(made.defaultChannelId));
       const members = await bob.client.get(`/api/v1/teams/${made.id}/members`);
-      assert.deepEqual(members.body.members.map((member: any) => member.username), ['admin', 'bob']);
+      assert.deepEqual(
+        members.body.members.map((member: any) => member.username),
+        ['admin', 'bob'],
+      );
       assert.equal((await send(bob.client, made.defaultChannelId, 'Ready to race')).status, 201);
     });
 
@@ -117,7 +123,9 @@ describe('teams and channels', () => {
     test('a user removed from a team leaves all of its channels', async () => {
       const made = (await world.admin.post('/api/v1/teams', { name: 'cruising', displayName: 'Cruising' })).body.team;
       await world.admin.post(`/api/v1/teams/${made.id}/members`, { userId: alice.id });
-      const side = (await alice.client.post('/api/v1/channels', { teamId: made.id, type: 'public', name: 'anchorages', displayName: 'Anchorages' })).body.channel;
+      const side = (
+        await alice.client.post('/api/v1/channels', { teamId: made.id, type: 'public', name: 'anchorages', displayName: 'Anchorages' })
+      ).body.channel;
       assert.ok((await myChannelIds(alice.client)).includes(side.id));
       const removed = await world.admin.delete(`/api/v1/teams/${made.id}/members/${alice.id}`);
       assert.equal(removed.status, 204);
@@ -136,7 +144,10 @@ describe('teams and channels', () => {
       assert.ok(!(await myChannelIds(bob.client)).includes(made.defaultChannelId));
       assert.ok(!(await bob.client.get('/api/v1/teams')).body.teams.some((team: any) => team.id === made.id));
       const members = await world.admin.get(`/api/v1/teams/${made.id}/members`);
-      assert.deepEqual(members.body.members.map((member: any) => member.username), ['admin']);
+      assert.deepEqual(
+        members.body.members.map((member: any) => member.username),
+        ['admin'],
+      );
     });
 
     test('a member cannot remove someone else from a team', async () => {
@@ -155,7 +166,10 @@ describe('teams and channels', () => {
       assert.equal(channel.creatorId, alice.id);
       assert.equal(channel.archived, false);
       const members = await alice.client.get(`/api/v1/channels/${channel.id}/members`);
-      assert.deepEqual(members.body.members.map((member: any) => member.username), ['alice']);
+      assert.deepEqual(
+        members.body.members.map((member: any) => member.username),
+        ['alice'],
+      );
       assert.ok((await myChannelIds(alice.client)).includes(channel.id));
     });
 
@@ -170,8 +184,16 @@ describe('teams and channels', () => {
     test('a channel name already in the team is refused with 409 channel_name_taken', async () => {
       const name = fresh('galley');
       await createChannel(alice.client, 'public', name);
-      assertError(await bob.client.post('/api/v1/channels', { teamId: world.team.id, type: 'private', name, displayName: 'Galley too' }), 409, 'channel_name_taken');
-      assertError(await bob.client.post('/api/v1/channels', { teamId: world.team.id, type: 'public', name: 'general', displayName: 'General 2' }), 409, 'channel_name_taken');
+      assertError(
+        await bob.client.post('/api/v1/channels', { teamId: world.team.id, type: 'private', name, displayName: 'Galley too' }),
+        409,
+        'channel_name_taken',
+      );
+      assertError(
+        await bob.client.post('/api/v1/channels', { teamId: world.team.id, type: 'public', name: 'general', displayName: 'General 2' }),
+        409,
+        'channel_name_taken',
+      );
     });
 
     test('a retried channel creation with the same client-minted id is harmless', async () => {
@@ -190,13 +212,28 @@ describe('teams and channels', () => {
 
     test("someone else's channel id cannot be reused", async () => {
       const channel = await createChannel(alice.client, 'public');
-      const stolen = await bob.client.post('/api/v1/channels', { id: channel.id, teamId: world.team.id, type: 'public', name: fresh('stolen'), displayName: 'Stolen' });
+      const stolen = await bob.client.post('/api/v1/channels', {
+        id: channel.id,
+        teamId: world.team.id,
+        type: 'public',
+        name: fresh('stolen'),
+        displayName: 'Stolen',
+      });
       assertError(stolen, 409, 'channel_id_taken');
       assert.equal((await bob.client.get(`/api/v1/channels/${channel.id}`)).body.channel.creatorId, alice.id);
     });
 
     test('a guest cannot create channels', async () => {
-      assertError(await guest.client.post('/api/v1/channels', { teamId: world.team.id, type: 'public', name: fresh('guesty'), displayName: 'Guesty' }), 403, 'guest_not_allowed');
+      assertError(
+        await guest.client.post('/api/v1/channels', {
+          teamId: world.team.id,
+          type: 'public',
+          name: fresh('guesty'),
+          displayName: 'Guesty',
+        }),
+        403,
+        'guest_not_allowed',
+      );
     });
 
     test('a member joins and leaves a public channel', async () => {
@@ -217,7 +254,10 @@ describe('teams and channels', () => {
       assert.equal((await bob.client.post(`/api/v1/channels/${channel.id}/join`)).status, 200);
       assert.equal((await bob.client.post(`/api/v1/channels/${channel.id}/join`)).status, 200);
       const members = await alice.client.get(`/api/v1/channels/${channel.id}/members`);
-      assert.deepEqual(members.body.members.map((member: any) => member.username), ['alice', 'bob']);
+      assert.deepEqual(
+        members.body.members.map((member: any) => member.username),
+        ['alice', 'bob'],
+      );
     });
 
     test('nobody joins a private channel by themselves', async () => {
@@ -225,7 +265,10 @@ describe('teams and channels', () => {
       // 404, not 403: a private channel's existence is not revealed to those outside it.
       assertError(await bob.client.post(`/api/v1/channels/${channel.id}/join`), 404, 'channel_not_found');
       const members = await alice.client.get(`/api/v1/channels/${channel.id}/members`);
-      assert.deepEqual(members.body.members.map((member: any) => member.username), ['alice']);
+      assert.deepEqual(
+        members.body.members.map((member: any) => member.username),
+        ['alice'],
+      );
     });
 
     test('a guest cannot join a public channel by themselves', async () => {
@@ -240,7 +283,10 @@ describe('teams and channels', () => {
       assert.equal((await bob.client.get(`/api/v1/channels/${channel.id}`)).status, 200);
       assert.equal((await send(bob.client, channel.id, 'Thanks for the invite')).status, 201);
       const members = await bob.client.get(`/api/v1/channels/${channel.id}/members`);
-      assert.deepEqual(members.body.members.map((member: any) => member.username), ['alice', 'bob']);
+      assert.deepEqual(
+        members.body.members.map((member: any) => member.username),
+        ['alice', 'bob'],
+      );
       assert.equal((await alice.client.delete(`/api/v1/channels/${channel.id}/members/${bob.id}`)).status, 204);
       assertError(await bob.client.get(`/api/v1/channels/${channel.id}`), 404, 'channel_not_found');
       assertError(await send(bob.client, channel.id, 'let me back in'), 404, 'channel_not_found');
@@ -251,7 +297,10 @@ describe('teams and channels', () => {
       const channel = await createChannel(alice.client, 'private');
       assertError(await bob.client.post(`/api/v1/channels/${channel.id}/members`, { userId: bob.id }), 404, 'channel_not_found');
       const members = await alice.client.get(`/api/v1/channels/${channel.id}/members`);
-      assert.deepEqual(members.body.members.map((member: any) => member.username), ['alice']);
+      assert.deepEqual(
+        members.body.members.map((member: any) => member.username),
+        ['alice'],
+      );
     });
 
     test('a guest added to a channel reads it and posts there', async () => {
@@ -268,7 +317,10 @@ describe('teams and channels', () => {
       assertError(await bob.client.delete(`/api/v1/channels/${channel.id}/members/${guest.id}`), 403, 'not_allowed');
       assert.equal((await world.admin.delete(`/api/v1/channels/${channel.id}/members/${guest.id}`)).status, 204);
       const members = await alice.client.get(`/api/v1/channels/${channel.id}/members`);
-      assert.deepEqual(members.body.members.map((member: any) => member.username), ['alice', 'bob']);
+      assert.deepEqual(
+        members.body.members.map((member: any) => member.username),
+        ['alice', 'bob'],
+      );
     });
 
     test("nobody leaves a team's default channel", async () => {
@@ -281,7 +333,12 @@ describe('teams and channels', () => {
       const channel = await createChannel(alice.client, 'public');
       await bob.client.post(`/api/v1/channels/${channel.id}/join`);
       const newName = fresh('renamed');
-      const changed = await bob.client.patch(`/api/v1/channels/${channel.id}`, { name: newName, displayName: 'Renamed', header: 'New header', purpose: 'New purpose' });
+      const changed = await bob.client.patch(`/api/v1/channels/${channel.id}`, {
+        name: newName,
+        displayName: 'Renamed',
+        header: 'New header',
+        purpose: 'New purpose',
+      });
       assert.equal(changed.status, 200);
       assert.equal(changed.body.channel.name, newName);
       assert.equal(changed.body.channel.displayName, 'Renamed');
@@ -319,11 +376,18 @@ describe('teams and channels', () => {
       assert.equal(archived.status, 200);
       assert.equal(archived.body.channel.archived, true);
       assertError(await send(bob.client, channel.id, 'During the archive'), 403, 'channel_archived');
-      assertError(await bob.client.patch(`/api/v1/posts/${before.body.post.id}`, { message: 'edited while archived' }), 403, 'channel_archived');
+      assertError(
+        await bob.client.patch(`/api/v1/posts/${before.body.post.id}`, { message: 'edited while archived' }),
+        403,
+        'channel_archived',
+      );
       assertError(await bob.client.put(`/api/v1/posts/${before.body.post.id}/reactions/anchor`), 403, 'channel_archived');
       const history = await bob.client.get(`/api/v1/channels/${channel.id}/posts`);
       assert.equal(history.status, 200);
-      assert.deepEqual(history.body.posts.map((post: any) => post.message), ['Before the archive']);
+      assert.deepEqual(
+        history.body.posts.map((post: any) => post.message),
+        ['Before the archive'],
+      );
       const unarchived = await alice.client.post(`/api/v1/channels/${channel.id}/unarchive`);
       assert.equal(unarchived.status, 200);
       assert.equal(unarchived.body.channel.archived, false);
@@ -355,7 +419,8 @@ describe('teams and channels', () => {
       assert.equal(byId.get(bobs.id)?.member, true);
       assert.equal(byId.get(world.team.defaultChannelId)?.member, true);
       assert.equal(byId.has(secret.id), false);
-      for (const channel of browse.body.channels) assert.ok(channel.type === 'public' || channel.member, `${channel.name} should not be listed`);
+      for (const channel of browse.body.channels)
+        assert.ok(channel.type === 'public' || channel.member, `${channel.name} should not be listed`);
     });
 
     test("a guest's browse list shows only the channels it is in", async () => {
@@ -366,7 +431,7 @@ describe('teams and channels', () => {
       for (const channel of browse.body.channels) assert.equal(channel.member, true);
     });
 
-    test("browsing a team one is not in is 404", async () => {
+    test('browsing a team one is not in is 404', async () => {
       const made = (await world.admin.post('/api/v1/teams', { name: 'secret-team', displayName: 'Secret' })).body.team;
       assertError(await bob.client.get(`/api/v1/teams/${made.id}/channels`), 404, 'team_not_found');
     });
@@ -392,11 +457,19 @@ describe('teams and channels', () => {
       const direct = (await alice.client.post('/api/v1/channels/direct', { userId: bob.id })).body.channel;
       assertError(await carol.client.get(`/api/v1/channels/${direct.id}`), 404, 'channel_not_found');
       assertError(await carol.client.get(`/api/v1/channels/${direct.id}/posts`), 404, 'channel_not_found');
-      assertError(await alice.client.post(`/api/v1/channels/${direct.id}/members`, { userId: carol.id }), 400, 'conversation_members_fixed');
+      assertError(
+        await alice.client.post(`/api/v1/channels/${direct.id}/members`, { userId: carol.id }),
+        400,
+        'conversation_members_fixed',
+      );
     });
 
     test('a direct conversation with someone who does not exist is 404', async () => {
-      assertError(await alice.client.post('/api/v1/channels/direct', { userId: '00000000-0000-7000-8000-000000000000' }), 404, 'user_not_found');
+      assertError(
+        await alice.client.post('/api/v1/channels/direct', { userId: '00000000-0000-7000-8000-000000000000' }),
+        404,
+        'user_not_found',
+      );
     });
 
     test('a group conversation with two others is found again by the same people in any order', async () => {

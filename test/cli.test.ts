@@ -32,7 +32,14 @@ test('setup-code show prints the code the server made; renew replaces it, and on
     assert.match(fresh, /^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     assert.notEqual(fresh, old);
     const setup = (code: string) =>
-      new Client(hail.url).post('/api/v1/setup', { code, username: 'skipper', password: 'a long password', displayName: 'Skipper', teamName: 'crew', teamDisplayName: 'Crew' });
+      new Client(hail.url).post('/api/v1/setup', {
+        code,
+        username: 'skipper',
+        password: 'a long password',
+        displayName: 'Skipper',
+        teamName: 'crew',
+        teamDisplayName: 'Crew',
+      });
     assert.equal((await setup(old)).status, 403);
     assert.equal((await setup(fresh)).status, 201);
     const after = await runHail(['setup-code', 'show', '--data-dir', hail.dataDir]);
@@ -51,7 +58,8 @@ test('invite create makes a link that registers a new crew member while the serv
     assert.equal(made.code, 0, made.stderr);
     assert.match(made.stdout, /Invite to The Crew as guest \(never expires, 1 use\)/);
     const token = inviteToken(made.stdout);
-    const register = (username: string) => new Client(world.hail.url).post('/api/v1/register', { token, username, password: 'password of ' + username, displayName: username });
+    const register = (username: string) =>
+      new Client(world.hail.url).post('/api/v1/register', { token, username, password: 'password of ' + username, displayName: username });
     const first = await register('deckhand');
     assert.equal(first.status, 201, JSON.stringify(first.body));
     assert.equal(first.body.user.role, 'guest');
@@ -87,7 +95,12 @@ test('a mistyped flag is refused by every command, in one line, before it touche
   const dataDir = newDataDir();
   try {
     // Were --data-dri ignored, these would work on HAIL_DATA_DIR (the commands' default here).
-    for (const args of [['admin', 'reset-password', 'bob', '--data-dri', '/elsewhere'], ['rebuild', '--verfy'], ['invite', 'create', '--max-use', '3'], ['restore', 'box.tar', '--data-dri', '/elsewhere']]) {
+    for (const args of [
+      ['admin', 'reset-password', 'bob', '--data-dri', '/elsewhere'],
+      ['rebuild', '--verfy'],
+      ['invite', 'create', '--max-use', '3'],
+      ['restore', 'box.tar', '--data-dri', '/elsewhere'],
+    ]) {
       const result = await runHail(args, 30000, { env: { HAIL_DATA_DIR: dataDir } });
       assert.equal(result.code, EXIT_CONFIG, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, /^hail: unknown option --(data-dri|verfy|max-use); see hail help for the settings\n$/);
@@ -112,12 +125,15 @@ test('rebuild pointed at a directory with no database says so in one line and le
   }
 });
 
-test('root may not make the setup code or the TLS keys in a data directory of the service\'s user, even before the first start', async () => {
+test("root may not make the setup code or the TLS keys in a data directory of the service's user, even before the first start", async () => {
   const parent = newDataDir();
   try {
     chownSync(parent, 1000, 1000);
     const dataDir = join(parent, 'data');
-    for (const args of [['setup-code', 'show'], ['tls', 'init']]) {
+    for (const args of [
+      ['setup-code', 'show'],
+      ['tls', 'init'],
+    ]) {
       const result = await runHail([...args, '--data-dir', dataDir]);
       assert.equal(result.code, EXIT_CONFIG, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, /belongs to uid 1000; run this as that user/);
@@ -139,12 +155,16 @@ test('admin reset-password sets a new password, the old one stops working, and t
     assert.equal((await login('correct horse battery')).status, 401);
     assert.equal((await login(password)).status, 200);
 
-    const chosen = await runHail(['admin', 'reset-password', 'admin', '--password-stdin', '--data-dir', world.hail.dataDir], 30000, { input: 'chosen at the console\n' });
+    const chosen = await runHail(['admin', 'reset-password', 'admin', '--password-stdin', '--data-dir', world.hail.dataDir], 30000, {
+      input: 'chosen at the console\n',
+    });
     assert.equal(chosen.code, 0, chosen.stderr);
     assert.doesNotMatch(chosen.stdout, /chosen at the console/);
     assert.equal((await login('chosen at the console')).status, 200);
 
-    const tooShort = await runHail(['admin', 'reset-password', 'admin', '--password-stdin', '--data-dir', world.hail.dataDir], 30000, { input: 'short\n' });
+    const tooShort = await runHail(['admin', 'reset-password', 'admin', '--password-stdin', '--data-dir', world.hail.dataDir], 30000, {
+      input: 'short\n',
+    });
     assert.equal(tooShort.code, EXIT_CONFIG);
     assert.match(tooShort.stderr, /8 to 256 characters/);
     const nobody = await runHail(['admin', 'reset-password', 'nobody', '--data-dir', world.hail.dataDir]);
@@ -155,63 +175,85 @@ test('admin reset-password sets a new password, the old one stops working, and t
   }
 });
 
-test('the CLI writing while the server takes posts: no (origin, seq) twice, no op lost, live sockets hear both', { timeout: 120000 }, async () => {
-  const world = await startWorld({ env: { HAIL_POSTS_PER_SECOND: '100000', HAIL_POST_BURST: '100000' } });
-  try {
-    await world.join('bosun');
-    const socket = await world.admin.socket();
-    await socket.resume(0);
-    const acknowledged: string[] = [];
-    const failures: string[] = [];
-    let writing = true;
-    const lane = async () => {
-      while (writing) {
-        const id = uuidv7();
-        const response = await world.admin.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, { id, message: `lane ${id}` });
-        if (response.status === 201 || response.status === 200) acknowledged.push(id);
-        else failures.push(`${response.status} ${JSON.stringify(response.body)}`);
-      }
-    };
-    const lanes = Array.from({ length: 4 }, lane);
-    const invites: string[] = [];
-    for (let round = 0; round < 4; round++) {
-      const made = await Promise.all([0, 1].map(() => runHail(['invite', 'create', '--data-dir', world.hail.dataDir])));
-      for (const result of made) {
-        assert.equal(result.code, 0, result.stderr);
-        invites.push(inviteToken(result.stdout));
-      }
-    }
-    const reset = await runHail(['admin', 'reset-password', 'bosun', '--password-stdin', '--data-dir', world.hail.dataDir], 30000, { input: 'a new password for the bosun\n' });
-    assert.equal(reset.code, 0, reset.stderr);
-    writing = false;
-    await Promise.all(lanes);
-    assert.deepEqual(failures, []);
-
-    const db = new Database(join(world.hail.dataDir, 'hail.db'), { readonly: true });
+test(
+  'the CLI writing while the server takes posts: no (origin, seq) twice, no op lost, live sockets hear both',
+  { timeout: 120000 },
+  async () => {
+    const world = await startWorld({ env: { HAIL_POSTS_PER_SECOND: '100000', HAIL_POST_BURST: '100000' } });
     try {
-      const origin = (db.prepare("SELECT value FROM meta WHERE key = 'origin'").get() as { value: string }).value;
-      const { n, top, uniq } = db.prepare('SELECT count(*) AS n, max(seq) AS top, count(DISTINCT seq) AS uniq FROM ops WHERE origin = ?').get(origin) as { n: number; top: number; uniq: number };
-      assert.equal(n, top, 'seq is dense: 1..max with no gap');
-      assert.equal(uniq, n, 'no seq twice');
-      const posts = new Set((db.prepare('SELECT id FROM posts').all() as { id: string }[]).map((row) => row.id));
-      assert.deepEqual(acknowledged.filter((id) => !posts.has(id)), []);
-      assert.equal((db.prepare("SELECT count(*) AS n FROM ops WHERE type = 'invite.created'").get() as { n: number }).n, invites.length + 1, "the console's and bosun's");
-      const hlcs = (db.prepare('SELECT hlc FROM ops WHERE origin = ? ORDER BY seq').all(origin) as { hlc: string }[]).map((row) => row.hlc);
-      assert.deepEqual(hlcs, [...hlcs].sort(), 'the hybrid clock only moves forward across both writers');
+      await world.join('bosun');
+      const socket = await world.admin.socket();
+      await socket.resume(0);
+      const acknowledged: string[] = [];
+      const failures: string[] = [];
+      let writing = true;
+      const lane = async () => {
+        while (writing) {
+          const id = uuidv7();
+          const response = await world.admin.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, { id, message: `lane ${id}` });
+          if (response.status === 201 || response.status === 200) acknowledged.push(id);
+          else failures.push(`${response.status} ${JSON.stringify(response.body)}`);
+        }
+      };
+      const lanes = Array.from({ length: 4 }, lane);
+      const invites: string[] = [];
+      for (let round = 0; round < 4; round++) {
+        const made = await Promise.all([0, 1].map(() => runHail(['invite', 'create', '--data-dir', world.hail.dataDir])));
+        for (const result of made) {
+          assert.equal(result.code, 0, result.stderr);
+          invites.push(inviteToken(result.stdout));
+        }
+      }
+      const reset = await runHail(['admin', 'reset-password', 'bosun', '--password-stdin', '--data-dir', world.hail.dataDir], 30000, {
+        input: 'a new password for the bosun\n',
+      });
+      assert.equal(reset.code, 0, reset.stderr);
+      writing = false;
+      await Promise.all(lanes);
+      assert.deepEqual(failures, []);
+
+      const db = new Database(join(world.hail.dataDir, 'hail.db'), { readonly: true });
+      try {
+        const origin = (db.prepare("SELECT value FROM meta WHERE key = 'origin'").get() as { value: string }).value;
+        const { n, top, uniq } = db
+          .prepare('SELECT count(*) AS n, max(seq) AS top, count(DISTINCT seq) AS uniq FROM ops WHERE origin = ?')
+          .get(origin) as { n: number; top: number; uniq: number };
+        assert.equal(n, top, 'seq is dense: 1..max with no gap');
+        assert.equal(uniq, n, 'no seq twice');
+        const posts = new Set((db.prepare('SELECT id FROM posts').all() as { id: string }[]).map((row) => row.id));
+        assert.deepEqual(
+          acknowledged.filter((id) => !posts.has(id)),
+          [],
+        );
+        assert.equal(
+          (db.prepare("SELECT count(*) AS n FROM ops WHERE type = 'invite.created'").get() as { n: number }).n,
+          invites.length + 1,
+          "the console's and bosun's",
+        );
+        const hlcs = (db.prepare('SELECT hlc FROM ops WHERE origin = ? ORDER BY seq').all(origin) as { hlc: string }[]).map(
+          (row) => row.hlc,
+        );
+        assert.deepEqual(hlcs, [...hlcs].sort(), 'the hybrid clock only moves forward across both writers');
+      } finally {
+        db.close();
+      }
+      // The CLI's ops reach live sockets with the server's next commit, in feed order.
+      await world.admin.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, { id: uuidv7(), message: 'after the console' });
+      await socket.until(
+        (frames) => frames.filter((frame) => frame.type === 'event' && frame.event.type === 'invite.created').length === invites.length + 1,
+      );
+      const feedSeqs = socket.events().map((frame) => frame.feedSeq);
+      assert.deepEqual(
+        feedSeqs,
+        [...feedSeqs].sort((a, b) => a - b),
+      );
+      assert.equal(new Set(feedSeqs).size, feedSeqs.length);
+      await socket.close();
     } finally {
-      db.close();
+      await world.dispose();
     }
-    // The CLI's ops reach live sockets with the server's next commit, in feed order.
-    await world.admin.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, { id: uuidv7(), message: 'after the console' });
-    await socket.until((frames) => frames.filter((frame) => frame.type === 'event' && frame.event.type === 'invite.created').length === invites.length + 1);
-    const feedSeqs = socket.events().map((frame) => frame.feedSeq);
-    assert.deepEqual(feedSeqs, [...feedSeqs].sort((a, b) => a - b));
-    assert.equal(new Set(feedSeqs).size, feedSeqs.length);
-    await socket.close();
-  } finally {
-    await world.dispose();
-  }
-});
+  },
+);
 
 test('doctor on a healthy box: a line per check, exit 0, also while the server runs', async () => {
   const hail = await startHail();
@@ -219,8 +261,14 @@ test('doctor on a healthy box: a line per check, exit 0, also while the server r
     const result = await runHail(['doctor', '--data-dir', hail.dataDir, '--host', '127.0.0.1', '--port', String(hail.port)]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const lines = result.stdout.trim().split('\n');
-    assert.deepEqual(lines.map((line) => line.split(/\s+/)[1]), ['glibc', 'config', 'data', 'database', 'disk', 'clock', 'port', 'sync', 'certificate']);
-    assert.ok(lines.every((line) => line.startsWith('ok ')), result.stdout);
+    assert.deepEqual(
+      lines.map((line) => line.split(/\s+/)[1]),
+      ['glibc', 'config', 'data', 'database', 'disk', 'clock', 'port', 'sync', 'certificate'],
+    );
+    assert.ok(
+      lines.every((line) => line.startsWith('ok ')),
+      result.stdout,
+    );
     assert.match(result.stdout, /served by a running Hail/);
   } finally {
     await hail.stop();
@@ -247,7 +295,25 @@ test('doctor checks the configured certificate: valid, not matching its key, or 
   const dir = newDataDir();
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const certificate = (name: string, days: string) =>
-    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', days, '-subj', '/CN=boat.local', '-addext', 'subjectAltName=DNS:boat.local');
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.crt`,
+      '-days',
+      days,
+      '-subj',
+      '/CN=boat.local',
+      '-addext',
+      'subjectAltName=DNS:boat.local',
+    );
   try {
     certificate('good', '400');
     certificate('other', '400');

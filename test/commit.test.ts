@@ -25,7 +25,11 @@ const firstAdmin = (userId: string, username: string, role: 'admin' | 'member' =
 test('a command that fails after writing part of its ops rolls back alone; its batch still commits the others', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hail-commit-'));
   const errors: unknown[] = [];
-  const { db, committer } = openWriter(dataDir, () => Date.now(), (error) => errors.push(error));
+  const { db, committer } = openWriter(
+    dataDir,
+    () => Date.now(),
+    (error) => errors.push(error),
+  );
   t.after(() => {
     db.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -35,13 +39,20 @@ test('a command that fails after writing part of its ops rolls back alone; its b
   // Queued in one turn, so one batch: refused before writing anything, refused at its second
   // op after its first was written, and a command that stands only if the second left nothing.
   const refused = committer.commit({ author: newId(), grant: { kind: 'setup' }, ops: [firstAdmin(newId(), 'carol', 'member')] });
-  const half = committer.commit({ author: alice, grant: { kind: 'setup' }, ops: [firstAdmin(alice, 'alice'), firstAdmin(newId(), 'alice')] });
+  const half = committer.commit({
+    author: alice,
+    grant: { kind: 'setup' },
+    ops: [firstAdmin(alice, 'alice'), firstAdmin(newId(), 'alice')],
+  });
   const whole = committer.commit({ author: bob, grant: { kind: 'setup' }, ops: [firstAdmin(bob, 'bob')] });
 
   await assert.rejects(refused, { code: 'invalid_setup' });
   await assert.rejects(half, { code: 'username_taken' });
   const entries = await whole;
-  assert.deepEqual(entries.map(({ op }) => [op.seq, op.entity]), [[1, bob]]);
+  assert.deepEqual(
+    entries.map(({ op }) => [op.seq, op.entity]),
+    [[1, bob]],
+  );
   assert.deepEqual(sql(db, 'SELECT id FROM users').all(), [{ id: bob }]);
   assert.deepEqual(sql(db, 'SELECT seq, entity FROM ops').all(), [{ seq: 1, entity: bob }]);
   assert.deepEqual(sql(db, 'SELECT feed_seq, seq FROM feed').all(), [{ feed_seq: 1, seq: 1 }]);
@@ -50,14 +61,24 @@ test('a command that fails after writing part of its ops rolls back alone; its b
 
 test('the permission rule and the idempotence check are apart: commit asks both, in that order; a retry makes no op', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hail-commit-'));
-  const { db, committer } = openWriter(dataDir, () => Date.now(), (error) => assert.fail(String(error)));
+  const { db, committer } = openWriter(
+    dataDir,
+    () => Date.now(),
+    (error) => assert.fail(String(error)),
+  );
   t.after(() => {
     db.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
   const [admin, member, team] = [newId(), newId(), newId()];
   await committer.commit({ author: admin, grant: { kind: 'setup' }, ops: [firstAdmin(admin, 'admin')] });
-  await committer.commit({ author: admin, ops: [firstAdmin(member, 'member', 'member'), { type: 'team.created', entity: team, body: { name: 'crew', displayName: 'Crew', defaultChannelId: newId() } }] });
+  await committer.commit({
+    author: admin,
+    ops: [
+      firstAdmin(member, 'member', 'member'),
+      { type: 'team.created', entity: team, body: { name: 'crew', displayName: 'Crew', defaultChannelId: newId() } },
+    ],
+  });
   const rename = { type: 'team.updated', entity: team, body: { displayName: 'Crew' } };
   const teamUpdated = OP_KINDS.get('team.updated')!;
   const context = { db, actor: findUser(db, member), grant: undefined, entity: team, body: rename.body, now: Date.now() };

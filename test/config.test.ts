@@ -26,9 +26,16 @@ test('the file, the environment and the flags each set a setting, the stronger o
   try {
     const file = join(dir, 'hail.toml');
     writeFileSync(file, 'port = 1111\npost_burst = 7\nlog_level = "warn"\nlogins_per_minute = 3\n');
-    const result = await runHail(['config', 'check', '--config', file, '--port', '3333'], 30000, { env: { HAIL_PORT: '2222', HAIL_POST_BURST: '8' } });
+    const result = await runHail(['config', 'check', '--config', file, '--port', '3333'], 30000, {
+      env: { HAIL_PORT: '2222', HAIL_POST_BURST: '8' },
+    });
     assert.equal(result.code, 0, result.stderr);
-    const setting = (key: string) => result.stdout.split('\n').find((line) => line.trim().startsWith(`${key} `))?.trim().split(/\s+/);
+    const setting = (key: string) =>
+      result.stdout
+        .split('\n')
+        .find((line) => line.trim().startsWith(`${key} `))
+        ?.trim()
+        .split(/\s+/);
     assert.deepEqual(setting('port'), ['port', '3333', '--port']);
     assert.deepEqual(setting('post_burst'), ['post_burst', '8', 'HAIL_POST_BURST']);
     assert.deepEqual(setting('log_level'), ['log_level', '"warn"', 'file']);
@@ -74,7 +81,11 @@ test('the shipped template for /etc/hail/hail.toml is valid', async () => {
 
 const MALFORMED: { name: string; file?: string; env?: Record<string, string>; args?: string[]; mentions: string[] }[] = [
   { name: 'a port out of range in the file', file: 'port = 70000\n', mentions: ['hail.toml: port', '65535', '70000'] },
-  { name: 'a number written as text in the file', file: 'max_body_bytes = "big"\n', mentions: ['hail.toml: max_body_bytes', 'expected integer', '"big"'] },
+  {
+    name: 'a number written as text in the file',
+    file: 'max_body_bytes = "big"\n',
+    mentions: ['hail.toml: max_body_bytes', 'expected integer', '"big"'],
+  },
   { name: 'an unknown key in the file', file: 'prot = 8080\n', mentions: ['hail.toml: prot', 'unknown setting', 'port'] },
   { name: 'a file that is not TOML', file: 'port = 80a\n', mentions: ['hail.toml:1:', 'numeric literal'] },
   { name: 'a log level that does not exist', file: 'log_level = "loud"\n', mentions: ['log_level', 'must be one of', 'info', '"loud"'] },
@@ -82,7 +93,11 @@ const MALFORMED: { name: string; file?: string; env?: Record<string, string>; ar
   { name: 'a variable that is not a number', env: { HAIL_POSTS_PER_SECOND: 'fast' }, mentions: ['HAIL_POSTS_PER_SECOND', '"fast"'] },
   { name: 'a flag below its minimum', args: ['--post-burst', '0'], mentions: ['--post-burst', 'greater or equal to 1', '0'] },
   { name: 'a mistyped flag', args: ['--prot', '80'], mentions: ['unknown option --prot'] },
-  { name: 'a configuration file that does not exist', args: ['--config', '/nonexistent/hail.toml'], mentions: ['/nonexistent/hail.toml', 'ENOENT'] },
+  {
+    name: 'a configuration file that does not exist',
+    args: ['--config', '/nonexistent/hail.toml'],
+    mentions: ['/nonexistent/hail.toml', 'ENOENT'],
+  },
 ];
 
 for (const { name, file, env, args, mentions } of MALFORMED) {

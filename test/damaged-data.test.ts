@@ -30,9 +30,13 @@ async function stoppedBox(): Promise<string> {
   return hail.dataDir;
 }
 
-const serve = (dataDir: string, options = {}) => runHail(['serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], 30000, options);
+const serve = (dataDir: string, options = {}) =>
+  runHail(['serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], 30000, options);
 
-for (const [damage, bytes] of [['empty', ''], ['garbage', 'not a key at all\n']] as const) {
+for (const [damage, bytes] of [
+  ['empty', ''],
+  ['garbage', 'not a key at all\n'],
+] as const) {
   test(`node.key ${damage === 'empty' ? 'left empty' : 'overwritten with garbage'} stops the server with one line naming it, exit 78, and the key file is left as it was`, async () => {
     const dataDir = await stoppedBox();
     try {
@@ -55,12 +59,23 @@ test('a garbled hail.db: serve, rebuild --verify and backup each name the file a
     writeFileSync(database, Buffer.alloc(64 * 1024, 'the card lost this page '));
     assertClearRefusal(await serve(dataDir), database, 'damaged', 'hail restore');
     assertClearRefusal(await runHail(['rebuild', '--verify', '--data-dir', dataDir]), database, 'damaged', 'hail restore');
-    assertClearRefusal(await runHail(['backup', join(dataDir, '..', `${process.pid}-never.tar`), '--data-dir', dataDir]), database, 'damaged', 'hail restore');
+    assertClearRefusal(
+      await runHail(['backup', join(dataDir, '..', `${process.pid}-never.tar`), '--data-dir', dataDir]),
+      database,
+      'damaged',
+      'hail restore',
+    );
     const doctor = await runHail(['doctor', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0']);
     assert.equal(doctor.code, 1, doctor.stdout + doctor.stderr);
     assert.equal(doctor.stderr, '', 'no stack trace');
     assert.match(doctor.stdout, new RegExp(`^FAIL\\s+database\\s+the database ${database} is damaged`, 'm'));
-    assert.deepEqual(doctor.stdout.trim().split('\n').map((line) => line.split(/\s+/)[1]), ['glibc', 'config', 'data', 'database', 'disk', 'clock', 'port', 'sync', 'certificate']);
+    assert.deepEqual(
+      doctor.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/\s+/)[1]),
+      ['glibc', 'config', 'data', 'database', 'disk', 'clock', 'port', 'sync', 'certificate'],
+    );
   } finally {
     removeDataDir(dataDir);
   }
@@ -90,10 +105,20 @@ test('an empty setup-code file is replaced by a new code, which is logged and le
   try {
     const code = hail.setupCode();
     assert.match(code, /\S{4}/);
-    assert.ok(hail.logs.some((line) => line.includes(code)), 'the new code is in the log');
+    assert.ok(
+      hail.logs.some((line) => line.includes(code)),
+      'the new code is in the log',
+    );
     const client = new Client(hail.url);
     const setup = (code: string) =>
-      client.post('/api/v1/setup', { code, username: 'skipper', password: 'correct horse battery', displayName: 'Skipper', teamName: 'crew', teamDisplayName: 'Crew' });
+      client.post('/api/v1/setup', {
+        code,
+        username: 'skipper',
+        password: 'correct horse battery',
+        displayName: 'Skipper',
+        teamName: 'crew',
+        teamDisplayName: 'Crew',
+      });
     assert.equal((await setup('-')).status, 403, 'a code with nothing in it never works');
     const accepted = await setup(code);
     assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
@@ -103,11 +128,18 @@ test('an empty setup-code file is replaced by a new code, which is logged and le
   }
 });
 
-test('run as a user other than the service\'s, on its 0700 directory, every command says to run it as the service user', async () => {
+test("run as a user other than the service's, on its 0700 directory, every command says to run it as the service user", async () => {
   const dataDir = await stoppedBox();
   try {
     chmodSync(dataDir, 0o700);
-    const commands = [['invite', 'create'], ['admin', 'reset-password', 'skipper'], ['rebuild', '--verify'], ['backup', '/tmp/never.tar'], ['setup-code', 'show'], ['tls', 'init']];
+    const commands = [
+      ['invite', 'create'],
+      ['admin', 'reset-password', 'skipper'],
+      ['rebuild', '--verify'],
+      ['backup', '/tmp/never.tar'],
+      ['setup-code', 'show'],
+      ['tls', 'init'],
+    ];
     for (const args of commands) {
       const result = await runHail([...args, '--data-dir', dataDir], 30000, { uid: NOBODY, gid: NOBODY });
       assertClearRefusal(result, dataDir, 'run it as the service user: sudo -u');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { newDataDir, removeDataDir } from './helpers/server.js';
 import { PAGE_CACHE_KIB, openDatabase } from '../src/store/database.js';
 
-test('SQLite\'s page cache is bounded at PAGE_CACHE_KIB, not better-sqlite3\'s 16 MB', () => {
+test("SQLite's page cache is bounded at PAGE_CACHE_KIB, not better-sqlite3's 16 MB", () => {
   const dir = newDataDir();
   try {
     const db = openDatabase(join(dir, 'hail.db'));

@@ -10,8 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const found = (command: string): boolean => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
-const skip = process.getuid?.() !== 0 ? 'needs root (dpkg-deb --root-owner-group, and the build runs in scripts/debian13)'
-  : !found('dpkg-deb') ? 'dpkg-deb is missing (apt-get install dpkg)' : false;
+const skip =
+  process.getuid?.() !== 0
+    ? 'needs root (dpkg-deb --root-owner-group, and the build runs in scripts/debian13)'
+    : !found('dpkg-deb')
+      ? 'dpkg-deb is missing (apt-get install dpkg)'
+      : false;
 const abi = process.versions.modules;
 
 test('the amd64 .deb', { skip, timeout: 300_000 }, async (t) => {
@@ -20,13 +24,23 @@ test('the amd64 .deb', { skip, timeout: 300_000 }, async (t) => {
   const build = ['--reuse-dist', '--out', out, 'amd64'];
   const deb = execFileSync('scripts/deb/build', build, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   const control = (field: string): string => execFileSync('dpkg-deb', ['--field', deb, field], { encoding: 'utf8' }).trim();
-  const listing = execFileSync('dpkg-deb', ['--contents', deb], { encoding: 'utf8' }).trim().split('\n').map((line) => {
-    const [mode, , size, , , ...path] = line.split(/\s+/);
-    return { mode, size: Number(size), path: path.join(' ').replace(/^\.\//, '/').replace(/ -> .*$/, '') };
-  });
+  const listing = execFileSync('dpkg-deb', ['--contents', deb], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [mode, , size, , , ...path] = line.split(/\s+/);
+      return {
+        mode,
+        size: Number(size),
+        path: path
+          .join(' ')
+          .replace(/^\.\//, '/')
+          .replace(/ -> .*$/, ''),
+      };
+    });
   const paths = new Set(listing.map((entry) => entry.path));
 
-  await t.test('is named and described for amd64 on Debian\'s Node 20', () => {
+  await t.test("is named and described for amd64 on Debian's Node 20", () => {
     assert.match(deb, /\/hail_\d+\.\d+\.\d+_amd64\.deb$/);
     assert.equal(control('Architecture'), 'amd64');
     assert.match(control('Depends'), /(^|, )nodejs \(>= 20\)(,|$)/);
@@ -34,9 +48,18 @@ test('the amd64 .deb', { skip, timeout: 300_000 }, async (t) => {
   });
 
   await t.test('installs the command, the unit, the user, the state directory and the settings as a conffile', () => {
-    for (const path of ['/usr/bin/hail', '/usr/lib/systemd/system/hail.service', '/usr/lib/sysusers.d/hail.conf',
-      '/usr/lib/tmpfiles.d/hail.conf', '/etc/hail/hail.toml', '/opt/hail/dist/hail.js', '/opt/hail/package.json',
-      '/usr/share/doc/hail/copyright', '/usr/share/doc/hail/changelog.gz']) assert.ok(paths.has(path), `${path} is in the package`);
+    for (const path of [
+      '/usr/bin/hail',
+      '/usr/lib/systemd/system/hail.service',
+      '/usr/lib/sysusers.d/hail.conf',
+      '/usr/lib/tmpfiles.d/hail.conf',
+      '/etc/hail/hail.toml',
+      '/opt/hail/dist/hail.js',
+      '/opt/hail/package.json',
+      '/usr/share/doc/hail/copyright',
+      '/usr/share/doc/hail/changelog.gz',
+    ])
+      assert.ok(paths.has(path), `${path} is in the package`);
     assert.match(listing.find((entry) => entry.path === '/usr/bin/hail')?.mode ?? '', /^-rwxr-xr-x/);
     const conffiles = execFileSync('sh', ['-c', `dpkg-deb --ctrl-tarfile "$1" | tar -xO ./conffiles`, 'sh', deb], { encoding: 'utf8' });
     assert.equal(conffiles.trim(), '/etc/hail/hail.toml');
@@ -59,7 +82,8 @@ test('the amd64 .deb', { skip, timeout: 300_000 }, async (t) => {
 
   await t.test('keeps /opt/hail under 40 MB on disk', () => {
     // Each file rounded up to a 4 KiB block, as ext4 stores it (du): most of node_modules is small files.
-    const bytes = listing.filter((entry) => entry.path.startsWith('/opt/hail/'))
+    const bytes = listing
+      .filter((entry) => entry.path.startsWith('/opt/hail/'))
       .reduce((sum, entry) => sum + Math.ceil(entry.size / 4096) * 4096, 0);
     t.diagnostic(`/opt/hail: ${(bytes / 1e6).toFixed(1)} MB on disk`);
     assert.ok(bytes <= 40e6, `/opt/hail is ${bytes} bytes`);

@@ -78,11 +78,16 @@ test('a crash mid-stream loses no acknowledged post, and resending everything cr
       }
       throw new Error('the outbox never saw the crash');
     };
-    const traffic = Promise.all(Array.from({ length: POSTERS * IN_FLIGHT_PER_POSTER }, (_, index) => outbox(index % POSTERS, Math.floor(index / POSTERS))));
+    const traffic = Promise.all(
+      Array.from({ length: POSTERS * IN_FLIGHT_PER_POSTER }, (_, index) => outbox(index % POSTERS, Math.floor(index / POSTERS))),
+    );
     traffic.catch(() => {}); // awaited after the crash; an early failure must not count as unhandled meanwhile
     // About a second of traffic, and enough acknowledged posts to matter even on a busy machine.
     const started = Date.now();
-    while (Date.now() - started < MAX_TRAFFIC_MS && (Date.now() - started < TRAFFIC_MS || attempts.filter((attempt) => attempt.acknowledged).length < MIN_ACKNOWLEDGED)) {
+    while (
+      Date.now() - started < MAX_TRAFFIC_MS &&
+      (Date.now() - started < TRAFFIC_MS || attempts.filter((attempt) => attempt.acknowledged).length < MIN_ACKNOWLEDGED)
+    ) {
       await new Promise((done) => setTimeout(done, 50));
     }
     crashed = true;
@@ -90,7 +95,9 @@ test('a crash mid-stream loses no acknowledged post, and resending everything cr
     await traffic;
 
     const acknowledged = attempts.filter((attempt) => attempt.acknowledged);
-    console.log(`durability: ${attempts.length} posts attempted, ${acknowledged.length} acknowledged before SIGKILL, ${cutOff} requests without an answer`);
+    console.log(
+      `durability: ${attempts.length} posts attempted, ${acknowledged.length} acknowledged before SIGKILL, ${cutOff} requests without an answer`,
+    );
     assert.ok(acknowledged.length >= MIN_ACKNOWLEDGED, `traffic was flowing before the crash (${acknowledged.length} acknowledged)`);
     assert.equal(cutOff, POSTERS * IN_FLIGHT_PER_POSTER, 'every outbox was still sending when the server died');
 
@@ -98,17 +105,25 @@ test('a crash mid-stream loses no acknowledged post, and resending everything cr
     const reader = clientFor(restarted.url, 0);
     const survived = new Map((await history(reader, channelId)).map((post) => [post.id, post]));
     const lost = acknowledged.filter((attempt) => survived.get(attempt.id)?.message !== attempt.message);
-    assert.deepEqual(lost.map((attempt) => attempt.id), [], 'every acknowledged post is in the history after the crash');
+    assert.deepEqual(
+      lost.map((attempt) => attempt.id),
+      [],
+      'every acknowledged post is in the history after the crash',
+    );
     const unacknowledgedSurvivors = attempts.filter((attempt) => !attempt.acknowledged && survived.has(attempt.id)).length;
     console.log(`durability: ${unacknowledgedSurvivors} unacknowledged posts were committed anyway (their answers were lost)`);
 
     // Every outbox resends everything it ever tried, with the same ids.
     const retried = await mapConcurrently(attempts, 32, async (attempt) => {
-      const response = await clientFor(restarted!.url, attempt.poster).post(`/api/v1/channels/${channelId}/posts`, { id: attempt.id, message: attempt.message });
+      const response = await clientFor(restarted!.url, attempt.poster).post(`/api/v1/channels/${channelId}/posts`, {
+        id: attempt.id,
+        message: attempt.message,
+      });
       return { attempt, status: response.status, post: response.body?.post };
     });
     for (const { attempt, status, post } of retried) {
-      if (attempt.acknowledged || survived.has(attempt.id)) assert.equal(status, 200, `resending ${attempt.id}, which is already stored, answers 200`);
+      if (attempt.acknowledged || survived.has(attempt.id))
+        assert.equal(status, 200, `resending ${attempt.id}, which is already stored, answers 200`);
       else assert.equal(status, 201, `resending ${attempt.id}, which was lost before commit, creates it`);
       assert.equal(post.id, attempt.id);
       assert.equal(post.message, attempt.message);
@@ -117,7 +132,11 @@ test('a crash mid-stream loses no acknowledged post, and resending everything cr
     const final = await history(reader, channelId);
     const times = new Map<string, number>();
     for (const post of final) times.set(post.id, (times.get(post.id) ?? 0) + 1);
-    assert.deepEqual([...times].filter(([, seen]) => seen > 1), [], 'no post appears twice');
+    assert.deepEqual(
+      [...times].filter(([, seen]) => seen > 1),
+      [],
+      'no post appears twice',
+    );
     for (const attempt of attempts) assert.equal(times.get(attempt.id), 1, `post ${attempt.id} is in the history exactly once`);
     assert.equal(final.length, attempts.length, 'the history holds exactly the posts that were sent');
 
@@ -127,7 +146,9 @@ test('a crash mid-stream loses no acknowledged post, and resending everything cr
       assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
       const doubled = db.prepare("SELECT entity, count(*) AS n FROM ops WHERE type = 'post.created' GROUP BY entity HAVING n > 1").all();
       assert.deepEqual(doubled, [], 'the op log holds one post.created per post');
-      const feedGaps = db.prepare('SELECT count(*) AS n FROM ops o WHERE NOT EXISTS (SELECT 1 FROM feed f WHERE f.origin = o.origin AND f.seq = o.seq)').get() as { n: number };
+      const feedGaps = db
+        .prepare('SELECT count(*) AS n FROM ops o WHERE NOT EXISTS (SELECT 1 FROM feed f WHERE f.origin = o.origin AND f.seq = o.seq)')
+        .get() as { n: number };
       assert.equal(feedGaps.n, 0, 'every op reached the local feed');
     } finally {
       db.close();

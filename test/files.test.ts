@@ -31,13 +31,25 @@ const someBytes = (size: number): Buffer => {
   return bytes;
 };
 
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('not really a picture, but it starts like one')]);
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from('not really a picture, but it starts like one'),
+]);
 
-async function upload(client: Client, name: string, bytes: Buffer, options: { type?: string; sha256?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
+async function upload(
+  client: Client,
+  name: string,
+  bytes: Buffer,
+  options: { type?: string; sha256?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse> {
   const query = new URLSearchParams({ name, ...(options.sha256 ? { sha256: options.sha256 } : {}) });
   const response = await fetch(`${client.baseUrl}/api/v1/files?${query}`, {
     method: 'POST',
-    headers: { 'content-type': options.type ?? 'application/octet-stream', ...(client.cookie ? { cookie: client.cookie } : {}), ...options.headers },
+    headers: {
+      'content-type': options.type ?? 'application/octet-stream',
+      ...(client.cookie ? { cookie: client.cookie } : {}),
+      ...options.headers,
+    },
     body: bytes,
   });
   const text = await response.text();
@@ -45,7 +57,9 @@ async function upload(client: Client, name: string, bytes: Buffer, options: { ty
 }
 
 async function download(client: Client, hash: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${client.baseUrl}/api/v1/files/${hash}`, { headers: { ...(client.cookie ? { cookie: client.cookie } : {}), ...headers } });
+  const response = await fetch(`${client.baseUrl}/api/v1/files/${hash}`, {
+    headers: { ...(client.cookie ? { cookie: client.cookie } : {}), ...headers },
+  });
   const bytes = Buffer.from(await response.arrayBuffer());
   return { status: response.status, headers: response.headers, bytes, json: () => JSON.parse(bytes.toString()) };
 }
@@ -54,9 +68,12 @@ async function download(client: Client, hash: string, headers: Record<string, st
 const blobsOn = (dataDir: string): string[] => {
   const root = join(dataDir, 'files');
   if (!existsSync(root)) return [];
-  return readdirSync(root).filter((name) => name.length === 2).flatMap((folder) => readdirSync(join(root, folder)));
+  return readdirSync(root)
+    .filter((name) => name.length === 2)
+    .flatMap((folder) => readdirSync(join(root, folder)));
 };
-const tempFiles = (dataDir: string): string[] => (existsSync(join(dataDir, 'files', 'tmp')) ? readdirSync(join(dataDir, 'files', 'tmp')) : []);
+const tempFiles = (dataDir: string): string[] =>
+  existsSync(join(dataDir, 'files', 'tmp')) ? readdirSync(join(dataDir, 'files', 'tmp')) : [];
 
 async function eventually(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
@@ -84,7 +101,12 @@ describe('files', () => {
   });
 
   const freshChannel = async (type: 'public' | 'private' = 'public'): Promise<string> => {
-    const made = await alice.client.post('/api/v1/channels', { teamId: world.team.id, type, name: `hold-${++counter}`, displayName: `Hold ${counter}` });
+    const made = await alice.client.post('/api/v1/channels', {
+      teamId: world.team.id,
+      type,
+      name: `hold-${++counter}`,
+      displayName: `Hold ${counter}`,
+    });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     return made.body.channel.id;
   };
@@ -116,7 +138,10 @@ describe('files', () => {
 
     test('an upload streamed without a length (chunked) is stored like any other', async () => {
       const bytes = someBytes(200_000);
-      const answer = await rawUpload(world.hail.port, alice.client.cookie, 'chunked.bin', [bytes.subarray(0, 70_000), bytes.subarray(70_000)]);
+      const answer = await rawUpload(world.hail.port, alice.client.cookie, 'chunked.bin', [
+        bytes.subarray(0, 70_000),
+        bytes.subarray(70_000),
+      ]);
       assert.equal(answer.status, 201, JSON.stringify(answer.body));
       assert.equal(answer.body.hash, sha256(bytes));
       assert.deepEqual((await download(alice.client, sha256(bytes))).bytes, bytes);
@@ -133,7 +158,11 @@ describe('files', () => {
 
     test('a malformed sha256 is invalid_file_hash, and a missing name invalid_file_name', async () => {
       assertError(await upload(alice.client, 'x.bin', someBytes(10), { sha256: 'ABC' }), 400, 'invalid_file_hash');
-      const response = await fetch(`${world.hail.url}/api/v1/files`, { method: 'POST', headers: { cookie: alice.client.cookie }, body: someBytes(10) });
+      const response = await fetch(`${world.hail.url}/api/v1/files`, {
+        method: 'POST',
+        headers: { cookie: alice.client.cookie },
+        body: someBytes(10),
+      });
       assert.equal(response.status, 400);
       assert.equal(((await response.json()) as any).error.code, 'invalid_file_name');
     });
@@ -170,7 +199,9 @@ describe('files', () => {
       await eventually(() => tempFiles(world.hail.dataDir).length === 0, 'the cut upload leaves no temp file');
       assert.ok(!blobsOn(world.hail.dataDir).includes(sha256(bytes)));
       // Had any row been recorded, attaching the bytes would work.
-      const attach = await postFiles(alice.client, await freshChannel(), [{ hash: sha256(bytes), name: 'cut.bin', type: 'application/octet-stream', size: bytes.length }]);
+      const attach = await postFiles(alice.client, await freshChannel(), [
+        { hash: sha256(bytes), name: 'cut.bin', type: 'application/octet-stream', size: bytes.length },
+      ]);
       assertError(attach, 400, 'file_not_uploaded');
     });
 
@@ -182,18 +213,30 @@ describe('files', () => {
 
     test('uploading needs a login, and a cookie from another site is refused', async () => {
       assertError(await upload(world.client(), 'anon.bin', someBytes(10)), 401, 'unauthorized');
-      assertError(await upload(alice.client, 'csrf.bin', someBytes(10), { headers: { origin: 'http://evil.example' } }), 403, 'cross_origin');
+      assertError(
+        await upload(alice.client, 'csrf.bin', someBytes(10), { headers: { origin: 'http://evil.example' } }),
+        403,
+        'cross_origin',
+      );
     });
   });
 
   describe('attaching', () => {
-    test('a post with files shows them, with an image\'s size and thumbnail', async () => {
+    test("a post with files shows them, with an image's size and thumbnail", async () => {
       const channel = await freshChannel();
       const picture = await uploaded(alice.client, 'bay.png', Buffer.concat([PNG, someBytes(1000)]), 'image/png');
       const thumbnail = await uploaded(alice.client, 'bay-thumb.png', Buffer.concat([PNG, someBytes(100)]), 'image/png');
       const grib = await uploaded(alice.client, 'wind.grb', someBytes(2000), 'application/x-grib');
       const files = [
-        { hash: picture.hash, name: 'bay.png', type: 'image/png', size: picture.size, width: 640, height: 480, thumbnailHash: thumbnail.hash },
+        {
+          hash: picture.hash,
+          name: 'bay.png',
+          type: 'image/png',
+          size: picture.size,
+          width: 640,
+          height: 480,
+          thumbnailHash: thumbnail.hash,
+        },
         { hash: grib.hash, name: 'wind.grb', type: 'application/x-grib', size: grib.size },
       ];
       const sent = await postFiles(alice.client, channel, files);
@@ -216,7 +259,12 @@ describe('files', () => {
 
     test('more than ten files are refused with too_many_files', async () => {
       const file = await uploaded(alice.client, 'one.bin', someBytes(100));
-      const eleven = Array.from({ length: 11 }, (_, index) => ({ hash: file.hash, name: `copy-${index}.bin`, type: 'application/octet-stream', size: file.size }));
+      const eleven = Array.from({ length: 11 }, (_, index) => ({
+        hash: file.hash,
+        name: `copy-${index}.bin`,
+        type: 'application/octet-stream',
+        size: file.size,
+      }));
       assertError(await postFiles(alice.client, await freshChannel(), eleven), 400, 'too_many_files');
       assert.equal((await postFiles(alice.client, await freshChannel(), eleven.slice(0, 10))).status, 201);
     });
@@ -226,7 +274,11 @@ describe('files', () => {
       const never = { hash: 'a'.repeat(64), name: 'ghost.bin', type: 'application/octet-stream', size: 10 };
       assertError(await postFiles(alice.client, channel, [never]), 400, 'file_not_uploaded');
       const bobs = await uploaded(bob.client, 'bobs.bin', someBytes(100));
-      assertError(await postFiles(alice.client, channel, [{ hash: bobs.hash, name: 'bobs.bin', type: 'application/octet-stream', size: bobs.size }]), 400, 'file_not_uploaded');
+      assertError(
+        await postFiles(alice.client, channel, [{ hash: bobs.hash, name: 'bobs.bin', type: 'application/octet-stream', size: bobs.size }]),
+        400,
+        'file_not_uploaded',
+      );
       const mine = await uploaded(alice.client, 'mine.png', Buffer.concat([PNG, someBytes(10)]));
       const withGhostThumbnail = { hash: mine.hash, name: 'mine.png', type: 'image/png', size: mine.size, thumbnailHash: 'b'.repeat(64) };
       assertError(await postFiles(alice.client, channel, [withGhostThumbnail]), 400, 'file_not_uploaded');
@@ -237,7 +289,8 @@ describe('files', () => {
       const file = await uploaded(alice.client, 'log.txt', someBytes(300));
       const ref = { hash: file.hash, name: 'log.txt', type: 'text/plain', size: file.size };
       assertError(await postFiles(alice.client, channel, [{ ...ref, size: 299 }]), 400, 'file_size_mismatch');
-      for (const name of ['../log.txt', 'logs/log.txt', '..', 'nul\u0000.txt']) assertError(await postFiles(alice.client, channel, [{ ...ref, name }]), 400, 'invalid_file_name');
+      for (const name of ['../log.txt', 'logs/log.txt', '..', 'nul\u0000.txt'])
+        assertError(await postFiles(alice.client, channel, [{ ...ref, name }]), 400, 'invalid_file_name');
       assertError(await postFiles(alice.client, channel, [{ ...ref, hash: 'not-a-hash' }]), 400, 'invalid_file_hash');
     });
   });
@@ -248,13 +301,19 @@ describe('files', () => {
       const bytes = someBytes(700_000);
       const file = await uploaded(alice.client, 'x.bin', bytes);
       const name = 'météo "7 days" ☀.grb';
-      assert.equal((await postFiles(alice.client, channel, [{ hash: file.hash, name, type: 'application/x-grib', size: file.size }])).status, 201);
+      assert.equal(
+        (await postFiles(alice.client, channel, [{ hash: file.hash, name, type: 'application/x-grib', size: file.size }])).status,
+        201,
+      );
       const got = await download(bob.client, file.hash);
       assert.equal(got.status, 200);
       assert.deepEqual(got.bytes, bytes);
       assert.equal(got.headers.get('content-type'), 'application/octet-stream');
       assert.equal(got.headers.get('content-length'), String(bytes.length));
-      assert.equal(got.headers.get('content-disposition'), `attachment; filename="m_t_o _7 days_ _.grb"; filename*=UTF-8''${encodeURIComponent(name)}`);
+      assert.equal(
+        got.headers.get('content-disposition'),
+        `attachment; filename="m_t_o _7 days_ _.grb"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      );
       assert.equal(got.headers.get('x-content-type-options'), 'nosniff');
       assert.equal(got.headers.get('content-security-policy'), "sandbox; default-src 'none'");
       assert.equal(got.headers.get('accept-ranges'), 'bytes');
@@ -266,9 +325,19 @@ describe('files', () => {
         ['p.png', Buffer.concat([PNG, someBytes(20)]), 'image/png', 'image/png'],
         ['j.jpg', Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), someBytes(20)]), 'image/jpeg', 'image/jpeg'],
         ['g.gif', Buffer.concat([Buffer.from('GIF89a'), someBytes(20)]), 'image/gif', 'image/gif'],
-        ['w.webp', Buffer.concat([Buffer.from('RIFF\u0000\u0000\u0000\u0000WEBPVP8 ', 'latin1'), someBytes(20)]), 'image/webp', 'image/webp'],
+        [
+          'w.webp',
+          Buffer.concat([Buffer.from('RIFF\u0000\u0000\u0000\u0000WEBPVP8 ', 'latin1'), someBytes(20)]),
+          'image/webp',
+          'image/webp',
+        ],
         ['page.html', Buffer.from(`<html><script>alert(${++unique})</script></html>`), 'text/html', 'application/octet-stream'],
-        ['logo.svg', Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(${++unique})</script></svg>`), 'image/svg+xml', 'application/octet-stream'],
+        [
+          'logo.svg',
+          Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(${++unique})</script></svg>`),
+          'image/svg+xml',
+          'application/octet-stream',
+        ],
         ['fake.png', Buffer.from(`<script>alert(${++unique})</script>`), 'image/png', 'application/octet-stream'],
       ];
       for (const [name, bytes, declared, served] of cases) {
@@ -291,7 +360,10 @@ describe('files', () => {
       const tail = await download(alice.client, file.hash, { range: 'bytes=9990-' });
       assert.deepEqual([tail.status, tail.bytes], [206, bytes.subarray(9990)]);
       const suffix = await download(alice.client, file.hash, { range: 'bytes=-5' });
-      assert.deepEqual([suffix.status, suffix.headers.get('content-range'), suffix.bytes], [206, 'bytes 9995-9999/10000', bytes.subarray(9995)]);
+      assert.deepEqual(
+        [suffix.status, suffix.headers.get('content-range'), suffix.bytes],
+        [206, 'bytes 9995-9999/10000', bytes.subarray(9995)],
+      );
       const beyondEnd = await download(alice.client, file.hash, { range: 'bytes=9000-20000' });
       assert.deepEqual([beyondEnd.status, beyondEnd.bytes], [206, bytes.subarray(9000)]);
       const several = await download(alice.client, file.hash, { range: 'bytes=0-1,5-6' });
@@ -309,12 +381,16 @@ describe('files', () => {
     test('a download abandoned halfway does not disturb the server', async () => {
       const file = await uploaded(alice.client, 'long.bin', someBytes(MAX_FILE_BYTES));
       await new Promise<void>((resolve) => {
-        const request = httpRequest(`${world.hail.url}/api/v1/files/${file.hash}`, { headers: { cookie: alice.client.cookie } }, (response) => {
-          response.once('data', () => {
-            request.destroy();
-            resolve();
-          });
-        });
+        const request = httpRequest(
+          `${world.hail.url}/api/v1/files/${file.hash}`,
+          { headers: { cookie: alice.client.cookie } },
+          (response) => {
+            response.once('data', () => {
+              request.destroy();
+              resolve();
+            });
+          },
+        );
         request.on('error', () => resolve());
         request.end();
       });
@@ -332,12 +408,14 @@ describe('files', () => {
       secret = await freshChannel('private');
       file = await uploaded(alice.client, 'chart.png', Buffer.concat([PNG, someBytes(500)]), 'image/png');
       thumbnail = await uploaded(alice.client, 'chart-thumb.png', Buffer.concat([PNG, someBytes(50)]), 'image/png');
-      const sent = await postFiles(alice.client, secret, [{ hash: file.hash, name: 'chart.png', type: 'image/png', size: file.size, width: 10, height: 10, thumbnailHash: thumbnail.hash }]);
+      const sent = await postFiles(alice.client, secret, [
+        { hash: file.hash, name: 'chart.png', type: 'image/png', size: file.size, width: 10, height: 10, thumbnailHash: thumbnail.hash },
+      ]);
       assert.equal(sent.status, 201);
       postId = sent.body.post.id;
     });
 
-    test('a non-member gets 404 for a private channel\'s file and for its thumbnail, as for a file that does not exist', async () => {
+    test("a non-member gets 404 for a private channel's file and for its thumbnail, as for a file that does not exist", async () => {
       for (const hash of [file.hash, thumbnail.hash, 'c'.repeat(64), 'not-a-hash']) {
         const got = await download(bob.client, hash);
         assert.equal(got.status, 404, hash);
@@ -383,7 +461,10 @@ describe('files', () => {
     assert.deepEqual([disk.uploadFloorBytes, disk.writeFloorBytes], [1024 * 1024 * 1024, 64 * 1024 * 1024]);
     assert.equal(disk.uploadsAllowed, disk.freeBytes >= disk.uploadFloorBytes);
     assert.equal(disk.writesAllowed, disk.freeBytes >= disk.writeFloorBytes);
-    const onDisk = blobsOn(world.hail.dataDir).reduce((total, hash) => total + readFileSync(join(world.hail.dataDir, 'files', hash.slice(0, 2), hash)).length, 0);
+    const onDisk = blobsOn(world.hail.dataDir).reduce(
+      (total, hash) => total + readFileSync(join(world.hail.dataDir, 'files', hash.slice(0, 2), hash)).length,
+      0,
+    );
     assert.equal(filesBytes, onDisk);
     assert.ok(databaseBytes > 0);
   });
@@ -425,11 +506,19 @@ describe('the disk guard', () => {
 function rawUpload(port: number, cookie: string, name: string, chunks: Buffer[]): Promise<ApiResponse> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(
-      { host: '127.0.0.1', port, method: 'POST', path: `/api/v1/files?name=${encodeURIComponent(name)}`, headers: { cookie, 'content-type': 'application/octet-stream' } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/api/v1/files?name=${encodeURIComponent(name)}`,
+        headers: { cookie, 'content-type': 'application/octet-stream' },
+      },
       (response) => {
         let text = '';
         response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode!, body: text ? JSON.parse(text) : undefined, headers: new Headers() }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode!, body: text ? JSON.parse(text) : undefined, headers: new Headers() }),
+        );
       },
     );
     request.on('error', reject);

@@ -25,7 +25,8 @@ type Random = () => number;
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const chance = (random: Random, p: number): boolean => random() < p;
 
-const id = (kind: number, n: number): string => `0190${kind.toString(16).padStart(4, '0')}-${n.toString(16).padStart(4, '0')}-7000-8000-000000000000`;
+const id = (kind: number, n: number): string =>
+  `0190${kind.toString(16).padStart(4, '0')}-${n.toString(16).padStart(4, '0')}-7000-8000-000000000000`;
 const USERS = [0, 1, 2, 3, 4, 5].map((n) => id(1, n));
 const USERNAMES = ['admin', 'alice', 'bob', 'alice', 'carol', 'bob'];
 const TEAMS = [0, 1, 2].map((n) => id(2, n));
@@ -38,7 +39,11 @@ const POSTS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => id(6, n));
 const ROLES = ['admin', 'member', 'guest'] as const;
 const HASHES = ['a', 'b'].map((c) => `scrypt$16384$8$1$${c.repeat(22)}$${'k'.repeat(43)}`);
 const MESSAGES = ['fair winds', 'reef at 20 knots @alice', '@all anchor up', 'galley closed @bob.', 'ok'];
-const DIRECT_PAIRS = [[USERS[0]!, USERS[1]!], [USERS[1]!, USERS[2]!], [USERS[2]!, USERS[3]!]].map((pair) => pair.sort());
+const DIRECT_PAIRS = [
+  [USERS[0]!, USERS[1]!],
+  [USERS[1]!, USERS[2]!],
+  [USERS[2]!, USERS[3]!],
+].map((pair) => pair.sort());
 const GROUP = [USERS[1]!, USERS[3]!, USERS[4]!].sort();
 const CONVERSATIONS = [...DIRECT_PAIRS.map((pair) => conversationId('direct', pair)), conversationId('group', GROUP)];
 const FILES = [{ hash: 'a'.repeat(64), name: 'weather.grb', type: 'application/octet-stream', size: 4096 }];
@@ -73,7 +78,13 @@ function draft(random: Random, created: Created): Draft | undefined {
       if (created.users.has(user)) return undefined;
       created.users.add(user);
       const inviteId = chance(random, 0.3) ? pick(random, INVITES) : null;
-      const body = { username: USERNAMES[index]!, displayName: `User ${index}`, role: pick(random, ROLES), passwordHash: HASHES[0]!, inviteId };
+      const body = {
+        username: USERNAMES[index]!,
+        displayName: `User ${index}`,
+        role: pick(random, ROLES),
+        passwordHash: HASHES[0]!,
+        inviteId,
+      };
       return { author: user, type: 'user.created', entity: user, body };
     }
     case 1:
@@ -88,7 +99,13 @@ function draft(random: Random, created: Created): Draft | undefined {
       const invite = pick(random, INVITES);
       if (created.invites.has(invite)) return undefined;
       created.invites.add(invite);
-      const body = { tokenHash: invite.replace(/-/g, '').padEnd(43, 'x'), teamId: pick(random, TEAMS), role: pick(random, ROLES), lifetimeHours: null, maxUses: null };
+      const body = {
+        tokenHash: invite.replace(/-/g, '').padEnd(43, 'x'),
+        teamId: pick(random, TEAMS),
+        role: pick(random, ROLES),
+        lifetimeHours: null,
+        maxUses: null,
+      };
       return { author, type: 'invite.created', entity: invite, body };
     }
     case 6:
@@ -98,12 +115,22 @@ function draft(random: Random, created: Created): Draft | undefined {
       const team = TEAMS[index]!;
       if (created.teams.has(team)) return undefined;
       created.teams.add(team);
-      return { author, type: 'team.created', entity: team, body: { name: TEAM_NAMES[index]!, displayName: `Team ${index}`, defaultChannelId: DEFAULT_CHANNELS[index]! } };
+      return {
+        author,
+        type: 'team.created',
+        entity: team,
+        body: { name: TEAM_NAMES[index]!, displayName: `Team ${index}`, defaultChannelId: DEFAULT_CHANNELS[index]! },
+      };
     }
     case 8:
       return { author, type: 'team.updated', entity: pick(random, TEAMS), body: { displayName: pick(random, ['Crew', 'Shore']) } };
     case 9:
-      return { author, type: 'team.member-set', entity: pick(random, TEAMS), body: { userId: pick(random, USERS), member: chance(random, 0.6) } };
+      return {
+        author,
+        type: 'team.member-set',
+        entity: pick(random, TEAMS),
+        body: { userId: pick(random, USERS), member: chance(random, 0.6) },
+      };
     case 10: {
       if (chance(random, 0.3)) {
         // A conversation: every box that opens it makes the same channel.
@@ -116,21 +143,44 @@ function draft(random: Random, created: Created): Draft | undefined {
       const channel = CHANNELS[index]!;
       if (created.channels.has(channel)) return undefined;
       created.channels.add(channel);
-      const body = { type: pick(random, ['public', 'private']), teamId: pick(random, TEAMS), name: CHANNEL_NAMES[index]!, displayName: `Channel ${index}`, header: '', purpose: '', memberIds: [] };
+      const body = {
+        type: pick(random, ['public', 'private']),
+        teamId: pick(random, TEAMS),
+        name: CHANNEL_NAMES[index]!,
+        displayName: `Channel ${index}`,
+        header: '',
+        purpose: '',
+        memberIds: [],
+      };
       return { author, type: 'channel.created', entity: channel, body };
     }
     case 11: {
-      const body = { name: pick(random, CHANNEL_NAMES), displayName: pick(random, ['Weather', 'Plans']), header: pick(random, ['', 'VHF 72']), purpose: '' };
+      const body = {
+        name: pick(random, CHANNEL_NAMES),
+        displayName: pick(random, ['Weather', 'Plans']),
+        header: pick(random, ['', 'VHF 72']),
+        purpose: '',
+      };
       return { author, type: 'channel.updated', entity: teamChannel(random), body };
     }
     case 12:
       return { author, type: 'channel.archived-set', entity: anyChannel(random), body: { archived: chance(random, 0.5) } };
     case 13:
-      return { author, type: 'channel.member-set', entity: anyChannel(random), body: { userId: pick(random, USERS), member: chance(random, 0.6) } };
+      return {
+        author,
+        type: 'channel.member-set',
+        entity: anyChannel(random),
+        body: { userId: pick(random, USERS), member: chance(random, 0.6) },
+      };
     case 14:
       return { author, type: 'channel.viewed', entity: anyChannel(random), body: {} };
     case 15:
-      return { author, type: 'channel.notify-set', entity: anyChannel(random), body: { level: pick(random, ['default', 'all', 'mentions', 'none']), muted: chance(random, 0.3) } };
+      return {
+        author,
+        type: 'channel.notify-set',
+        entity: anyChannel(random),
+        body: { level: pick(random, ['default', 'all', 'mentions', 'none']), muted: chance(random, 0.3) },
+      };
     case 16: {
       const post = pick(random, POSTS);
       const first = created.posts.get(post);
@@ -148,7 +198,12 @@ function draft(random: Random, created: Created): Draft | undefined {
     case 18:
       return { author, type: 'post.deleted', entity: pick(random, POSTS), body: {} };
     case 19:
-      return { author, type: 'reaction.set', entity: pick(random, POSTS), body: { emoji: pick(random, ['sunny', 'anchor']), active: chance(random, 0.6) } };
+      return {
+        author,
+        type: 'reaction.set',
+        entity: pick(random, POSTS),
+        body: { emoji: pick(random, ['sunny', 'anchor']), active: chance(random, 0.6) },
+      };
     default:
       return { author, type: 'pin.set', entity: pick(random, POSTS), body: { pinned: chance(random, 0.6) } };
   }
@@ -183,7 +238,10 @@ function interleave(random: Random, logs: readonly Op[][], duplicates: boolean):
   const order: Op[] = [];
   const total = logs.reduce((sum, log) => sum + log.length, 0);
   while (order.length < total) {
-    const box = pick(random, logs.map((_, index) => index).filter((index) => cursors[index]! < logs[index]!.length));
+    const box = pick(
+      random,
+      logs.map((_, index) => index).filter((index) => cursors[index]! < logs[index]!.length),
+    );
     order.push(logs[box]![cursors[box]!++]!);
   }
   if (duplicates) {

@@ -15,7 +15,8 @@ let postsPath = '';
 before(async () => {
   world = await startWorld();
   postsPath = `/api/v1/channels/${world.team.defaultChannelId}/posts?limit=200`;
-  for (let n = 1; n <= 60; n++) await world.admin.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, { message: `the log of the day, entry ${n}` });
+  for (let n = 1; n <= 60; n++)
+    await world.admin.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, { message: `the log of the day, entry ${n}` });
 });
 
 after(async () => {
@@ -24,7 +25,10 @@ after(async () => {
 
 /** The bytes as sent, with the admin's session: fetch would undo the encoding this suite checks. */
 function raw(path: string, acceptEncoding?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
-  const headers: Record<string, string> = { cookie: world.admin.cookie, ...(acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding }) };
+  const headers: Record<string, string> = {
+    cookie: world.admin.cookie,
+    ...(acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding }),
+  };
   return new Promise((done, fail) => {
     httpGet(world.hail.url + path, { headers }, (response) => {
       const chunks: Buffer[] = [];

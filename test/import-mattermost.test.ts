@@ -24,7 +24,10 @@ function resetLink(stdout: string, username: string): string {
 
 async function logInThroughLink(world: World, stdout: string, username: string): Promise<Client> {
   const client = world.client();
-  const reset = await client.post('/api/v1/password-reset', { token: resetLink(stdout, username), password: `new password of ${username}` });
+  const reset = await client.post('/api/v1/password-reset', {
+    token: resetLink(stdout, username),
+    password: `new password of ${username}`,
+  });
   assert.equal(reset.status, 204, JSON.stringify(reset.body));
   const login = await client.post('/api/v1/auth/login', { username, password: `new password of ${username}` });
   assert.equal(login.status, 200, JSON.stringify(login.body));
@@ -47,7 +50,13 @@ test('a Mattermost export imports with one command; an imported user logs in thr
     const ann = await logInThroughLink(world, run.stdout, 'ann');
     const channels = (await ann.get('/api/v1/channels')).body.channels as { id: string; name: string; type: string; displayName: string }[];
     const named = (name: string) => channels.find((channel) => channel.name === name)!;
-    assert.deepEqual(channels.filter((channel) => channel.type !== 'direct' && channel.type !== 'group').map((channel) => channel.name).sort(), ['general', 'skippers', 'weather']);
+    assert.deepEqual(
+      channels
+        .filter((channel) => channel.type !== 'direct' && channel.type !== 'group')
+        .map((channel) => channel.name)
+        .sort(),
+      ['general', 'skippers', 'weather'],
+    );
     assert.equal(channels.filter((channel) => channel.type === 'direct').length, 1);
     assert.equal(channels.filter((channel) => channel.type === 'group').length, 1);
 
@@ -57,14 +66,20 @@ test('a Mattermost export imports with one command; an imported user logs in thr
     assert.equal(welcome.pinned, true);
     assert.deepEqual(welcome.reactions.map((reaction: { emoji: string }) => reaction.emoji).sort(), ['thumbsup', 'wave']);
     const thread = (await ann.get(`/api/v1/posts/${welcome.id}/thread`)).body.posts;
-    assert.deepEqual(thread.map((post: { message: string; createdAt: number }) => [post.message, post.createdAt]), [
-      ['Welcome aboard, everyone', minutes(1)],
-      ['Glad to be here', minutes(3)],
-      ['See you at the marina', minutes(5)],
-    ]);
+    assert.deepEqual(
+      thread.map((post: { message: string; createdAt: number }) => [post.message, post.createdAt]),
+      [
+        ['Welcome aboard, everyone', minutes(1)],
+        ['Glad to be here', minutes(3)],
+        ['See you at the marina', minutes(5)],
+      ],
+    );
 
     const weather = (await ann.get(`/api/v1/channels/${named('weather').id}/posts`)).body.posts;
-    assert.deepEqual(weather.map((post: { message: string }) => post.message), ["Tomorrow's GRIB", 'And the chart']);
+    assert.deepEqual(
+      weather.map((post: { message: string }) => post.message),
+      ["Tomorrow's GRIB", 'And the chart'],
+    );
     const grib = weather[0].files[0];
     assert.equal(grib.name, 'tomorrow.grb');
     const download = await fetch(`${world.hail.url}/api/v1/files/${grib.hash}`, { headers: { cookie: ann.cookie } });
@@ -72,16 +87,26 @@ test('a Mattermost export imports with one command; an imported user logs in thr
     assert.deepEqual(Buffer.from(await download.arrayBuffer()), GRIB);
 
     const skippers = (await ann.get(`/api/v1/channels/${named('skippers').id}/posts`)).body.posts;
-    assert.deepEqual(skippers.map((post: { message: string }) => post.message), ['Skippers meet at 18:00', 'I will be late']);
+    assert.deepEqual(
+      skippers.map((post: { message: string }) => post.message),
+      ['Skippers meet at 18:00', 'I will be late'],
+    );
     const skipperMembers = (await ann.get(`/api/v1/channels/${named('skippers').id}/members`)).body;
     assert.equal(JSON.stringify(skipperMembers).includes('"bob"'), false, 'bob, added only to write his old post, is removed again');
 
     const direct = (await ann.get(`/api/v1/channels/${channels.find((channel) => channel.type === 'direct')!.id}/posts`)).body.posts;
-    assert.deepEqual(direct.map((post: { message: string }) => post.message), ['Can I borrow your spare impeller?', 'Yes, come by']);
+    assert.deepEqual(
+      direct.map((post: { message: string }) => post.message),
+      ['Can I borrow your spare impeller?', 'Yes, come by'],
+    );
 
     const users = (await world.admin.get('/api/v1/users')).body.users as { username: string; active: boolean }[];
     assert.equal(users.find((user) => user.username === 'dave')?.active, false, 'an account deactivated in Mattermost stays deactivated');
-    assert.equal((await world.client().post('/api/v1/auth/login', { username: 'bob', password: 'anything at all' })).status, 401, 'no password works before the link is used');
+    assert.equal(
+      (await world.client().post('/api/v1/auth/login', { username: 'bob', password: 'anything at all' })).status,
+      401,
+      'no password works before the link is used',
+    );
   } finally {
     await world.dispose();
     removeDataDir(scratch);
@@ -99,7 +124,13 @@ test('importing the same export again adds nothing; a later export adds only its
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /Imported from .*: nothing new\./);
     const later = join(scratch, 'later.zip');
-    await zipExport(later, [...flotillaLines(), JSON.stringify({ type: 'post', post: { team: 'flotilla', channel: 'weather', user: 'bob', message: 'Wind is up', create_at: minutes(30) } })]);
+    await zipExport(later, [
+      ...flotillaLines(),
+      JSON.stringify({
+        type: 'post',
+        post: { team: 'flotilla', channel: 'weather', user: 'bob', message: 'Wind is up', create_at: minutes(30) },
+      }),
+    ]);
     const third = await importInto(world, later);
     assert.equal(third.code, 0, third.stderr);
     assert.match(third.stdout, /Imported from .*: 1 post\.created\./);
@@ -121,7 +152,10 @@ test('--strict refuses an export with a corrupt line and imports nothing of it',
     assert.equal(run.code, EXIT_CONFIG, run.stderr);
     assert.match(run.stderr, /line 12: not valid JSON; nothing was imported \(--strict\)/);
     const teams = (await world.admin.get('/api/v1/teams')).body.teams as { name: string }[];
-    assert.deepEqual(teams.map((team) => team.name), ['crew']);
+    assert.deepEqual(
+      teams.map((team) => team.name),
+      ['crew'],
+    );
   } finally {
     await world.dispose();
     removeDataDir(scratch);
@@ -159,7 +193,12 @@ test('an import killed part-way leaves whole chunks; the re-run completes it, an
       JSON.stringify({ type: 'version', version: 1 }),
       JSON.stringify({ type: 'team', team: { name: 'big', display_name: 'Big' } }),
       JSON.stringify({ type: 'user', user: { username: 'writer', teams: [{ name: 'big', channels: [{ name: 'town-square' }] }] } }),
-      ...Array.from({ length: posts }, (_, index) => JSON.stringify({ type: 'post', post: { team: 'big', channel: 'town-square', user: 'writer', message: `post ${index}`, create_at: minutes(index) } })),
+      ...Array.from({ length: posts }, (_, index) =>
+        JSON.stringify({
+          type: 'post',
+          post: { team: 'big', channel: 'town-square', user: 'writer', message: `post ${index}`, create_at: minutes(index) },
+        }),
+      ),
     ];
     const file = join(scratch, 'big.jsonl');
     writeFileSync(file, lines.join('\n') + '\n');
@@ -167,7 +206,9 @@ test('an import killed part-way leaves whole chunks; the re-run completes it, an
     const counted = () => {
       const db = new Database(join(world.hail.dataDir, 'hail.db'), { readonly: true });
       try {
-        return db.prepare("SELECT (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM ops WHERE type = 'post.created') AS ops").get() as { posts: number; ops: number };
+        return db
+          .prepare("SELECT (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM ops WHERE type = 'post.created') AS ops")
+          .get() as { posts: number; ops: number };
       } finally {
         db.close();
       }

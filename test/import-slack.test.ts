@@ -26,21 +26,42 @@ test('a Slack export imports into one team: channels, threads, reactions, conver
     assert.equal((await ann.post('/api/v1/password-reset', { token, password: 'ann sails fast' })).status, 204);
     assert.equal((await ann.post('/api/v1/auth/login', { username: 'ann', password: 'ann sails fast' })).status, 200);
     const channels = (await ann.get('/api/v1/channels')).body.channels as { id: string; name: string; type: string; archived: boolean }[];
-    assert.deepEqual(channels.filter((channel) => channel.name).map((channel) => channel.name).sort(), ['board', 'general', 'racing', 'winter-2023']);
+    assert.deepEqual(
+      channels
+        .filter((channel) => channel.name)
+        .map((channel) => channel.name)
+        .sort(),
+      ['board', 'general', 'racing', 'winter-2023'],
+    );
     const byName = (name: string) => channels.find((channel) => channel.name === name)!;
 
     const general = (await ann.get(`/api/v1/channels/${byName('general').id}/posts`)).body.posts;
     const welcome = general.find((post: { rootId: string | null }) => post.rootId === null);
     assert.equal(welcome.message, 'Welcome @bob! Tide tables: [here](https://example.org/tides) & more');
     assert.equal(welcome.createdAt, at(1));
-    assert.deepEqual(welcome.reactions.map((reaction: { emoji: string; userIds: string[] }) => [reaction.emoji, reaction.userIds.length]), [['wave', 2]]);
+    assert.deepEqual(
+      welcome.reactions.map((reaction: { emoji: string; userIds: string[] }) => [reaction.emoji, reaction.userIds.length]),
+      [['wave', 2]],
+    );
     const thread = (await ann.get(`/api/v1/posts/${welcome.id}/thread`)).body.posts;
-    assert.deepEqual(thread.map((post: { message: string }) => post.message), [welcome.message, 'Thanks!']);
-    assert.ok(general.some((post: { message: string }) => post.message === 'Photo of the new dock'), 'the text of a post whose file is missing is kept');
-    assert.ok(general.some((post: { message: string }) => post.message === 'Selling my old jib'), "a deactivated member's history is kept");
+    assert.deepEqual(
+      thread.map((post: { message: string }) => post.message),
+      [welcome.message, 'Thanks!'],
+    );
+    assert.ok(
+      general.some((post: { message: string }) => post.message === 'Photo of the new dock'),
+      'the text of a post whose file is missing is kept',
+    );
+    assert.ok(
+      general.some((post: { message: string }) => post.message === 'Selling my old jib'),
+      "a deactivated member's history is kept",
+    );
 
     const racing = (await ann.get(`/api/v1/channels/${byName('racing').id}/posts`)).body.posts;
-    assert.deepEqual(racing.map((post: { message: string; createdAt: number }) => [post.message, post.createdAt]), [['Start at 14:00 @channel', at(5)]]);
+    assert.deepEqual(
+      racing.map((post: { message: string; createdAt: number }) => [post.message, post.createdAt]),
+      [['Start at 14:00 @channel', at(5)]],
+    );
     assert.equal((await ann.get(`/api/v1/channels/${byName('winter-2023').id}`)).body.channel.archived, true);
     assert.equal((await ann.get(`/api/v1/channels/${byName('winter-2023').id}/posts`)).body.posts[0].message, 'Winter storage list');
     assert.equal(channels.filter((channel) => channel.type === 'direct').length, 1);

@@ -50,7 +50,9 @@ test('/healthz answers while the server runs', async () => {
 test('the log tells a person which address to open, and that address answers with the app', async () => {
   const hail = await startHail();
   try {
-    const entry = hail.logs.map((line) => (line.startsWith('{') ? (JSON.parse(line) as { msg?: string; urls?: string[] }) : {})).find((candidate) => candidate.msg?.startsWith('Open '));
+    const entry = hail.logs
+      .map((line) => (line.startsWith('{') ? (JSON.parse(line) as { msg?: string; urls?: string[] }) : {}))
+      .find((candidate) => candidate.msg?.startsWith('Open '));
     assert.deepEqual(entry?.urls, [`http://127.0.0.1:${hail.port}/`]);
     assert.match(entry!.msg!, new RegExp(`^Open http://127\\.0\\.0\\.1:${hail.port}/ in a browser`));
     const page = await fetch(entry!.urls![0]!);
@@ -62,53 +64,63 @@ test('the log tells a person which address to open, and that address answers wit
   }
 });
 
-test('SIGTERM under write load: every acknowledged post is kept, sockets close with 1001, the process is gone within 5 s', { timeout: 90000 }, async () => {
-  const world = await startWorld({ env: { HAIL_POSTS_PER_SECOND: '100000', HAIL_POST_BURST: '100000' } });
-  const { hail } = world;
-  try {
-    const sockets = await Promise.all([world.admin.socket(), world.admin.socket()]);
-    for (const socket of sockets) await socket.resume(0);
-    const acknowledged: string[] = [];
-    let stopping = false;
-    const lane = async () => {
-      while (!stopping) {
-        const id = uuidv7();
-        try {
-          const response = await world.admin.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, { id, message: `before the shutdown ${id}` });
-          if (response.status === 201 || response.status === 200) acknowledged.push(id);
-        } catch {
-          return; // the connection went away with the server
-        }
-      }
-    };
-    const lanes = Array.from({ length: 6 }, lane);
-    await new Promise((wait) => setTimeout(wait, 700));
-    const started = performance.now();
-    const code = await hail.stop();
-    const elapsed = performance.now() - started;
-    stopping = true;
-    await Promise.all(lanes);
-    process.stdout.write(`# SIGTERM to exit: ${elapsed.toFixed(0)} ms, ${acknowledged.length} posts acknowledged before\n`);
-    assert.equal(code, 0, hail.logs.join('\n'));
-    assert.ok(elapsed < 5000, `took ${elapsed} ms`);
-    assert.ok(acknowledged.length > 20, `only ${acknowledged.length} posts were written`);
-    for (const socket of sockets) {
-      await socket.until(() => socket.closed);
-      assert.deepEqual(socket.closed, { code: 1001, reason: 'server shutting down' });
-    }
-    const db = new Database(join(hail.dataDir, 'hail.db'));
+test(
+  'SIGTERM under write load: every acknowledged post is kept, sockets close with 1001, the process is gone within 5 s',
+  { timeout: 90000 },
+  async () => {
+    const world = await startWorld({ env: { HAIL_POSTS_PER_SECOND: '100000', HAIL_POST_BURST: '100000' } });
+    const { hail } = world;
     try {
-      assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
-      const stored = new Set((db.prepare('SELECT id FROM posts').all() as { id: string }[]).map((row) => row.id));
-      assert.deepEqual(acknowledged.filter((id) => !stored.has(id)), []);
+      const sockets = await Promise.all([world.admin.socket(), world.admin.socket()]);
+      for (const socket of sockets) await socket.resume(0);
+      const acknowledged: string[] = [];
+      let stopping = false;
+      const lane = async () => {
+        while (!stopping) {
+          const id = uuidv7();
+          try {
+            const response = await world.admin.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, {
+              id,
+              message: `before the shutdown ${id}`,
+            });
+            if (response.status === 201 || response.status === 200) acknowledged.push(id);
+          } catch {
+            return; // the connection went away with the server
+          }
+        }
+      };
+      const lanes = Array.from({ length: 6 }, lane);
+      await new Promise((wait) => setTimeout(wait, 700));
+      const started = performance.now();
+      const code = await hail.stop();
+      const elapsed = performance.now() - started;
+      stopping = true;
+      await Promise.all(lanes);
+      process.stdout.write(`# SIGTERM to exit: ${elapsed.toFixed(0)} ms, ${acknowledged.length} posts acknowledged before\n`);
+      assert.equal(code, 0, hail.logs.join('\n'));
+      assert.ok(elapsed < 5000, `took ${elapsed} ms`);
+      assert.ok(acknowledged.length > 20, `only ${acknowledged.length} posts were written`);
+      for (const socket of sockets) {
+        await socket.until(() => socket.closed);
+        assert.deepEqual(socket.closed, { code: 1001, reason: 'server shutting down' });
+      }
+      const db = new Database(join(hail.dataDir, 'hail.db'));
+      try {
+        assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+        const stored = new Set((db.prepare('SELECT id FROM posts').all() as { id: string }[]).map((row) => row.id));
+        assert.deepEqual(
+          acknowledged.filter((id) => !stored.has(id)),
+          [],
+        );
+      } finally {
+        db.close();
+      }
     } finally {
-      db.close();
+      await hail.kill();
+      removeDataDir(hail.dataDir);
     }
-  } finally {
-    await hail.kill();
-    removeDataDir(hail.dataDir);
-  }
-});
+  },
+);
 
 test('SIGTERM under write load: every post that was saved got its answer', { timeout: 90000 }, async (t) => {
   const world = await startWorld({ env: { HAIL_POSTS_PER_SECOND: '100000', HAIL_POST_BURST: '100000' } });
@@ -122,7 +134,10 @@ test('SIGTERM under write load: every post that was saved got its answer', { tim
       while (!stopping) {
         const id = uuidv7();
         try {
-          const response = await world.admin.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, { id, message: `in flight ${id}` });
+          const response = await world.admin.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, {
+            id,
+            message: `in flight ${id}`,
+          });
           if (response.status === 201 || response.status === 200) answered.add(id);
           else {
             unanswered.add(id);
@@ -147,7 +162,11 @@ test('SIGTERM under write load: every post that was saved got its answer', { tim
       const savedUnanswered = [...unanswered].filter((id) => stored.has(id));
       t.diagnostic(`${answered.size} posts answered, ${unanswered.size} cut, ${savedUnanswered.length} saved but not answered`);
       assert.deepEqual(savedUnanswered, [], 'saved, but the sender never heard');
-      assert.deepEqual([...answered].filter((id) => !stored.has(id)), [], 'answered, but not saved');
+      assert.deepEqual(
+        [...answered].filter((id) => !stored.has(id)),
+        [],
+        'answered, but not saved',
+      );
     } finally {
       db.close();
     }
@@ -181,7 +200,10 @@ test('a data directory this user may not read: one line naming it, exit 78, its 
   try {
     chmodSync(dataDir, 0o700);
     const before = snapshot(dataDir);
-    const result = await runHail(['serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], 30000, { uid: NOBODY, gid: NOBODY });
+    const result = await runHail(['serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], 30000, {
+      uid: NOBODY,
+      gid: NOBODY,
+    });
     assert.equal(result.code, EXIT_CONFIG, result.stderr);
     assertOneClearLine(result.stderr, dataDir, 'not readable and writable', `uid ${NOBODY}`);
     assert.deepEqual(snapshot(dataDir), before);

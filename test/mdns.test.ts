@@ -91,19 +91,31 @@ before(async () => {
   }
 
   // A private system bus for avahi-daemon and avahi-browse, allowing everything: it only lives here.
-  writeFileSync(join(temp, 'bus.conf'), `<busconfig><type>system</type><listen>unix:path=${bus}</listen><auth>EXTERNAL</auth>
-<policy context="default"><allow user="*"/><allow own="*"/><allow send_type="method_call"/><allow send_destination="*"/><allow receive_sender="*"/></policy></busconfig>\n`);
-  const dbus = spawn('dbus-daemon', ['--config-file', join(temp, 'bus.conf'), '--nofork', '--nopidfile', '--print-address'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  writeFileSync(
+    join(temp, 'bus.conf'),
+    `<busconfig><type>system</type><listen>unix:path=${bus}</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow user="*"/><allow own="*"/><allow send_type="method_call"/><allow send_destination="*"/><allow receive_sender="*"/></policy></busconfig>\n`,
+  );
+  const dbus = spawn('dbus-daemon', ['--config-file', join(temp, 'bus.conf'), '--nofork', '--nopidfile', '--print-address'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   daemons.push(dbus);
   await waitForOutput(dbus, /unix:path=/, 'dbus-daemon');
 
   // avahi-daemon only listens in namespace b and publishes nothing of its own.
-  writeFileSync(join(temp, 'avahi.conf'), `[server]\nuse-ipv4=yes\nuse-ipv6=no\nallow-interfaces=${LINK.b}\nenable-dbus=yes\n[publish]\ndisable-publishing=yes\n`);
+  writeFileSync(
+    join(temp, 'avahi.conf'),
+    `[server]\nuse-ipv4=yes\nuse-ipv6=no\nallow-interfaces=${LINK.b}\nenable-dbus=yes\n[publish]\ndisable-publishing=yes\n`,
+  );
   rmSync('/run/avahi-daemon/pid', { force: true });
-  const avahi = spawn(inNamespace(NS.b)[0]!, [...inNamespace(NS.b).slice(1), 'avahi-daemon', '-f', join(temp, 'avahi.conf'), '--no-drop-root', '--no-chroot', '--no-rlimits'], {
-    env: { ...process.env, ...busEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const avahi = spawn(
+    inNamespace(NS.b)[0]!,
+    [...inNamespace(NS.b).slice(1), 'avahi-daemon', '-f', join(temp, 'avahi.conf'), '--no-drop-root', '--no-chroot', '--no-rlimits'],
+    {
+      env: { ...process.env, ...busEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   daemons.push(avahi);
   await waitForOutput(avahi, /Server startup complete/, 'avahi-daemon');
 });
@@ -129,7 +141,9 @@ async function startBox(side: 'a' | 'b'): Promise<HailProcess & { nodeId: string
     args: ['--host', '0.0.0.0', '--port', String(HTTP_PORT), '--box-name', BOX],
   });
   boxes.push(box);
-  const listening = box.logs.map((line) => JSON.parse(line.startsWith('{') ? line : '{}') as { msg?: string; nodeId?: string }).find((entry) => entry.msg === 'Hail is listening');
+  const listening = box.logs
+    .map((line) => JSON.parse(line.startsWith('{') ? line : '{}') as { msg?: string; nodeId?: string })
+    .find((entry) => entry.msg === 'Hail is listening');
   return Object.assign(box, { nodeId: listening!.nodeId! });
 }
 
@@ -143,7 +157,10 @@ interface Seen {
 
 /** What avahi-browse resolves for a service type, from its parsable output. */
 async function browse(type: string): Promise<Seen[]> {
-  const { stdout } = await run('avahi-browse', ['--resolve', '--terminate', '--parsable', '--no-db-lookup', type], { env: { ...process.env, ...busEnv }, timeout: 20000 });
+  const { stdout } = await run('avahi-browse', ['--resolve', '--terminate', '--parsable', '--no-db-lookup', type], {
+    env: { ...process.env, ...busEnv },
+    timeout: 20000,
+  });
   const unescape = (text: string) => text.replace(/\\(\d{3})/g, (_match, code: string) => String.fromCharCode(Number(code)));
   return stdout
     .split('\n')
@@ -151,7 +168,13 @@ async function browse(type: string): Promise<Seen[]> {
     .map((line) => {
       const [, , , name, , , host, address, port, txt] = line.split(';');
       const entries = [...(txt ?? '').matchAll(/"([^"]*)"/g)].map((match) => match[1]!);
-      return { name: unescape(name!), host: host!, address: address!, port: Number(port), txt: Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)])) };
+      return {
+        name: unescape(name!),
+        host: host!,
+        address: address!,
+        port: Number(port),
+        txt: Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)])),
+      };
     });
 }
 
@@ -192,7 +215,11 @@ test('a second box with the same name takes a suffix, and each lists the other a
   const names = (seen: Seen[]) => seen.map((entry) => entry.name).sort();
   const seen = await browseUntil('_hail._tcp', (found) => names(found).join() === [`Hail on ${BOX}`, `Hail on ${BOX} (2)`].join());
   assert.deepEqual(names(seen), [`Hail on ${BOX}`, `Hail on ${BOX} (2)`]);
-  assert.equal(seen.find((entry) => entry.name === `Hail on ${BOX}`)!.txt.node, first.nodeId, 'the box that was there first keeps the name');
+  assert.equal(
+    seen.find((entry) => entry.name === `Hail on ${BOX}`)!.txt.node,
+    first.nodeId,
+    'the box that was there first keeps the name',
+  );
   assert.equal(seen.find((entry) => entry.name === `Hail on ${BOX} (2)`)!.txt.node, second.nodeId);
 
   // The admin status of the second box, asked from inside its namespace, lists the first.
@@ -206,16 +233,26 @@ test('a second box with the same name takes a suffix, and each lists the other a
       if (status.nearby.hail.length > 0 || tries === 19) { console.log(JSON.stringify(status.nearby)); break; }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }`;
-  const { stdout } = await run(inNamespace(NS.b)[0]!, [...inNamespace(NS.b).slice(1), process.execPath, '--input-type=module', '-e', script], { timeout: 30000 });
+  const { stdout } = await run(
+    inNamespace(NS.b)[0]!,
+    [...inNamespace(NS.b).slice(1), process.execPath, '--input-type=module', '-e', script],
+    { timeout: 30000 },
+  );
   const nearby = JSON.parse(stdout) as { hail: { name: string; txt: Record<string, string>; port: number }[]; signalk: unknown[] };
-  assert.deepEqual(nearby.hail.map((entry) => [entry.name, entry.txt.node, entry.port]), [[`Hail on ${BOX}`, first.nodeId, HTTP_PORT]]);
+  assert.deepEqual(
+    nearby.hail.map((entry) => [entry.name, entry.txt.node, entry.port]),
+    [[`Hail on ${BOX}`, first.nodeId, HTTP_PORT]],
+  );
   assert.deepEqual(nearby.signalk, []);
 });
 
 test('a box that stops says goodbye, and browsers forget it at once', async () => {
   assert.equal(await first.stop(), 0);
   const seen = await browseUntil('_hail._tcp', (found) => !found.some((entry) => entry.name === `Hail on ${BOX}`));
-  assert.deepEqual(seen.map((entry) => entry.name), [`Hail on ${BOX} (2)`]);
+  assert.deepEqual(
+    seen.map((entry) => entry.name),
+    [`Hail on ${BOX} (2)`],
+  );
   assert.ok(existsSync(first.dataDir));
 });
 
@@ -248,16 +285,25 @@ test('when avahi-daemon runs on the box, the box publishes through it and leaves
   // Raspberry Pi OS. The daemon has a host name of its own; Hail's host name is another.
   const boxBus = join(temp, 'bus-a');
   writeFileSync(join(temp, 'bus-a.conf'), readFileSync(join(temp, 'bus.conf'), 'utf8').replace(bus, boxBus));
-  const dbus = spawn('dbus-daemon', ['--config-file', join(temp, 'bus-a.conf'), '--nofork', '--nopidfile', '--print-address'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  daemons.push(dbus);
-  await waitForOutput(dbus, /unix:path=/, 'dbus-daemon');
-  writeFileSync(join(temp, 'avahi-a.conf'), `[server]\nhost-name=avahibox\nuse-ipv4=yes\nuse-ipv6=no\nallow-interfaces=${LINK.a}\nenable-dbus=yes\n`);
-  rmSync('/run/avahi-daemon/pid', { force: true });
-  const boxEnv = { DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${boxBus}` };
-  const avahi = spawn(inNamespace(NS.a)[0]!, [...inNamespace(NS.a).slice(1), 'avahi-daemon', '-f', join(temp, 'avahi-a.conf'), '--no-drop-root', '--no-chroot', '--no-rlimits'], {
-    env: { ...process.env, ...boxEnv },
+  const dbus = spawn('dbus-daemon', ['--config-file', join(temp, 'bus-a.conf'), '--nofork', '--nopidfile', '--print-address'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  daemons.push(dbus);
+  await waitForOutput(dbus, /unix:path=/, 'dbus-daemon');
+  writeFileSync(
+    join(temp, 'avahi-a.conf'),
+    `[server]\nhost-name=avahibox\nuse-ipv4=yes\nuse-ipv6=no\nallow-interfaces=${LINK.a}\nenable-dbus=yes\n`,
+  );
+  rmSync('/run/avahi-daemon/pid', { force: true });
+  const boxEnv = { DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${boxBus}` };
+  const avahi = spawn(
+    inNamespace(NS.a)[0]!,
+    [...inNamespace(NS.a).slice(1), 'avahi-daemon', '-f', join(temp, 'avahi-a.conf'), '--no-drop-root', '--no-chroot', '--no-rlimits'],
+    {
+      env: { ...process.env, ...boxEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   daemons.push(avahi);
   await waitForOutput(avahi, /Server startup complete/, 'avahi-daemon on the box');
 
@@ -269,8 +315,11 @@ test('when avahi-daemon runs on the box, the box publishes through it and leaves
     env: boxEnv,
   });
   boxes.push(box);
-  assert.ok(box.logs.some((line) => line.includes('published through avahi-daemon')), box.logs.join('\n'));
-  assert.ok(!box.logs.some((line) => line.includes('"mDNS: announced"')), 'Hail\'s own responder stays silent');
+  assert.ok(
+    box.logs.some((line) => line.includes('published through avahi-daemon')),
+    box.logs.join('\n'),
+  );
+  assert.ok(!box.logs.some((line) => line.includes('"mDNS: announced"')), "Hail's own responder stays silent");
   const nodeId = (JSON.parse(box.logs.find((line) => line.includes('"Hail is listening"'))!) as { nodeId: string }).nodeId;
   const syncPort = (JSON.parse(box.logs.find((line) => line.includes('"sync: listening'))!) as { syncPort: number }).syncPort;
 
@@ -294,5 +343,5 @@ test('when avahi-daemon runs on the box, the box publishes through it and leaves
 
   assert.equal(await box.stop(), 0);
   const gone = await browseUntil('_hail._tcp', (found) => !found.some((entry) => entry.name === 'Hail on Zephyr'));
-  assert.ok(!gone.some((entry) => entry.name === 'Hail on Zephyr'), 'the box\'s services went with it');
+  assert.ok(!gone.some((entry) => entry.name === 'Hail on Zephyr'), "the box's services went with it");
 });

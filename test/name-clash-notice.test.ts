@@ -8,7 +8,12 @@ import { after, before, test } from 'node:test';
 import { Client } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
 
-interface Clash { kind: string; id: string; requested: string; name: string }
+interface Clash {
+  kind: string;
+  id: string;
+  requested: string;
+  name: string;
+}
 
 let first: World;
 let second: World;
@@ -68,7 +73,8 @@ test('a merge that settles two alices and two teams crew tells the people rename
     return list.some((clash) => clash.kind === 'user' && clash.requested === 'admin') ? list : undefined;
   });
   const kinds = new Set(onFirst.map((clash) => `${clash.kind} ${clash.requested}`));
-  for (const settled of ['user admin', 'user alice', 'team crew']) assert.ok(kinds.has(settled), `${settled} in ${JSON.stringify(onFirst)}`);
+  for (const settled of ['user admin', 'user alice', 'team crew'])
+    assert.ok(kinds.has(settled), `${settled} in ${JSON.stringify(onFirst)}`);
   assert.ok(onFirst.every((clash) => clash.name.startsWith(`${clash.requested}-`)));
   assert.deepEqual(expected((await second.admin.get('/api/v1/status')).body.nameClashes), expected(onFirst), 'the same on both boxes');
 });

@@ -29,7 +29,14 @@ process.on('exit', removeNamespace);
 
 /** GET from inside the namespace, where the box's addresses are. */
 const statusInNamespace = (url: string): number =>
-  Number(execFileSync(inNamespace[0]!, [...inNamespace.slice(1), process.execPath, '-e', `fetch(${JSON.stringify(url)}).then((r) => process.stdout.write(String(r.status)))`]).toString());
+  Number(
+    execFileSync(inNamespace[0]!, [
+      ...inNamespace.slice(1),
+      process.execPath,
+      '-e',
+      `fetch(${JSON.stringify(url)}).then((r) => process.stdout.write(String(r.status)))`,
+    ]).toString(),
+  );
 
 before(() => {
   removeNamespace();
@@ -43,7 +50,11 @@ before(() => {
 
 after(removeNamespace);
 
-async function withAddressLater(address: string, start: () => Promise<HailProcess>, check: (hail: HailProcess) => Promise<void>): Promise<void> {
+async function withAddressLater(
+  address: string,
+  start: () => Promise<HailProcess>,
+  check: (hail: HailProcess) => Promise<void>,
+): Promise<void> {
   const starting = start();
   let hail: HailProcess | undefined;
   try {
@@ -83,25 +94,32 @@ test('a host address that is not up yet is waited for, with a line saying so, an
   }
 });
 
-test('an mdns_interface that has no address yet: the box serves meanwhile, and announces once the interface is up', { timeout: 60000 }, async () => {
-  const dataDir = newDataDir();
-  const address = `${SUBNET}.2`;
-  try {
-    await withAddressLater(
-      address,
-      () => startHail({ dataDir, wrap: inNamespace, args: ['--host', '0.0.0.0', '--mdns-interface', LINK] }),
-      async (hail) => {
-        assert.ok(hail.logs.some((line) => line.includes(`mDNS waits for ${LINK}`)), 'the log says why nothing is announced');
-        assert.equal(statusInNamespace(`http://127.0.0.1:${hail.port}/healthz`), 200, 'it serves meanwhile');
-        const deadline = Date.now() + 20_000;
-        while (!hail.logs.some((line) => line.includes(`${LINK} is up; announcing`))) {
-          assert.ok(Date.now() < deadline, `mDNS did not start:\n${hail.logs.join('\n')}`);
-          await sleep(200);
-        }
-        assert.equal(hail.child.exitCode, null, 'still running');
-      },
-    );
-  } finally {
-    removeDataDir(dataDir);
-  }
-});
+test(
+  'an mdns_interface that has no address yet: the box serves meanwhile, and announces once the interface is up',
+  { timeout: 60000 },
+  async () => {
+    const dataDir = newDataDir();
+    const address = `${SUBNET}.2`;
+    try {
+      await withAddressLater(
+        address,
+        () => startHail({ dataDir, wrap: inNamespace, args: ['--host', '0.0.0.0', '--mdns-interface', LINK] }),
+        async (hail) => {
+          assert.ok(
+            hail.logs.some((line) => line.includes(`mDNS waits for ${LINK}`)),
+            'the log says why nothing is announced',
+          );
+          assert.equal(statusInNamespace(`http://127.0.0.1:${hail.port}/healthz`), 200, 'it serves meanwhile');
+          const deadline = Date.now() + 20_000;
+          while (!hail.logs.some((line) => line.includes(`${LINK} is up; announcing`))) {
+            assert.ok(Date.now() < deadline, `mDNS did not start:\n${hail.logs.join('\n')}`);
+            await sleep(200);
+          }
+          assert.equal(hail.child.exitCode, null, 'still running');
+        },
+      );
+    } finally {
+      removeDataDir(dataDir);
+    }
+  },
+);

@@ -35,7 +35,11 @@ const storedOps = (db: Db): StoredOp[] =>
 
 async function withWriter(t: { after: (fn: () => void) => void }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'hail-chain-'));
-  const writer = openWriter(dataDir, () => Date.now(), (error) => assert.fail(String(error)));
+  const writer = openWriter(
+    dataDir,
+    () => Date.now(),
+    (error) => assert.fail(String(error)),
+  );
   t.after(() => {
     writer.db.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -52,12 +56,27 @@ async function someOps(committer: ReturnType<typeof openWriter>['committer']): P
   await committer.commit({
     author: admin,
     grant: { kind: 'setup' },
-    ops: [{ type: 'user.created', entity: admin, body: { username: 'skipper', displayName: 'Skipper', role: 'admin', passwordHash: HASH, inviteId: null } }],
+    ops: [
+      {
+        type: 'user.created',
+        entity: admin,
+        body: { username: 'skipper', displayName: 'Skipper', role: 'admin', passwordHash: HASH, inviteId: null },
+      },
+    ],
   });
-  await committer.commit({ author: admin, ops: [{ type: 'team.created', entity: team, body: { name: 'crew', displayName: 'Crew', defaultChannelId: general } }] });
-  await committer.commit({ author: admin, ops: [{ type: 'post.created', entity: postId, body: { channelId: general, message: 'Reef the main at dusk', rootId: null } }] });
+  await committer.commit({
+    author: admin,
+    ops: [{ type: 'team.created', entity: team, body: { name: 'crew', displayName: 'Crew', defaultChannelId: general } }],
+  });
+  await committer.commit({
+    author: admin,
+    ops: [{ type: 'post.created', entity: postId, body: { channelId: general, message: 'Reef the main at dusk', rootId: null } }],
+  });
   await committer.commit({ author: admin, ops: [{ type: 'post.edited', entity: postId, body: { message: 'Reef the main at sunset' } }] });
-  await committer.commit({ author: admin, ops: [{ type: 'post.created', entity: newId(), body: { channelId: general, message: 'Anchor light on', rootId: null } }] });
+  await committer.commit({
+    author: admin,
+    ops: [{ type: 'post.created', entity: newId(), body: { channelId: general, message: 'Anchor light on', rootId: null } }],
+  });
   return { admin, postId };
 }
 
@@ -79,8 +98,18 @@ test("an op's hash covers its head, its body's digest and the hash of its origin
 });
 
 test('the body digest is the same whatever order the fields came in, and for the body with a field purged', () => {
-  const body = { channelId: newId(), message: 'Fresh water: 40 litres left', rootId: null, files: [{ name: 'tank.jpg', hash: 'a'.repeat(64), type: 'image/jpeg', size: 1 }] };
-  const shuffled = { rootId: null, files: [{ size: 1, type: 'image/jpeg', hash: 'a'.repeat(64), name: 'tank.jpg' }], message: body.message, channelId: body.channelId };
+  const body = {
+    channelId: newId(),
+    message: 'Fresh water: 40 litres left',
+    rootId: null,
+    files: [{ name: 'tank.jpg', hash: 'a'.repeat(64), type: 'image/jpeg', size: 1 }],
+  };
+  const shuffled = {
+    rootId: null,
+    files: [{ size: 1, type: 'image/jpeg', hash: 'a'.repeat(64), name: 'tank.jpg' }],
+    message: body.message,
+    channelId: body.channelId,
+  };
   assert.equal(bodyDigest(shuffled), bodyDigest(body));
   const purged = purgeFields(body, ['message', 'files']);
   assert.ok(isPurged(purged.message) && isPurged(purged.files));
@@ -96,8 +125,16 @@ test('verification names an op whose body, hash or place in its chain was change
   const { db, committer } = await withWriter(t);
   await someOps(committer);
   const [, second, third, fourth] = storedOps(db);
-  db.prepare('UPDATE ops SET body = ? WHERE origin = ? AND seq = ?').run(JSON.stringify({ ...JSON.parse(third!.body), message: 'Tampered' }), third!.origin, third!.seq);
-  db.prepare('UPDATE ops SET hash = ? WHERE origin = ? AND seq = ?').run(fourth!.hash.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')), fourth!.origin, fourth!.seq);
+  db.prepare('UPDATE ops SET body = ? WHERE origin = ? AND seq = ?').run(
+    JSON.stringify({ ...JSON.parse(third!.body), message: 'Tampered' }),
+    third!.origin,
+    third!.seq,
+  );
+  db.prepare('UPDATE ops SET hash = ? WHERE origin = ? AND seq = ?').run(
+    fourth!.hash.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+    fourth!.origin,
+    fourth!.seq,
+  );
   db.prepare('DELETE FROM ops WHERE origin = ? AND seq = ?').run(second!.origin, second!.seq);
   const { problems } = verifyChains(db);
   assert.deepEqual(problems, [
@@ -116,9 +153,12 @@ test('the migration chains the ops of a database written before hash chains, eve
   for (const migration of MIGRATIONS.slice(0, 2)) db.exec(migration as string);
   db.pragma('user_version = 2');
   // As the old commit wrote them: a hash over the body text, no chain. Two origins, as after a restore.
-  const insert = db.prepare("INSERT INTO ops (origin, seq, hlc, author, type, entity, body, hash) VALUES (?, ?, ?, NULL, 'team.updated', ?, ?, 'old')");
+  const insert = db.prepare(
+    "INSERT INTO ops (origin, seq, hlc, author, type, entity, body, hash) VALUES (?, ?, ?, NULL, 'team.updated', ?, ?, 'old')",
+  );
   for (const origin of ['a'.repeat(32), 'b'.repeat(32)]) {
-    for (let seq = 1; seq <= 3; seq++) insert.run(origin, seq, `0000000000${seq}00000`, newId(), JSON.stringify({ displayName: `Crew ${seq}` }));
+    for (let seq = 1; seq <= 3; seq++)
+      insert.run(origin, seq, `0000000000${seq}00000`, newId(), JSON.stringify({ displayName: `Crew ${seq}` }));
   }
   migrate(db);
   const ops = storedOps(db);

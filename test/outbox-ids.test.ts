@@ -43,7 +43,10 @@ test('ids are random beyond the time and counter: two tabs never mint the same o
 
 test('the retry delay doubles from one second to a cap of thirty', () => {
   const middle = 0.5; // no jitter either way
-  assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 50, 5000].map((failures) => retryDelay(failures, middle)), [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 6, 7, 50, 5000].map((failures) => retryDelay(failures, middle)),
+    [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000],
+  );
   assert.equal(FIRST_DELAY_MS, 1000);
   assert.equal(MAX_DELAY_MS, 30_000);
 });

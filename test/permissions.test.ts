@@ -31,9 +31,11 @@ describe('permissions', () => {
     gusSocket = await gus.client.socket();
     await gusSocket.resume((await gusSocket.next('hello')).feedSeq);
     const teamId = world.team.id;
-    secret = (await alice.client.post('/api/v1/channels', { teamId, type: 'private', name: 'secrets', displayName: 'Secrets' })).body.channel.id;
+    secret = (await alice.client.post('/api/v1/channels', { teamId, type: 'private', name: 'secrets', displayName: 'Secrets' })).body
+      .channel.id;
     deck = (await alice.client.post('/api/v1/channels', { teamId, type: 'public', name: 'deck', displayName: 'Deck' })).body.channel.id;
-    lounge = (await alice.client.post('/api/v1/channels', { teamId, type: 'public', name: 'lounge', displayName: 'Lounge' })).body.channel.id;
+    lounge = (await alice.client.post('/api/v1/channels', { teamId, type: 'public', name: 'lounge', displayName: 'Lounge' })).body.channel
+      .id;
     assert.equal((await alice.client.post(`/api/v1/channels/${deck}/members`, { userId: gus.id })).status, 204);
     const root = await alice.client.post(`/api/v1/channels/${secret}/posts`, { message: 'the treasure is under the mast @bob @channel' });
     secretPost = root.body.post.id;
@@ -73,7 +75,7 @@ describe('permissions', () => {
     assert.equal((await bob.client.post(`/api/v1/channels/${secret}/members`, { userId: bob.id })).status, 404);
   });
 
-  test('a private channel is absent from a non-member\'s channel list, unread counts and browse list', async () => {
+  test("a private channel is absent from a non-member's channel list, unread counts and browse list", async () => {
     const mine = await bob.client.get('/api/v1/channels');
     assert.ok(!mine.body.channels.some((channel: { id: string }) => channel.id === secret));
     const browse = await bob.client.get(`/api/v1/teams/${world.team.id}/channels`);
@@ -100,9 +102,15 @@ describe('permissions', () => {
 
   test('a guest sees only the channels it was added to', async () => {
     const mine = await gus.client.get('/api/v1/channels');
-    assert.deepEqual(mine.body.channels.map((channel: { id: string }) => channel.id), [deck]);
+    assert.deepEqual(
+      mine.body.channels.map((channel: { id: string }) => channel.id),
+      [deck],
+    );
     const browse = await gus.client.get(`/api/v1/teams/${world.team.id}/channels`);
-    assert.deepEqual(browse.body.channels.map((channel: { id: string }) => channel.id), [deck]);
+    assert.deepEqual(
+      browse.body.channels.map((channel: { id: string }) => channel.id),
+      [deck],
+    );
     for (const channel of [lounge, world.team.defaultChannelId, secret]) {
       assert.equal((await gus.client.get(`/api/v1/channels/${channel}/posts`)).status, 404);
       assert.equal((await gus.client.post(`/api/v1/channels/${channel}/join`)).status, channel === secret ? 404 : 404);
@@ -118,7 +126,12 @@ describe('permissions', () => {
   });
 
   test('a guest cannot create channels and sees only people it shares a channel with', async () => {
-    const created = await gus.client.post('/api/v1/channels', { teamId: world.team.id, type: 'public', name: 'guests', displayName: 'Guests' });
+    const created = await gus.client.post('/api/v1/channels', {
+      teamId: world.team.id,
+      type: 'public',
+      name: 'guests',
+      displayName: 'Guests',
+    });
     assert.equal(created.status, 403);
     assert.equal(created.body.error.code, 'guest_not_allowed');
     const users = await gus.client.get('/api/v1/users');
@@ -152,7 +165,9 @@ describe('permissions', () => {
       typeof value === 'object' && value !== null && ('username' in value || Object.values(value).some(hasPerson));
     const matrix = guestPeopleMatrix();
     let people = 0;
-    for (const route of ROUTES.filter((candidate) => candidate.method === 'get' && !['/api/v1/admin/backup', '/api/v1/admin/export'].includes(candidate.path))) {
+    for (const route of ROUTES.filter(
+      (candidate) => candidate.method === 'get' && !['/api/v1/admin/backup', '/api/v1/admin/export'].includes(candidate.path),
+    )) {
       const path = route.path.replace(/\/(\w+)\/:(\w+)/g, (_match, collection: string) => `/${collection}/${ids[collection] ?? 'x'}`);
       const answer = await world.admin.get(path);
       if (!hasPerson(answer.body)) continue;
@@ -162,7 +177,7 @@ describe('permissions', () => {
     assert.equal(people, Object.keys(matrix).length, 'each route in the matrix returns people');
   });
 
-  test('a guest\'s socket learns nothing of people it shares no channel with: no account event, no presence', async () => {
+  test("a guest's socket learns nothing of people it shares no channel with: no account event, no presence", async () => {
     const stranger = await world.join('stranger');
     assert.equal((await stranger.client.patch('/api/v1/me', { displayName: 'The Stranger' })).status, 200);
     const strangerSocket = await stranger.client.socket();
@@ -174,7 +189,7 @@ describe('permissions', () => {
     assert.ok(!JSON.stringify(gusSocket.frames).includes(stranger.id), 'nothing about the stranger reached the guest');
     const fresh = await gus.client.socket();
     const hello = await fresh.next('hello');
-    assert.ok(!hello.online.includes(stranger.id), 'the guest\'s hello does not list the stranger as online');
+    assert.ok(!hello.online.includes(stranger.id), "the guest's hello does not list the stranger as online");
     assert.ok(hello.online.includes(gus.id));
     await Promise.all([fresh.close(), strangerSocket.close()]);
   });
@@ -200,8 +215,13 @@ describe('permissions', () => {
     assert.equal((await world.admin.get(`/api/v1/channels/${dm}/posts`)).status, 404);
     assert.equal((await world.admin.delete(`/api/v1/posts/${rude}`)).status, 204);
     const page = await alice.client.get(`/api/v1/channels/${dm}/posts`);
-    assert.deepEqual(page.body.posts.map((post: { deleted: boolean; message: string }) => [post.deleted, post.message]), [[true, '']]);
-    const hidden = (await alice.client.post('/api/v1/channels', { teamId: world.team.id, type: 'private', name: 'hideout', displayName: 'Hideout' })).body.channel.id;
+    assert.deepEqual(
+      page.body.posts.map((post: { deleted: boolean; message: string }) => [post.deleted, post.message]),
+      [[true, '']],
+    );
+    const hidden = (
+      await alice.client.post('/api/v1/channels', { teamId: world.team.id, type: 'private', name: 'hideout', displayName: 'Hideout' })
+    ).body.channel.id;
     const archived = await world.admin.post(`/api/v1/channels/${hidden}/archive`);
     assert.equal(archived.status, 200);
     assert.equal(archived.body.channel.archived, true);

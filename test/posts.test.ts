@@ -31,7 +31,12 @@ describe('posts', () => {
 
   /** A fresh public channel made by alice that bob has joined, so no test sees another's posts. */
   const freshChannel = async (): Promise<string> => {
-    const made = await alice.client.post('/api/v1/channels', { teamId: world.team.id, type: 'public', name: `deck-${++counter}`, displayName: `Deck ${counter}` });
+    const made = await alice.client.post('/api/v1/channels', {
+      teamId: world.team.id,
+      type: 'public',
+      name: `deck-${++counter}`,
+      displayName: `Deck ${counter}`,
+    });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     assert.equal((await bob.client.post(`/api/v1/channels/${made.body.channel.id}/join`)).status, 200);
     return made.body.channel.id;
@@ -89,7 +94,10 @@ describe('posts', () => {
       assert.equal(retry.status, 200);
       assert.deepEqual(retry.body.post, first.body.post);
       const posts = await history(bob.client, channel);
-      assert.deepEqual(posts.map((post) => post.id), [id]);
+      assert.deepEqual(
+        posts.map((post) => post.id),
+        [id],
+      );
       assert.equal((await sidebarRow(bob.client, channel)).unread, 1);
     });
 
@@ -115,7 +123,10 @@ describe('posts', () => {
       assert.equal(retry.body.post.deleted, true);
       assert.equal(retry.body.post.message, '');
       const posts = await history(bob.client, channel);
-      assert.deepEqual(posts.map((post) => [post.id, post.deleted]), [[id, true]]);
+      assert.deepEqual(
+        posts.map((post) => [post.id, post.deleted]),
+        [[id, true]],
+      );
     });
 
     test("another user's post id is refused with 409 post_id_taken", async () => {
@@ -124,7 +135,10 @@ describe('posts', () => {
       await sent(alice.client, channel, 'mine', { id });
       assertError(await send(bob.client, channel, 'also mine?', { id }), 409, 'post_id_taken');
       const posts = await history(alice.client, channel);
-      assert.deepEqual(posts.map((post) => [post.id, post.userId, post.message]), [[id, alice.id, 'mine']]);
+      assert.deepEqual(
+        posts.map((post) => [post.id, post.userId, post.message]),
+        [[id, alice.id, 'mine']],
+      );
     });
 
     test('a message of 16,383 characters is accepted and one of 16,384 is refused with post_too_long', async () => {
@@ -163,7 +177,12 @@ describe('posts', () => {
     });
 
     test('a member who has not joined a public channel cannot post in it', async () => {
-      const made = await alice.client.post('/api/v1/channels', { teamId: world.team.id, type: 'public', name: `quiet-${++counter}`, displayName: 'Quiet' });
+      const made = await alice.client.post('/api/v1/channels', {
+        teamId: world.team.id,
+        type: 'public',
+        name: `quiet-${++counter}`,
+        displayName: 'Quiet',
+      });
       assertError(await send(bob.client, made.body.channel.id, 'let me in'), 403, 'not_channel_member');
     });
   });
@@ -177,9 +196,15 @@ describe('posts', () => {
       assert.equal(first.rootId, root.id);
       const thread = await bob.client.get(`/api/v1/posts/${root.id}/thread`);
       assert.equal(thread.status, 200);
-      assert.deepEqual(thread.body.posts.map((post: any) => post.id), [root.id, first.id, second.id]);
+      assert.deepEqual(
+        thread.body.posts.map((post: any) => post.id),
+        [root.id, first.id, second.id],
+      );
       const fromReply = await bob.client.get(`/api/v1/posts/${first.id}/thread`);
-      assert.deepEqual(fromReply.body.posts.map((post: any) => post.id), [root.id, first.id, second.id]);
+      assert.deepEqual(
+        fromReply.body.posts.map((post: any) => post.id),
+        [root.id, first.id, second.id],
+      );
       const rootNow = (await alice.client.get(`/api/v1/posts/${root.id}`)).body.post;
       assert.equal(rootNow.replyCount, 2);
       assert.equal(rootNow.lastReplyAt, second.createdAt);
@@ -194,11 +219,14 @@ describe('posts', () => {
       for (const from of [root.id, first.id]) {
         const thread = await bob.client.get(`/api/v1/posts/${from}/thread`);
         assert.equal(thread.status, 200, JSON.stringify(thread.body));
-        assert.deepEqual(thread.body.posts.map((post: any) => [post.id, post.deleted, post.message]), [
-          [root.id, true, ''],
-          [first.id, false, '20 litres here'],
-          [second.id, false, 'Thanks, coming over'],
-        ]);
+        assert.deepEqual(
+          thread.body.posts.map((post: any) => [post.id, post.deleted, post.message]),
+          [
+            [root.id, true, ''],
+            [first.id, false, '20 litres here'],
+            [second.id, false, 'Thanks, coming over'],
+          ],
+        );
       }
       // Deleted is still deleted for everything else.
       assertError(await bob.client.get(`/api/v1/posts/${root.id}`), 404, 'post_not_found');
@@ -233,7 +261,7 @@ describe('posts', () => {
       assert.equal((await history(bob.client, channel))[0].message, 'Wind NE 20');
     });
 
-    test("nobody else edits a post, not even an admin", async () => {
+    test('nobody else edits a post, not even an admin', async () => {
       const channel = await freshChannel();
       const post = await sent(alice.client, channel, 'Original');
       assertError(await bob.client.patch(`/api/v1/posts/${post.id}`, { message: 'Changed by bob' }), 403, 'not_post_author');
@@ -254,7 +282,10 @@ describe('posts', () => {
       const deleted = await alice.client.delete(`/api/v1/posts/${doomed.id}`);
       assert.equal(deleted.status, 204);
       const posts = await history(bob.client, channel);
-      assert.deepEqual(posts.map((post) => post.id), [before.id, doomed.id]);
+      assert.deepEqual(
+        posts.map((post) => post.id),
+        [before.id, doomed.id],
+      );
       const tombstone = posts[1];
       assert.equal(tombstone.deleted, true);
       assert.equal(tombstone.message, '');
@@ -294,10 +325,16 @@ describe('posts', () => {
       await bob.client.put(`/api/v1/posts/${post.id}/reactions/dolphin`);
       await bob.client.put(`/api/v1/posts/${post.id}/reactions/+1`);
       const both = (await alice.client.get(`/api/v1/posts/${post.id}`)).body.post.reactions;
-      assert.deepEqual(both, [{ emoji: 'dolphin', userIds: [alice.id, bob.id] }, { emoji: '+1', userIds: [bob.id] }]);
+      assert.deepEqual(both, [
+        { emoji: 'dolphin', userIds: [alice.id, bob.id] },
+        { emoji: '+1', userIds: [bob.id] },
+      ]);
       const removed = await alice.client.delete(`/api/v1/posts/${post.id}/reactions/dolphin`);
       assert.equal(removed.status, 200);
-      assert.deepEqual(removed.body.post.reactions, [{ emoji: 'dolphin', userIds: [bob.id] }, { emoji: '+1', userIds: [bob.id] }]);
+      assert.deepEqual(removed.body.post.reactions, [
+        { emoji: 'dolphin', userIds: [bob.id] },
+        { emoji: '+1', userIds: [bob.id] },
+      ]);
       const [inHistory] = await history(bob.client, channel);
       assert.deepEqual(inHistory.reactions, removed.body.post.reactions);
     });
@@ -326,7 +363,10 @@ describe('posts', () => {
       assert.equal(pinned.body.post.pinned, true);
       const pins = await alice.client.get(`/api/v1/channels/${channel}/pins`);
       assert.equal(pins.status, 200);
-      assert.deepEqual(pins.body.posts.map((post: any) => [post.id, post.pinned]), [[rules.id, true]]);
+      assert.deepEqual(
+        pins.body.posts.map((post: any) => [post.id, post.pinned]),
+        [[rules.id, true]],
+      );
       const unpinned = await alice.client.delete(`/api/v1/posts/${rules.id}/pin`);
       assert.equal(unpinned.status, 200);
       assert.equal(unpinned.body.post.pinned, false);
@@ -342,7 +382,12 @@ describe('posts', () => {
     });
 
     test('a non-member cannot react to or pin posts of a public channel', async () => {
-      const made = await alice.client.post('/api/v1/channels', { teamId: world.team.id, type: 'public', name: `lonely-${++counter}`, displayName: 'Lonely' });
+      const made = await alice.client.post('/api/v1/channels', {
+        teamId: world.team.id,
+        type: 'public',
+        name: `lonely-${++counter}`,
+        displayName: 'Lonely',
+      });
       const post = await sent(alice.client, made.body.channel.id, 'anyone?');
       assertError(await bob.client.put(`/api/v1/posts/${post.id}/reactions/wave`), 403, 'not_channel_member');
       assertError(await bob.client.put(`/api/v1/posts/${post.id}/pin`), 403, 'not_channel_member');
@@ -367,7 +412,10 @@ describe('posts', () => {
       const page = await bob.client.get(`/api/v1/channels/${channel}/posts?limit=25`);
       assert.equal(page.status, 200);
       assert.equal(page.body.hasMore, true);
-      assert.deepEqual(page.body.posts.map((post: any) => post.id), sentIds.slice(TOTAL - 25));
+      assert.deepEqual(
+        page.body.posts.map((post: any) => post.id),
+        sentIds.slice(TOTAL - 25),
+      );
     });
 
     test('walking back with before gives every post once, in order, with no gaps', async () => {
@@ -383,7 +431,10 @@ describe('posts', () => {
         const pageIds = page.posts.map((post: any) => post.id);
         // Oldest first within the page.
         const times = page.posts.map((post: any) => post.createdAt);
-        assert.deepEqual(times, [...times].sort((a: number, b: number) => a - b));
+        assert.deepEqual(
+          times,
+          [...times].sort((a: number, b: number) => a - b),
+        );
         seen.unshift(...pageIds);
         hasMores.push(page.hasMore);
         assert.ok(hasMores.length <= 10, 'the walk does not end');
@@ -415,10 +466,16 @@ describe('posts', () => {
 
     test('a page that ends exactly at the oldest post says nothing more lies before', async () => {
       const answer = await bob.client.get(`/api/v1/channels/${channel}/posts?limit=20&before=${sentIds[20]}`);
-      assert.deepEqual(answer.body.posts.map((post: any) => post.id), sentIds.slice(0, 20));
+      assert.deepEqual(
+        answer.body.posts.map((post: any) => post.id),
+        sentIds.slice(0, 20),
+      );
       assert.equal(answer.body.hasMore, false);
       const last = await bob.client.get(`/api/v1/channels/${channel}/posts?limit=20&after=${sentIds[TOTAL - 21]}`);
-      assert.deepEqual(last.body.posts.map((post: any) => post.id), sentIds.slice(TOTAL - 20));
+      assert.deepEqual(
+        last.body.posts.map((post: any) => post.id),
+        sentIds.slice(TOTAL - 20),
+      );
       assert.equal(last.body.hasMore, false);
     });
 
@@ -426,7 +483,11 @@ describe('posts', () => {
       const other = await freshChannel();
       const stranger = await sent(alice.client, other, 'elsewhere');
       assertError(await bob.client.get(`/api/v1/channels/${channel}/posts?before=${stranger.id}`), 404, 'post_not_found');
-      assertError(await bob.client.get(`/api/v1/channels/${channel}/posts?before=${sentIds[50]}&after=${sentIds[10]}`), 400, 'invalid_query');
+      assertError(
+        await bob.client.get(`/api/v1/channels/${channel}/posts?before=${sentIds[50]}&after=${sentIds[10]}`),
+        400,
+        'invalid_query',
+      );
       assertError(await bob.client.get(`/api/v1/channels/${channel}/posts?limit=201`), 400, 'invalid_query');
     });
   });
@@ -458,12 +519,21 @@ describe('posts', () => {
       const channel = await freshChannel();
       await sent(alice.client, channel, '@bob are you there?');
       await sent(alice.client, channel, 'hello?');
-      assert.deepEqual(await sidebarRow(bob.client, channel).then(({ unread, mentions }) => ({ unread, mentions })), { unread: 2, mentions: 1 });
+      assert.deepEqual(await sidebarRow(bob.client, channel).then(({ unread, mentions }) => ({ unread, mentions })), {
+        unread: 2,
+        mentions: 1,
+      });
       const read = await bob.client.post(`/api/v1/channels/${channel}/read`);
       assert.equal(read.status, 204);
-      assert.deepEqual(await sidebarRow(bob.client, channel).then(({ unread, mentions }) => ({ unread, mentions })), { unread: 0, mentions: 0 });
+      assert.deepEqual(await sidebarRow(bob.client, channel).then(({ unread, mentions }) => ({ unread, mentions })), {
+        unread: 0,
+        mentions: 0,
+      });
       await sent(alice.client, channel, '@bob now?');
-      assert.deepEqual(await sidebarRow(bob.client, channel).then(({ unread, mentions }) => ({ unread, mentions })), { unread: 1, mentions: 1 });
+      assert.deepEqual(await sidebarRow(bob.client, channel).then(({ unread, mentions }) => ({ unread, mentions })), {
+        unread: 1,
+        mentions: 1,
+      });
     });
 
     test('marking read with nothing new since the last mark writes no read mark (it would travel to every box for nothing)', async () => {
@@ -512,7 +582,12 @@ describe('posts', () => {
     });
 
     test('only a member marks a channel read', async () => {
-      const made = await alice.client.post('/api/v1/channels', { teamId: world.team.id, type: 'public', name: `unjoined-${++counter}`, displayName: 'Unjoined' });
+      const made = await alice.client.post('/api/v1/channels', {
+        teamId: world.team.id,
+        type: 'public',
+        name: `unjoined-${++counter}`,
+        displayName: 'Unjoined',
+      });
       assertError(await bob.client.post(`/api/v1/channels/${made.body.channel.id}/read`), 403, 'not_channel_member');
     });
   });

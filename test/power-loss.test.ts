@@ -10,10 +10,14 @@ import { powerLossLoop } from './helpers/power-loss.js';
 
 const KILLS = 50;
 
-test(`${KILLS} SIGKILLs under write load: the database always opens intact, no acknowledged post is lost`, { timeout: 240000 }, async () => {
-  const report = await powerLossLoop(KILLS);
-  process.stdout.write(`# power loss: ${JSON.stringify(report)}\n`);
-  assert.equal(report.corrupt, 0);
-  assert.equal(report.lost, 0);
-  assert.ok(report.acknowledged > KILLS, `only ${report.acknowledged} posts were acknowledged in ${KILLS} rounds`);
-});
+test(
+  `${KILLS} SIGKILLs under write load: the database always opens intact, no acknowledged post is lost`,
+  { timeout: 240000 },
+  async () => {
+    const report = await powerLossLoop(KILLS);
+    process.stdout.write(`# power loss: ${JSON.stringify(report)}\n`);
+    assert.equal(report.corrupt, 0);
+    assert.equal(report.lost, 0);
+    assert.ok(report.acknowledged > KILLS, `only ${report.acknowledged} posts were acknowledged in ${KILLS} rounds`);
+  },
+);

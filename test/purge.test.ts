@@ -47,57 +47,64 @@ function databaseBytes(dataDir: string): Buffer {
 
 const contains = (bytes: Buffer, text: string): boolean => bytes.includes(Buffer.from(text, 'utf8'));
 
-test("a deleted post's text, edits and file names, and a replaced password's hash, are nowhere in the database file", { timeout: 60000 }, async () => {
-  const world = await startWorld();
-  try {
-    const alice = await world.join('alice');
-    const general = world.team.defaultChannelId;
-    // Words that appear nowhere else, long enough to fill an overflow page.
-    const secret = `Marlinspike${'quartermaster'.repeat(300)}`;
-    const edited = 'Bosunchair gybe preventer';
-    const fileName = 'sextant-calibration-Zephyrine.txt';
-    const kept = 'Halyard winch greased';
+test(
+  "a deleted post's text, edits and file names, and a replaced password's hash, are nowhere in the database file",
+  { timeout: 60000 },
+  async () => {
+    const world = await startWorld();
+    try {
+      const alice = await world.join('alice');
+      const general = world.team.defaultChannelId;
+      // Words that appear nowhere else, long enough to fill an overflow page.
+      const secret = `Marlinspike${'quartermaster'.repeat(300)}`;
+      const edited = 'Bosunchair gybe preventer';
+      const fileName = 'sextant-calibration-Zephyrine.txt';
+      const kept = 'Halyard winch greased';
 
-    const file = await upload(alice.client, fileName, Buffer.from('the sextant reads 2 minutes high'));
-    const postId = uuidv7();
-    ok(await alice.client.post(`/api/v1/channels/${general}/posts`, { id: postId, message: secret, files: [file] }), 'post');
-    ok(await alice.client.patch(`/api/v1/posts/${postId}`, { message: edited }), 'edit');
-    ok(await alice.client.post(`/api/v1/channels/${general}/posts`, { id: uuidv7(), message: kept }), 'another post');
-    // Searchable before, so the index held the words.
-    const found = ok(await alice.client.get(`/api/v1/search?q=${encodeURIComponent('Bosunchair')}`), 'search');
-    assert.equal((found as { results: unknown[] }).results.length, 1);
+      const file = await upload(alice.client, fileName, Buffer.from('the sextant reads 2 minutes high'));
+      const postId = uuidv7();
+      ok(await alice.client.post(`/api/v1/channels/${general}/posts`, { id: postId, message: secret, files: [file] }), 'post');
+      ok(await alice.client.patch(`/api/v1/posts/${postId}`, { message: edited }), 'edit');
+      ok(await alice.client.post(`/api/v1/channels/${general}/posts`, { id: uuidv7(), message: kept }), 'another post');
+      // Searchable before, so the index held the words.
+      const found = ok(await alice.client.get(`/api/v1/search?q=${encodeURIComponent('Bosunchair')}`), 'search');
+      assert.equal((found as { results: unknown[] }).results.length, 1);
 
-    const oldHash = (() => {
-      const db = new Database(join(world.hail.dataDir, 'hail.db'), { readonly: true });
-      try {
-        return (db.prepare("SELECT password_hash FROM users WHERE username = 'alice'").get() as { password_hash: string }).password_hash;
-      } finally {
-        db.close();
-      }
-    })();
-    const before = databaseBytes(world.hail.dataDir);
-    // Overflow pages cut a long text into pieces, so the words are looked for, not the whole text.
-    for (const text of ['Marlinspike', edited, fileName, oldHash]) assert.ok(contains(before, text), `the test sees ${text} before`);
+      const oldHash = (() => {
+        const db = new Database(join(world.hail.dataDir, 'hail.db'), { readonly: true });
+        try {
+          return (db.prepare("SELECT password_hash FROM users WHERE username = 'alice'").get() as { password_hash: string }).password_hash;
+        } finally {
+          db.close();
+        }
+      })();
+      const before = databaseBytes(world.hail.dataDir);
+      // Overflow pages cut a long text into pieces, so the words are looked for, not the whole text.
+      for (const text of ['Marlinspike', edited, fileName, oldHash]) assert.ok(contains(before, text), `the test sees ${text} before`);
 
-    ok(await alice.client.delete(`/api/v1/posts/${postId}`), 'delete');
-    ok(await alice.client.post('/api/v1/me/password', { currentPassword: 'password of alice', newPassword: 'a brand new password' }), 'password');
+      ok(await alice.client.delete(`/api/v1/posts/${postId}`), 'delete');
+      ok(
+        await alice.client.post('/api/v1/me/password', { currentPassword: 'password of alice', newPassword: 'a brand new password' }),
+        'password',
+      );
 
-    const after = databaseBytes(world.hail.dataDir);
-    assert.ok(contains(after, kept), 'the bytes read are the database: a post not deleted is there');
-    assert.ok(!contains(after, 'Marlinspike'), 'the deleted text is gone');
-    assert.ok(!contains(after, 'quartermaster'), 'the deleted text is gone, overflow pages included');
-    assert.ok(!contains(after, 'Bosunchair'), 'the edited text is gone, search index included');
-    assert.ok(!contains(after, 'Zephyrine'), "the file's name is gone");
-    assert.ok(!contains(after, oldHash.split('$').at(-1)!), 'the replaced password hash is gone');
+      const after = databaseBytes(world.hail.dataDir);
+      assert.ok(contains(after, kept), 'the bytes read are the database: a post not deleted is there');
+      assert.ok(!contains(after, 'Marlinspike'), 'the deleted text is gone');
+      assert.ok(!contains(after, 'quartermaster'), 'the deleted text is gone, overflow pages included');
+      assert.ok(!contains(after, 'Bosunchair'), 'the edited text is gone, search index included');
+      assert.ok(!contains(after, 'Zephyrine'), "the file's name is gone");
+      assert.ok(!contains(after, oldHash.split('$').at(-1)!), 'the replaced password hash is gone');
 
-    // The log still verifies, and replays to the same state, with its fields purged.
-    const { differences, chainProblems } = verify(join(world.hail.dataDir, 'hail.db'));
-    assert.deepEqual(differences, []);
-    assert.deepEqual(chainProblems, []);
-  } finally {
-    await world.dispose();
-  }
-});
+      // The log still verifies, and replays to the same state, with its fields purged.
+      const { differences, chainProblems } = verify(join(world.hail.dataDir, 'hail.db'));
+      assert.deepEqual(differences, []);
+      assert.deepEqual(chainProblems, []);
+    } finally {
+      await world.dispose();
+    }
+  },
+);
 
 test('upgrading a database forgets what was deleted or replaced before ops could forget', () => {
   const db = new Database(':memory:');
@@ -116,7 +123,11 @@ test('upgrading a database forgets what was deleted or replaced before ops could
   ];
   const insert = db.prepare("INSERT INTO ops (origin, seq, hlc, author, type, entity, body, hash) VALUES (?, ?, ?, NULL, ?, ?, ?, 'old')");
   ops.forEach(([type, entity, body], index) => insert.run(origin, index + 1, hlc(index + 1), type, entity, JSON.stringify(body)));
-  db.prepare(`INSERT INTO users VALUES (?, 'alice', 'alice', 'Alice', 'member', ?, 1, NULL, 'v', 'v', 'v', ?, 'v')`).run(userId, hash(2), `${hlc(5)}.${origin}.${'5'.padStart(15, '0')}`);
+  db.prepare(`INSERT INTO users VALUES (?, 'alice', 'alice', 'Alice', 'member', ?, 1, NULL, 'v', 'v', 'v', ?, 'v')`).run(
+    userId,
+    hash(2),
+    `${hlc(5)}.${origin}.${'5'.padStart(15, '0')}`,
+  );
   db.prepare("INSERT INTO posts VALUES (?, ?, ?, NULL, '', ?, 'v', NULL, 'v', 1)").run(postId, channelId, userId, hlc(2));
 
   migrate(db);

@@ -31,13 +31,17 @@ function ok<T>(response: ApiResponse<T>, what: string): T {
 }
 
 async function privateChannel(owner: Client, name: string, memberIds: readonly string[]): Promise<string> {
-  const created = ok(await owner.post('/api/v1/channels', { teamId: world.team.id, type: 'private', name, displayName: name }), `create #${name}`);
+  const created = ok(
+    await owner.post('/api/v1/channels', { teamId: world.team.id, type: 'private', name, displayName: name }),
+    `create #${name}`,
+  );
   for (const userId of memberIds) ok(await owner.post(`/api/v1/channels/${created.channel.id}/members`, { userId }), `add to #${name}`);
   return created.channel.id;
 }
 
 async function publicChannel(owner: Client, name: string): Promise<string> {
-  return ok(await owner.post('/api/v1/channels', { teamId: world.team.id, type: 'public', name, displayName: name }), `create #${name}`).channel.id;
+  return ok(await owner.post('/api/v1/channels', { teamId: world.team.id, type: 'public', name, displayName: name }), `create #${name}`)
+    .channel.id;
 }
 
 async function send(client: Client, channelId: string, message: string, id = uuidv7()): Promise<string> {
@@ -123,7 +127,9 @@ describe('a phone that drops off the wifi and comes back', () => {
 
     const missed: string[] = [];
     for (let batch = 0; batch < 5; batch++) {
-      missed.push(...(await Promise.all(Array.from({ length: 10 }, (_, index) => send(bob.client, channelId, `Watch log ${batch * 10 + index}`)))));
+      missed.push(
+        ...(await Promise.all(Array.from({ length: 10 }, (_, index) => send(bob.client, channelId, `Watch log ${batch * 10 + index}`)))),
+      );
     }
     ok(await bob.client.patch(`/api/v1/posts/${missed[3]}`, { message: 'Watch log 3 (corrected)' }), 'edit');
     ok(await carol.client.put(`/api/v1/posts/${missed[5]}/reactions/thumbsup`), 'react');
@@ -133,11 +139,16 @@ describe('a phone that drops off the wifi and comes back', () => {
     const socket = await alice.client.socket();
     await socket.next('hello');
     // Written after the socket opened but before it asked to resume: part of the replay.
-    const beforeResume = [await send(bob.client, channelId, 'While you were connecting 1'), await send(bob.client, channelId, 'While you were connecting 2')];
+    const beforeResume = [
+      await send(bob.client, channelId, 'While you were connecting 1'),
+      await send(bob.client, channelId, 'While you were connecting 2'),
+    ];
     // Written while the replay runs: either replayed or streamed live, never both, never neither.
     let at = socket.frames.length;
     socket.send({ type: 'resume', since: lastSeen });
-    const duringResume = await Promise.all(Array.from({ length: 5 }, (_, index) => send(bob.client, channelId, `During the replay ${index}`)));
+    const duringResume = await Promise.all(
+      Array.from({ length: 5 }, (_, index) => send(bob.client, channelId, `During the replay ${index}`)),
+    );
     await socket.until((frames) => {
       for (; at < frames.length; at++) if (frames[at].type === 'resumed') return true;
       return false;
@@ -154,24 +165,59 @@ describe('a phone that drops off the wifi and comes back', () => {
     const events = socket.events();
     const seqs = feedSeqs(socket.frames);
     assertStrictlyIncreasing(seqs, 'after reconnecting');
-    assert.ok(seqs.every((seq) => seq > lastSeen), 'nothing from before the drop is sent again');
-    for (const id of everyPost) assert.equal(count(events, (event) => event.event.type === 'post.created' && event.event.id === id), 1, `post ${id} arrives once`);
-    assert.equal(count(events, (event) => event.event.type === 'post.created' && event.event.id === firstPost), 0);
-    assert.equal(count(events, (event) => event.event.type === 'post.edited' && event.event.id === missed[3]), 1);
+    assert.ok(
+      seqs.every((seq) => seq > lastSeen),
+      'nothing from before the drop is sent again',
+    );
+    for (const id of everyPost)
+      assert.equal(
+        count(events, (event) => event.event.type === 'post.created' && event.event.id === id),
+        1,
+        `post ${id} arrives once`,
+      );
+    assert.equal(
+      count(events, (event) => event.event.type === 'post.created' && event.event.id === firstPost),
+      0,
+    );
+    assert.equal(
+      count(events, (event) => event.event.type === 'post.edited' && event.event.id === missed[3]),
+      1,
+    );
     assert.equal(events.find((event) => event.event.type === 'post.edited')?.event.data.message, 'Watch log 3 (corrected)');
-    assert.equal(count(events, (event) => event.event.type === 'reaction.set' && event.event.id === missed[5] && event.event.actorId === carol.id), 1);
-    assert.equal(count(events, (event) => event.event.type === 'post.deleted' && event.event.id === missed[7]), 1);
-    assert.equal(count(events, (event) => event.event.type === 'channel.updated' && event.event.id === channelId), 1);
+    assert.equal(
+      count(events, (event) => event.event.type === 'reaction.set' && event.event.id === missed[5] && event.event.actorId === carol.id),
+      1,
+    );
+    assert.equal(
+      count(events, (event) => event.event.type === 'post.deleted' && event.event.id === missed[7]),
+      1,
+    );
+    assert.equal(
+      count(events, (event) => event.event.type === 'channel.updated' && event.event.id === channelId),
+      1,
+    );
 
     // Exactly what the member who never left saw, from the same point on: no gaps, no extras.
     const key = (frame: any) => `${frame.feedSeq} ${frame.event.type} ${frame.event.id}`;
-    assert.deepEqual(events.map(key), witness.events().filter((frame) => frame.feedSeq > lastSeen).map(key));
+    assert.deepEqual(
+      events.map(key),
+      witness
+        .events()
+        .filter((frame) => frame.feedSeq > lastSeen)
+        .map(key),
+    );
 
     // `resumed` separates the replay from the live stream.
     const resumedAt = socket.frames.findIndex((frame) => frame.type === 'resumed');
     const resumed = socket.frames[resumedAt];
-    assert.ok(feedSeqs(socket.frames.slice(0, resumedAt)).every((seq) => seq <= resumed.feedSeq), 'replayed events are at or before the resumed mark');
-    assert.ok(feedSeqs(socket.frames.slice(resumedAt)).every((seq) => seq > resumed.feedSeq), 'live events are after the resumed mark');
+    assert.ok(
+      feedSeqs(socket.frames.slice(0, resumedAt)).every((seq) => seq <= resumed.feedSeq),
+      'replayed events are at or before the resumed mark',
+    );
+    assert.ok(
+      feedSeqs(socket.frames.slice(resumedAt)).every((seq) => seq > resumed.feedSeq),
+      'live events are after the resumed mark',
+    );
     for (const id of afterResume) {
       const index = socket.frames.findIndex((frame) => frame.type === 'event' && frame.event.id === id);
       assert.ok(index > resumedAt, 'posts sent after resumed arrive live');
@@ -191,7 +237,12 @@ describe('a phone that drops off the wifi and comes back', () => {
 
     const posted = Date.now();
     const ids = Array.from({ length: 3000 }, () => uuidv7());
-    const statuses = await mapConcurrently(ids, 32, async (id, index) => (await bot.post(`/api/v1/channels/${channelId}/posts`, { id, message: `Position report ${index}: 47°N 3°W, wind SW 4` })).status);
+    const statuses = await mapConcurrently(
+      ids,
+      32,
+      async (id, index) =>
+        (await bot.post(`/api/v1/channels/${channelId}/posts`, { id, message: `Position report ${index}: 47°N 3°W, wind SW 4` })).status,
+    );
     assert.deepEqual([...new Set(statuses)], [201], 'every post of the backlog was accepted');
     const postMs = Date.now() - posted;
 
@@ -210,50 +261,59 @@ describe('a phone that drops off the wifi and comes back', () => {
     await socket.close();
   });
 
-  test('a backlog of long posts replays completely and in order to a reader that stalls, while new posts keep coming', { timeout: 120000 }, async () => {
-    const alice = await world.join('alice-grib');
-    const bob = await world.join('bob-grib');
-    const channelId = await privateChannel(bob.client, 'grib-notes', [alice.id]);
-    const { socket: first, hello } = await live(alice.client);
-    await first.close();
+  test(
+    'a backlog of long posts replays completely and in order to a reader that stalls, while new posts keep coming',
+    { timeout: 120000 },
+    async () => {
+      const alice = await world.join('alice-grib');
+      const bob = await world.join('bob-grib');
+      const channelId = await privateChannel(bob.client, 'grib-notes', [alice.id]);
+      const { socket: first, hello } = await live(alice.client);
+      await first.close();
 
-    // Long forecasts: a page of the replay is then megabytes, beyond the socket's backpressure
-    // limit, and the whole backlog (16 MB) more than the kernel's buffers hold.
-    const forecast = 'Gale warning. '.repeat(1150);
-    const backlog = Array.from({ length: 1000 }, () => uuidv7());
-    await mapConcurrently(backlog, 16, (id, index) => send(bob.client, channelId, `${index} ${forecast}`, id));
+      // Long forecasts: a page of the replay is then megabytes, beyond the socket's backpressure
+      // limit, and the whole backlog (16 MB) more than the kernel's buffers hold.
+      const forecast = 'Gale warning. '.repeat(1150);
+      const backlog = Array.from({ length: 1000 }, () => uuidv7());
+      await mapConcurrently(backlog, 16, (id, index) => send(bob.client, channelId, `${index} ${forecast}`, id));
 
-    const socket = await alice.client.socket();
-    await socket.next('hello');
-    // A phone busy elsewhere reads nothing for a second; the server must wait, not give up.
-    socket.ws.pause();
-    let at = socket.frames.length;
-    socket.send({ type: 'resume', since: hello.feedSeq });
-    // Sent while the replay is stalled: they must wait their turn behind the backlog, not jump it.
-    const duringStall: string[] = [];
-    for (let index = 0; index < 5; index++) duringStall.push(await send(bob.client, channelId, `Update ${index}: wind backing SE`));
-    ok(await bob.client.patch(`/api/v1/posts/${backlog[0]}`, { message: 'Forecast withdrawn' }), 'edit');
-    await new Promise((done) => setTimeout(done, 1000));
-    const started = Date.now();
-    socket.ws.resume();
-    await socket.until((frames) => {
-      for (; at < frames.length; at++) if (frames[at].type === 'resumed') return true;
-      return false;
-    }, 60000);
-    console.log(`long backlog: ${backlog.length} posts of ${forecast.length} characters replayed in ${Date.now() - started} ms after the reader woke`);
-    const afterwards = await send(bob.client, channelId, 'Back to normal');
-    await untilPosts(socket, [afterwards]);
-    await barrier(socket);
+      const socket = await alice.client.socket();
+      await socket.next('hello');
+      // A phone busy elsewhere reads nothing for a second; the server must wait, not give up.
+      socket.ws.pause();
+      let at = socket.frames.length;
+      socket.send({ type: 'resume', since: hello.feedSeq });
+      // Sent while the replay is stalled: they must wait their turn behind the backlog, not jump it.
+      const duringStall: string[] = [];
+      for (let index = 0; index < 5; index++) duringStall.push(await send(bob.client, channelId, `Update ${index}: wind backing SE`));
+      ok(await bob.client.patch(`/api/v1/posts/${backlog[0]}`, { message: 'Forecast withdrawn' }), 'edit');
+      await new Promise((done) => setTimeout(done, 1000));
+      const started = Date.now();
+      socket.ws.resume();
+      await socket.until((frames) => {
+        for (; at < frames.length; at++) if (frames[at].type === 'resumed') return true;
+        return false;
+      }, 60000);
+      console.log(
+        `long backlog: ${backlog.length} posts of ${forecast.length} characters replayed in ${Date.now() - started} ms after the reader woke`,
+      );
+      const afterwards = await send(bob.client, channelId, 'Back to normal');
+      await untilPosts(socket, [afterwards]);
+      await barrier(socket);
 
-    const events = socket.events();
-    const everyPost = [...backlog, ...duringStall, afterwards];
-    const created = events.filter((frame) => frame.event.type === 'post.created');
-    assert.equal(created.length, everyPost.length, 'each post arrives once');
-    assert.deepEqual(new Set(created.map((frame) => frame.event.id)), new Set(everyPost));
-    assert.equal(count(events, (frame) => frame.event.type === 'post.edited' && frame.event.id === backlog[0]), 1);
-    assertStrictlyIncreasing(feedSeqs(socket.frames), 'the replay and what followed');
-    await socket.close();
-  });
+      const events = socket.events();
+      const everyPost = [...backlog, ...duringStall, afterwards];
+      const created = events.filter((frame) => frame.event.type === 'post.created');
+      assert.equal(created.length, everyPost.length, 'each post arrives once');
+      assert.deepEqual(new Set(created.map((frame) => frame.event.id)), new Set(everyPost));
+      assert.equal(
+        count(events, (frame) => frame.event.type === 'post.edited' && frame.event.id === backlog[0]),
+        1,
+      );
+      assertStrictlyIncreasing(feedSeqs(socket.frames), 'the replay and what followed');
+      await socket.close();
+    },
+  );
 
   test('a client whose position is beyond the feed (a restored box) is told to reset, then gets live events', async () => {
     const alice = await world.join('alice-restored');
@@ -266,7 +326,11 @@ describe('a phone that drops off the wifi and comes back', () => {
     const id = await send(world.admin, world.team.defaultChannelId, 'Restored from backup, carry on');
     const event = await untilEvent(socket, (event) => event.type === 'post.created' && event.id === id);
     assert.ok(event.feedSeq > reset.feedSeq);
-    assert.equal(count(socket.frames, (frame) => frame.type === 'event' && frame.feedSeq <= reset.feedSeq), 0, 'nothing from before the reset point is replayed');
+    assert.equal(
+      count(socket.frames, (frame) => frame.type === 'event' && frame.feedSeq <= reset.feedSeq),
+      0,
+      'nothing from before the reset point is replayed',
+    );
     await socket.close();
   });
 });
@@ -292,7 +356,10 @@ describe('live events reach the members of a channel', () => {
     assert.equal(typeof created.event.at, 'number');
 
     ok(await bob.client.patch(`/api/v1/posts/${postId}`, { message: 'Spinnaker is packed and ready' }), 'edit');
-    assert.equal((await untilEvent(socket, (event) => event.type === 'post.edited' && event.id === postId)).event.data.message, 'Spinnaker is packed and ready');
+    assert.equal(
+      (await untilEvent(socket, (event) => event.type === 'post.edited' && event.id === postId)).event.data.message,
+      'Spinnaker is packed and ready',
+    );
 
     ok(await bob.client.put(`/api/v1/posts/${postId}/reactions/sailboat`), 'react');
     const reaction = await untilEvent(socket, (event) => event.type === 'reaction.set' && event.id === postId);
@@ -311,7 +378,10 @@ describe('live events reach the members of a channel', () => {
     assert.equal(deleted.event.actorId, bob.id);
 
     ok(await bob.client.post(`/api/v1/channels/${channelId}/leave`), 'bob leaves');
-    const left = await untilEvent(socket, (event) => event.type === 'channel.member-set' && event.data.userId === bob.id && event.data.member === false);
+    const left = await untilEvent(
+      socket,
+      (event) => event.type === 'channel.member-set' && event.data.userId === bob.id && event.data.member === false,
+    );
     assert.equal(left.event.id, channelId);
 
     assertStrictlyIncreasing(feedSeqs(socket.frames), 'live events');
@@ -344,12 +414,22 @@ describe('administrators hear of every team', () => {
     ok(await world.admin.post('/api/v1/teams', { id: teamId, name: 'race-committee', displayName: 'Race committee' }), 'create team');
     await untilEvent(admin.socket, (event) => event.type === 'team.created' && event.id === teamId);
     ok(await world.admin.patch(`/api/v1/teams/${teamId}`, { displayName: 'Race committee 2027' }), 'rename');
-    assert.equal((await untilEvent(admin.socket, (event) => event.type === 'team.updated' && event.id === teamId)).event.data.displayName, 'Race committee 2027');
+    assert.equal(
+      (await untilEvent(admin.socket, (event) => event.type === 'team.updated' && event.id === teamId)).event.data.displayName,
+      'Race committee 2027',
+    );
     ok(await world.admin.post(`/api/v1/teams/${teamId}/members`, { userId: harbourmaster.id }), 'add to team');
-    await untilEvent(admin.socket, (event) => event.type === 'team.member-set' && event.id === teamId && event.data.userId === harbourmaster.id);
+    await untilEvent(
+      admin.socket,
+      (event) => event.type === 'team.member-set' && event.id === teamId && event.data.userId === harbourmaster.id,
+    );
 
     await barrier(member.socket);
-    assert.equal(count(member.socket.frames, (frame) => frame.type === 'event' && frame.event.id === teamId), 0, 'nothing of the team reached a member outside it');
+    assert.equal(
+      count(member.socket.frames, (frame) => frame.type === 'event' && frame.event.id === teamId),
+      0,
+      'nothing of the team reached a member outside it',
+    );
     await admin.socket.close();
     await member.socket.close();
   });
@@ -370,15 +450,25 @@ describe('nobody hears about a channel they cannot read', () => {
     const sentinel = await send(bob.client, world.team.defaultChannelId, 'Lunch is ready');
     await untilPosts(socket, [sentinel]);
     await barrier(socket);
-    const leaked = socket.events().filter((frame) => frame.event.id === secret || frame.event.id === secretPost || frame.event.data?.channelId === secret);
+    const leaked = socket
+      .events()
+      .filter((frame) => frame.event.id === secret || frame.event.id === secretPost || frame.event.data?.channelId === secret);
     assert.deepEqual(leaked, []);
 
     // Nor on a full replay from the beginning.
     const again = await alice.client.socket();
     await again.next('hello');
     await resumeFrom(again, 0);
-    assert.ok(again.events().some((frame) => frame.event.id === sentinel), 'the replay from 0 does include what alice may read');
-    assert.deepEqual(again.events().filter((frame) => frame.event.id === secret || frame.event.id === secretPost || frame.event.data?.channelId === secret), []);
+    assert.ok(
+      again.events().some((frame) => frame.event.id === sentinel),
+      'the replay from 0 does include what alice may read',
+    );
+    assert.deepEqual(
+      again
+        .events()
+        .filter((frame) => frame.event.id === secret || frame.event.id === secretPost || frame.event.data?.channelId === secret),
+      [],
+    );
     await again.close();
     await socket.close();
   });
@@ -392,7 +482,11 @@ describe('nobody hears about a channel they cannot read', () => {
     await untilPosts(socket, [whileIn]);
 
     ok(await bob.client.delete(`/api/v1/channels/${secret}/members/${alice.id}`), 'remove alice');
-    const removal = await untilEvent(socket, (event) => event.type === 'channel.member-set' && event.id === secret && event.data.userId === alice.id && event.data.member === false);
+    const removal = await untilEvent(
+      socket,
+      (event) =>
+        event.type === 'channel.member-set' && event.id === secret && event.data.userId === alice.id && event.data.member === false,
+    );
 
     const afterPost = await send(bob.client, secret, 'She is out; new plan');
     ok(await bob.client.patch(`/api/v1/posts/${whileIn}`, { message: 'Meet at the bow instead' }), 'edit old post');
@@ -405,7 +499,8 @@ describe('nobody hears about a channel they cannot read', () => {
     await barrier(socket);
 
     const aboutSecret = (frame: any) =>
-      frame.type === 'event' && (frame.event.id === secret || frame.event.id === whileIn || frame.event.id === afterPost || frame.event.data?.channelId === secret);
+      frame.type === 'event' &&
+      (frame.event.id === secret || frame.event.id === whileIn || frame.event.id === afterPost || frame.event.data?.channelId === secret);
     const afterRemoval = socket.frames.slice(socket.frames.indexOf(removal) + 1).filter(aboutSecret);
     assert.deepEqual(afterRemoval, [], 'nothing about the channel after the removal');
 
@@ -419,7 +514,10 @@ describe('nobody hears about a channel they cannot read', () => {
       assert.equal(frame.event.type, 'channel.member-set', `replayed ${frame.event.type} of a channel alice left`);
       assert.equal(frame.event.data.userId, alice.id);
     }
-    assert.ok(replayed.some((frame) => frame.event.data.member === false), 'the replay tells her she was removed');
+    assert.ok(
+      replayed.some((frame) => frame.event.data.member === false),
+      'the replay tells her she was removed',
+    );
     await again.close();
     await socket.close();
   });
@@ -444,9 +542,21 @@ describe('typing and presence', () => {
     const sentinel = await send(world.admin, world.team.defaultChannelId, 'Galley closes at nine');
     await Promise.all([untilPosts(aliceSocket, [sentinel]), untilPosts(bobSocket, [sentinel]), untilPosts(carolSocket, [sentinel])]);
     await Promise.all([barrier(aliceSocket), barrier(bobSocket), barrier(carolSocket)]);
-    assert.equal(count(carolSocket.frames, (frame) => frame.type === 'typing'), 0, 'a non-member sees no typing');
-    assert.equal(count(bobSocket.frames, (frame) => frame.type === 'typing'), 0, 'the typist does not see itself');
-    assert.equal(count(aliceSocket.frames, (frame) => frame.type === 'typing'), 1, 'the outsider typing reached nobody');
+    assert.equal(
+      count(carolSocket.frames, (frame) => frame.type === 'typing'),
+      0,
+      'a non-member sees no typing',
+    );
+    assert.equal(
+      count(bobSocket.frames, (frame) => frame.type === 'typing'),
+      0,
+      'the typist does not see itself',
+    );
+    assert.equal(
+      count(aliceSocket.frames, (frame) => frame.type === 'typing'),
+      1,
+      'the outsider typing reached nobody',
+    );
     await Promise.all([aliceSocket.close(), bobSocket.close(), carolSocket.close()]);
   });
 
@@ -468,9 +578,15 @@ describe('typing and presence', () => {
     await daveLaptop.next('hello');
     await daveSocket.close();
     await barrier(aliceSocket);
-    assert.equal(count(aliceSocket.frames, (frame) => frame.type === 'presence' && frame.userId === dave.id), 1, 'still online on the other device');
+    assert.equal(
+      count(aliceSocket.frames, (frame) => frame.type === 'presence' && frame.userId === dave.id),
+      1,
+      'still online on the other device',
+    );
     await daveLaptop.close();
-    const offline = await aliceSocket.until((frames) => frames.find((frame) => frame.type === 'presence' && frame.userId === dave.id && frame.status === 'offline'));
+    const offline = await aliceSocket.until((frames) =>
+      frames.find((frame) => frame.type === 'presence' && frame.userId === dave.id && frame.status === 'offline'),
+    );
     assert.equal(offline.status, 'offline');
     await aliceSocket.close();
   });
@@ -486,7 +602,7 @@ describe('ending an account or a session ends its sockets', () => {
     await assert.rejects(mallory.client.socket(), (error: any) => error.status === 401);
   });
 
-  test('logging out closes that session\'s socket with 4002 and leaves the other device connected', async () => {
+  test("logging out closes that session's socket with 4002 and leaves the other device connected", async () => {
     const frank = await world.join('frank');
     const laptop = world.client();
     ok(await laptop.post('/api/v1/auth/login', { username: 'frank', password: 'password of frank' }), 'login on the laptop');
@@ -513,12 +629,18 @@ describe('ending an account or a session ends its sockets', () => {
 
   test('an upgrade without a session is refused with 401', async () => {
     await assert.rejects(world.client().socket(), (error: any) => error.status === 401);
-    await assert.rejects(Socket.open(world.hail.url.replace(/^http/, 'ws') + '/api/v1/ws', { cookie: 'hail_session=not-a-real-session' }), (error: any) => error.status === 401);
+    await assert.rejects(
+      Socket.open(world.hail.url.replace(/^http/, 'ws') + '/api/v1/ws', { cookie: 'hail_session=not-a-real-session' }),
+      (error: any) => error.status === 401,
+    );
   });
 
   test('an upgrade with a session cookie from another site is refused with 403', async () => {
     const url = world.hail.url.replace(/^http/, 'ws') + '/api/v1/ws';
-    await assert.rejects(Socket.open(url, { cookie: world.admin.cookie, origin: 'http://evil.example' }), (error: any) => error.status === 403);
+    await assert.rejects(
+      Socket.open(url, { cookie: world.admin.cookie, origin: 'http://evil.example' }),
+      (error: any) => error.status === 403,
+    );
     // The box's own pages still connect.
     const own = await Socket.open(url, { cookie: world.admin.cookie, origin: world.hail.url });
     await own.next('hello');

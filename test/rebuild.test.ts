@@ -34,8 +34,20 @@ async function season(world: World): Promise<{ postId: string; message: string; 
   ok(await admin.delete(`/api/v1/teams/${shore.id}/members/${gina.id}`), 'gina leaves shore');
 
   // Channels of every kind.
-  const deck = ok(await alice.client.post('/api/v1/channels', { id: uuidv7(), teamId: team.id, type: 'public', name: 'deck', displayName: 'Deck' }), 'deck').channel.id;
-  const galley = ok(await alice.client.post('/api/v1/channels', { teamId: team.id, type: 'private', name: 'galley', displayName: 'Galley', purpose: 'Food' }), 'galley').channel.id;
+  const deck = ok(
+    await alice.client.post('/api/v1/channels', { id: uuidv7(), teamId: team.id, type: 'public', name: 'deck', displayName: 'Deck' }),
+    'deck',
+  ).channel.id;
+  const galley = ok(
+    await alice.client.post('/api/v1/channels', {
+      teamId: team.id,
+      type: 'private',
+      name: 'galley',
+      displayName: 'Galley',
+      purpose: 'Food',
+    }),
+    'galley',
+  ).channel.id;
   ok(await bob.client.post(`/api/v1/channels/${deck}/join`), 'bob joins deck');
   ok(await alice.client.post(`/api/v1/channels/${deck}/members`, { userId: gina.id }), 'gina added to deck');
   ok(await alice.client.post(`/api/v1/channels/${galley}/members`, { userId: bob.id }), 'bob added to galley');
@@ -44,7 +56,8 @@ async function season(world: World): Promise<{ postId: string; message: string; 
 
   // Posts, replies, mentions, edits, deletes, reactions, pins.
   const send = async (client: Client, channelId: string, message: string, rootId?: string) =>
-    ok(await client.post(`/api/v1/channels/${channelId}/posts`, { id: uuidv7(), message, ...(rootId ? { rootId } : {}) }), 'post').post.id as string;
+    ok(await client.post(`/api/v1/channels/${channelId}/posts`, { id: uuidv7(), message, ...(rootId ? { rootId } : {}) }), 'post').post
+      .id as string;
   const welcome = await send(admin, general, 'Welcome aboard @alice and @bob');
   const plan = await send(alice.client, deck, 'Plan for tomorrow: leave at 06:00 @channel');
   const reply = await send(bob.client, deck, 'I will prepare the engine', plan);
@@ -84,7 +97,10 @@ async function season(world: World): Promise<{ postId: string; message: string; 
 
   // Accounts and invites.
   ok(await alice.client.patch('/api/v1/me', { displayName: 'Alice the Skipper' }), 'rename');
-  ok(await alice.client.post('/api/v1/me/password', { currentPassword: 'password of alice', newPassword: 'a new password for alice' }), 'password');
+  ok(
+    await alice.client.post('/api/v1/me/password', { currentPassword: 'password of alice', newPassword: 'a new password for alice' }),
+    'password',
+  );
   ok(await admin.put(`/api/v1/users/${bob.id}/role`, { role: 'admin' }), 'promote');
   ok(await admin.put(`/api/v1/users/${bob.id}/role`, { role: 'member' }), 'demote');
   ok(await admin.post(`/api/v1/users/${gina.id}/deactivate`), 'deactivate');
@@ -106,7 +122,9 @@ test('rebuild --verify finds a season of use consistent, names a tampered table,
     // While the server runs: verify only reads.
     const live = await runHail(['rebuild', '--verify', '--data-dir', dataDir]);
     assert.equal(live.code, 0, `verify on the live database: ${live.stdout}${live.stderr}`);
-    const opCount = Number(/^ok: replaying (\d+) ops gives the same state, and every op.s hash and chain link verifies$/m.exec(live.stdout)?.[1]);
+    const opCount = Number(
+      /^ok: replaying (\d+) ops gives the same state, and every op.s hash and chain link verifies$/m.exec(live.stdout)?.[1],
+    );
     assert.ok(opCount > 50, `verify replayed the whole log (${live.stdout.trim()})`);
     const stillServing = await world.admin.get(`/api/v1/posts/${postId}`);
     assert.equal(stillServing.status, 200, 'the server kept serving while verify ran');
@@ -118,7 +136,11 @@ test('rebuild --verify finds a season of use consistent, names a tampered table,
     try {
       assert.equal(db.prepare("UPDATE posts SET message = 'Tampered' WHERE id = ?").run(postId).changes, 1);
       const oneWave = "SELECT min(user_id) FROM reactions WHERE post_id = @post AND emoji = 'wave'";
-      assert.equal(db.prepare(`DELETE FROM reactions WHERE post_id = @post AND emoji = 'wave' AND user_id = (${oneWave})`).run({ post: reactedPostId }).changes, 1);
+      assert.equal(
+        db.prepare(`DELETE FROM reactions WHERE post_id = @post AND emoji = 'wave' AND user_id = (${oneWave})`).run({ post: reactedPostId })
+          .changes,
+        1,
+      );
     } finally {
       db.close();
     }

@@ -60,13 +60,32 @@ interface Crew {
 /** On box A: an admin, a team, alice, a post by alice with an edit and a reaction. */
 async function crew(box: Box, names = ''): Promise<Crew> {
   const [admin, alice, team, general, postId] = [newId(), newId(), newId(), newId(), newId()];
-  const user = (id: string, username: string, role: string) => ({ type: 'user.created', entity: id, body: { username, displayName: username, role, passwordHash: HASH, inviteId: null } });
+  const user = (id: string, username: string, role: string) => ({
+    type: 'user.created',
+    entity: id,
+    body: { username, displayName: username, role, passwordHash: HASH, inviteId: null },
+  });
   await box.committer.commit({ author: admin, grant: { kind: 'setup' }, ops: [user(admin, `skipper${names}`, 'admin')] });
-  await box.committer.commit({ author: admin, ops: [{ type: 'team.created', entity: team, body: { name: `crew${names}`, displayName: 'Crew', defaultChannelId: general } }] });
-  await box.committer.commit({ author: admin, ops: [user(alice, `alice${names}`, 'member'), { type: 'team.member-set', entity: team, body: { userId: alice, member: true } }] });
-  await box.committer.commit({ author: alice, ops: [{ type: 'channel.member-set', entity: general, body: { userId: alice, member: true } }] });
-  await box.committer.commit({ author: alice, ops: [{ type: 'post.created', entity: postId, body: { channelId: general, message: 'Wind backing west', rootId: null } }] });
-  await box.committer.commit({ author: alice, ops: [{ type: 'post.edited', entity: postId, body: { message: 'Wind backing south-west' } }] });
+  await box.committer.commit({
+    author: admin,
+    ops: [{ type: 'team.created', entity: team, body: { name: `crew${names}`, displayName: 'Crew', defaultChannelId: general } }],
+  });
+  await box.committer.commit({
+    author: admin,
+    ops: [user(alice, `alice${names}`, 'member'), { type: 'team.member-set', entity: team, body: { userId: alice, member: true } }],
+  });
+  await box.committer.commit({
+    author: alice,
+    ops: [{ type: 'channel.member-set', entity: general, body: { userId: alice, member: true } }],
+  });
+  await box.committer.commit({
+    author: alice,
+    ops: [{ type: 'post.created', entity: postId, body: { channelId: general, message: 'Wind backing west', rootId: null } }],
+  });
+  await box.committer.commit({
+    author: alice,
+    ops: [{ type: 'post.edited', entity: postId, body: { message: 'Wind backing south-west' } }],
+  });
   await box.committer.commit({ author: admin, ops: [{ type: 'reaction.set', entity: postId, body: { emoji: 'ok', active: true } }] });
   return { admin, team, alice, general, postId };
 }
@@ -82,15 +101,36 @@ test('ops from another box keep their names and hashes, get a local feed positio
   const { team } = await crew(a);
   // B has a local op first, so feed positions differ between the boxes.
   const bosun = newId();
-  await b.committer.commit({ author: bosun, grant: { kind: 'setup' }, ops: [{ type: 'user.created', entity: bosun, body: { username: 'bosun', displayName: 'Bosun', role: 'admin', passwordHash: HASH, inviteId: null } }] });
+  await b.committer.commit({
+    author: bosun,
+    grant: { kind: 'setup' },
+    ops: [
+      {
+        type: 'user.created',
+        entity: bosun,
+        body: { username: 'bosun', displayName: 'Bosun', role: 'admin', passwordHash: HASH, inviteId: null },
+      },
+    ],
+  });
   const b0 = dump(b.db);
   const ops = everything(a);
 
   const result = await b.committer.receive(ops);
   assert.equal(result.entries.length, ops.length);
-  assert.deepEqual(result.entries.map((entry) => entry.op), ops, 'origin, seq, hlc, author, body and hash are kept');
-  assert.deepEqual(result.entries.map((entry) => entry.feedSeq), ops.map((_, index) => index + 2), 'each gets the next local feed_seq');
-  assert.deepEqual({ duplicates: result.duplicates, forks: result.forks, refused: result.refused }, { duplicates: 0, forks: [], refused: [] });
+  assert.deepEqual(
+    result.entries.map((entry) => entry.op),
+    ops,
+    'origin, seq, hlc, author, body and hash are kept',
+  );
+  assert.deepEqual(
+    result.entries.map((entry) => entry.feedSeq),
+    ops.map((_, index) => index + 2),
+    'each gets the next local feed_seq',
+  );
+  assert.deepEqual(
+    { duplicates: result.duplicates, forks: result.forks, refused: result.refused },
+    { duplicates: 0, forks: [], refused: [] },
+  );
   assert.deepEqual(b.published.slice(1), result.entries, 'published to listeners (the realtime hub) like local ops');
   assert.deepEqual(feedAfter(b.db, 1, -1), result.entries);
 
@@ -140,9 +180,19 @@ test('a fork (a held name with another hash) is quarantined, not applied, and st
   assert.deepEqual(result.forks, [{ origin: a.identity.origin, seq: 5, heldHash: fifth.hash, receivedHash: forked.hash }]);
   assert.equal(result.entries.length, everything(c).length, "the other origin's ops are taken; none of the forked origin's");
   assert.equal(chainEnd(b.db, a.identity.origin).seq, 5);
-  assert.deepEqual(quarantinedOps(b.db).map(({ origin, seq, hash }) => ({ origin, seq, hash })), [{ origin: a.identity.origin, seq: 5, hash: forked.hash }]);
-  assert.equal(sql(b.db, 'SELECT hash FROM ops WHERE origin = ? AND seq = 5').pluck().get(a.identity.origin), fifth.hash, 'the held op is not overwritten');
-  assert.deepEqual(dump(b.db).posts!.filter((row) => (row as { id: string }).id === (fifth.entity)), state.posts!.filter((row) => (row as { id: string }).id === fifth.entity));
+  assert.deepEqual(
+    quarantinedOps(b.db).map(({ origin, seq, hash }) => ({ origin, seq, hash })),
+    [{ origin: a.identity.origin, seq: 5, hash: forked.hash }],
+  );
+  assert.equal(
+    sql(b.db, 'SELECT hash FROM ops WHERE origin = ? AND seq = 5').pluck().get(a.identity.origin),
+    fifth.hash,
+    'the held op is not overwritten',
+  );
+  assert.deepEqual(
+    dump(b.db).posts!.filter((row) => (row as { id: string }).id === fifth.entity),
+    state.posts!.filter((row) => (row as { id: string }).id === fifth.entity),
+  );
 });
 
 test('an op that would leave a hole in its origin is refused with that origin, and the others are taken', async (t) => {
@@ -176,7 +226,10 @@ test('a changed op or a broken chain refuses the whole batch, and nothing of it 
   await crew(c);
   const ops = everything(a);
   const changed = ops.map((op, index) => (index === 4 ? { ...op, body: { ...(op.body as object), message: 'Wind veering north' } } : op));
-  await assert.rejects(b.committer.receive([...everything(c), ...changed]), (error) => error instanceof ForeignOpError && error.code === 'hash_mismatch' && error.op.seq === 5);
+  await assert.rejects(
+    b.committer.receive([...everything(c), ...changed]),
+    (error) => error instanceof ForeignOpError && error.code === 'hash_mismatch' && error.op.seq === 5,
+  );
   assert.deepEqual(versionVector(b.db), {}, "not even the other origin's ops of the batch");
   assert.equal(sql(b.db, 'SELECT count(*) FROM feed').pluck().get(), 0);
   // Dropping an op from the middle of a chain breaks the link of the one after it, when it is not a hole.
@@ -190,7 +243,11 @@ test("a malformed op is refused before anything is queued; unknown extra fields 
   const b = openBox(t);
   await crew(a);
   const ops = everything(a);
-  const bad = (op: unknown) => assert.throws(() => b.committer.receive([...ops, op as Op]), (error) => error instanceof ForeignOpError && error.code === 'invalid_op');
+  const bad = (op: unknown) =>
+    assert.throws(
+      () => b.committer.receive([...ops, op as Op]),
+      (error) => error instanceof ForeignOpError && error.code === 'invalid_op',
+    );
   const last = ops.at(-1)!;
   bad({ ...last, seq: 0 });
   bad({ ...last, hlc: 'yesterday' });
@@ -207,7 +264,11 @@ test("a malformed op is refused before anything is queued; unknown extra fields 
   const result = await b.committer.receive([newer]);
   assert.equal(result.entries.length, 1);
   assert.deepEqual(sql(b.db, 'SELECT active FROM reactions').pluck().all(), [0], 'the fields it knows are applied');
-  assert.deepEqual(JSON.parse(sql(b.db, 'SELECT body FROM ops WHERE origin = ? AND seq = ?').pluck().get(newer.origin, newer.seq) as string).skinTone, 3, 'and the others kept to relay');
+  assert.deepEqual(
+    JSON.parse(sql(b.db, 'SELECT body FROM ops WHERE origin = ? AND seq = ?').pluck().get(newer.origin, newer.seq) as string).skinTone,
+    3,
+    'and the others kept to relay',
+  );
   assert.deepEqual(verifyChains(b.db).problems, []);
 });
 
@@ -228,7 +289,18 @@ test('a foreign op is applied without a local permission check, and one that cha
   ];
   let previous = last;
   const foreign = made.map(({ type, entity, body }, index) => {
-    const op = forge({ origin: last.origin, seq: last.seq + 1 + index, hlc: encodeHlc({ ms: hlcMillis(last.hlc) + index + 1, counter: 0 }), author: alice, type, entity }, body, previous.hash);
+    const op = forge(
+      {
+        origin: last.origin,
+        seq: last.seq + 1 + index,
+        hlc: encodeHlc({ ms: hlcMillis(last.hlc) + index + 1, counter: 0 }),
+        author: alice,
+        type,
+        entity,
+      },
+      body,
+      previous.hash,
+    );
     previous = op;
     return op;
   });
@@ -331,7 +403,7 @@ test('an edit that arrives after a delete and before its post is purged when the
   assert.deepEqual(verifyChains(e.db).problems, []);
 });
 
-test("a new password that arrives before its account (from a third box) is kept, not purged as superseded, and opens the account", async (t) => {
+test('a new password that arrives before its account (from a third box) is kept, not purged as superseded, and opens the account', async (t) => {
   const a = openBox(t);
   const b = openBox(t);
   const c = openBox(t);
@@ -360,13 +432,16 @@ test('the ops a peer lacks come in feed order, in bounded pages, from where it i
   await b.committer.receive(everything(a));
   // B writes too: A's admin, on B.
   await b.committer.commit({ author: admin, ops: [{ type: 'team.updated', entity: team, body: { displayName: 'The Crew' } }] });
-  await b.committer.commit({ author: admin, ops: [{ type: 'post.created', entity: newId(), body: { channelId: general, message: 'From B', rootId: null } }] });
+  await b.committer.commit({
+    author: admin,
+    ops: [{ type: 'post.created', entity: newId(), body: { channelId: general, message: 'From B', rootId: null } }],
+  });
   const all = feedAfter(b.db, 0, -1).map((entry) => entry.op);
   const peer = { [a.identity.origin]: 3, [c.identity.origin]: everything(c).length };
   const wanted = all.filter((op) => op.seq > (peer[op.origin] ?? 0));
   const pages: Op[][] = [];
   let after = 0;
-  for (let done = false; !done; ) {
+  for (let done = false; !done;) {
     const page = opsMissingFrom(b.db, peer, after, 3);
     assert.ok(page.ops.length <= 3);
     pages.push(page.ops);
@@ -374,7 +449,11 @@ test('the ops a peer lacks come in feed order, in bounded pages, from where it i
   }
   assert.deepEqual(pages.flat(), wanted);
   assert.ok(pages.length >= Math.ceil(wanted.length / 3));
-  assert.deepEqual(opsMissingFrom(b.db, versionVector(b.db), 0, 10), { ops: [], through: feedAfter(b.db, 0, -1).at(-1)!.feedSeq, done: true });
+  assert.deepEqual(opsMissingFrom(b.db, versionVector(b.db), 0, 10), {
+    ops: [],
+    through: feedAfter(b.db, 0, -1).at(-1)!.feedSeq,
+    done: true,
+  });
   // A peer that holds everything but C's ops is sent nothing of A or B.
   const lacksC = { ...versionVector(b.db), [c.identity.origin]: 0 };
   assert.deepEqual(opsMissingFrom(b.db, lacksC, 0, 100).ops, everything(c));
@@ -386,14 +465,20 @@ test('an op of a type this version does not know is stored and relayed, not appl
   await crew(a);
   const ops = everything(a);
   const last = ops.at(-1)!;
-  const future = forge({ ...last, seq: last.seq + 1, type: 'channel.bookmark-set', entity: newId() }, { url: 'https://example.org/tides', title: 'Tides' }, last.hash);
+  const future = forge(
+    { ...last, seq: last.seq + 1, type: 'channel.bookmark-set', entity: newId() },
+    { url: 'https://example.org/tides', title: 'Tides' },
+    last.hash,
+  );
   const before = await b.committer.receive(ops);
   const state = dump(b.db);
   const result = await b.committer.receive([future]);
   assert.equal(result.entries.length, 1);
   assert.deepEqual(result.entries[0]!.topics, [], 'no client is sent what it could not read');
   assert.deepEqual(dump(b.db), state);
-  assert.deepEqual(sql(b.db, 'SELECT origin, seq, type FROM unapplied_ops').all(), [{ origin: future.origin, seq: future.seq, type: future.type }]);
+  assert.deepEqual(sql(b.db, 'SELECT origin, seq, type FROM unapplied_ops').all(), [
+    { origin: future.origin, seq: future.seq, type: future.type },
+  ]);
   const c = openBox(t);
   await c.committer.receive(opsMissingFrom(b.db, {}, 0, 100).ops);
   assert.deepEqual(versionVector(c.db), versionVector(b.db), 'relayed to the next box');
@@ -414,7 +499,12 @@ test('once an upgrade knows a type, the stored ops of that type are applied, lat
     authorize: () => 'apply',
     apply(db, op) {
       const version = opVersion(op);
-      sql(db, 'UPDATE teams SET display_name = ?, profile_ver = ? WHERE id = ? AND profile_ver < ?').run(op.body.motto, version, op.entity, version);
+      sql(db, 'UPDATE teams SET display_name = ?, profile_ver = ? WHERE id = ? AND profile_ver < ?').run(
+        op.body.motto,
+        version,
+        op.entity,
+        version,
+      );
     },
     audience: (_db, op) => [topic.team(op.entity)],
   }) as unknown as OpKind;
@@ -428,8 +518,16 @@ test('once an upgrade knows a type, the stored ops of that type are applied, lat
   const upgraded = new Map([...OP_KINDS, [mottoSet.type, mottoSet]]);
   assert.equal(applyNowKnown(b.db, upgraded), 1);
   assert.equal(sql(b.db, 'SELECT display_name FROM teams').pluck().get(), 'Fair winds');
-  assert.equal(sql(b.db, 'SELECT topics FROM feed WHERE origin = ? AND seq = ?').pluck().get(motto.origin, motto.seq), topic.team(team), 'clients that may see it will');
-  assert.deepEqual(sql(b.db, 'SELECT seq FROM unapplied_ops').pluck().all(), [malformed.seq], 'a body that does not fit its schema stays unapplied');
+  assert.equal(
+    sql(b.db, 'SELECT topics FROM feed WHERE origin = ? AND seq = ?').pluck().get(motto.origin, motto.seq),
+    topic.team(team),
+    'clients that may see it will',
+  );
+  assert.deepEqual(
+    sql(b.db, 'SELECT seq FROM unapplied_ops').pluck().all(),
+    [malformed.seq],
+    'a body that does not fit its schema stays unapplied',
+  );
   assert.equal(applyNowKnown(b.db, upgraded), 0, 'applied once');
 });
 
@@ -451,7 +549,10 @@ test('whatever the cuts, repeats and out-of-order frames, pulling what is missin
   await crew(c, '-c');
   await a.committer.receive(everything(c));
   for (let i = 0; i < 40; i++) {
-    await a.committer.commit({ author: admin, ops: [{ type: 'post.created', entity: newId(), body: { channelId: general, message: `Log entry ${i}`, rootId: null } }] });
+    await a.committer.commit({
+      author: admin,
+      ops: [{ type: 'post.created', entity: newId(), body: { channelId: general, message: `Log entry ${i}`, rootId: null } }],
+    });
   }
   // A seeded generator (mulberry32), so a failure replays.
   let seed = 20261204;

@@ -14,13 +14,15 @@ const HISTORY = 3000;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-test('a guest sending 1,000 resume {since:0} frames does not stall another client\'s posts', { timeout: 180_000 }, async (t) => {
+test("a guest sending 1,000 resume {since:0} frames does not stall another client's posts", { timeout: 180_000 }, async (t) => {
   // The frame limit would cut the flood short: lift it, so the replay itself is what is tested.
   const world = await startWorld({ env: { HAIL_SOCKET_FRAMES_PER_SECOND: '100000' } });
   try {
     const channel = world.team.defaultChannelId;
     for (let sent = 0; sent < HISTORY; sent += 100) {
-      const batch = Array.from({ length: 100 }, (_, index) => world.admin.post(`/api/v1/channels/${channel}/posts`, { id: uuidv7(), message: `history ${sent + index} ${'x'.repeat(120)}` }));
+      const batch = Array.from({ length: 100 }, (_, index) =>
+        world.admin.post(`/api/v1/channels/${channel}/posts`, { id: uuidv7(), message: `history ${sent + index} ${'x'.repeat(120)}` }),
+      );
       for (const posted of await Promise.all(batch)) assert.equal(posted.status, 201);
     }
     const guest = await world.join('gus', 'guest');
@@ -47,8 +49,13 @@ test('a guest sending 1,000 resume {since:0} frames does not stall another clien
     const flooded: number[] = [];
     for (let index = 0; index < 20; index += 1) flooded.push(await roundTrip(`during the flood ${index}`));
     const bound = 2000 + 20 * median(baseline);
-    t.diagnostic(`baseline median ${median(baseline).toFixed(1)} ms; during the flood max ${Math.max(...flooded).toFixed(1)} ms, median ${median(flooded).toFixed(1)} ms`);
-    assert.ok(Math.max(...flooded) < bound, `round trips during the flood ${flooded.map(Math.round).join(', ')} ms; baseline median ${median(baseline).toFixed(1)} ms; bound ${bound.toFixed(0)} ms`);
+    t.diagnostic(
+      `baseline median ${median(baseline).toFixed(1)} ms; during the flood max ${Math.max(...flooded).toFixed(1)} ms, median ${median(flooded).toFixed(1)} ms`,
+    );
+    assert.ok(
+      Math.max(...flooded) < bound,
+      `round trips during the flood ${flooded.map(Math.round).join(', ')} ms; baseline median ${median(baseline).toFixed(1)} ms; bound ${bound.toFixed(0)} ms`,
+    );
     assert.equal((await fetch(`${world.hail.url}/healthz`, { signal: AbortSignal.timeout(5000) })).status, 200);
 
     const deadline = Date.now() + 60_000;

@@ -32,7 +32,11 @@ test('posts sharing a slot take the first free rowids from it, through edits, de
     base = sql<[], bigint>(db, 'SELECT min(rowid) FROM posts_fts').safeIntegers(true).pluck().get()!;
     const first = rows();
     assert.equal(first.length, 300);
-    assert.deepEqual(first.map((row) => row.rowid), Array.from({ length: 300 }, (_, n) => n), 'one run from the slot');
+    assert.deepEqual(
+      first.map((row) => row.rowid),
+      Array.from({ length: 300 }, (_, n) => n),
+      'one run from the slot',
+    );
 
     // Holes at 10 and 20; an edit of 200 moves it into the first hole; a new post takes the next.
     indexPost(db, idOf(10), undefined);

@@ -18,7 +18,8 @@ describe('search', () => {
   const today = new Date().toISOString().slice(0, 10);
 
   const search = (client: Client, q: string, extra = '') => client.get(`/api/v1/search?q=${encodeURIComponent(q)}${extra}`);
-  const messages = (response: { body: { results: { post: { message: string } }[] } }) => response.body.results.map((result) => result.post.message);
+  const messages = (response: { body: { results: { post: { message: string } }[] } }) =>
+    response.body.results.map((result) => result.post.message);
 
   before(async () => {
     world = await startWorld();
@@ -28,7 +29,8 @@ describe('search', () => {
     general = world.team.defaultChannelId;
     const teamId = world.team.id;
     deck = (await alice.client.post('/api/v1/channels', { teamId, type: 'public', name: 'deck', displayName: 'Deck' })).body.channel.id;
-    secret = (await alice.client.post('/api/v1/channels', { teamId, type: 'private', name: 'secret', displayName: 'Secret' })).body.channel.id;
+    secret = (await alice.client.post('/api/v1/channels', { teamId, type: 'private', name: 'secret', displayName: 'Secret' })).body.channel
+      .id;
     await alice.client.post(`/api/v1/channels/${secret}/members`, { userId: bob.id });
     await alice.client.post(`/api/v1/channels/${deck}/members`, { userId: gus.id });
     await bob.client.post(`/api/v1/channels/${deck}/join`);
@@ -58,7 +60,12 @@ describe('search', () => {
 
   test('a prefix word matches every word it starts', async () => {
     const found = messages(await search(bob.client, 'gal*')).sort();
-    assert.deepEqual(found, ['Gale warning for the north sea tonight', 'Galley is open, soup for everyone', 'The gale gale gale is coming, reef the mainsail', 'the secret anchorage is behind the gale island']);
+    assert.deepEqual(found, [
+      'Gale warning for the north sea tonight',
+      'Galley is open, soup for everyone',
+      'The gale gale gale is coming, reef the mainsail',
+      'the secret anchorage is behind the gale island',
+    ]);
   });
 
   test('results are ranked: the post that says it more often comes first', async () => {
@@ -75,7 +82,10 @@ describe('search', () => {
 
   test('in:, from: and on: filter, and combine with words', async () => {
     assert.deepEqual(messages(await search(bob.client, 'anchor* in:deck')), ['north wind rising, check the anchor']);
-    assert.deepEqual(messages(await search(bob.client, 'gale from:@alice')).sort(), ['Gale warning for the north sea tonight', 'the secret anchorage is behind the gale island']);
+    assert.deepEqual(messages(await search(bob.client, 'gale from:@alice')).sort(), [
+      'Gale warning for the north sea tonight',
+      'the secret anchorage is behind the gale island',
+    ]);
     assert.equal((await search(bob.client, `gale on:${today}`)).body.results.length, 3);
     assert.equal((await search(bob.client, `gale before:${today}`)).body.results.length, 0);
     assert.equal((await search(bob.client, `gale after:${today}`)).body.results.length, 0);
@@ -116,10 +126,15 @@ describe('search', () => {
   });
 
   test('file names are searchable, and has:file keeps only posts with files', async () => {
-    const upload = await alice.client.request('POST', '/api/v1/files?name=biscay-forecast.grb', 'GRIB bytes', { 'content-type': 'application/octet-stream' });
+    const upload = await alice.client.request('POST', '/api/v1/files?name=biscay-forecast.grb', 'GRIB bytes', {
+      'content-type': 'application/octet-stream',
+    });
     assert.equal(upload.status, 201);
     const { hash, size, name, type } = upload.body;
-    const sent = await alice.client.post(`/api/v1/channels/${general}/posts`, { message: 'tomorrow, see attached', files: [{ hash, size, name, type }] });
+    const sent = await alice.client.post(`/api/v1/channels/${general}/posts`, {
+      message: 'tomorrow, see attached',
+      files: [{ hash, size, name, type }],
+    });
     assert.equal(sent.status, 201);
     assert.deepEqual(messages(await search(bob.client, 'biscay')), ['tomorrow, see attached']);
     assert.deepEqual(messages(await search(bob.client, 'has:file')), ['tomorrow, see attached']);
@@ -141,13 +156,74 @@ describe('search', () => {
   test('control characters and every FTS5 operator in the text answer 200 or a clear 400, never 500', async () => {
     const controls = [...Array(32).keys(), 0x7f].map((code) => String.fromCharCode(code));
     const specials = [
-      '"', '""', '"gale', 'gale"', '" "', '*', '**', 'gale*', '*gale', 'ga*le', '^', '^gale', 'gale^', '"^gale"',
-      'NEAR', 'NEAR(', 'NEAR()', 'NEAR(gale north)', 'NEAR(gale north, 2)', 'NEAR/2', 'gale NEAR north',
-      'AND', 'OR', 'NOT', 'and', 'gale AND north', 'gale OR', 'NOT gale', 'gale NOT north', 'AND OR NOT',
-      '(', ')', '()', '(gale)', '(gale OR north) AND anchor', ')gale(', 'gale)', '(((',
-      ':', '::', 'gale:', ':gale', 'message:gale', '{message}:gale', '-message:gale', '{message name}:gale', 'posts_fts:gale',
-      '+', '-', 'gale + north', 'gale - north', ',', "'", '\\', '\\"', '%', '_', '\u2028', '\ufeff', '\u{1F600}',
-      '"gale" "north"', 'gale "north', '"a""b"', 'in:deck NEAR(', 'from:@', 'from:"', 'in:"deck"', 'has:file*',
+      '"',
+      '""',
+      '"gale',
+      'gale"',
+      '" "',
+      '*',
+      '**',
+      'gale*',
+      '*gale',
+      'ga*le',
+      '^',
+      '^gale',
+      'gale^',
+      '"^gale"',
+      'NEAR',
+      'NEAR(',
+      'NEAR()',
+      'NEAR(gale north)',
+      'NEAR(gale north, 2)',
+      'NEAR/2',
+      'gale NEAR north',
+      'AND',
+      'OR',
+      'NOT',
+      'and',
+      'gale AND north',
+      'gale OR',
+      'NOT gale',
+      'gale NOT north',
+      'AND OR NOT',
+      '(',
+      ')',
+      '()',
+      '(gale)',
+      '(gale OR north) AND anchor',
+      ')gale(',
+      'gale)',
+      '(((',
+      ':',
+      '::',
+      'gale:',
+      ':gale',
+      'message:gale',
+      '{message}:gale',
+      '-message:gale',
+      '{message name}:gale',
+      'posts_fts:gale',
+      '+',
+      '-',
+      'gale + north',
+      'gale - north',
+      ',',
+      "'",
+      '\\',
+      '\\"',
+      '%',
+      '_',
+      '\u2028',
+      '\ufeff',
+      '\u{1F600}',
+      '"gale" "north"',
+      'gale "north',
+      '"a""b"',
+      'in:deck NEAR(',
+      'from:@',
+      'from:"',
+      'in:"deck"',
+      'has:file*',
     ];
     const queries = [
       ...controls.flatMap((char) => [char, `gale${char}`, `${char}gale`, `gale${char}north`, `"gale${char}north"`, `gale${char}*`]),
@@ -163,6 +239,8 @@ describe('search', () => {
     }
     assert.deepEqual(unclear, []);
     // A control character separates words, as a space does.
-    assert.deepEqual(messages(await search(alice.client, `north${String.fromCharCode(0)}gale`)), ['Gale warning for the north sea tonight']);
+    assert.deepEqual(messages(await search(alice.client, `north${String.fromCharCode(0)}gale`)), [
+      'Gale warning for the north sea tonight',
+    ]);
   });
 });

@@ -21,7 +21,7 @@ after(async () => {
   await fleet?.dispose();
 });
 
-test('a box set up by joining pairs, pulls the history, and the fleet\'s accounts log in there', async () => {
+test("a box set up by joining pairs, pulls the history, and the fleet's accounts log in there", async () => {
   const { client: alice } = await fleet.join('alice');
   const posted = await alice.post(`/api/v1/channels/${fleet.team.defaultChannelId}/posts`, { message: 'made on the shore' });
   assert.equal(posted.status, 201, JSON.stringify(posted.body));

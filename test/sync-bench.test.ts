@@ -14,7 +14,19 @@ test('the sync benchmark measures a catch-up, an empty round and live posts, wit
   assert.ok(result.liveBytesPerPost > 0 && result.liveBytesPerPost <= 250, `${result.liveBytesPerPost} B per live post`);
   assert.ok(result.emptyRoundBytes > 0 && result.emptyRoundBytes <= 3000, `${result.emptyRoundBytes} B`);
   assert.ok(result.memoryAboveIdleBytes >= 0);
-  const settings = { name: 'smoke', repetitions: 1, fanoutMs: 0, saturationRates: [], saturationStepMs: 0, historyMessages: 0, coldStarts: 0, historyPages: 0, readMarksMs: 0, soakMs: 0, syncBacklog: 2000 };
+  const settings = {
+    name: 'smoke',
+    repetitions: 1,
+    fanoutMs: 0,
+    saturationRates: [],
+    saturationStepMs: 0,
+    historyMessages: 0,
+    coldStarts: 0,
+    historyPages: 0,
+    readMarksMs: 0,
+    soakMs: 0,
+    syncBacklog: 2000,
+  };
   const report = renderReport({ settings, skipped: {}, scenario9: result });
   assert.match(report, /### Scenario 9: sync between two boxes on loopback/);
   assert.match(report, /\| bytes on the wire per post, catch-up \| ≤ 120 B \| \d+\.\d B \|/);

@@ -17,13 +17,14 @@ import { IntakeQueue } from '../src/sync/intake.js';
 import { packOps } from '../src/sync/messages.js';
 import { startSyncBox } from './helpers/sync-box.js';
 
-test('sync forks kept in the old sync_quarantine move to the op log\'s quarantine and the per-peer refusals', () => {
+test("sync forks kept in the old sync_quarantine move to the op log's quarantine and the per-peer refusals", () => {
   const dir = mkdtempSync(join(tmpdir(), 'hail-forks-'));
   const file = join(dir, 'hail.db');
   try {
     // A database as the version before kept it, with one forked op and one forked origin record.
     const old = new Database(file);
-    const before = MIGRATIONS.findIndex((migration) => typeof migration === 'string' && migration.includes('CREATE TABLE sync_quarantine')) + 1;
+    const before =
+      MIGRATIONS.findIndex((migration) => typeof migration === 'string' && migration.includes('CREATE TABLE sync_quarantine')) + 1;
     assert.ok(before > 0);
     for (const migration of MIGRATIONS.slice(0, before)) {
       if (typeof migration === 'string') old.exec(migration);
@@ -31,7 +32,15 @@ test('sync forks kept in the old sync_quarantine move to the op log\'s quarantin
     }
     old.pragma(`user_version = ${before}`);
     const origin = 'a'.repeat(32);
-    const wire = { origin, seq: 3, hlc: '0000000001:0000', author: null, type: 'post.created', entity: 'e', bodyText: '{"message":"the other copy"}' };
+    const wire = {
+      origin,
+      seq: 3,
+      hlc: '0000000001:0000',
+      author: null,
+      type: 'post.created',
+      entity: 'e',
+      bodyText: '{"message":"the other copy"}',
+    };
     const insert = old.prepare('INSERT INTO sync_quarantine (peer, origin, seq, hash, op, found_at) VALUES (?, ?, ?, ?, ?, ?)');
     insert.run('peer1', origin, 3, 'H'.repeat(43), JSON.stringify(wire), 1000);
     insert.run('peer2', 'b'.repeat(32), 0, '', 'the origin record names another node key', 2000);
@@ -54,7 +63,7 @@ test('sync forks kept in the old sync_quarantine move to the op log\'s quarantin
   }
 });
 
-test('an op a peer sends with other content than the one held is kept once, in the op log\'s quarantine, and its origin refused from that peer', async () => {
+test("an op a peer sends with other content than the one held is kept once, in the op log's quarantine, and its origin refused from that peer", async () => {
   const box = await startSyncBox('shore');
   try {
     const { userId, channelId } = await box.setup();
@@ -67,10 +76,17 @@ test('an op a peer sends with other content than the one held is kept once, in t
     assert.equal(ready.length, 0);
     assert.equal(forks.length, 1);
     const [kept] = quarantinedOps(box.writer.db);
-    assert.deepEqual({ origin: kept?.origin, seq: kept?.seq, hash: kept?.hash }, { origin: held.origin, seq: held.seq, hash: forks[0]!.receivedHash });
-    assert.deepEqual(sql(box.writer.db, 'SELECT peer, origin, seq FROM sync_forked_origins').all(), [{ peer: 'peer-x', origin: held.origin, seq: held.seq }]);
+    assert.deepEqual(
+      { origin: kept?.origin, seq: kept?.seq, hash: kept?.hash },
+      { origin: held.origin, seq: held.seq, hash: forks[0]!.receivedHash },
+    );
+    assert.deepEqual(sql(box.writer.db, 'SELECT peer, origin, seq FROM sync_forked_origins').all(), [
+      { peer: 'peer-x', origin: held.origin, seq: held.seq },
+    ]);
     // The refusal outlives the link: the next link with that peer starts with the origin refused.
-    assert.deepEqual(new IntakeQueue(box.writer.db, box.store, new OriginKeys(box.writer.db), 'peer-x', Date.now).forkedOrigins, [held.origin]);
+    assert.deepEqual(new IntakeQueue(box.writer.db, box.store, new OriginKeys(box.writer.db), 'peer-x', Date.now).forkedOrigins, [
+      held.origin,
+    ]);
     assert.equal(box.store.hashAt(held.origin, held.seq) !== forks[0]!.receivedHash, true, 'nothing held overwritten');
   } finally {
     await box.dispose();

@@ -15,7 +15,9 @@ after(async () => {
 });
 
 const headsOf = (box: SyncBox, origin: string) =>
-  sql<[string], { seq: number }>(box.writer.db, 'SELECT seq FROM sync_signed_heads WHERE origin = ? ORDER BY seq').all(origin).map((row) => row.seq);
+  sql<[string], { seq: number }>(box.writer.db, 'SELECT seq FROM sync_signed_heads WHERE origin = ? ORDER BY seq')
+    .all(origin)
+    .map((row) => row.seq);
 
 test('a relay keeps one signed head per span of seqs, and what it relays later still verifies', { timeout: 120_000 }, async () => {
   const a = await startSyncBox('a');
@@ -27,7 +29,11 @@ test('a relay keeps one signed head per span of seqs, and what it relays later s
   await until('the link', () => a.service.status()[0]?.link === 'open');
   // Live, in many small groups: each goes out in frames of its own, each with a signed head.
   for (let round = 0; round < 40; round++) {
-    await a.postMany(userId, channelId, Array.from({ length: 40 }, (_, index) => `round ${round} post ${index}`));
+    await a.postMany(
+      userId,
+      channelId,
+      Array.from({ length: 40 }, (_, index) => `round ${round} post ${index}`),
+    );
     await until('the group on the shore', () => shore.opCount() === a.opCount());
   }
   const origin = a.writer.identity.origin;
@@ -35,7 +41,8 @@ test('a relay keeps one signed head per span of seqs, and what it relays later s
   const kept = headsOf(shore, origin);
   assert.ok(kept.length <= Math.ceil(top / HEAD_SPACING), `${kept.length} heads kept for ${top} ops`);
   assert.equal(kept.at(-1), top, 'the highest head is kept');
-  for (let index = 1; index < kept.length; index++) assert.ok(kept[index]! - kept[index - 1]! < 2 * HEAD_SPACING, `heads ${kept.join(',')}`);
+  for (let index = 1; index < kept.length; index++)
+    assert.ok(kept[index]! - kept[index - 1]! < 2 * HEAD_SPACING, `heads ${kept.join(',')}`);
 
   // B meets a's origin only through the shore, after the fact: the sparse heads prove it all.
   pinEachOther(b, shore);

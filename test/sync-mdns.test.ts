@@ -39,7 +39,8 @@ const dataDirs = { a: newDataDir(), b: newDataDir(), c: newDataDir() };
 const running: HailProcess[] = [];
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
-const inNs = (ns: string, command: string, ...args: string[]) => execFileSync('nsenter', [`--net=/run/netns/${ns}`, command, ...args], { stdio: 'pipe' });
+const inNs = (ns: string, command: string, ...args: string[]) =>
+  execFileSync('nsenter', [`--net=/run/netns/${ns}`, command, ...args], { stdio: 'pipe' });
 
 function removeNamespaces(): void {
   for (const ns of [...Object.values(NS), HUB]) {
@@ -114,7 +115,9 @@ async function api(side: Side, method: string, path: string, body?: unknown, coo
       headers: { 'content-type': 'application/json', ${cookie ? `cookie: ${JSON.stringify(cookie)}` : ''} }, body: ${body === undefined ? 'undefined' : JSON.stringify(JSON.stringify(body))} });
     const text = await answer.text();
     console.log(JSON.stringify({ status: answer.status, body: text ? JSON.parse(text) : null, cookie: answer.headers.get('set-cookie')?.split(';')[0] }));`;
-  const { stdout } = await run('nsenter', [`--net=/run/netns/${NS[side]}`, process.execPath, '--input-type=module', '-e', script], { timeout: 20000 });
+  const { stdout } = await run('nsenter', [`--net=/run/netns/${NS[side]}`, process.execPath, '--input-type=module', '-e', script], {
+    timeout: 20000,
+  });
   return JSON.parse(stdout) as Answer;
 }
 
@@ -134,11 +137,17 @@ interface Entry {
   address?: string;
   [key: string]: unknown;
 }
-const entries = (box: HailProcess): Entry[] => box.logs.flatMap((line) => line.split('\n')).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Entry);
+const entries = (box: HailProcess): Entry[] =>
+  box.logs
+    .flatMap((line) => line.split('\n'))
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Entry);
 
 const login = async (side: Side) => (await api(side, 'POST', '/api/v1/auth/login', { username: 'skipper', password: PASSWORD })).cookie;
 const messages = async (side: Side, cookie: string, channelId: string) =>
-  ((await api(side, 'GET', `/api/v1/channels/${channelId}/posts?limit=100`, undefined, cookie)).body.posts as { message: string }[]).map((post) => post.message);
+  ((await api(side, 'GET', `/api/v1/channels/${channelId}/posts?limit=100`, undefined, cookie)).body.posts as { message: string }[]).map(
+    (post) => post.message,
+  );
 
 /** The origins of the ops a box holds, read beside the running server. */
 function origins(side: Side): string[] {
@@ -156,7 +165,14 @@ let bravo: HailProcess;
 
 test('two boxes paired, then given wrong addresses, find each other by mDNS and sync; a box that appears is dialled at once', async () => {
   alpha = await startBox('a');
-  const setup = await api('a', 'POST', '/api/v1/setup', { code: alpha.setupCode(), username: 'skipper', password: PASSWORD, displayName: 'Skipper', teamName: 'crew', teamDisplayName: 'Crew' });
+  const setup = await api('a', 'POST', '/api/v1/setup', {
+    code: alpha.setupCode(),
+    username: 'skipper',
+    password: PASSWORD,
+    displayName: 'Skipper',
+    teamName: 'crew',
+    teamDisplayName: 'Crew',
+  });
   assert.equal(setup.status, 201, JSON.stringify(setup.body));
   channelId = (await api('a', 'GET', '/api/v1/teams', undefined, setup.cookie)).body.teams[0].defaultChannelId;
   const invite = await api('a', 'POST', '/api/v1/peers/invites', {}, setup.cookie);
@@ -164,17 +180,24 @@ test('two boxes paired, then given wrong addresses, find each other by mDNS and 
 
   // The second box joins the fleet with the invitation, run on its side of the link.
   bravo = await startBox('b');
-  const added = await run('nsenter', [`--net=/run/netns/${NS.b}`, process.execPath, HAIL, 'peer', 'add', invite.body.invitation, '--data-dir', dataDirs.b], {
-    env: { ...process.env, HAIL_BOX_NAME: NAME.b },
-    timeout: 30000,
-  });
+  const added = await run(
+    'nsenter',
+    [`--net=/run/netns/${NS.b}`, process.execPath, HAIL, 'peer', 'add', invite.body.invitation, '--data-dir', dataDirs.b],
+    {
+      env: { ...process.env, HAIL_BOX_NAME: NAME.b },
+      timeout: 30000,
+    },
+  );
   assert.match(added.stdout, /paired with alpha/);
   await eventually('the history to reach bravo', async () => (await login('b')) !== undefined);
 
   // Both stop; each is told a wrong address for the other.
   await stopBox(alpha);
   await stopBox(bravo);
-  for (const [side, other] of [['a', 'b'], ['b', 'a']] as const) {
+  for (const [side, other] of [
+    ['a', 'b'],
+    ['b', 'a'],
+  ] as const) {
     const changed = await runHail(['peer', 'set-address', NAME[other], WRONG[other], '--data-dir', dataDirs[side]]);
     assert.equal(changed.code, 0, changed.stderr);
   }
@@ -183,7 +206,9 @@ test('two boxes paired, then given wrong addresses, find each other by mDNS and 
   bravo = await startBox('b');
   const failures = () => entries(bravo).filter((entry) => entry.msg === 'sync: dial failed');
   await eventually('bravo to back off past 4 s', async () => failures().length >= 5, 40000);
-  const gaps = failures().slice(1).map((entry, index) => entry.time - failures()[index]!.time);
+  const gaps = failures()
+    .slice(1)
+    .map((entry, index) => entry.time - failures()[index]!.time);
 
   // Alpha cannot dial bravo (a policy route turns away its connections to bravo's sync port, and
   // nothing else), so the link that comes up is bravo's dial: made when bravo sees alpha appear,
@@ -193,7 +218,11 @@ test('two boxes paired, then given wrong addresses, find each other by mDNS and 
   alpha = await startBox('a');
   const announced = entries(alpha).find((entry) => entry.msg === 'mDNS: announced');
   assert.ok(announced, alpha.logs.join('\n'));
-  const dialled = await eventually('bravo to dial alpha', async () => entries(alpha).find((entry) => entry.msg === 'sync: connection from' && entry.address?.startsWith(`${ADDRESS.b}:`)), 20000);
+  const dialled = await eventually(
+    'bravo to dial alpha',
+    async () => entries(alpha).find((entry) => entry.msg === 'sync: connection from' && entry.address?.startsWith(`${ADDRESS.b}:`)),
+    20000,
+  );
   const delay = dialled.time - announced.time;
   console.log(`bravo dialled alpha ${delay} ms after alpha announced itself; bravo's backoff gaps were ${gaps.join(', ')} ms`);
   assert.ok(delay < 1500, `bravo dialled ${delay} ms after alpha appeared`);
@@ -208,7 +237,10 @@ test('two boxes paired, then given wrong addresses, find each other by mDNS and 
     return a.includes('from bravo, found by mDNS') && b.includes('from alpha, found by mDNS') && a.join() === b.join();
   });
   // The addresses they dial are still the wrong ones: mDNS alone brought them together.
-  for (const [side, other] of [['a', 'b'], ['b', 'a']] as const) {
+  for (const [side, other] of [
+    ['a', 'b'],
+    ['b', 'a'],
+  ] as const) {
     const list = await runHail(['peer', 'list', '--data-dir', dataDirs[side]]);
     assert.match(list.stdout, new RegExp(WRONG[other].replace(/\./g, '\\.')));
   }
@@ -218,12 +250,20 @@ test('an unpaired box on the same link that dials with its own key is refused be
   // Charlie pins alpha on its side only (as if it had stolen alpha's fingerprint and address):
   // it dials alpha with its own key, which alpha never paired.
   const charlie0 = await startBox('c');
-  const setup = await api('c', 'POST', '/api/v1/setup', { code: charlie0.setupCode(), username: 'intruder', password: PASSWORD, displayName: 'Intruder', teamName: 'crew', teamDisplayName: 'Crew' });
+  const setup = await api('c', 'POST', '/api/v1/setup', {
+    code: charlie0.setupCode(),
+    username: 'intruder',
+    password: PASSWORD,
+    displayName: 'Intruder',
+    teamName: 'crew',
+    teamDisplayName: 'Crew',
+  });
   assert.equal(setup.status, 201);
   const own = (await api('c', 'GET', '/api/v1/teams', undefined, setup.cookie)).body.teams[0].defaultChannelId as string;
   assert.equal((await api('c', 'POST', `/api/v1/channels/${own}/posts`, { message: 'let me in' }, setup.cookie)).status, 201);
   await stopBox(charlie0);
-  const fingerprint = entries(alpha).find((entry) => typeof entry.fingerprint === 'string' && entry.msg.startsWith('sync: listening'))!.fingerprint as string;
+  const fingerprint = entries(alpha).find((entry) => typeof entry.fingerprint === 'string' && entry.msg.startsWith('sync: listening'))!
+    .fingerprint as string;
   const db = new Database(databaseFile(dataDirs.c));
   new PeerStore(db).pin(fingerprint, NAME.a, [`${ADDRESS.a}:${SYNC_PORT}`], Date.now());
   db.close();
@@ -237,11 +277,16 @@ test('an unpaired box on the same link that dials with its own key is refused be
   assert.match(refusal.msg, /is not paired with this box/);
   // A few more of charlie's dials (its backoff starts at a second): none gets a link or applies anything.
   await new Promise((done) => setTimeout(done, 3000));
-  assert.ok(entries(alpha).filter((entry) => entry.msg.startsWith('sync: refused') && entry.address?.startsWith(`${ADDRESS.c}:`)).length >= 2);
+  assert.ok(
+    entries(alpha).filter((entry) => entry.msg.startsWith('sync: refused') && entry.address?.startsWith(`${ADDRESS.c}:`)).length >= 2,
+  );
   // Charlie's side saw the key it pinned and started a link, which alpha closed before a frame.
   assert.ok(!entries(charlie).some((entry) => entry.msg === 'sync: link with alpha open'), 'charlie never got a link');
   assert.ok(!entries(alpha).some((entry) => entry.msg === 'sync: link with charlie open'));
   assert.deepEqual(origins('a'), before);
-  assert.ok(charlieOrigins.every((origin) => !before.includes(origin)), 'charlie writes under its own origin');
+  assert.ok(
+    charlieOrigins.every((origin) => !before.includes(origin)),
+    'charlie writes under its own origin',
+  );
   assert.ok(!(await messages('a', (await login('a'))!, channelId)).includes('let me in'));
 });

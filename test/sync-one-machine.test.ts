@@ -62,7 +62,14 @@ test('two boxes on one machine, paired with the CLI beside their servers, conver
   let first = await start('first');
   let second = await start('second');
   const admin = new Client(first.url);
-  const setup = await admin.post('/api/v1/setup', { code: first.setupCode(), username: 'skipper', password: PASSWORD, displayName: 'Skipper', teamName: 'crew', teamDisplayName: 'Crew' });
+  const setup = await admin.post('/api/v1/setup', {
+    code: first.setupCode(),
+    username: 'skipper',
+    password: PASSWORD,
+    displayName: 'Skipper',
+    teamName: 'crew',
+    teamDisplayName: 'Crew',
+  });
   assert.equal(setup.status, 201);
   const channelId = (await admin.get('/api/v1/teams')).body.teams[0].defaultChannelId as string;
 
@@ -73,9 +80,13 @@ test('two boxes on one machine, paired with the CLI beside their servers, conver
   const added = await runHail(['peer', 'add', invitation, '--data-dir', dirs.second]);
   assert.equal(added.code, 0, added.stderr);
   assert.match(added.stdout, /paired with first/);
-  await eventually('the first box\'s accounts on the second', () => login(second));
+  await eventually("the first box's accounts on the second", () => login(second));
 
-  const page = async (client: Client) => ((await client.get(`/api/v1/channels/${channelId}/posts?limit=100`)).body.posts as { message: string }[]).map((post) => post.message).sort().join('\n');
+  const page = async (client: Client) =>
+    ((await client.get(`/api/v1/channels/${channelId}/posts?limit=100`)).body.posts as { message: string }[])
+      .map((post) => post.message)
+      .sort()
+      .join('\n');
   await stop(second);
   assert.equal((await (await login(first))!.post(`/api/v1/channels/${channelId}/posts`, { message: 'written on first' })).status, 201);
   second = await start('second');
@@ -89,16 +100,28 @@ test('two boxes on one machine, paired with the CLI beside their servers, conver
   });
   const list = await runHail(['peer', 'list', '--data-dir', dirs.second]);
   assert.match(list.stdout, /^this box: second, id [0-9a-f]{32}, fingerprint [0-9a-f]{64}$/m, list.stdout);
-  assert.match(list.stdout, /^first \(id [0-9a-f]{32}\)\n {2}link {9}up, last contact \d+ s ago\n {2}ops waiting {2}0 to send, 0 to receive$/m, list.stdout);
+  assert.match(
+    list.stdout,
+    /^first \(id [0-9a-f]{32}\)\n {2}link {9}up, last contact \d+ s ago\n {2}ops waiting {2}0 to send, 0 to receive$/m,
+    list.stdout,
+  );
   assert.match(list.stdout, /^ {2}today {8}[\d.]+ k?B sent, [\d.]+ k?B received$/m, list.stdout);
   assert.match(list.stdout, /^ {2}addresses {4}127\.0\.0\.1:\d+$/m, 'the second box dials the first where it listens');
   assert.match(list.stdout, /^ {2}forks {8}none$/m, list.stdout);
 
   // hail doctor shows sync: where it listens, the peers and their last contact; a warning once stopped.
   const doctor = await runHail(['doctor', '--data-dir', dirs.first, '--port', '0']);
-  assert.match(doctor.stdout, new RegExp(`^ok\\s+sync\\s+listening on 127\\.0\\.0\\.1:${syncPorts.first}; 1 paired: second \\(last contact \\d+ s ago\\)$`, 'm'), doctor.stdout);
+  assert.match(
+    doctor.stdout,
+    new RegExp(`^ok\\s+sync\\s+listening on 127\\.0\\.0\\.1:${syncPorts.first}; 1 paired: second \\(last contact \\d+ s ago\\)$`, 'm'),
+    doctor.stdout,
+  );
   await stop(first);
   const stopped = await runHail(['doctor', '--data-dir', dirs.first, '--port', '0']);
-  assert.match(stopped.stdout, /^warn\s+sync\s+nothing answers on 127\.0\.0\.1:\d+, where the server last listened for sync \(is it running\?\)/m, stopped.stdout);
+  assert.match(
+    stopped.stdout,
+    /^warn\s+sync\s+nothing answers on 127\.0\.0\.1:\d+, where the server last listened for sync \(is it running\?\)/m,
+    stopped.stdout,
+  );
   assert.equal(stopped.code, 0);
 });

@@ -53,7 +53,8 @@ describe('two boxes paired on loopback', () => {
   });
 
   after(async () => {
-    if (process.env.SYNC_TEST_LOGS) writeFileSync(process.env.SYNC_TEST_LOGS, `SHORE\n${shore.hail.logs.join('\n')}\nBOAT\n${boat.logs.join('\n')}\n`);
+    if (process.env.SYNC_TEST_LOGS)
+      writeFileSync(process.env.SYNC_TEST_LOGS, `SHORE\n${shore.hail.logs.join('\n')}\nBOAT\n${boat.logs.join('\n')}\n`);
     await boat?.stop();
     removeDataDir(boatDir);
     await shore?.dispose();
@@ -102,7 +103,8 @@ describe('two boxes paired on loopback', () => {
       await box.stop();
       removeDataDir(third);
       const peers = (await shore.admin.get('/api/v1/peers')).body.peers as { id: string; name: string }[];
-      for (const peer of peers.filter((candidate) => candidate.name !== 'boat')) assert.equal((await shore.admin.request('DELETE', `/api/v1/peers/${peer.id}`)).status, 204);
+      for (const peer of peers.filter((candidate) => candidate.name !== 'boat'))
+        assert.equal((await shore.admin.request('DELETE', `/api/v1/peers/${peer.id}`)).status, 204);
     }
   });
 
@@ -110,24 +112,46 @@ describe('two boxes paired on loopback', () => {
     const socket = await shoreAdminOnBoat.socket();
     await socket.resume(0);
     const before = socket.events().length;
-    const sent = await shore.admin.post(`/api/v1/channels/${shore.team.defaultChannelId}/posts`, { message: 'wind backing south-west, 25 knots' });
+    const sent = await shore.admin.post(`/api/v1/channels/${shore.team.defaultChannelId}/posts`, {
+      message: 'wind backing south-west, 25 knots',
+    });
     assert.equal(sent.status, 201);
-    const event = await socket.until((frames) => frames.filter((frame) => frame.type === 'event').slice(before).find((frame) => frame.event.data?.message === 'wind backing south-west, 25 knots' || frame.event.id === sent.body.post?.id), 10000);
+    const event = await socket.until(
+      (frames) =>
+        frames
+          .filter((frame) => frame.type === 'event')
+          .slice(before)
+          .find((frame) => frame.event.data?.message === 'wind backing south-west, 25 knots' || frame.event.id === sent.body.post?.id),
+      10000,
+    );
     assert.ok(event);
     await socket.close();
   });
 
   test('after a partition in which both wrote, both hold the same posts', async () => {
     await boat.stop();
-    for (let index = 0; index < 20; index++) await shore.admin.post(`/api/v1/channels/${shore.team.defaultChannelId}/posts`, { message: `shore ${index}` });
+    for (let index = 0; index < 20; index++)
+      await shore.admin.post(`/api/v1/channels/${shore.team.defaultChannelId}/posts`, { message: `shore ${index}` });
     boat = await startHail({ dataDir: boatDir, env: { HAIL_SYNC_PORT: String(boatPort), HAIL_BOX_NAME: 'boat' } });
     await shore.stop();
     const boatAdmin = (await login(boat.url, 'admin', ADMIN_PASSWORD))!;
-    for (let index = 0; index < 20; index++) assert.equal((await boatAdmin.post(`/api/v1/channels/${shore.team.defaultChannelId}/posts`, { message: `boat ${index}` })).status, 201);
+    for (let index = 0; index < 20; index++)
+      assert.equal(
+        (await boatAdmin.post(`/api/v1/channels/${shore.team.defaultChannelId}/posts`, { message: `boat ${index}` })).status,
+        201,
+      );
     const restarted = await startHail({ dataDir: shore.hail.dataDir, env: { HAIL_SYNC_PORT: String(shorePort), HAIL_BOX_NAME: 'shore' } });
     try {
       const shoreAdmin = (await login(restarted.url, 'admin', ADMIN_PASSWORD))!;
-      const page = async (client: Client) => ((await client.get(`/api/v1/channels/${shore.team.defaultChannelId}/posts?limit=200`)).body.posts as { id: string; message: string }[]).map((post) => `${post.id} ${post.message}`).join('\n');
+      const page = async (client: Client) =>
+        (
+          (await client.get(`/api/v1/channels/${shore.team.defaultChannelId}/posts?limit=200`)).body.posts as {
+            id: string;
+            message: string;
+          }[]
+        )
+          .map((post) => `${post.id} ${post.message}`)
+          .join('\n');
       await eventually('both boxes to hold the same posts', async () => {
         const [a, b] = [await page(shoreAdmin), await page(boatAdmin)];
         return a.includes('boat 19') && b.includes('shore 19') && a === b;

@@ -96,14 +96,15 @@ test('hail tls init makes a 10-year CA and a server certificate of at most 825 d
     const addresses = boxAddresses();
     const san = leaf.subjectAltName ?? '';
     for (const name of [addresses.localName, addresses.hostName, 'localhost']) assert.ok(san.includes(`DNS:${name}`), `${name} in ${san}`);
-    for (const ip of ['127.0.0.1', ...addresses.ipv4.filter((address) => LAN_IPV4.test(address))]) assert.ok(leaf.checkIP(ip), `${ip} in ${san}`);
+    for (const ip of ['127.0.0.1', ...addresses.ipv4.filter((address) => LAN_IPV4.test(address))])
+      assert.ok(leaf.checkIP(ip), `${ip} in ${san}`);
     assert.ok(leaf.keyUsage?.includes('1.3.6.1.5.5.7.3.1'), 'serverAuth');
   } finally {
     removeDataDir(dataDir);
   }
 });
 
-test('the box CA vouches only for the box\'s LAN names and addresses: a certificate it signs for another site fails to verify', async () => {
+test("the box CA vouches only for the box's LAN names and addresses: a certificate it signs for another site fails to verify", async () => {
   const dataDir = newDataDir();
   try {
     await tlsInit(dataDir);
@@ -116,11 +117,43 @@ test('the box CA vouches only for the box\'s LAN names and addresses: a certific
         return String((error as { stdout?: Buffer }).stdout ?? '') + String((error as { stderr?: Buffer }).stderr ?? '');
       }
     };
-    assert.match(verify(files.cert), /: OK/, 'the box\'s own server certificate verifies');
+    assert.match(verify(files.cert), /: OK/, "the box's own server certificate verifies");
     // Whoever holds ca.key signs what they like with a stock tool; the phones must still refuse it.
     const forged = (name: string, san: string) => {
-      openssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-subj', `/CN=${name}`, '-addext', `subjectAltName=${san}`, '-out', `${name}.csr`);
-      openssl('x509', '-req', '-in', `${name}.csr`, '-CA', files.caCert, '-CAkey', files.caKey, '-CAcreateserial', '-days', '30', '-copy_extensions', 'copy', '-out', `${name}.crt`);
+      openssl(
+        'req',
+        '-new',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        `${name}.key`,
+        '-subj',
+        `/CN=${name}`,
+        '-addext',
+        `subjectAltName=${san}`,
+        '-out',
+        `${name}.csr`,
+      );
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        files.caCert,
+        '-CAkey',
+        files.caKey,
+        '-CAcreateserial',
+        '-days',
+        '30',
+        '-copy_extensions',
+        'copy',
+        '-out',
+        `${name}.crt`,
+      );
       return join(dataDir, `${name}.crt`);
     };
     assert.match(verify(forged('www.bank.example', 'DNS:www.bank.example')), /permitted subtree violation/);
@@ -174,10 +207,15 @@ interface HttpsAnswer {
 /** A request over HTTPS with a cookie; an `upgrade` request answers 101 when the WebSocket is accepted. */
 function requestHttps(port: number, ca: Buffer, method: string, path: string, cookie: string, body?: unknown): Promise<HttpsAnswer> {
   const text = body === undefined ? undefined : JSON.stringify(body);
-  const upgrade = path === '/api/v1/ws'
-    ? { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' }
-    : {};
-  const headers = { cookie, ...upgrade, ...(text === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }) };
+  const upgrade =
+    path === '/api/v1/ws'
+      ? { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' }
+      : {};
+  const headers = {
+    cookie,
+    ...upgrade,
+    ...(text === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }),
+  };
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', servername: 'localhost', port, path, method, ca, headers, timeout: 10000 }, (res) => {
       res.resume();
@@ -201,7 +239,12 @@ test('over HTTPS the session cookie is __Host- and Secure, and each scheme accep
     const port = httpsPortOf(hail);
     const password = 'a long enough password';
     const setup = await requestHttps(port, ca, 'POST', '/api/v1/setup', '', {
-      code: hail.setupCode(), username: 'skipper', password, displayName: 'Skipper', teamName: 'crew', teamDisplayName: 'Crew',
+      code: hail.setupCode(),
+      username: 'skipper',
+      password,
+      displayName: 'Skipper',
+      teamName: 'crew',
+      teamDisplayName: 'Crew',
     });
     assert.equal(setup.status, 201);
     assert.equal(setup.cookies.length, 1);
@@ -216,7 +259,9 @@ test('over HTTPS the session cookie is __Host- and Secure, and each scheme accep
     assert.equal((await fetch(`${hail.url}/api/v1/me`, { headers: { cookie: secureCookie } })).status, 401);
 
     const login = await fetch(`${hail.url}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'skipper', password }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'skipper', password }),
     });
     assert.equal(login.status, 200);
     assert.match(login.headers.getSetCookie()[0]!, /^hail_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
@@ -287,7 +332,11 @@ test('the server renews its own certificate when its addresses change', async ()
       });
       socket.on('error', () => process.exit(0));`;
     const served = async (): Promise<X509Certificate | undefined> => {
-      const { stdout } = await promisify(execFile)(inNamespace[0], [...inNamespace.slice(1), process.execPath, '--input-type=module', '-e', script], { timeout: 10000 });
+      const { stdout } = await promisify(execFile)(
+        inNamespace[0],
+        [...inNamespace.slice(1), process.execPath, '--input-type=module', '-e', script],
+        { timeout: 10000 },
+      );
       // While the listener changes certificates, a connection may be refused for a moment.
       return stdout === '' ? undefined : new X509Certificate(Buffer.from(stdout, 'base64'));
     };
@@ -303,7 +352,7 @@ test('the server renews its own certificate when its addresses change', async ()
     // One AddressWatcher poll (5 s), a new leaf, then the listener's reload: about a minute in
     // all when the port waits out TIME_WAIT, as above.
     let now = first;
-    for (const deadline = Date.now() + 90_000; Date.now() < deadline && now.checkIP(added) === undefined; ) {
+    for (const deadline = Date.now() + 90_000; Date.now() < deadline && now.checkIP(added) === undefined;) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       now = (await served()) ?? now;
     }
@@ -325,7 +374,21 @@ test('a certificate that does not match its key stops the start, naming both fil
     await tlsInit(two);
     const cert = localCaFiles(one).cert;
     const key = localCaFiles(two).key;
-    const result = await runHail(['serve', '--host', '127.0.0.1', '--port', '0', '--https-port', '0', '--data-dir', newDataDir(), '--tls-cert', cert, '--tls-key', key]);
+    const result = await runHail([
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--https-port',
+      '0',
+      '--data-dir',
+      newDataDir(),
+      '--tls-cert',
+      cert,
+      '--tls-key',
+      key,
+    ]);
     assert.equal(result.code, 78);
     assert.match(result.stderr, /does not belong to the certificate/);
     assert.ok(result.stderr.includes(cert) && result.stderr.includes(key), result.stderr);
@@ -346,7 +409,8 @@ test('/trust offers the CA as a .crt and as an iOS profile, over plain HTTP', as
     assert.match(page.headers.get('content-type')!, /^text\/html/);
     assert.match(page.headers.get('content-security-policy')!, /default-src 'none'/);
     const html = await page.text();
-    for (const part of ['/trust/hail-ca.crt', '/trust/hail-ca.mobileconfig', 'iPhone', 'Android', '<svg', ca.fingerprint256]) assert.ok(html.includes(part), part);
+    for (const part of ['/trust/hail-ca.crt', '/trust/hail-ca.mobileconfig', 'iPhone', 'Android', '<svg', ca.fingerprint256])
+      assert.ok(html.includes(part), part);
     assert.doesNotMatch(html, /<script/i);
 
     const crt = await fetch(`${hail.url}/trust/hail-ca.crt`);
@@ -387,7 +451,11 @@ test('hail doctor judges the certificate the server would serve: the box CA’s,
     assert.match((await doctor()).stdout, /^ok\s+certificate\s+DNS:.*: issued by the box's CA, which renews it before it ends/m);
     const files = localCaFiles(dataDir);
     renameSync(files.cert, `${files.cert}.aside`);
-    assert.match((await doctor()).stdout, /^ok\s+certificate\s+the box's CA issues the server certificate when the server starts/m, 'not "plain HTTP only": the server will serve HTTPS');
+    assert.match(
+      (await doctor()).stdout,
+      /^ok\s+certificate\s+the box's CA issues the server certificate when the server starts/m,
+      'not "plain HTTP only": the server will serve HTTPS',
+    );
   } finally {
     removeDataDir(dataDir);
   }

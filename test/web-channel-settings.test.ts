@@ -45,9 +45,19 @@ const savedNotifications = (page: Page) => page.waitForResponse((response) => re
 before(async () => {
   world = await startWorld();
   await world.join('bob');
-  const weather = await world.admin.post('/api/v1/channels', { teamId: world.team.id, type: 'public', name: 'weather', displayName: 'Weather' });
+  const weather = await world.admin.post('/api/v1/channels', {
+    teamId: world.team.id,
+    type: 'public',
+    name: 'weather',
+    displayName: 'Weather',
+  });
   weatherId = weather.body.channel.id;
-  const deck = await world.admin.post('/api/v1/channels', { teamId: world.team.id, type: 'private', name: 'deck', displayName: 'Deck watch' });
+  const deck = await world.admin.post('/api/v1/channels', {
+    teamId: world.team.id,
+    type: 'private',
+    name: 'deck',
+    displayName: 'Deck watch',
+  });
   deckId = deck.body.channel.id;
   const bobClient = world.client();
   await bobClient.post('/api/v1/auth/login', { username: 'bob', password: 'password of bob' });
@@ -64,41 +74,56 @@ after(async () => {
   await world?.dispose();
 });
 
-test('a member changes a channel’s header and purpose, and the other person’s open channel shows the new header at once', { timeout: 120_000 }, async () => {
-  await openChannel(admin, weatherId, '# Weather');
-  await openSettings(bob, weatherId, '# Weather');
-  await bob.getByLabel('Header', { exact: true }).fill('Forecast at 08:00 and 20:00');
-  await bob.getByLabel('Purpose (optional)').fill('Wind and waves for the fleet');
-  await bob.getByRole('button', { name: 'Save' }).click();
-  await bob.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-  await admin.locator('.channel-head').getByText('Forecast at 08:00 and 20:00').waitFor();
+test(
+  'a member changes a channel’s header and purpose, and the other person’s open channel shows the new header at once',
+  { timeout: 120_000 },
+  async () => {
+    await openChannel(admin, weatherId, '# Weather');
+    await openSettings(bob, weatherId, '# Weather');
+    await bob.getByLabel('Header', { exact: true }).fill('Forecast at 08:00 and 20:00');
+    await bob.getByLabel('Purpose (optional)').fill('Wind and waves for the fleet');
+    await bob.getByRole('button', { name: 'Save' }).click();
+    await bob.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await admin.locator('.channel-head').getByText('Forecast at 08:00 and 20:00').waitFor();
 
-  await screenshot(bob, 'channel-settings-phone');
-  assert.deepEqual(await axeViolations(bob), [], 'axe on channel settings (phone)');
-  await bob.getByRole('button', { name: 'Leave channel' }).scrollIntoViewIfNeeded();
-  await screenshot(bob, 'channel-settings-phone-members');
-  await bob.getByRole('button', { name: 'Back' }).click();
-  await bob.getByRole('heading', { name: '# Weather' }).waitFor();
-  assert.match(await bob.locator('.channel-head').innerText(), /Forecast at 08:00/);
-  await screenshot(bob, 'channel-header-phone');
-});
+    await screenshot(bob, 'channel-settings-phone');
+    assert.deepEqual(await axeViolations(bob), [], 'axe on channel settings (phone)');
+    await bob.getByRole('button', { name: 'Leave channel' }).scrollIntoViewIfNeeded();
+    await screenshot(bob, 'channel-settings-phone-members');
+    await bob.getByRole('button', { name: 'Back' }).click();
+    await bob.getByRole('heading', { name: '# Weather' }).waitFor();
+    assert.match(await bob.locator('.channel-head').innerText(), /Forecast at 08:00/);
+    await screenshot(bob, 'channel-header-phone');
+  },
+);
 
-test('what someone is typing in a channel’s settings survives another person’s save; they are told, and can show that instead', { timeout: 120_000 }, async () => {
-  await openSettings(bob, weatherId, '# Weather');
-  await bob.getByLabel('Purpose (optional)').fill('Wind, waves and half a thought');
-  const { status } = await world.admin.patch(`/api/v1/channels/${weatherId}`, { header: 'Forecast from the shore station', purpose: 'Shore forecasts' });
-  assert.equal(status, 200);
-  await bob.getByText('Someone else changed these settings while you were typing').waitFor();
-  assert.equal(await bob.getByLabel('Purpose (optional)').inputValue(), 'Wind, waves and half a thought', 'what Bob typed is still there');
-  assert.equal(await bob.getByLabel('Header', { exact: true }).inputValue(), 'Forecast at 08:00 and 20:00');
-  await screenshot(bob, 'channel-settings-changed-elsewhere-phone');
-  assert.deepEqual(await axeViolations(bob), [], 'axe with the notice');
+test(
+  'what someone is typing in a channel’s settings survives another person’s save; they are told, and can show that instead',
+  { timeout: 120_000 },
+  async () => {
+    await openSettings(bob, weatherId, '# Weather');
+    await bob.getByLabel('Purpose (optional)').fill('Wind, waves and half a thought');
+    const { status } = await world.admin.patch(`/api/v1/channels/${weatherId}`, {
+      header: 'Forecast from the shore station',
+      purpose: 'Shore forecasts',
+    });
+    assert.equal(status, 200);
+    await bob.getByText('Someone else changed these settings while you were typing').waitFor();
+    assert.equal(
+      await bob.getByLabel('Purpose (optional)').inputValue(),
+      'Wind, waves and half a thought',
+      'what Bob typed is still there',
+    );
+    assert.equal(await bob.getByLabel('Header', { exact: true }).inputValue(), 'Forecast at 08:00 and 20:00');
+    await screenshot(bob, 'channel-settings-changed-elsewhere-phone');
+    assert.deepEqual(await axeViolations(bob), [], 'axe with the notice');
 
-  await bob.getByRole('button', { name: 'Show theirs' }).click();
-  assert.equal(await bob.getByLabel('Header', { exact: true }).inputValue(), 'Forecast from the shore station');
-  assert.equal(await bob.getByLabel('Purpose (optional)').inputValue(), 'Shore forecasts');
-  assert.equal(await bob.getByText('Someone else changed these settings').count(), 0);
-});
+    await bob.getByRole('button', { name: 'Show theirs' }).click();
+    assert.equal(await bob.getByLabel('Header', { exact: true }).inputValue(), 'Forecast from the shore station');
+    assert.equal(await bob.getByLabel('Purpose (optional)').inputValue(), 'Shore forecasts');
+    assert.equal(await bob.getByText('Someone else changed these settings').count(), 0);
+  },
+);
 
 test('a person added to a private channel sees it appear in their sidebar, and disappear when removed', { timeout: 120_000 }, async () => {
   await bob.goto(world.hail.url);
@@ -173,19 +198,23 @@ test('a muted channel is dimmed in the sidebar and shows no unread emphasis or b
   await sidebar(bob).locator('.channel-link.unread').filter({ hasText: 'Weather' }).locator('.badge').waitFor();
 });
 
-test('a phone in dark mode with the theme left as the system’s gets the dark colours, and the mention badge keeps its contrast', { timeout: 120_000 }, async () => {
-  const badge = sidebar(bob).locator('.channel-link.unread').filter({ hasText: 'Weather' }).locator('.badge');
-  await badge.waitFor();
-  await bob.emulateMedia({ colorScheme: 'dark' });
-  try {
-    // Polled from outside the page: waitForFunction evaluates a string in the page, which its
-    // Content-Security-Policy (no 'unsafe-eval') rightly refuses.
-    await bob.locator('html[data-theme="dark"]').waitFor({ state: 'attached', timeout: 5000 });
-    assert.deepEqual(await axeViolations(bob), []);
-  } finally {
-    await bob.emulateMedia({ colorScheme: 'light' });
-  }
-});
+test(
+  'a phone in dark mode with the theme left as the system’s gets the dark colours, and the mention badge keeps its contrast',
+  { timeout: 120_000 },
+  async () => {
+    const badge = sidebar(bob).locator('.channel-link.unread').filter({ hasText: 'Weather' }).locator('.badge');
+    await badge.waitFor();
+    await bob.emulateMedia({ colorScheme: 'dark' });
+    try {
+      // Polled from outside the page: waitForFunction evaluates a string in the page, which its
+      // Content-Security-Policy (no 'unsafe-eval') rightly refuses.
+      await bob.locator('html[data-theme="dark"]').waitFor({ state: 'attached', timeout: 5000 });
+      assert.deepEqual(await axeViolations(bob), []);
+    } finally {
+      await bob.emulateMedia({ colorScheme: 'light' });
+    }
+  },
+);
 
 test('typing ~ in the composer completes a channel, and the sent link opens that channel', { timeout: 120_000 }, async () => {
   await openChannel(bob, world.team.defaultChannelId, '# General');
@@ -216,7 +245,10 @@ test('typing @ still completes a person, through the same list and keys', { time
   const composer = bob.getByLabel('Message General');
   await composer.fill('');
   await composer.pressSequentially('Ask @ad');
-  await bob.getByRole('listbox', { name: 'People to mention' }).getByRole('option', { name: /The Admin/ }).waitFor();
+  await bob
+    .getByRole('listbox', { name: 'People to mention' })
+    .getByRole('option', { name: /The Admin/ })
+    .waitFor();
   assert.equal(await composer.getAttribute('aria-activedescendant'), `completions-${world.team.defaultChannelId}-0`);
   await bob.keyboard.press('Tab');
   assert.equal(await composer.inputValue(), 'Ask @admin ');
@@ -225,7 +257,12 @@ test('typing @ still completes a person, through the same list and keys', { time
 });
 
 test('the address of a public channel Bob is not in offers to join it, and joining shows its history', { timeout: 120_000 }, async () => {
-  const { body } = await world.admin.post('/api/v1/channels', { teamId: world.team.id, type: 'public', name: 'regatta', displayName: 'Regatta' });
+  const { body } = await world.admin.post('/api/v1/channels', {
+    teamId: world.team.id,
+    type: 'public',
+    name: 'regatta',
+    displayName: 'Regatta',
+  });
   await world.admin.post(`/api/v1/channels/${body.channel.id}/posts`, { message: 'start at ten' });
   await bob.goto(`${world.hail.url}/c/${body.channel.id}`);
   await bob.getByText('You are not in this channel.').waitFor();
@@ -238,7 +275,9 @@ test('the address of a public channel Bob is not in offers to join it, and joini
 
 test('a file chosen in one channel does not follow to the next channel opened from the sidebar', { timeout: 120_000 }, async () => {
   await openChannel(admin, weatherId, '# Weather');
-  await admin.getByLabel('Attach files').setInputFiles({ name: 'forecast.grb', mimeType: 'application/octet-stream', buffer: Buffer.from('GRIB') });
+  await admin
+    .getByLabel('Attach files')
+    .setInputFiles({ name: 'forecast.grb', mimeType: 'application/octet-stream', buffer: Buffer.from('GRIB') });
   await admin.getByRole('list', { name: 'Attachments' }).getByText('forecast.grb').waitFor();
   await sidebarLink(admin, 'General').click();
   await admin.getByRole('heading', { name: '# General' }).waitFor();

@@ -14,7 +14,10 @@ import { axeViolations, launchBrowser, screenshot, type Browser } from './helper
 import { removeDataDir, startHail, type HailProcess } from './helpers/server.js';
 
 // A 2x2 PNG: enough for the browser to decode it and draw a thumbnail.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVQI12P8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVQI12P8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 let hail: HailProcess;
 let browser: Browser;
@@ -117,7 +120,11 @@ test('a reply in a thread, a reaction and an image reach the other side', { time
   const bobView = bob.getByRole('article').filter({ hasText: 'welcome' });
   await bobView.focus();
   await bobView.getByRole('button', { name: 'React with thumbsup' }).click();
-  await admin.getByRole('article').filter({ hasText: 'welcome' }).getByRole('button', { name: /👍\s*1/ }).waitFor();
+  await admin
+    .getByRole('article')
+    .filter({ hasText: 'welcome' })
+    .getByRole('button', { name: /👍\s*1/ })
+    .waitFor();
 
   await bob.getByLabel('Attach files').setInputFiles({ name: 'anchorage.png', mimeType: 'image/png', buffer: PNG });
   await bob.getByRole('list', { name: 'Attachments' }).getByText('anchorage.png').waitFor();

@@ -18,7 +18,8 @@ let browser: Browser;
 
 before(async () => {
   world = await startWorld();
-  for (let n = 1; n <= 200; n++) await world.admin.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, { message: `a **busy** channel, post ${n}` });
+  for (let n = 1; n <= 200; n++)
+    await world.admin.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, { message: `a **busy** channel, post ${n}` });
   await world.join('reader');
   browser = await launchBrowser();
 });
@@ -33,7 +34,13 @@ function recordResponses(page: Page): { response: Response; bytes: Promise<numbe
   const seen: { response: Response; bytes: Promise<number> }[] = [];
   page.on('response', (response) => {
     if (response.fromServiceWorker()) return;
-    seen.push({ response, bytes: response.finished().then(() => response.request().sizes()).then((sizes) => sizes.responseBodySize) });
+    seen.push({
+      response,
+      bytes: response
+        .finished()
+        .then(() => response.request().sizes())
+        .then((sizes) => sizes.responseBodySize),
+    });
   });
   return seen;
 }
@@ -54,7 +61,9 @@ test('the log-in screen of a cold open transfers at most 80 KB of JS and CSS', {
     if (type !== 'script' && type !== 'stylesheet') continue;
     const size = await bytes;
     total += size;
-    lines.push(`${new URL(response.url()).pathname} ${(size / 1024).toFixed(1)} KB ${response.headers()['content-encoding'] ?? 'identity'}`);
+    lines.push(
+      `${new URL(response.url()).pathname} ${(size / 1024).toFixed(1)} KB ${response.headers()['content-encoding'] ?? 'identity'}`,
+    );
   }
   console.log(`# log-in screen: ${(total / 1024).toFixed(1)} KB of JS+CSS transferred\n# ${lines.join('\n# ')}`);
   assert.ok(total <= BUDGET_BYTES, `${(total / 1024).toFixed(1)} KB of JS and CSS before the log-in screen settled:\n${lines.join('\n')}`);

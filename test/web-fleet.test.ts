@@ -75,8 +75,13 @@ test('an administrator pairs two boxes from the Fleet section, renames, readdres
   // A fork as the sync service records one (a peer sent another copy of an op held here).
   const boatId = ((await shore.admin.get('/api/v1/peers')).body.peers as { id: string }[])[0]!.id;
   const db = new Database(join(shore.hail.dataDir, 'hail.db'), { timeout: 5000 });
-  db.prepare('INSERT INTO sync_quarantine (peer, origin, seq, hash, op, found_at) VALUES (?, ?, 7, ?, ?, ?)')
-    .run(boatId, 'a1b2c3d4e5f6', 'ff', '{}', Date.now());
+  db.prepare('INSERT INTO sync_quarantine (peer, origin, seq, hash, op, found_at) VALUES (?, ?, 7, ?, ?, ?)').run(
+    boatId,
+    'a1b2c3d4e5f6',
+    'ff',
+    '{}',
+    Date.now(),
+  );
   db.close();
   await shoreFleet.getByRole('listitem', { name: 'boat' }).getByRole('alert').getByText('1 fork').waitFor({ timeout: 10_000 });
   await shoreFleet.getByRole('listitem', { name: 'boat' }).evaluate((item) => item.scrollIntoView());
@@ -94,8 +99,13 @@ test('an administrator pairs two boxes from the Fleet section, renames, readdres
   await dialog.waitFor({ state: 'detached' });
   const renamed = boatFleet.getByRole('listitem', { name: 'Harbour office' });
   await renamed.getByText('127.0.0.1:9').waitFor();
-  const peers = (await (await phone.request.get(`${boat.hail.url}/api/v1/peers`)).json()) as { peers: { name: string; addresses: string[] }[] };
-  assert.deepEqual(peers.peers.map((peer) => [peer.name, peer.addresses]), [['Harbour office', ['127.0.0.1:9']]]);
+  const peers = (await (await phone.request.get(`${boat.hail.url}/api/v1/peers`)).json()) as {
+    peers: { name: string; addresses: string[] }[];
+  };
+  assert.deepEqual(
+    peers.peers.map((peer) => [peer.name, peer.addresses]),
+    [['Harbour office', ['127.0.0.1:9']]],
+  );
 
   await renamed.getByRole('button', { name: 'Unpair' }).click();
   const confirm = phone.getByRole('dialog', { name: 'Unpair Harbour office?' });
@@ -107,33 +117,39 @@ test('an administrator pairs two boxes from the Fleet section, renames, readdres
   assert.deepEqual(((await (await phone.request.get(`${boat.hail.url}/api/v1/peers`)).json()) as { peers: unknown[] }).peers, []);
 });
 
-test('the administrator renamed by the merge is told live and once; the admin status lists the settled clashes', { timeout: 60_000 }, async () => {
-  const me = async (world: World) => (await world.admin.get('/api/v1/me')).body as { nameClashes: { kind: string; name: string }[] };
-  const [onShore, onBoat] = [await me(shore), await me(boat)];
-  const loser = onShore.nameClashes.some((clash) => clash.kind === 'user') ? { page: desk, clashes: onShore.nameClashes } : { page: phone, clashes: onBoat.nameClashes };
-  const newName = loser.clashes.find((clash) => clash.kind === 'user')?.name;
-  assert.match(newName ?? '', /^admin-[0-9a-f]{6}$/, 'one admin was renamed');
-  // The merge happened while both pages were open: the notice came live, without a reload.
-  const notice = loser.page.getByText(`Your username is now ${newName}, because another admin exists in the fleet.`);
-  await notice.waitFor();
-  await loser.page.getByText(/Your team crew is now called crew-[0-9a-f]{6}/).waitFor();
-  await loser.page.goto(loser.page.url().replace(/\/admin.*$/, '/'));
-  await notice.waitFor();
-  await screenshot(loser.page, `fleet-clash-notice-${loser.page === desk ? 1280 : 390}`);
-  await loser.page.getByRole('button', { name: 'OK' }).click();
-  await notice.waitFor({ state: 'detached' });
-  await loser.page.reload();
-  await loser.page.getByRole('navigation', { name: 'Channels and conversations' }).waitFor({ state: 'attached' });
-  await loser.page.waitForTimeout(1000);
-  assert.equal(await notice.count(), 0, 'told once');
+test(
+  'the administrator renamed by the merge is told live and once; the admin status lists the settled clashes',
+  { timeout: 60_000 },
+  async () => {
+    const me = async (world: World) => (await world.admin.get('/api/v1/me')).body as { nameClashes: { kind: string; name: string }[] };
+    const [onShore, onBoat] = [await me(shore), await me(boat)];
+    const loser = onShore.nameClashes.some((clash) => clash.kind === 'user')
+      ? { page: desk, clashes: onShore.nameClashes }
+      : { page: phone, clashes: onBoat.nameClashes };
+    const newName = loser.clashes.find((clash) => clash.kind === 'user')?.name;
+    assert.match(newName ?? '', /^admin-[0-9a-f]{6}$/, 'one admin was renamed');
+    // The merge happened while both pages were open: the notice came live, without a reload.
+    const notice = loser.page.getByText(`Your username is now ${newName}, because another admin exists in the fleet.`);
+    await notice.waitFor();
+    await loser.page.getByText(/Your team crew is now called crew-[0-9a-f]{6}/).waitFor();
+    await loser.page.goto(loser.page.url().replace(/\/admin.*$/, '/'));
+    await notice.waitFor();
+    await screenshot(loser.page, `fleet-clash-notice-${loser.page === desk ? 1280 : 390}`);
+    await loser.page.getByRole('button', { name: 'OK' }).click();
+    await notice.waitFor({ state: 'detached' });
+    await loser.page.reload();
+    await loser.page.getByRole('navigation', { name: 'Channels and conversations' }).waitFor({ state: 'attached' });
+    await loser.page.waitForTimeout(1000);
+    assert.equal(await notice.count(), 0, 'told once');
 
-  await loser.page.getByRole('link', { name: /Administration/ }).click();
-  const status = loser.page.getByRole('region', { name: 'Server status' });
-  await status.getByText('Names settled by a merge').waitFor();
-  await status.getByText(new RegExp(`user admin → ${newName}`)).waitFor();
-});
+    await loser.page.getByRole('link', { name: /Administration/ }).click();
+    const status = loser.page.getByRole('region', { name: 'Server status' });
+    await status.getByText('Names settled by a merge').waitFor();
+    await status.getByText(new RegExp(`user admin → ${newName}`)).waitFor();
+  },
+);
 
-test('a new box joins the fleet from its setup screen, and the fleet\'s accounts log in there', { timeout: 90_000 }, async () => {
+test("a new box joins the fleet from its setup screen, and the fleet's accounts log in there", { timeout: 90_000 }, async () => {
   await shore.join('skipper');
   const { invitation } = (await shore.admin.post('/api/v1/peers/invites', {})).body as { invitation: string };
   const fresh = await startHail({ env: { HAIL_BOX_NAME: 'dinghy' } });

@@ -76,52 +76,78 @@ async function openChannel(name: keyof typeof VIEWPORTS): Promise<{ context: Bro
 }
 
 for (const name of ['phone', 'desktop'] as const) {
-  test(`${name}: the newest post stays in view after sending, receiving, a picture and the offline banner`, { timeout: 180_000 }, async () => {
-    const { context, page } = await openChannel(name);
-    const composer = page.getByLabel('Message General');
+  test(
+    `${name}: the newest post stays in view after sending, receiving, a picture and the offline banner`,
+    { timeout: 180_000 },
+    async () => {
+      const { context, page } = await openChannel(name);
+      const composer = page.getByLabel('Message General');
 
-    await composer.fill(`${name} says hello`);
-    await composer.press('Enter');
-    await newestInView(page, `${name} says hello`, 'after Send');
+      await composer.fill(`${name} says hello`);
+      await composer.press('Enter');
+      await newestInView(page, `${name} says hello`, 'after Send');
 
-    await world.admin.post(`/api/v1/channels/${channelId}/posts`, { message: `a reply for ${name}` });
-    await page.getByRole('feed').getByText(`a reply for ${name}`).waitFor();
-    await newestInView(page, `a reply for ${name}`, 'after receiving');
+      await world.admin.post(`/api/v1/channels/${channelId}/posts`, { message: `a reply for ${name}` });
+      await page.getByRole('feed').getByText(`a reply for ${name}`).waitFor();
+      await newestInView(page, `a reply for ${name}`, 'after receiving');
 
-    // The picture's thumbnail comes late: the list must have made its room before it loads.
-    let releaseImages: () => void = () => undefined;
-    const imagesHeld = new Promise<void>((resume) => (releaseImages = resume));
-    await page.route(/\/api\/v1\/files\/[^/?]+$/, async (route) => {
-      if (route.request().method() === 'GET') await imagesHeld;
-      await route.continue();
-    });
-    await page.getByLabel('Attach files').setInputFiles({ name: 'chart.png', mimeType: 'image/png', buffer: await picture(page) });
-    await composer.fill(`${name} sends a chart`);
-    await composer.press('Enter');
-    await page.getByRole('feed').getByText(`${name} sends a chart`).waitFor();
-    await page.getByRole('article').filter({ hasText: `${name} sends a chart` }).getByRole('img').waitFor({ state: 'attached' });
-    await newestInView(page, `${name} sends a chart`, 'after a picture, before it loads');
-    releaseImages();
-    await page.getByRole('article').filter({ hasText: `${name} sends a chart` }).getByRole('img').evaluate('(img) => img.decode()');
-    await newestInView(page, `${name} sends a chart`, 'after a picture loaded');
-    await world.admin.post(`/api/v1/channels/${channelId}/posts`, { message: `nice chart, ${name}` });
-    await newestInView(page, `nice chart, ${name}`, 'after a reply to the picture');
-    await screenshot(page, `follow-picture-${name}`);
+      // The picture's thumbnail comes late: the list must have made its room before it loads.
+      let releaseImages: () => void = () => undefined;
+      const imagesHeld = new Promise<void>((resume) => (releaseImages = resume));
+      await page.route(/\/api\/v1\/files\/[^/?]+$/, async (route) => {
+        if (route.request().method() === 'GET') await imagesHeld;
+        await route.continue();
+      });
+      await page.getByLabel('Attach files').setInputFiles({ name: 'chart.png', mimeType: 'image/png', buffer: await picture(page) });
+      await composer.fill(`${name} sends a chart`);
+      await composer.press('Enter');
+      await page.getByRole('feed').getByText(`${name} sends a chart`).waitFor();
+      await page
+        .getByRole('article')
+        .filter({ hasText: `${name} sends a chart` })
+        .getByRole('img')
+        .waitFor({ state: 'attached' });
+      await newestInView(page, `${name} sends a chart`, 'after a picture, before it loads');
+      releaseImages();
+      await page
+        .getByRole('article')
+        .filter({ hasText: `${name} sends a chart` })
+        .getByRole('img')
+        .evaluate('(img) => img.decode()');
+      await newestInView(page, `${name} sends a chart`, 'after a picture loaded');
+      await world.admin.post(`/api/v1/channels/${channelId}/posts`, { message: `nice chart, ${name}` });
+      await newestInView(page, `nice chart, ${name}`, 'after a reply to the picture');
+      await screenshot(page, `follow-picture-${name}`);
 
-    await context.setOffline(true);
-    await page.getByRole('status').getByText(/^Offline/).waitFor();
-    await newestInView(page, `nice chart, ${name}`, 'after the offline banner appeared');
-    await composer.fill(`${name} writes offline`);
-    await composer.press('Enter');
-    await page.getByRole('article').filter({ hasText: `${name} writes offline` }).getByText('Sending…').waitFor();
-    await newestInView(page, `${name} writes offline`, 'after Send offline');
-    await screenshot(page, `follow-offline-${name}`);
-    await context.setOffline(false);
-    await page.getByRole('status').getByText(/^Offline/).waitFor({ state: 'detached' });
-    await page.getByRole('article').filter({ hasText: `${name} writes offline` }).getByText('Sending…').waitFor({ state: 'detached', timeout: 30_000 });
-    await newestInView(page, `${name} writes offline`, 'after the offline banner went');
-    assert.deepEqual(await axeViolations(page), []);
-  });
+      await context.setOffline(true);
+      await page
+        .getByRole('status')
+        .getByText(/^Offline/)
+        .waitFor();
+      await newestInView(page, `nice chart, ${name}`, 'after the offline banner appeared');
+      await composer.fill(`${name} writes offline`);
+      await composer.press('Enter');
+      await page
+        .getByRole('article')
+        .filter({ hasText: `${name} writes offline` })
+        .getByText('Sending…')
+        .waitFor();
+      await newestInView(page, `${name} writes offline`, 'after Send offline');
+      await screenshot(page, `follow-offline-${name}`);
+      await context.setOffline(false);
+      await page
+        .getByRole('status')
+        .getByText(/^Offline/)
+        .waitFor({ state: 'detached' });
+      await page
+        .getByRole('article')
+        .filter({ hasText: `${name} writes offline` })
+        .getByText('Sending…')
+        .waitFor({ state: 'detached', timeout: 30_000 });
+      await newestInView(page, `${name} writes offline`, 'after the offline banner went');
+      assert.deepEqual(await axeViolations(page), []);
+    },
+  );
 
   test(`${name}: a reader scrolled up stays put and sees a "new messages" pill with a count`, { timeout: 120_000 }, async () => {
     const { page } = await openChannel(name);
@@ -142,7 +168,8 @@ for (const name of ['phone', 'desktop'] as const) {
 }
 
 test('"Jump to first unread" covers no post', { timeout: 60_000 }, async () => {
-  for (let n = 1; n <= 30; n++) await world.admin.post(`/api/v1/channels/${channelId}/posts`, { message: `while the latecomer was away ${n}` });
+  for (let n = 1; n <= 30; n++)
+    await world.admin.post(`/api/v1/channels/${channelId}/posts`, { message: `while the latecomer was away ${n}` });
   const page = await (await browser.context(VIEWPORTS.phone)).newPage();
   await logIn(page, world.hail.url, 'latecomer', 'password of latecomer');
   await page.getByRole('link', { name: /General/ }).click();

@@ -39,7 +39,7 @@ after(async () => {
 /** Scrolls the channel up until its first post shows, or nothing more comes for a while. */
 async function scrollToFirst(page: Page): Promise<string> {
   let top = '';
-  for (let still = 0; still < 30; ) {
+  for (let still = 0; still < 30;) {
     const shown: string = await page.evaluate(`(() => {
       const scroller = document.querySelector('.channel-view .message-scroller');
       scroller.scrollTop = 0;
@@ -53,7 +53,10 @@ async function scrollToFirst(page: Page): Promise<string> {
   return top;
 }
 
-for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 800 }]] as const) {
+for (const [name, viewport] of [
+  ['phone', { width: 390, height: 844 }],
+  ['desktop', { width: 1280, height: 800 }],
+] as const) {
   test(`${name}: after a reload, scrolling up reaches the first of ${POSTS} posts`, { timeout: 180_000 }, async () => {
     const page = await (await browser.context(viewport)).newPage();
     page.on('pageerror', (error) => console.log('# page error:', error.stack));
@@ -61,13 +64,17 @@ for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['deskto
     await page.getByRole('link', { name: /General/ }).click();
     await page.getByRole('feed').getByText(label(POSTS)).waitFor();
     // The start fills the offline history in the background: wait until it is stored.
-    await page.waitForFunction(`new Promise((done) => {
+    await page.waitForFunction(
+      `new Promise((done) => {
       const open = indexedDB.open('hail');
       open.onsuccess = () => {
         const count = open.result.transaction('posts').objectStore('posts').count();
         count.onsuccess = () => { done(count.result >= 400); open.result.close(); };
       };
-    })`, undefined, { polling: 500, timeout: 60_000 });
+    })`,
+      undefined,
+      { polling: 500, timeout: 60_000 },
+    );
 
     await page.reload();
     await page.getByRole('feed').getByText(label(POSTS)).waitFor();

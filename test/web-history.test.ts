@@ -47,7 +47,10 @@ function fastEveningClock(dir: string): Record<string, string> {
   let start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 21, 30);
   if (start <= now.getTime()) start += 24 * 3600 * 1000;
   const preload = join(dir, 'fast-clock.mjs');
-  writeFileSync(preload, `const realNow = Date.now;\nconst bootedAt = realNow();\nDate.now = () => ${start} + Math.floor((realNow() - bootedAt) * ${CLOCK_SPEED});\n`);
+  writeFileSync(
+    preload,
+    `const realNow = Date.now;\nconst bootedAt = realNow();\nDate.now = () => ${start} + Math.floor((realNow() - bootedAt) * ${CLOCK_SPEED});\n`,
+  );
   return { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` };
 }
 
@@ -93,7 +96,10 @@ before(async () => {
   page.on('pageerror', (error) => console.log('# page error:', error.stack));
   await logIn(page, world.hail.url, 'reader', 'password of reader');
   await page.getByRole('link', { name: /General/ }).click();
-  await page.getByRole('feed').getByText(truth[POSTS - 1]!.message).waitFor();
+  await page
+    .getByRole('feed')
+    .getByText(truth[POSTS - 1]!.message)
+    .waitFor();
 });
 
 after(async () => {
@@ -169,7 +175,9 @@ const describeList = (state: ListState) =>
 const dayOf = (ms: number) => new Date(ms).toDateString();
 const separatorExpected = (index: number) => index === 0 || dayOf(truth[index - 1]!.createdAt) !== dayOf(truth[index]!.createdAt);
 const groupedExpected = (index: number) =>
-  !separatorExpected(index) && truth[index - 1]!.userId === truth[index]!.userId && truth[index]!.createdAt - truth[index - 1]!.createdAt < GROUP_MS;
+  !separatorExpected(index) &&
+  truth[index - 1]!.userId === truth[index]!.userId &&
+  truth[index]!.createdAt - truth[index - 1]!.createdAt < GROUP_MS;
 
 /** Every post in the page has its day separator and its name exactly where the server's history says. */
 function checkRows(state: ListState, seen: Set<number>): void {
@@ -189,12 +197,15 @@ function checkRows(state: ListState, seen: Set<number>): void {
   }
 }
 
-test('10,000 posts scroll from the bottom to the very first, with few in the page, separators and groups right, and no jump when older pages come', { timeout: 300_000 }, async () => {
-  const dayChanges = truth.filter((_, index) => index > 0 && separatorExpected(index)).length;
-  assert.ok(dayChanges >= 1, 'the history spans midnight');
+test(
+  '10,000 posts scroll from the bottom to the very first, with few in the page, separators and groups right, and no jump when older pages come',
+  { timeout: 300_000 },
+  async () => {
+    const dayChanges = truth.filter((_, index) => index > 0 && separatorExpected(index)).length;
+    assert.ok(dayChanges >= 1, 'the history spans midnight');
 
-  // Frames first: a scripted fling upwards, 150 px a frame for five seconds, older pages loading on the way.
-  const frames: { gaps: number[]; maxRows: number } = await page.evaluate(`new Promise((done) => {
+    // Frames first: a scripted fling upwards, 150 px a frame for five seconds, older pages loading on the way.
+    const frames: { gaps: number[]; maxRows: number } = await page.evaluate(`new Promise((done) => {
     const scroller = document.querySelector('.message-scroller');
     const gaps = [];
     let maxRows = 0;
@@ -209,54 +220,66 @@ test('10,000 posts scroll from the bottom to the very first, with few in the pag
     };
     requestAnimationFrame(frame);
   })`);
-  const sorted = [...frames.gaps].sort((a, b) => a - b);
-  console.log(`# frames while scrolling up: ${frames.gaps.length}, longest ${sorted[sorted.length - 1]!.toFixed(1)} ms, p95 ${sorted[Math.floor(sorted.length * 0.95)]!.toFixed(1)} ms, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms`);
-  assert.ok(frames.maxRows < MAX_ROWS, `${frames.maxRows} posts in the page during the fling`);
+    const sorted = [...frames.gaps].sort((a, b) => a - b);
+    console.log(
+      `# frames while scrolling up: ${frames.gaps.length}, longest ${sorted[sorted.length - 1]!.toFixed(1)} ms, p95 ${sorted[Math.floor(sorted.length * 0.95)]!.toFixed(1)} ms, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms`,
+    );
+    assert.ok(frames.maxRows < MAX_ROWS, `${frames.maxRows} posts in the page during the fling`);
 
-  // Then step by step to the top, checking every post in the page at each step.
-  const seen = new Set<number>();
-  let prepends = 0;
-  let largestShift = 0;
-  let state = await readList();
-  const startedAt = Date.now();
-  // Older pages come a little later than they would from this idle box, so each step sees the
-  // post on screen before and after its page came.
-  await page.route(/\/posts\?limit=\d+&before=/, async (route) => {
-    await new Promise((resume) => setTimeout(resume, 300));
-    await route.continue();
-  });
-  const pagesToCome = (indexOfMessage.get(state.rows[0]!.message)! - state.rows[0]!.index) / PAGE;
-  for (let step = 0; ; step++) {
-    assert.ok(step < 1000 && Date.now() - startedAt < 200_000, `still not at the first post after ${step} steps`);
-    checkRows(state, seen);
-    if (state.scrollTop === 0 && state.rows.some((row) => row.message === truth[0]!.message)) break;
-    await page.evaluate(`document.querySelector('.message-scroller').scrollTop -= 4000`);
-    state = await readList();
-    // The post at the top of the screen now: when older posts come in front, it must stay where it is.
-    const beforeRows = describeList(state);
-    const anchor = state.rows.find((row) => row.bottom > state.viewTop + 1);
-    assert.ok(anchor, `a post on screen at ${state.scrollTop}: ${JSON.stringify(state.rows.slice(0, 3))} ${state.viewTop}`);
-    for (let wait = 0; wait < 50 && state.scrollTop < 300 && state.setSize !== POSTS; wait++) {
-      await page.waitForTimeout(100);
+    // Then step by step to the top, checking every post in the page at each step.
+    const seen = new Set<number>();
+    let prepends = 0;
+    let largestShift = 0;
+    let state = await readList();
+    const startedAt = Date.now();
+    // Older pages come a little later than they would from this idle box, so each step sees the
+    // post on screen before and after its page came.
+    await page.route(/\/posts\?limit=\d+&before=/, async (route) => {
+      await new Promise((resume) => setTimeout(resume, 300));
+      await route.continue();
+    });
+    const pagesToCome = (indexOfMessage.get(state.rows[0]!.message)! - state.rows[0]!.index) / PAGE;
+    for (let step = 0; ; step++) {
+      assert.ok(step < 1000 && Date.now() - startedAt < 200_000, `still not at the first post after ${step} steps`);
+      checkRows(state, seen);
+      if (state.scrollTop === 0 && state.rows.some((row) => row.message === truth[0]!.message)) break;
+      await page.evaluate(`document.querySelector('.message-scroller').scrollTop -= 4000`);
       state = await readList();
+      // The post at the top of the screen now: when older posts come in front, it must stay where it is.
+      const beforeRows = describeList(state);
+      const anchor = state.rows.find((row) => row.bottom > state.viewTop + 1);
+      assert.ok(anchor, `a post on screen at ${state.scrollTop}: ${JSON.stringify(state.rows.slice(0, 3))} ${state.viewTop}`);
+      for (let wait = 0; wait < 50 && state.scrollTop < 300 && state.setSize !== POSTS; wait++) {
+        await page.waitForTimeout(100);
+        state = await readList();
+      }
+      const after = state.rows.find((row) => row.message === anchor.message);
+      assert.ok(after, `${anchor.message} is still in the page after older posts came`);
+      if (after.index !== anchor.index) {
+        prepends++;
+        largestShift = Math.max(largestShift, Math.abs(after.top - anchor.top));
+        assert.ok(
+          Math.abs(after.top - anchor.top) < 8,
+          `${anchor.message} stayed where it was on screen (moved from ${anchor.top} to ${after.top})\nbefore: ${beforeRows}\nafter: ${describeList(state)}`,
+        );
+      }
     }
-    const after = state.rows.find((row) => row.message === anchor.message);
-    assert.ok(after, `${anchor.message} is still in the page after older posts came`);
-    if (after.index !== anchor.index) {
-      prepends++;
-      largestShift = Math.max(largestShift, Math.abs(after.top - anchor.top));
-      assert.ok(Math.abs(after.top - anchor.top) < 8, `${anchor.message} stayed where it was on screen (moved from ${anchor.top} to ${after.top})\nbefore: ${beforeRows}\nafter: ${describeList(state)}`);
-    }
-  }
-  console.log(`# reached the first post in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; ${prepends} of ${pagesToCome} older pages came in front of a post on screen, the post on screen moved at most ${largestShift.toFixed(0)} px`);
-  assert.equal(state.setSize, POSTS, 'the list knows it holds the whole history');
-  assert.ok(prepends >= pagesToCome - 1, `${prepends} of ${pagesToCome} older pages put in front while a post was on screen`);
-  // The pages that came while stepping (not during the fling): their first post and the one before it were checked.
-  const boundaries = Array.from({ length: pagesToCome }, (_, page) => (page + 1) * PAGE);
-  assert.deepEqual(boundaries.filter((index) => !seen.has(index) || !seen.has(index - 1)), [], 'every page boundary was on screen and checked');
-  await screenshot(page, 'history-top-phone');
-  assert.deepEqual(await axeViolations(page), []);
-});
+    console.log(
+      `# reached the first post in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; ${prepends} of ${pagesToCome} older pages came in front of a post on screen, the post on screen moved at most ${largestShift.toFixed(0)} px`,
+    );
+    assert.equal(state.setSize, POSTS, 'the list knows it holds the whole history');
+    assert.ok(prepends >= pagesToCome - 1, `${prepends} of ${pagesToCome} older pages put in front while a post was on screen`);
+    // The pages that came while stepping (not during the fling): their first post and the one before it were checked.
+    const boundaries = Array.from({ length: pagesToCome }, (_, page) => (page + 1) * PAGE);
+    assert.deepEqual(
+      boundaries.filter((index) => !seen.has(index) || !seen.has(index - 1)),
+      [],
+      'every page boundary was on screen and checked',
+    );
+    await screenshot(page, 'history-top-phone');
+    assert.deepEqual(await axeViolations(page), []);
+  },
+);
 
 /** The channel's posts that IndexedDB holds, oldest first, by message. */
 async function storedMessages(): Promise<string[]> {
@@ -267,18 +290,25 @@ async function storedMessages(): Promise<string[]> {
     .map((post) => post.message);
 }
 
-test('what was scrolled through is stored, and the next start prunes the channel to its newest 2,000 posts', { timeout: 120_000 }, async () => {
-  assert.equal((await storedMessages()).length, POSTS, 'everything viewed was stored for reading offline');
-  await page.reload();
-  await page.getByRole('feed').getByText(truth[POSTS - 1]!.message).waitFor();
-  const newest = truth.slice(POSTS - HISTORY_CAP).map((post) => post.message);
-  for (let tries = 0; ; tries++) {
-    const stored = await storedMessages();
-    if (stored.length === HISTORY_CAP) {
-      assert.deepEqual(stored, newest);
-      break;
+test(
+  'what was scrolled through is stored, and the next start prunes the channel to its newest 2,000 posts',
+  { timeout: 120_000 },
+  async () => {
+    assert.equal((await storedMessages()).length, POSTS, 'everything viewed was stored for reading offline');
+    await page.reload();
+    await page
+      .getByRole('feed')
+      .getByText(truth[POSTS - 1]!.message)
+      .waitFor();
+    const newest = truth.slice(POSTS - HISTORY_CAP).map((post) => post.message);
+    for (let tries = 0; ; tries++) {
+      const stored = await storedMessages();
+      if (stored.length === HISTORY_CAP) {
+        assert.deepEqual(stored, newest);
+        break;
+      }
+      assert.ok(tries < 60, `${stored.length} posts still stored`);
+      await page.waitForTimeout(500);
     }
-    assert.ok(tries < 60, `${stored.length} posts still stored`);
-    await page.waitForTimeout(500);
-  }
-});
+  },
+);

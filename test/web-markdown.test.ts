@@ -35,7 +35,12 @@ test('an image on the box shows; a remote one becomes a link to it, so reading t
     render('look ![x](http://10.0.0.9:8000/p.gif)', mine),
     '<p>look <a href="http://10.0.0.9:8000/p.gif" target="_blank" rel="noopener noreferrer" class="remote-image">x</a></p>\n',
   );
-  for (const remote of ['https://example.org/p.gif', '//example.org/p.gif', 'HTTP://example.org/p.gif', 'data:image/png;base64,iVBORw0KGgo=']) {
+  for (const remote of [
+    'https://example.org/p.gif',
+    '//example.org/p.gif',
+    'HTTP://example.org/p.gif',
+    'data:image/png;base64,iVBORw0KGgo=',
+  ]) {
     const html = render(`![](${remote})`, mine);
     assert.doesNotMatch(html, /<img/, remote);
     assert.match(html, /class="remote-image"/, remote);

@@ -39,7 +39,14 @@ async function startOn(port: number | undefined, dataDir?: string): Promise<Hail
 before(async () => {
   hail = await startOn(undefined);
   skipper = api();
-  await skipper.post('/api/v1/setup', { code: hail.setupCode(), username: 'skipper', password: 'a long password', displayName: 'Skipper', teamName: 'crew', teamDisplayName: 'Crew' });
+  await skipper.post('/api/v1/setup', {
+    code: hail.setupCode(),
+    username: 'skipper',
+    password: 'a long password',
+    displayName: 'Skipper',
+    teamName: 'crew',
+    teamDisplayName: 'Crew',
+  });
   channelId = (await skipper.get('/api/v1/channels')).body.channels[0].id;
   for (let n = 1; n <= 30; n++) await skipper.post(`/api/v1/channels/${channelId}/posts`, { message: `log entry ${n}` });
   browser = await launchBrowser();
@@ -103,29 +110,45 @@ test('a post sent while the server is killed and restarted arrives once', { time
   await new Promise((resume) => setTimeout(resume, 2000));
   hail = await startOn(port, dataDir);
   await waitFor(async () => (await countOnServer('sent while the box was down')) === 1, 'the post after the restart', 60);
-  await page.getByRole('article').filter({ hasText: 'sent while the box was down' }).getByText('Sending…').waitFor({ state: 'detached', timeout: 60_000 });
+  await page
+    .getByRole('article')
+    .filter({ hasText: 'sent while the box was down' })
+    .getByText('Sending…')
+    .waitFor({ state: 'detached', timeout: 60_000 });
   await new Promise((resume) => setTimeout(resume, 2000));
   assert.equal(await countOnServer('sent while the box was down'), 1);
 });
 
-test('a session ended while the box was down leads to the log-in once the box is back, not to "offline" for ever', { timeout: 180_000 }, async () => {
-  const { port, dataDir } = hail;
-  await hail.stop();
-  await page.getByText(/^Offline/).waitFor();
-  // At the box, while the server is stopped: a new password ends every session of the account.
-  const reset = await runHail(['admin', 'reset-password', 'skipper', '--password-stdin', '--data-dir', dataDir], 30_000, { input: 'another long password\n' });
-  assert.equal(reset.code, 0, reset.stderr);
-  hail = await startOn(port, dataDir);
-  // The socket's upgrade is refused with a 401 the browser does not show; the app asks /me.
-  await page.getByRole('button', { name: 'Log in' }).waitFor({ timeout: 60_000 });
-  await logIn(page, hail.url, 'skipper', 'another long password');
-  await page.getByRole('link', { name: /General/ }).click();
-  await page.getByRole('feed').getByText('sent while the box was down').waitFor();
-});
+test(
+  'a session ended while the box was down leads to the log-in once the box is back, not to "offline" for ever',
+  { timeout: 180_000 },
+  async () => {
+    const { port, dataDir } = hail;
+    await hail.stop();
+    await page.getByText(/^Offline/).waitFor();
+    // At the box, while the server is stopped: a new password ends every session of the account.
+    const reset = await runHail(['admin', 'reset-password', 'skipper', '--password-stdin', '--data-dir', dataDir], 30_000, {
+      input: 'another long password\n',
+    });
+    assert.equal(reset.code, 0, reset.stderr);
+    hail = await startOn(port, dataDir);
+    // The socket's upgrade is refused with a 401 the browser does not show; the app asks /me.
+    await page.getByRole('button', { name: 'Log in' }).waitFor({ timeout: 60_000 });
+    await logIn(page, hail.url, 'skipper', 'another long password');
+    await page.getByRole('link', { name: /General/ }).click();
+    await page.getByRole('feed').getByText('sent while the box was down').waitFor();
+  },
+);
 
 test('a box too busy to answer at start (503) keeps the saved history on screen, not the log-in', { timeout: 120_000 }, async () => {
   // The box's own answer when its storage fails for a moment, given to /me by the browser's network layer.
-  await page.route('**/api/v1/me', (request) => request.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'storage_unavailable', message: 'The server could not save this. Try again shortly.' } }) }));
+  await page.route('**/api/v1/me', (request) =>
+    request.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'storage_unavailable', message: 'The server could not save this. Try again shortly.' } }),
+    }),
+  );
   try {
     await page.reload();
     await page.getByRole('feed').getByText('sent while the box was down').waitFor();
@@ -135,34 +158,38 @@ test('a box too busy to answer at start (503) keeps the saved history on screen,
   }
 });
 
-test('after the box is restored from a backup (another database), the phone keeps nothing of the old one', { timeout: 180_000 }, async () => {
-  const backupDir = newDataDir();
-  const archive = join(backupDir, 'box.tar');
-  try {
-    const backup = await runHail(['backup', archive, '--data-dir', hail.dataDir], 60_000);
-    assert.equal(backup.code, 0, backup.stderr);
-    const client = api();
-    await client.post('/api/v1/auth/login', { username: 'skipper', password: 'another long password' });
-    await client.post(`/api/v1/channels/${channelId}/posts`, { message: 'written after the backup' });
-    await page.getByRole('feed').getByText('written after the backup').waitFor();
+test(
+  'after the box is restored from a backup (another database), the phone keeps nothing of the old one',
+  { timeout: 180_000 },
+  async () => {
+    const backupDir = newDataDir();
+    const archive = join(backupDir, 'box.tar');
+    try {
+      const backup = await runHail(['backup', archive, '--data-dir', hail.dataDir], 60_000);
+      assert.equal(backup.code, 0, backup.stderr);
+      const client = api();
+      await client.post('/api/v1/auth/login', { username: 'skipper', password: 'another long password' });
+      await client.post(`/api/v1/channels/${channelId}/posts`, { message: 'written after the backup' });
+      await page.getByRole('feed').getByText('written after the backup').waitFor();
 
-    const { port, dataDir } = hail;
-    await hail.stop();
-    removeDataDir(dataDir);
-    const restoredDir = newDataDir();
-    const restore = await runHail(['restore', archive, '--data-dir', restoredDir], 60_000);
-    assert.equal(restore.code, 0, restore.stderr);
-    hail = await startOn(port, restoredDir);
-    // A restore drops the sessions: the log-in, then the restored box's history only.
-    await page.getByRole('button', { name: 'Log in' }).waitFor({ timeout: 60_000 });
-    await logIn(page, hail.url, 'skipper', 'another long password');
-    await page.getByRole('link', { name: /General/ }).click();
-    await page.getByRole('feed').getByText('sent while the box was down').waitFor();
-    assert.equal(await page.getByText('written after the backup').count(), 0, 'not on screen');
-    const posts = await storedRows<{ message: string }>(page, 'posts');
-    assert.ok(posts.some((post) => post.message === 'sent while the box was down'));
-    assert.ok(!posts.some((post) => post.message === 'written after the backup'), 'not in IndexedDB');
-  } finally {
-    removeDataDir(backupDir);
-  }
-});
+      const { port, dataDir } = hail;
+      await hail.stop();
+      removeDataDir(dataDir);
+      const restoredDir = newDataDir();
+      const restore = await runHail(['restore', archive, '--data-dir', restoredDir], 60_000);
+      assert.equal(restore.code, 0, restore.stderr);
+      hail = await startOn(port, restoredDir);
+      // A restore drops the sessions: the log-in, then the restored box's history only.
+      await page.getByRole('button', { name: 'Log in' }).waitFor({ timeout: 60_000 });
+      await logIn(page, hail.url, 'skipper', 'another long password');
+      await page.getByRole('link', { name: /General/ }).click();
+      await page.getByRole('feed').getByText('sent while the box was down').waitFor();
+      assert.equal(await page.getByText('written after the backup').count(), 0, 'not on screen');
+      const posts = await storedRows<{ message: string }>(page, 'posts');
+      assert.ok(posts.some((post) => post.message === 'sent while the box was down'));
+      assert.ok(!posts.some((post) => post.message === 'written after the backup'), 'not in IndexedDB');
+    } finally {
+      removeDataDir(backupDir);
+    }
+  },
+);

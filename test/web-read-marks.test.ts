@@ -45,7 +45,8 @@ test('a reader of a busy channel sends one read mark, when leaving it, not one p
   await pause(1500);
   const before = await markedAt();
   for (let burst = 0; burst < 3; burst++) {
-    for (let n = 0; n < 3; n++) assert.equal((await world.admin.post(`/api/v1/channels/${general}/posts`, { message: `burst ${burst} post ${n}` })).status, 201);
+    for (let n = 0; n < 3; n++)
+      assert.equal((await world.admin.post(`/api/v1/channels/${general}/posts`, { message: `burst ${burst} post ${n}` })).status, 201);
     await page.getByRole('feed').getByText(`burst ${burst} post 2`).waitFor();
     // Longer than the old client's one-second delay, after which it marked every burst read.
     await pause(1500);

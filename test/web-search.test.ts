@@ -41,7 +41,13 @@ before(async () => {
   world = await startWorld();
   bob = await world.join('bob');
   const general = world.team.defaultChannelId;
-  const deck = await world.admin.post('/api/v1/channels', { teamId: world.team.id, type: 'public', name: 'deck', displayName: 'Deck', purpose: '' });
+  const deck = await world.admin.post('/api/v1/channels', {
+    teamId: world.team.id,
+    type: 'public',
+    name: 'deck',
+    displayName: 'Deck',
+    purpose: '',
+  });
   assert.equal(deck.status, 201, JSON.stringify(deck.body));
   const deckId = deck.body.channel.id;
   assert.equal((await bob.client.post(`/api/v1/channels/${deckId}/join`)).status, 200);
@@ -154,7 +160,11 @@ test('a result opens its thread, and Back shows the same search again', { timeou
   await admin.goBack();
   await resultsAre(admin, POSTS);
   assert.equal(await admin.getByLabel('Search messages and files').inputValue(), 'wind');
-  assert.match(await admin.evaluate(() => (globalThis as any).document.activeElement?.textContent ?? ''), /chart is up/, 'the opened result has focus again');
+  assert.match(
+    await admin.evaluate(() => (globalThis as any).document.activeElement?.textContent ?? ''),
+    /chart is up/,
+    'the opened result has focus again',
+  );
 });
 
 test('the Mentions screen lists a reply that mentions me and opens it in its thread', { timeout: 120_000 }, async () => {
@@ -183,7 +193,10 @@ test('the administrator sees Bob come online when his browser opens, and go offl
   await admin.getByRole('navigation').getByRole('link', { name: 'BOB online' }).waitFor();
   await screenshot(admin, 'presence-desktop');
   await admin.getByRole('button', { name: 'New conversation' }).click();
-  await admin.getByRole('dialog').getByRole('checkbox', { name: /BOB.*online|online.*BOB/ }).waitFor();
+  await admin
+    .getByRole('dialog')
+    .getByRole('checkbox', { name: /BOB.*online|online.*BOB/ })
+    .waitFor();
   await admin.keyboard.press('Escape');
 
   // Bob's phone: the filters fold away above the results until he opens them.

@@ -50,7 +50,10 @@ test('a post written offline in one of two tabs is sent by one tab, once, and bo
   await second.goto(world.hail.url);
   for (const page of [first, second]) await page.getByRole('link', { name: /General/ }).click();
   const sends: string[] = [];
-  for (const [name, page] of [['first', first], ['second', second]] as const) {
+  for (const [name, page] of [
+    ['first', first],
+    ['second', second],
+  ] as const) {
     page.on('requestfinished', (request) => {
       if (request.method() === 'POST' && /\/channels\/[^/]+\/posts$/.test(request.url())) sends.push(name);
     });
@@ -71,21 +74,30 @@ test('a post written offline in one of two tabs is sent by one tab, once, and bo
   await until(async () => (await onServer('written in one of two tabs')) === 1, 'the post on the server');
   for (const page of [first, second]) {
     const post = page.getByRole('article').filter({ hasText: 'written in one of two tabs' });
-    await until(async () => (await post.count()) === 1 && (await post.getByText('Sending…').count()) === 0, 'the post shown once, as sent, in each tab');
+    await until(
+      async () => (await post.count()) === 1 && (await post.getByText('Sending…').count()) === 0,
+      'the post shown once, as sent, in each tab',
+    );
   }
   // The other tab had it in its outbox too; give it the time to (wrongly) send it as well.
   await new Promise((resume) => setTimeout(resume, 12_000));
   assert.equal(await onServer('written in one of two tabs'), 1);
   assert.equal(sends.length, 1, `sent by one tab once: ${sends.join(', ')}`);
   assert.deepEqual(await storedRows(second, 'outbox'), [], 'the shared outbox is empty');
-  for (const page of [first, second]) assert.equal(await page.getByRole('article').filter({ hasText: 'written in one of two tabs' }).getByText('Sending…').count(), 0);
+  for (const page of [first, second])
+    assert.equal(await page.getByRole('article').filter({ hasText: 'written in one of two tabs' }).getByText('Sending…').count(), 0);
   await screenshot(second, 'two-tabs-phone');
   await second.close();
   await first.close();
 });
 
 test('after a log out, the next person on the same phone finds nothing of the first one', { timeout: 120_000 }, async () => {
-  const { body } = await world.admin.post('/api/v1/channels', { teamId: world.team.id, type: 'private', name: 'skippers-log', displayName: 'Skippers log' });
+  const { body } = await world.admin.post('/api/v1/channels', {
+    teamId: world.team.id,
+    type: 'private',
+    name: 'skippers-log',
+    displayName: 'Skippers log',
+  });
   await world.admin.post(`/api/v1/channels/${body.channel.id}/posts`, { message: 'the safe code is 4711' });
   const page = (phone = await (await browser.context({ width: 390, height: 844 })).newPage());
   await logIn(page, world.hail.url, 'admin', 'correct horse battery');
@@ -94,7 +106,10 @@ test('after a log out, the next person on the same phone finds nothing of the fi
   await page.getByLabel('Message Skippers log').fill('a draft about the safe');
   await page.waitForTimeout(500); // drafts are saved after a short pause in typing
   const kept = await storedRows<{ message: string }>(page, 'posts');
-  assert.ok(kept.some((post) => post.message === 'the safe code is 4711'), 'the private post was kept for offline reading');
+  assert.ok(
+    kept.some((post) => post.message === 'the safe code is 4711'),
+    'the private post was kept for offline reading',
+  );
   assert.equal((await storedRows(page, 'drafts')).length, 1);
 
   await page.getByRole('button', { name: 'Back' }).click();
@@ -125,39 +140,49 @@ test('after a log out, the next person on the same phone finds nothing of the fi
   assert.deepEqual(await axeViolations(page), []);
 });
 
-test('a session ended by the server hides the history but keeps what was written offline, which goes out once the same person logs in again', { timeout: 120_000 }, async () => {
-  assert.ok((await storedRows(phone, 'posts')).length > 0, 'bob\'s history is kept while he is logged in');
-  await phone.context().setOffline(true);
-  await phone.getByLabel('Message General').fill('written just before the password changed');
-  await phone.getByLabel('Message General').press('Enter');
-  await until(async () => (await storedRows(phone, 'outbox')).length === 1, 'the post waits in the outbox');
-  assert.equal((await bob.post('/api/v1/me/password', { currentPassword: 'password of bob', newPassword: 'a new password for bob' })).status, 204);
-  await phone.context().setOffline(false);
-  // Chromium may fire 'online' itself, and the app may already be on its way to the log-in.
-  await phone.evaluate("dispatchEvent(new Event('online'))").catch(() => undefined);
-  await phone.getByRole('button', { name: 'Log in' }).waitFor();
-  assert.equal(await phone.getByText('written in one of two tabs').count(), 0, 'no history on the log-in screen');
-  const kv = await storedRows(phone, 'kv');
-  assert.ok(!JSON.stringify(kv).includes('"username":"bob"'), 'no cached person to start as');
-  assert.equal((await storedRows(phone, 'outbox')).length, 1, 'the unsent post is kept');
-  assert.equal(await onServer('written just before the password changed'), 0);
+test(
+  'a session ended by the server hides the history but keeps what was written offline, which goes out once the same person logs in again',
+  { timeout: 120_000 },
+  async () => {
+    assert.ok((await storedRows(phone, 'posts')).length > 0, "bob's history is kept while he is logged in");
+    await phone.context().setOffline(true);
+    await phone.getByLabel('Message General').fill('written just before the password changed');
+    await phone.getByLabel('Message General').press('Enter');
+    await until(async () => (await storedRows(phone, 'outbox')).length === 1, 'the post waits in the outbox');
+    assert.equal(
+      (await bob.post('/api/v1/me/password', { currentPassword: 'password of bob', newPassword: 'a new password for bob' })).status,
+      204,
+    );
+    await phone.context().setOffline(false);
+    // Chromium may fire 'online' itself, and the app may already be on its way to the log-in.
+    await phone.evaluate("dispatchEvent(new Event('online'))").catch(() => undefined);
+    await phone.getByRole('button', { name: 'Log in' }).waitFor();
+    assert.equal(await phone.getByText('written in one of two tabs').count(), 0, 'no history on the log-in screen');
+    const kv = await storedRows(phone, 'kv');
+    assert.ok(!JSON.stringify(kv).includes('"username":"bob"'), 'no cached person to start as');
+    assert.equal((await storedRows(phone, 'outbox')).length, 1, 'the unsent post is kept');
+    assert.equal(await onServer('written just before the password changed'), 0);
 
-  await phone.getByLabel('Username').fill('bob');
-  await phone.getByLabel('Password').fill('a new password for bob');
-  await phone.getByRole('button', { name: 'Log in' }).click();
-  await until(async () => (await onServer('written just before the password changed')) === 1, 'the kept post is delivered');
-  await until(async () => (await storedRows(phone, 'outbox')).length === 0, 'the outbox is empty');
-  await phone.waitForTimeout(1000);
-  assert.equal(await onServer('written just before the password changed'), 1, 'delivered once');
-});
+    await phone.getByLabel('Username').fill('bob');
+    await phone.getByLabel('Password').fill('a new password for bob');
+    await phone.getByRole('button', { name: 'Log in' }).click();
+    await until(async () => (await onServer('written just before the password changed')) === 1, 'the kept post is delivered');
+    await until(async () => (await storedRows(phone, 'outbox')).length === 0, 'the outbox is empty');
+    await phone.waitForTimeout(1000);
+    assert.equal(await onServer('written just before the password changed'), 1, 'delivered once');
+  },
+);
 
-test('a phone that kept an older version of the offline store opens the app, and its unsent posts still go out', { timeout: 120_000 }, async () => {
-  const page = await (await browser.context({ width: 390, height: 844 })).newPage();
-  await page.goto(`${world.hail.url}/healthz`);
-  // Version 1 of the store as an earlier app left it (with the outbox's unused index), holding
-  // Bob's post written before his session ended.
-  const meAnswer = (await bob.get('/api/v1/me')).body;
-  await page.evaluate(`new Promise((done, fail) => {
+test(
+  'a phone that kept an older version of the offline store opens the app, and its unsent posts still go out',
+  { timeout: 120_000 },
+  async () => {
+    const page = await (await browser.context({ width: 390, height: 844 })).newPage();
+    await page.goto(`${world.hail.url}/healthz`);
+    // Version 1 of the store as an earlier app left it (with the outbox's unused index), holding
+    // Bob's post written before his session ended.
+    const meAnswer = (await bob.get('/api/v1/me')).body;
+    await page.evaluate(`new Promise((done, fail) => {
     const open = indexedDB.open('hail', 1);
     open.onupgradeneeded = () => {
       const db = open.result;
@@ -175,8 +200,11 @@ test('a phone that kept an older version of the offline store opens the app, and
       tx.oncomplete = () => { open.result.close(); done(); };
     };
   })`);
-  await logIn(page, world.hail.url, 'bob', 'a new password for bob');
-  await until(async () => (await onServer('kept through the upgrade')) === 1, 'the post kept in the old store is delivered');
-  const indexes = await page.evaluate(`new Promise((done) => { const open = indexedDB.open('hail'); open.onsuccess = () => { done({ version: open.result.version, outbox: [...open.result.transaction('outbox').objectStore('outbox').indexNames] }); open.result.close(); }; })`);
-  assert.deepEqual(indexes, { version: 2, outbox: [] });
-});
+    await logIn(page, world.hail.url, 'bob', 'a new password for bob');
+    await until(async () => (await onServer('kept through the upgrade')) === 1, 'the post kept in the old store is delivered');
+    const indexes = await page.evaluate(
+      `new Promise((done) => { const open = indexedDB.open('hail'); open.onsuccess = () => { done({ version: open.result.version, outbox: [...open.result.transaction('outbox').objectStore('outbox').indexNames] }); open.result.close(); }; })`,
+    );
+    assert.deepEqual(indexes, { version: 2, outbox: [] });
+  },
+);

@@ -64,7 +64,16 @@ test('index.html and the service worker are revalidated on every visit', async (
 });
 
 test('the app answers its own paths; the API, health and unknown paths are not taken', async () => {
-  for (const path of ['/', '/c/0190a1b2-0000-7000-8000-000000000000', '/invite/abc', '/reset/abc', '/settings', '/search', '/mentions', '/admin']) {
+  for (const path of [
+    '/',
+    '/c/0190a1b2-0000-7000-8000-000000000000',
+    '/invite/abc',
+    '/reset/abc',
+    '/settings',
+    '/search',
+    '/mentions',
+    '/admin',
+  ]) {
     const response = await get(path);
     assert.equal(response.status, 200, path);
     assert.match(await response.text(), /<div id="app">/, path);
@@ -91,9 +100,11 @@ test('every HTML page sends a strict Content-Security-Policy: only the box, no f
     assert.deepEqual(policy.get('default-src'), ["'none'"], path);
     assert.deepEqual(policy.get('frame-ancestors'), ["'none'"], path);
     // Images from the box only (and, on the app page, its own blob: previews of files being sent).
-    for (const source of policy.get('img-src') ?? []) assert.ok(["'self'", 'blob:', 'data:'].includes(source) || source.startsWith("'sha256-"), `${path}: img-src ${source}`);
+    for (const source of policy.get('img-src') ?? [])
+      assert.ok(["'self'", 'blob:', 'data:'].includes(source) || source.startsWith("'sha256-"), `${path}: img-src ${source}`);
     for (const directive of ['script-src', 'style-src', 'connect-src']) {
-      for (const source of policy.get(directive) ?? []) assert.doesNotMatch(source, /unsafe|\*|^https?:$/, `${path}: ${directive} ${source}`);
+      for (const source of policy.get(directive) ?? [])
+        assert.doesNotMatch(source, /unsafe|\*|^https?:$/, `${path}: ${directive} ${source}`);
     }
   }
   const app = (await get('/')).headers.get('content-security-policy')!;
@@ -107,7 +118,10 @@ test('every icon the manifest and the page name is served, PNGs at the size they
   const appleIcon = /<link rel="apple-touch-icon" href="([^"]+)">/.exec(index)?.[1];
   assert.ok(appleIcon, 'index.html names an apple-touch-icon');
   const icons = [...manifest.icons, { src: appleIcon, sizes: '180x180', type: 'image/png' }];
-  assert.ok(icons.some((icon) => icon.type === 'image/png' && icon.sizes === '512x512'), 'a 512 px PNG for launchers that take no SVG');
+  assert.ok(
+    icons.some((icon) => icon.type === 'image/png' && icon.sizes === '512x512'),
+    'a 512 px PNG for launchers that take no SVG',
+  );
   for (const icon of icons) {
     const response = await get(icon.src);
     assert.equal(response.status, 200, icon.src);

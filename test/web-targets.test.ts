@@ -20,7 +20,8 @@ let page: Page;
 before(async () => {
   world = await startWorld();
   const channelId = world.team.defaultChannelId;
-  for (let n = 1; n <= 8; n++) await world.admin.post(`/api/v1/channels/${channelId}/posts`, { message: `watch report ${n}, see https://example.org` });
+  for (let n = 1; n <= 8; n++)
+    await world.admin.post(`/api/v1/channels/${channelId}/posts`, { message: `watch report ${n}, see https://example.org` });
   const { body } = await world.admin.get(`/api/v1/channels/${channelId}/posts?limit=1`);
   const reacted = await world.admin.request('PUT', `/api/v1/posts/${body.posts[0].id}/reactions/thumbsup`);
   assert.ok(reacted.status < 300, `reaction: ${reacted.status}`);

@@ -15,7 +15,24 @@ import { loadIdentity } from '../../src/core/node-identity.js';
 import { getMeta, openDatabase } from '../../src/store/database.js';
 
 const POSTS_PER_TURN = 5000;
-const WORDS = ['wind', 'backing', 'south-west', 'reef', 'anchor', 'holding', 'weather', 'GRIB', 'tide', 'swell', 'marina', 'fuel', 'crew', 'watch', 'noon', '@admin'];
+const WORDS = [
+  'wind',
+  'backing',
+  'south-west',
+  'reef',
+  'anchor',
+  'holding',
+  'weather',
+  'GRIB',
+  'tide',
+  'swell',
+  'marina',
+  'fuel',
+  'crew',
+  'watch',
+  'noon',
+  '@admin',
+];
 
 export interface History {
   /** Post ids spread evenly over the history, for random page cursors. */
@@ -24,16 +41,28 @@ export interface History {
 }
 
 /** Appends `count` posts by `authorId` to `channelId` in the (stopped) server's data directory. */
-export async function generateHistory(dataDir: string, authorId: string, channelId: string, count: number, sampleSize = 1000): Promise<History> {
+export async function generateHistory(
+  dataDir: string,
+  authorId: string,
+  channelId: string,
+  count: number,
+  sampleSize = 1000,
+): Promise<History> {
   const started = performance.now();
   const db = openDatabase(join(dataDir, 'hail.db'));
   try {
     const identity = loadIdentity(db, dataDir);
     const persisted = getMeta(db, 'hlc');
     const now = () => Date.now();
-    const committer = new Committer(db, identity.origin, new HybridClock(now, persisted ? decodeHlc(persisted) : undefined), now, (error) => {
-      throw error;
-    });
+    const committer = new Committer(
+      db,
+      identity.origin,
+      new HybridClock(now, persisted ? decodeHlc(persisted) : undefined),
+      now,
+      (error) => {
+        throw error;
+      },
+    );
     const sampleEvery = Math.max(1, Math.floor(count / sampleSize));
     const sampleIds: string[] = [];
     for (let first = 0; first < count; first += POSTS_PER_TURN) {
@@ -42,7 +71,9 @@ export async function generateHistory(dataDir: string, authorId: string, channel
         const id = newId();
         if (index % sampleEvery === 0) sampleIds.push(id);
         const message = `Log ${index}: ${WORDS[index % WORDS.length]} ${WORDS[(index * 7) % WORDS.length]} ${WORDS[(index * 13) % WORDS.length]}, ${index % 40} knots`;
-        turn.push(committer.commit({ author: authorId, ops: [{ type: 'post.created', entity: id, body: { channelId, message, rootId: null } }] }));
+        turn.push(
+          committer.commit({ author: authorId, ops: [{ type: 'post.created', entity: id, body: { channelId, message, rootId: null } }] }),
+        );
       }
       await Promise.all(turn);
     }

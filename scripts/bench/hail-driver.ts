@@ -72,9 +72,13 @@ class HailServer implements ChatServer {
     }
     const url = this.world.hail.url.replace(/^http/, 'ws') + '/api/v1/ws';
     const first = this.sockets.length;
-    await mapConcurrently(Array.from({ length: count }, (_, index) => first + index), 16, async (index) => {
-      this.sockets.push(await openReceiver(url, this.receiverCookies[index % users]!, onText));
-    });
+    await mapConcurrently(
+      Array.from({ length: count }, (_, index) => first + index),
+      16,
+      async (index) => {
+        this.sockets.push(await openReceiver(url, this.receiverCookies[index % users]!, onText));
+      },
+    );
   }
 
   async openSender(): Promise<Sender> {

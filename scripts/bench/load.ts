@@ -17,7 +17,14 @@ export interface LoadResult {
   readonly seconds: number;
 }
 
-export async function sendAtRate(sender: Sender, probes: ProbeCollector, rate: number, durationMs: number, maxInFlight = 256, graceMs = 10_000): Promise<LoadResult> {
+export async function sendAtRate(
+  sender: Sender,
+  probes: ProbeCollector,
+  rate: number,
+  durationMs: number,
+  maxInFlight = 256,
+  graceMs = 10_000,
+): Promise<LoadResult> {
   const due = Math.max(1, Math.round((rate * durationMs) / 1000));
   const start = performance.now();
   const deadline = start + durationMs + graceMs;

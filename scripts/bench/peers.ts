@@ -36,7 +36,11 @@ export function preparePeers(wanted: readonly Exclude<ServerName, 'hail'>[], log
     return problems;
   }
   log(`installing ${missing.join(' ')} from Debian...`);
-  const install = spawnSync('bash', ['-c', INSTALL, 'install-peers', ...missing], { stdio: ['ignore', 'inherit', 'inherit'], timeout: INSTALL_TIMEOUT_MS });
-  for (const name of missing) if (!existsSync(BINARIES[name])) problems.set(name, `installing ${name} failed (apt-get exit ${install.status})`);
+  const install = spawnSync('bash', ['-c', INSTALL, 'install-peers', ...missing], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: INSTALL_TIMEOUT_MS,
+  });
+  for (const name of missing)
+    if (!existsSync(BINARIES[name])) problems.set(name, `installing ${name} failed (apt-get exit ${install.status})`);
   return problems;
 }

@@ -71,7 +71,11 @@ export async function readMarks(policy: ReadMarkPolicy, readerCount: number, dur
   try {
     const channelId = world.team.defaultChannelId;
     // Registering runs scrypt, about 50 ms each: a few at a time.
-    const joined = await mapConcurrently(Array.from({ length: readerCount }, (_, n) => n), 4, (n) => world.join(`reader${n + 1}`));
+    const joined = await mapConcurrently(
+      Array.from({ length: readerCount }, (_, n) => n),
+      4,
+      (n) => world.join(`reader${n + 1}`),
+    );
     const readers = joined.map((reader) => reader.client);
     const counts = () => {
       const db = openDatabase(databaseFile(world.hail.dataDir), { readonly: true });

@@ -27,7 +27,8 @@ async function main(): Promise<void> {
     },
   });
   const servers = values.servers.split(',').map((name) => name.trim());
-  for (const name of servers) if (!SERVERS.includes(name as ServerName)) throw new Error(`unknown server ${name}; choose from ${SERVERS.join(', ')}`);
+  for (const name of servers)
+    if (!SERVERS.includes(name as ServerName)) throw new Error(`unknown server ${name}; choose from ${SERVERS.join(', ')}`);
   const scenarios = new Set(values.scenarios.split(',').map(Number));
   const started = performance.now();
   const settings = values.long ? LONG : QUICK;

@@ -69,7 +69,14 @@ async function withServer<T>(start: () => Promise<ChatServer>, work: (server: Ch
 }
 
 /** One measured burst of load: `rate` messages/s for `durationMs`, then the drain. */
-async function measure(server: ChatServer, sender: Awaited<ReturnType<ChatServer['openSender']>>, probes: ProbeCollector, receivers: number, rate: number, durationMs: number): Promise<RunResult> {
+async function measure(
+  server: ChatServer,
+  sender: Awaited<ReturnType<ChatServer['openSender']>>,
+  probes: ProbeCollector,
+  receivers: number,
+  rate: number,
+  durationMs: number,
+): Promise<RunResult> {
   probes.startCounting();
   const before = processUsage(server.pid);
   const started = performance.now();
@@ -101,11 +108,18 @@ async function connected(server: ChatServer, receivers: number) {
   return { probes, sender, idle, withReceivers };
 }
 
-export function fanout(start: () => Promise<ChatServer>, receivers: number, rate: number, durationMs: number, repetitions: number): Promise<FanoutResult> {
+export function fanout(
+  start: () => Promise<ChatServer>,
+  receivers: number,
+  rate: number,
+  durationMs: number,
+  repetitions: number,
+): Promise<FanoutResult> {
   return withServer(start, async (server) => {
     const { probes, sender, idle, withReceivers } = await connected(server, receivers);
     const runs: RunResult[] = [];
-    for (let repetition = 0; repetition < repetitions; repetition++) runs.push(await measure(server, sender, probes, receivers, rate, durationMs));
+    for (let repetition = 0; repetition < repetitions; repetition++)
+      runs.push(await measure(server, sender, probes, receivers, rate, durationMs));
     return {
       server: server.name,
       persists: server.persists,
@@ -131,7 +145,12 @@ export interface SaturationResult {
   readonly steps: readonly SaturationStep[];
 }
 
-export function saturation(start: () => Promise<ChatServer>, receivers: number, rates: readonly number[], stepMs: number): Promise<SaturationResult> {
+export function saturation(
+  start: () => Promise<ChatServer>,
+  receivers: number,
+  rates: readonly number[],
+  stepMs: number,
+): Promise<SaturationResult> {
   return withServer(start, async (server) => {
     const { probes, sender } = await connected(server, receivers);
     const steps: SaturationStep[] = [];
@@ -174,7 +193,10 @@ export async function coldStartAndHistory(messages: number, starts: number, page
     const cookie = world.admin.cookie;
     await world.stop();
     const history = await generateHistory(dataDir, me.body.user.id, channelId, messages);
-    const databaseBytes = ['hail.db', 'hail.db-wal'].reduce((sum, name) => sum + (statSync(join(dataDir, name), { throwIfNoEntry: false })?.size ?? 0), 0);
+    const databaseBytes = ['hail.db', 'hail.db-wal'].reduce(
+      (sum, name) => sum + (statSync(join(dataDir, name), { throwIfNoEntry: false })?.size ?? 0),
+      0,
+    );
     const listeningMs: number[] = [];
     const healthyMs: number[] = [];
     let rssAfterStartBytes = 0;

@@ -28,7 +28,8 @@ export function groups(file: string): Map<string, Group> {
   for (let at = 0; at < heap.nodes.length; at += fields.length) {
     const kind = types[heap.nodes[at + type]!]!;
     // Strings and code are keyed by kind: their "names" are their contents.
-    const key = kind === 'object' || kind === 'closure' || kind === 'native' ? `${kind}:${heap.strings[heap.nodes[at + name]!]!.slice(0, 60)}` : kind;
+    const key =
+      kind === 'object' || kind === 'closure' || kind === 'native' ? `${kind}:${heap.strings[heap.nodes[at + name]!]!.slice(0, 60)}` : kind;
     const group = result.get(key) ?? { count: 0, bytes: 0 };
     group.count++;
     group.bytes += heap.nodes[at + size]!;
@@ -51,7 +52,9 @@ function main(): void {
   });
   changes.sort((x, y) => y.bytes - x.bytes);
   for (const change of changes.slice(0, Number(rows))) {
-    process.stdout.write(`${(change.bytes / 1024).toFixed(1).padStart(10)} KiB ${String(change.count).padStart(8)} objects (${change.now} now)  ${change.key}\n`);
+    process.stdout.write(
+      `${(change.bytes / 1024).toFixed(1).padStart(10)} KiB ${String(change.count).padStart(8)} objects (${change.now} now)  ${change.key}\n`,
+    );
   }
 }
 

@@ -110,8 +110,11 @@ export async function soak(settings: SoakSettings, log: (line: string) => void =
         heapTotalBytes: usage.heapTotal,
         externalBytes: usage.external,
       };
-      log(`soak ${taken.atS.toFixed(0)} s: ${posts} posts, RSS ${mib(taken.rssBytes)} (anonymous ${mib(taken.rssAnonBytes)}), heap used ${mib(taken.heapUsedBytes)} of ${mib(taken.heapTotalBytes)}, external ${mib(taken.externalBytes)} MiB`);
-      if (settings.snapshotDir) await inspector.heapSnapshot(join(settings.snapshotDir, `soak-${String(Math.round(taken.atS)).padStart(5, '0')}.heapsnapshot`));
+      log(
+        `soak ${taken.atS.toFixed(0)} s: ${posts} posts, RSS ${mib(taken.rssBytes)} (anonymous ${mib(taken.rssAnonBytes)}), heap used ${mib(taken.heapUsedBytes)} of ${mib(taken.heapTotalBytes)}, external ${mib(taken.externalBytes)} MiB`,
+      );
+      if (settings.snapshotDir)
+        await inspector.heapSnapshot(join(settings.snapshotDir, `soak-${String(Math.round(taken.atS)).padStart(5, '0')}.heapsnapshot`));
       return taken;
     };
     samples.push(await sample(0));
@@ -126,7 +129,10 @@ export async function soak(settings: SoakSettings, log: (line: string) => void =
       const elapsed = performance.now() - start;
       // Open loop, as in load.ts: post i is due at start + i / rate.
       while (sent < due && (sent * 1000) / settings.postsPerSecond <= elapsed) {
-        http.request('POST', path, { id: newId(), message: message(sent) }).then((status) => answered(status === 201), () => answered(false));
+        http.request('POST', path, { id: newId(), message: message(sent) }).then(
+          (status) => answered(status === 201),
+          () => answered(false),
+        );
         sent++;
       }
       if (elapsed >= nextDrop) {
@@ -174,7 +180,24 @@ export async function soak(settings: SoakSettings, log: (line: string) => void =
   }
 }
 
-const WORDS = ['the', 'boat', 'leaves', 'at', 'nine', 'bring', 'ropes', 'and', 'coffee', 'tide', 'is', 'low', 'wind', 'from', 'west', 'crew'];
+const WORDS = [
+  'the',
+  'boat',
+  'leaves',
+  'at',
+  'nine',
+  'bring',
+  'ropes',
+  'and',
+  'coffee',
+  'tide',
+  'is',
+  'low',
+  'wind',
+  'from',
+  'west',
+  'crew',
+];
 
 /** A chat line of 40-400 characters, different each time, as people write them. */
 function message(index: number): string {
@@ -213,7 +236,8 @@ class Receiver {
       }, CONNECT_TIMEOUT_MS);
       socket.on('message', (data) => {
         const frame = JSON.parse(data.toString()) as { type: string; feedSeq?: number; event?: { type: string } };
-        if (frame.type === 'hello') socket.send(JSON.stringify({ type: 'resume', since: this.lastFeedSeq < 0 ? frame.feedSeq : this.lastFeedSeq }));
+        if (frame.type === 'hello')
+          socket.send(JSON.stringify({ type: 'resume', since: this.lastFeedSeq < 0 ? frame.feedSeq : this.lastFeedSeq }));
         else if (frame.type === 'resumed') {
           if (this.lastFeedSeq < 0) this.lastFeedSeq = frame.feedSeq!;
           clearTimeout(timer);
@@ -285,7 +309,9 @@ class Inspector {
   }
 
   async memoryUsage(): Promise<MemoryUsage> {
-    const answer = (await this.call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result: { value: string } };
+    const answer = (await this.call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as {
+      result: { value: string };
+    };
     return JSON.parse(answer.result.value) as MemoryUsage;
   }
 

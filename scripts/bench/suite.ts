@@ -5,9 +5,28 @@
 import type { ServerName } from './chat-server.js';
 import { preparePeers } from './peers.js';
 import { readMarks, type ReadMarkResult } from './read-marks.js';
-import { budgetTable, fanoutTable, historyTable, machine, readMarkTable, rssTable, saturationSteps, saturationTable, soakSamplesTable, soakTable } from './report.js';
+import {
+  budgetTable,
+  fanoutTable,
+  historyTable,
+  machine,
+  readMarkTable,
+  rssTable,
+  saturationSteps,
+  saturationTable,
+  soakSamplesTable,
+  soakTable,
+} from './report.js';
 import { measureSync, syncTable, type SyncResult } from './sync-budgets.js';
-import { STARTERS, coldStartAndHistory, fanout, saturation, type FanoutResult, type HistoryResult, type SaturationResult } from './scenarios.js';
+import {
+  STARTERS,
+  coldStartAndHistory,
+  fanout,
+  saturation,
+  type FanoutResult,
+  type HistoryResult,
+  type SaturationResult,
+} from './scenarios.js';
 import { soak, type SoakResult, type SoakSettings } from './soak.js';
 
 export interface Settings {
@@ -83,7 +102,10 @@ export async function runBenchmarks(
   scenarios: ReadonlySet<number>,
   soakRuntime: Pick<SoakSettings, 'nodeOptions' | 'snapshotDir'> = {},
 ): Promise<Results> {
-  const problems = preparePeers(servers.filter((name): name is Exclude<ServerName, 'hail'> => name !== 'hail'), log);
+  const problems = preparePeers(
+    servers.filter((name): name is Exclude<ServerName, 'hail'> => name !== 'hail'),
+    log,
+  );
   const available = servers.filter((name) => !problems.has(name));
   const results: Results = { settings, skipped: Object.fromEntries(problems) };
   for (const [name, why] of problems) log(`skipping ${name}: ${why}`);
@@ -95,9 +117,18 @@ export async function runBenchmarks(
     }
     return done;
   };
-  if (scenarios.has(1)) results.scenario1 = await each('scenario 1, 50 receivers at 200 msg/s', (name) => fanout(STARTERS[name], 50, 200, settings.fanoutMs, settings.repetitions));
-  if (scenarios.has(2) || scenarios.has(4)) results.scenario2 = await each('scenarios 2 and 4, 500 receivers at 100 msg/s', (name) => fanout(STARTERS[name], 500, 100, settings.fanoutMs, settings.repetitions));
-  if (scenarios.has(3)) results.scenario3 = await each('scenario 3, saturation with 100 receivers', (name) => saturation(STARTERS[name], 100, settings.saturationRates, settings.saturationStepMs));
+  if (scenarios.has(1))
+    results.scenario1 = await each('scenario 1, 50 receivers at 200 msg/s', (name) =>
+      fanout(STARTERS[name], 50, 200, settings.fanoutMs, settings.repetitions),
+    );
+  if (scenarios.has(2) || scenarios.has(4))
+    results.scenario2 = await each('scenarios 2 and 4, 500 receivers at 100 msg/s', (name) =>
+      fanout(STARTERS[name], 500, 100, settings.fanoutMs, settings.repetitions),
+    );
+  if (scenarios.has(3))
+    results.scenario3 = await each('scenario 3, saturation with 100 receivers', (name) =>
+      saturation(STARTERS[name], 100, settings.saturationRates, settings.saturationStepMs),
+    );
   if (scenarios.has(5) || scenarios.has(6)) {
     log(`scenarios 5 and 6: generating ${settings.historyMessages} posts, cold starts, history pages`);
     results.scenario5 = await coldStartAndHistory(settings.historyMessages, settings.coldStarts, settings.historyPages);
@@ -141,10 +172,15 @@ export function renderReport(results: Results): string {
     for (const result of results.scenario3) sections.push(`#### ${result.server}, step by step\n\n${saturationSteps(result)}`);
   }
   if (results.scenario2) sections.push(`### Scenario 4: memory, idle and with 500 idle clients\n\n${rssTable(results.scenario2)}`);
-  if (results.scenario5) sections.push(`### Scenarios 5 and 6: cold start and history at ${results.scenario5.messages.toLocaleString('en')} messages (Hail only)\n\n${historyTable(results.scenario5)}`);
+  if (results.scenario5)
+    sections.push(
+      `### Scenarios 5 and 6: cold start and history at ${results.scenario5.messages.toLocaleString('en')} messages (Hail only)\n\n${historyTable(results.scenario5)}`,
+    );
   if (results.scenario7) sections.push(`### Scenario 7: read marks in a busy channel (Hail only)\n\n${readMarkTable(results.scenario7)}`);
   if (results.scenario8) {
-    sections.push(`### Scenario 8: soak, 100 sockets, 20 posts/s, a fifth resuming every 30 s (Hail only)\n\n${soakTable(results.scenario8)}`);
+    sections.push(
+      `### Scenario 8: soak, 100 sockets, 20 posts/s, a fifth resuming every 30 s (Hail only)\n\n${soakTable(results.scenario8)}`,
+    );
     sections.push(`#### Samples\n\n${soakSamplesTable(results.scenario8)}`);
   }
   if (results.scenario9) sections.push(`### Scenario 9: sync between two boxes on loopback (Hail only)\n\n${syncTable(results.scenario9)}`);

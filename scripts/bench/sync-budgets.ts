@@ -22,9 +22,10 @@ export interface SyncResult {
   readonly memoryAboveIdleBytes: number;
 }
 
-const WORDS = (
-  'wind backing south-west twenty five knots reef early anchor holding well tide turns at four crew ashore for water fuel dock closes soon'
-).split(' ');
+const WORDS =
+  'wind backing south-west twenty five knots reef early anchor holding well tide turns at four crew ashore for water fuel dock closes soon'.split(
+    ' ',
+  );
 
 /** Texts of about 60 to 80 characters from a small vocabulary, as chat is; the same every run. */
 function texts(): () => string {
@@ -66,7 +67,8 @@ export async function measureSync(backlog: number, log: (line: string) => void =
   try {
     const { userId, channelId } = await shore.setup();
     const made = performance.now();
-    for (let done = 0; done < backlog; done += 2000) await shore.postMany(userId, channelId, Array.from({ length: Math.min(2000, backlog - done) }, text));
+    for (let done = 0; done < backlog; done += 2000)
+      await shore.postMany(userId, channelId, Array.from({ length: Math.min(2000, backlog - done) }, text));
     const writeSeconds = (performance.now() - made) / 1000;
     log(`backlog of ${backlog} posts written in ${writeSeconds.toFixed(1)} s`);
     global.gc?.();

@@ -122,7 +122,13 @@ async function joinRoom(port: number, nick: string, onText: (text: string) => vo
   await entity.start();
   await entity.send(xml('presence', { to: `${ROOM}/${nick}` }, xml('x', { xmlns: MUC }, xml('history', { maxstanzas: '0' }))));
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([inRoom, new Promise((_, fail) => (timer = setTimeout(() => fail(new Error(`${nick} did not get into the room within ${STEP_TIMEOUT_MS} ms`)), STEP_TIMEOUT_MS)))]);
+  await Promise.race([
+    inRoom,
+    new Promise(
+      (_, fail) =>
+        (timer = setTimeout(() => fail(new Error(`${nick} did not get into the room within ${STEP_TIMEOUT_MS} ms`)), STEP_TIMEOUT_MS)),
+    ),
+  ]);
   clearTimeout(timer);
   return entity;
 }

@@ -15,10 +15,12 @@ function packageDirs(dir) {
   });
 }
 
-const lines = packageDirs(modules).map((dir) => {
-  const { name, version, license } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  return ` ${name} ${version}: ${license ?? 'see its LICENSE file'}`;
-}).sort();
+const lines = packageDirs(modules)
+  .map((dir) => {
+    const { name, version, license } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    return ` ${name} ${version}: ${license ?? 'see its LICENSE file'}`;
+  })
+  .sort();
 
 process.stdout.write(`Hail, offline-first team chat.
 

@@ -28,7 +28,17 @@ import { syncDirectory, writeDurably } from '../files/durable-write.js';
 import { databaseFile, openDatabase, setMeta, sql, type Db } from '../store/database.js';
 import { referencedBlobs, fileNameOf } from '../store/uploads.js';
 import { localCaFiles } from '../tls/local-ca.js';
-import { BLOB_ENTRY, CA_CERT_ENTRY, CA_KEY_ENTRY, DAMAGED_ENTRY, DATABASE_ENTRY, MANIFEST_ENTRY, ManifestSchema, type DamagedFile, type Manifest } from './archive.js';
+import {
+  BLOB_ENTRY,
+  CA_CERT_ENTRY,
+  CA_KEY_ENTRY,
+  DAMAGED_ENTRY,
+  DATABASE_ENTRY,
+  MANIFEST_ENTRY,
+  ManifestSchema,
+  type DamagedFile,
+  type Manifest,
+} from './archive.js';
 
 export interface RestoreSummary {
   readonly manifest: Manifest;
@@ -48,7 +58,11 @@ const damaged = (what: string) => new ApiError(400, 'backup_damaged', `The backu
 export async function restoreBackup(archive: string, dataDir: string, options: RestoreOptions = {}): Promise<RestoreSummary> {
   if (!existsSync(archive)) throw new ApiError(400, 'backup_missing', `There is no backup file at ${archive}.`);
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
-    throw new ApiError(400, 'data_dir_not_empty', `${dataDir} is not empty; restore only into an empty or new directory, so no box's data is overwritten.`);
+    throw new ApiError(
+      400,
+      'data_dir_not_empty',
+      `${dataDir} is not empty; restore only into an empty or new directory, so no box's data is overwritten.`,
+    );
   }
   mkdirSync(dataDir, { recursive: true });
   try {
@@ -100,7 +114,8 @@ async function unpack(archive: string, dataDir: string, skipDamaged: boolean): P
   } catch (error) {
     if (error instanceof ApiError) throw error;
     // Once the database is whole, a cut-short archive has lost files only.
-    if (!(skipDamaged && hasDatabase)) throw damaged(`the archive is unreadable or cut short (${(error as Error).message})${hasDatabase ? `; ${SKIP_HINT}` : ''}`);
+    if (!(skipDamaged && hasDatabase))
+      throw damaged(`the archive is unreadable or cut short (${(error as Error).message})${hasDatabase ? `; ${SKIP_HINT}` : ''}`);
   } finally {
     input.destroy();
   }
@@ -112,16 +127,22 @@ async function unpack(archive: string, dataDir: string, skipDamaged: boolean): P
 /** The box's CA, both halves and matching, or the restore is refused: phones trust that pair. */
 async function restoreCa(dataDir: string, ca: { cert?: Buffer; key?: Buffer }): Promise<void> {
   try {
-    if (!new X509Certificate(ca.cert!).checkPrivateKey(createPrivateKey(ca.key!))) throw new Error('the key is not the certificate\'s');
+    if (!new X509Certificate(ca.cert!).checkPrivateKey(createPrivateKey(ca.key!))) throw new Error("the key is not the certificate's");
   } catch (error) {
     throw damaged(`its certificate authority is unusable (${(error as Error).message})`);
   }
   const files = localCaFiles(dataDir);
   mkdirSync(files.dir, { recursive: true, mode: 0o700 });
-  for (const [path, bytes] of [[files.caKey, ca.key!], [files.caCert, ca.cert!]] as const) {
-    await writeDurably(path, (async function* () {
-      yield bytes;
-    })());
+  for (const [path, bytes] of [
+    [files.caKey, ca.key!],
+    [files.caCert, ca.cert!],
+  ] as const) {
+    await writeDurably(
+      path,
+      (async function* () {
+        yield bytes;
+      })(),
+    );
   }
 }
 

@@ -24,7 +24,11 @@ export function requireOwnDataDir(dataDir: string): void {
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
   const owner = statSync(dir).uid;
   if (process.getuid?.() === 0) {
-    if (owner !== 0) throw new StartupError('wrong_user', `${dir} belongs to uid ${owner}; run this as that user (sudo -u ${userName(owner) ?? 'hail'} hail ...), so the files it touches stay the server's.`);
+    if (owner !== 0)
+      throw new StartupError(
+        'wrong_user',
+        `${dir} belongs to uid ${owner}; run this as that user (sudo -u ${userName(owner) ?? 'hail'} hail ...), so the files it touches stay the server's.`,
+      );
     return;
   }
   // The service's directory is 0700: to anyone else its database looks absent, and its files unreadable.
@@ -32,7 +36,10 @@ export function requireOwnDataDir(dataDir: string): void {
     accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
   } catch {
     const me = process.getuid?.() ?? -1;
-    throw new StartupError('wrong_user', `${dir} belongs to ${userName(owner) ?? `uid ${owner}`}, and this user (${userName(me) ?? `uid ${me}`}) may not use it; run it as the service user: sudo -u ${userName(owner) ?? 'hail'} hail ...`);
+    throw new StartupError(
+      'wrong_user',
+      `${dir} belongs to ${userName(owner) ?? `uid ${owner}`}, and this user (${userName(me) ?? `uid ${me}`}) may not use it; run it as the service user: sudo -u ${userName(owner) ?? 'hail'} hail ...`,
+    );
   }
 }
 
@@ -45,7 +52,11 @@ function userName(uid: number): string | undefined {
 export function requireDatabase(dataDir: string): string {
   requireOwnDataDir(dataDir);
   const file = databaseFile(dataDir);
-  if (!existsSync(file)) throw new StartupError('no_database', `there is no Hail database in ${dataDir}; start the server once (hail serve), or point --data-dir (or HAIL_DATA_DIR, or data_dir in --config) at the right directory.`);
+  if (!existsSync(file))
+    throw new StartupError(
+      'no_database',
+      `there is no Hail database in ${dataDir}; start the server once (hail serve), or point --data-dir (or HAIL_DATA_DIR, or data_dir in --config) at the right directory.`,
+    );
   return file;
 }
 
@@ -63,7 +74,8 @@ export async function withWriter<T>(dataDir: string, work: (writer: Writer) => P
   try {
     return await work(writer);
   } catch (error) {
-    if (cause !== undefined) throw new StartupError('storage_unavailable', `could not write the database: ${(cause as Error).message ?? String(cause)}.`);
+    if (cause !== undefined)
+      throw new StartupError('storage_unavailable', `could not write the database: ${(cause as Error).message ?? String(cause)}.`);
     throw error;
   } finally {
     await writer.committer.drain();

@@ -71,7 +71,8 @@ async function attempt(check: () => Finding | Promise<Finding>): Promise<Finding
   try {
     return await check();
   } catch (error) {
-    const reason = error instanceof StartupError ? error.message : `${(error as NodeJS.ErrnoException).code ?? 'error'}: ${(error as Error).message}`;
+    const reason =
+      error instanceof StartupError ? error.message : `${(error as NodeJS.ErrnoException).code ?? 'error'}: ${(error as Error).message}`;
     return { status: 'FAIL', detail: reason };
   }
 }
@@ -102,7 +103,10 @@ function checkDataDir(dir: string): Finding {
     closeSync(fd);
     return { status: 'ok', detail: `${dir} is writable` };
   } catch (error) {
-    return { status: 'FAIL', detail: `cannot write in ${dir} (${(error as NodeJS.ErrnoException).code ?? error}); check the mount (read-only?) and the disk.` };
+    return {
+      status: 'FAIL',
+      detail: `cannot write in ${dir} (${(error as NodeJS.ErrnoException).code ?? error}); check the mount (read-only?) and the disk.`,
+    };
   } finally {
     rmSync(probe, { force: true });
   }
@@ -114,8 +118,16 @@ function checkDisk(config: Config): Finding {
   const stats = statfsSync(dir);
   const free = stats.bavail * stats.bsize;
   const amount = `${Math.floor(free / MIB)} MiB free`;
-  if (free < config.writeFloorBytes) return { status: 'FAIL', detail: `${amount}, under write_floor_bytes (${Math.floor(config.writeFloorBytes / MIB)} MiB): every write is refused; free some space.` };
-  if (free < config.uploadFloorBytes) return { status: 'warn', detail: `${amount}, under upload_floor_bytes (${Math.floor(config.uploadFloorBytes / MIB)} MiB): uploads are refused, text still works.` };
+  if (free < config.writeFloorBytes)
+    return {
+      status: 'FAIL',
+      detail: `${amount}, under write_floor_bytes (${Math.floor(config.writeFloorBytes / MIB)} MiB): every write is refused; free some space.`,
+    };
+  if (free < config.uploadFloorBytes)
+    return {
+      status: 'warn',
+      detail: `${amount}, under upload_floor_bytes (${Math.floor(config.uploadFloorBytes / MIB)} MiB): uploads are refused, text still works.`,
+    };
   return { status: 'ok', detail: amount };
 }
 
@@ -136,10 +148,20 @@ function checkClock(dataDir: string): Finding {
   }
   if (saved !== undefined && clockSuspect(system, hlcMillis(saved))) {
     const behind = Math.round((hlcMillis(saved) - system) / 60_000);
-    return { status: 'warn', detail: `clock suspect: ${reads}, ${behind} min behind the last time this box saved (${new Date(hlcMillis(saved)).toISOString()}); set it (NTP, GPS, date -s). Meanwhile the server takes the time from its users' phones.` };
+    return {
+      status: 'warn',
+      detail: `clock suspect: ${reads}, ${behind} min behind the last time this box saved (${new Date(hlcMillis(saved)).toISOString()}); set it (NTP, GPS, date -s). Meanwhile the server takes the time from its users' phones.`,
+    };
   }
-  if (system < EARLIEST_SANE_MS) return { status: 'warn', detail: `clock suspect: ${reads}; set it (NTP, GPS, date -s). Meanwhile the server takes the time from its users' phones.` };
-  return { status: 'ok', detail: saved === undefined ? `${reads}; nothing saved yet to compare with` : `${reads}, not behind the last saved time` };
+  if (system < EARLIEST_SANE_MS)
+    return {
+      status: 'warn',
+      detail: `clock suspect: ${reads}; set it (NTP, GPS, date -s). Meanwhile the server takes the time from its users' phones.`,
+    };
+  return {
+    status: 'ok',
+    detail: saved === undefined ? `${reads}; nothing saved yet to compare with` : `${reads}, not behind the last saved time`,
+  };
 }
 
 async function checkPort(host: string, port: number): Promise<Finding> {
@@ -153,14 +175,19 @@ async function checkPort(host: string, port: number): Promise<Finding> {
 /** The sync listener the server last opened, whether it answers now, and each peer's last contact. */
 async function checkSync(config: Config): Promise<Finding> {
   if (!config.sync) return { status: 'ok', detail: 'off (sync = false)' };
-  if (!existsSync(databaseFile(config.dataDir))) return { status: 'ok', detail: `no database yet; the server listens for sync on port ${config.syncPort}` };
+  if (!existsSync(databaseFile(config.dataDir)))
+    return { status: 'ok', detail: `no database yet; the server listens for sync on port ${config.syncPort}` };
   const db = openForReading(config.dataDir);
   let listener: ReturnType<typeof rememberedSyncListener>;
   let peers: string[];
   try {
     listener = rememberedSyncListener(db);
     const now = Date.now();
-    peers = new PeerStore(db).rows().map((row) => `${row.name} (${row.last_contact === null ? 'never in contact' : `last contact ${duration(now - row.last_contact)} ago`})`);
+    peers = new PeerStore(db)
+      .rows()
+      .map(
+        (row) => `${row.name} (${row.last_contact === null ? 'never in contact' : `last contact ${duration(now - row.last_contact)} ago`})`,
+      );
   } finally {
     db.close();
   }
@@ -196,7 +223,8 @@ function checkCertificate(config: Config): Finding {
   const chosen = serverCertificate(config);
   if (!chosen) return { status: 'ok', detail: 'no certificate: plain HTTP only (hail tls init makes one)' };
   const { files, issuedByBox } = chosen;
-  if (issuedByBox && !existsSync(files.cert)) return { status: 'ok', detail: 'the box\'s CA issues the server certificate when the server starts' };
+  if (issuedByBox && !existsSync(files.cert))
+    return { status: 'ok', detail: "the box's CA issues the server certificate when the server starts" };
   let certificate: X509Certificate;
   try {
     certificate = checkCertificatePair(files);
@@ -207,7 +235,11 @@ function checkCertificate(config: Config): Finding {
   const now = Date.now();
   const from = Date.parse(certificate.validFrom);
   const to = Date.parse(certificate.validTo);
-  if (now < from) return { status: 'FAIL', detail: `the certificate is valid only from ${new Date(from).toISOString()} (if the system clock is wrong, fix it first).` };
+  if (now < from)
+    return {
+      status: 'FAIL',
+      detail: `the certificate is valid only from ${new Date(from).toISOString()} (if the system clock is wrong, fix it first).`,
+    };
   const subject = certificate.subjectAltName ?? certificate.subject;
   // The box's own CA renews its certificate before the end, at start and daily; the administrator's pair is theirs to renew.
   if (issuedByBox) return { status: 'ok', detail: `${subject}: issued by the box's CA, which renews it before it ends` };

@@ -16,7 +16,8 @@ import { StartupError } from '../startup-error.js';
 import { openForReading } from './database.js';
 
 export async function exportCommand(config: Config, file: string | undefined, flags: Record<string, string>): Promise<void> {
-  if (!file || !file.toLowerCase().endsWith('.zip')) throw new StartupError('usage', 'name the zip to write: hail export [--team T] [--since DATE] FILE.zip.');
+  if (!file || !file.toLowerCase().endsWith('.zip'))
+    throw new StartupError('usage', 'name the zip to write: hail export [--team T] [--since DATE] FILE.zip.');
   const filter = exportFilter(flags['--team'], flags['--since']);
   if (typeof filter === 'string') throw new StartupError('usage', filter);
   const db = openForReading(config.dataDir);
@@ -25,7 +26,8 @@ export async function exportCommand(config: Config, file: string | undefined, fl
       throw new StartupError('usage', `${error.message}.`);
     });
     await pipeline(zip.stream, createWriteStream(file));
-    for (const path of zip.missing) process.stderr.write(`hail: the bytes of ${path} are not on this box; the post names it, the zip does not hold it\n`);
+    for (const path of zip.missing)
+      process.stderr.write(`hail: the bytes of ${path} are not on this box; the post names it, the zip does not hold it\n`);
     process.stdout.write(`wrote ${file}: ${zip.posts} posts and ${zip.files} files, in Mattermost's bulk format\n`);
   } finally {
     db.close();

@@ -25,14 +25,23 @@ import { firstAdmin } from './invite.js';
 
 const SOURCES = ['mattermost', 'slack'];
 
-export async function importCommand(config: Config, source: string | undefined, positional: readonly string[], flags: Record<string, string>): Promise<void> {
+export async function importCommand(
+  config: Config,
+  source: string | undefined,
+  positional: readonly string[],
+  flags: Record<string, string>,
+): Promise<void> {
   // `--strict FILE` reads as the flag's value: a flag that takes none gives it back.
   const strictValue = flags['--strict'];
   const path = positional[0] ?? (strictValue !== undefined && strictValue !== 'true' ? strictValue : undefined);
   if (!source || !SOURCES.includes(source)) {
     throw new StartupError('usage', `say what to import from: hail import mattermost|slack EXPORT.zip (got "${source ?? ''}").`);
   }
-  if (!path) throw new StartupError('usage', `name the export: hail import ${source} ${source === 'slack' ? 'EXPORT.zip' : 'EXPORT.zip|EXPORT.jsonl'}.`);
+  if (!path)
+    throw new StartupError(
+      'usage',
+      `name the export: hail import ${source} ${source === 'slack' ? 'EXPORT.zip' : 'EXPORT.zip|EXPORT.jsonl'}.`,
+    );
   if (source === 'slack' && !existsSync(path)) throw new StartupError('no_export', `there is no file ${path}.`);
   const isSlack = source === 'slack';
   const file = isSlack ? await openZipArchive(path) : await openExportFile(path);
@@ -69,18 +78,24 @@ export async function importCommand(config: Config, source: string | undefined, 
       const place = [where, line > 0 ? `line ${line}` : ''].filter(Boolean).join(' ');
       process.stderr.write(`hail: ${place ? `${place}: ` : ''}${message}\n`);
     }
-    const added = Object.entries(report.added).map(([type, count]) => `${count} ${type}`).join(', ') || 'nothing new';
+    const added =
+      Object.entries(report.added)
+        .map(([type, count]) => `${count} ${type}`)
+        .join(', ') || 'nothing new';
     process.stdout.write(`Imported from ${path}: ${added}.\n`);
     const dropped = Object.entries(report.dropped).map(([kind, count]) => `${count} ${kind}`);
     if (dropped.length) process.stdout.write(`Not imported (Hail has no place for them): ${dropped.join(', ')}.\n`);
-    if (report.problems.length) process.stdout.write(`${report.problems.length} line problem${report.problems.length === 1 ? '' : 's'}, listed above.\n`);
+    if (report.problems.length)
+      process.stdout.write(`${report.problems.length} line problem${report.problems.length === 1 ? '' : 's'}, listed above.\n`);
     if (report.renamed.length) {
       process.stdout.write('Usernames taken on this box, and the names given instead:\n');
       for (const { from, to } of report.renamed) process.stdout.write(`  ${from} -> ${to}\n`);
     }
     if (links.length) {
       const base = configuredBoxUrls(config).byIp[0] ?? '/';
-      process.stdout.write('New accounts have no password yet; each sets one with its link (valid 24 h, shown only now; an admin can make new ones):\n');
+      process.stdout.write(
+        'New accounts have no password yet; each sets one with its link (valid 24 h, shown only now; an admin can make new ones):\n',
+      );
       for (const { username, token } of links) process.stdout.write(`  ${username} ${base}reset/${token}\n`);
     }
     if (abort) throw new StartupError('import_stopped', abort);

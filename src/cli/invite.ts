@@ -22,13 +22,17 @@ export async function inviteCreateCommand(config: Config, flags: Record<string, 
   const maxUses = positiveInteger(flags, '--max-uses');
   const { token, team } = await withWriter(config.dataDir, async ({ db, committer }) => {
     const author = flags['--as'] ? userByName(db, flags['--as']) : firstAdmin(db);
-    if (author.role !== 'admin' || author.active !== 1) throw new StartupError('not_admin', `${author.username} is not an active administrator; name one with --as.`);
+    if (author.role !== 'admin' || author.active !== 1)
+      throw new StartupError('not_admin', `${author.username} is not an active administrator; name one with --as.`);
     const team = chooseTeam(db, flags['--team']);
     const invite = newInvite({ teamId: team.id, role, lifetimeHours: hours, maxUses });
     await committer.commit({ author: author.id, ops: [invite.draft] });
     return { token: invite.token, team };
   });
-  const limits = [hours === null ? 'never expires' : `expires in ${hours} h`, maxUses === null ? 'unlimited uses' : `${maxUses} use${maxUses === 1 ? '' : 's'}`];
+  const limits = [
+    hours === null ? 'never expires' : `expires in ${hours} h`,
+    maxUses === null ? 'unlimited uses' : `${maxUses} use${maxUses === 1 ? '' : 's'}`,
+  ];
   process.stdout.write(`Invite to ${team.display_name} as ${role} (${limits.join(', ')}), shown only now:\n`);
   for (const base of configuredBoxUrls(config).byIp) process.stdout.write(`  ${base}invite/${token}\n`);
 }
@@ -42,7 +46,8 @@ function positiveInteger(flags: Record<string, string>, name: string): number | 
 
 export function firstAdmin(db: Db): UserRow {
   const admin = sql<[], UserRow>(db, "SELECT * FROM users WHERE role = 'admin' AND active = 1 ORDER BY created_ver LIMIT 1").get();
-  if (!admin) throw new StartupError('no_admin', 'this box has no administrator yet; create one with the setup code first (hail setup-code show).');
+  if (!admin)
+    throw new StartupError('no_admin', 'this box has no administrator yet; create one with the setup code first (hail setup-code show).');
   return admin;
 }
 

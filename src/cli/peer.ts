@@ -38,36 +38,53 @@ const ownName = (config: Config, db: Db) => boxName(config.boxName ?? remembered
 function findPeer(peers: PeerStore, idOrName: string | undefined): PeerRow {
   if (!idOrName) throw new StartupError('usage', `name the peer by its id or name; see hail peer list.\n${PEER_USAGE}`);
   const rows = peers.rows().filter((row) => row.node_id === idOrName || row.name === idOrName);
-  if (rows.length !== 1) throw new StartupError('peer_not_found', rows.length === 0 ? `no paired box is called "${idOrName}"; see hail peer list.` : `several paired boxes are called "${idOrName}": use the id.`);
+  if (rows.length !== 1)
+    throw new StartupError(
+      'peer_not_found',
+      rows.length === 0
+        ? `no paired box is called "${idOrName}"; see hail peer list.`
+        : `several paired boxes are called "${idOrName}": use the id.`,
+    );
   return rows[0]!;
 }
 
 export async function peerCommand(config: Config, args: readonly string[], flags: Record<string, string>): Promise<void> {
   const [action, ...rest] = args;
-  if (!config.sync && (action === 'invite' || action === 'add')) throw new StartupError('sync_off', 'sync is turned off on this box (sync = false); turn it on to pair.');
+  if (!config.sync && (action === 'invite' || action === 'add'))
+    throw new StartupError('sync_off', 'sync is turned off on this box (sync = false); turn it on to pair.');
   await withDatabase(config, async (db) => {
     const peers = new PeerStore(db);
     const identity = loadIdentity(db, config.dataDir);
     const now = Date.now();
     if (action === 'invite') {
       const text = flags['--expires-in-hours'];
-      if (text !== undefined && !/^[1-9][0-9]{0,3}$/.test(text)) throw new StartupError('usage', `--expires-in-hours: a whole number of hours (got "${text}").`);
+      if (text !== undefined && !/^[1-9][0-9]{0,3}$/.test(text))
+        throw new StartupError('usage', `--expires-in-hours: a whole number of hours (got "${text}").`);
       const hours = text === undefined ? DEFAULT_INVITATION_HOURS : Number(text);
-      const { invitation, expiresAt } = createInvitation(db, now, hours, { name: ownName(config, db), fingerprint: keyFingerprint(identity.publicKey), addresses: ownAddresses(config, db) });
-      process.stdout.write(`Pairing invitation, usable once until ${new Date(expiresAt).toISOString()}; on the other box run\n  hail peer add ${invitation}\n`);
+      const { invitation, expiresAt } = createInvitation(db, now, hours, {
+        name: ownName(config, db),
+        fingerprint: keyFingerprint(identity.publicKey),
+        addresses: ownAddresses(config, db),
+      });
+      process.stdout.write(
+        `Pairing invitation, usable once until ${new Date(expiresAt).toISOString()}; on the other box run\n  hail peer add ${invitation}\n`,
+      );
     } else if (action === 'add') {
       if (!rest[0]) throw new StartupError('usage', `give the invitation: hail peer add hail1:...`);
       const certificate = await makeNodeCertificate(identity.nodeId, identity.privateKey, identity.publicKey);
       try {
         const peer = await pairWith(rest[0], { name: ownName(config, db), addresses: ownAddresses(config, db), certificate }, peers, now);
-        process.stdout.write(`paired with ${peer.name} (id ${peer.nodeId}, fingerprint ${peer.fingerprint}); the server syncs with it from now on\n`);
+        process.stdout.write(
+          `paired with ${peer.name} (id ${peer.nodeId}, fingerprint ${peer.fingerprint}); the server syncs with it from now on\n`,
+        );
       } catch (error) {
         if (error instanceof InvitationError) throw new StartupError('invitation_invalid', `${error.message}.`);
         throw new StartupError('pairing_failed', `pairing failed: ${(error as Error).message}.`);
       }
     } else if (action === 'list') {
       const mine: Vector = {};
-      for (const row of sql<[], { origin: string; seq: number }>(db, 'SELECT origin, max(seq) AS seq FROM ops GROUP BY origin').all()) mine[row.origin] = row.seq;
+      for (const row of sql<[], { origin: string; seq: number }>(db, 'SELECT origin, max(seq) AS seq FROM ops GROUP BY origin').all())
+        mine[row.origin] = row.seq;
       process.stdout.write(`this box: ${ownName(config, db)}, id ${identity.nodeId}, fingerprint ${keyFingerprint(identity.publicKey)}\n`);
       const rows = peers.rows();
       if (rows.length === 0) process.stdout.write('no paired boxes; pair one with hail peer invite and hail peer add\n');
@@ -87,7 +104,9 @@ export async function peerCommand(config: Config, args: readonly string[], flags
           ['fingerprint', row.fingerprint],
           ['forks', forks === 0 ? 'none' : `${forks} quarantined (see GET /api/v1/peers)`],
         ];
-        process.stdout.write(`\n${row.name} (id ${row.node_id})\n${lines.map(([label, value]) => `  ${label!.padEnd(12)} ${value}\n`).join('')}`);
+        process.stdout.write(
+          `\n${row.name} (id ${row.node_id})\n${lines.map(([label, value]) => `  ${label!.padEnd(12)} ${value}\n`).join('')}`,
+        );
       }
     } else if (action === 'remove') {
       const row = findPeer(peers, rest[0]);

@@ -29,5 +29,9 @@ export async function resetPasswordCommand(username: string | undefined, dataDir
     deleteUserSessions(db, user.id);
     if (user.active !== 1) process.stderr.write(`hail: note: ${username} is deactivated; an administrator can reactivate the account.\n`);
   });
-  process.stdout.write(fromStdin ? `The password of ${username} is changed; their sessions have ended.\n` : `New password for ${username}: ${password}\nTheir sessions have ended. They can change the password once logged in.\n`);
+  process.stdout.write(
+    fromStdin
+      ? `The password of ${username} is changed; their sessions have ended.\n`
+      : `New password for ${username}: ${password}\nTheir sessions have ended. They can change the password once logged in.\n`,
+  );
 }

@@ -11,14 +11,19 @@ import { databaseFile } from '../store/database.js';
 import { openForReading, requireOwnDataDir } from './database.js';
 
 export function setupCodeCommand(action: string | undefined, dataDir: string): void {
-  if (action !== 'show' && action !== 'renew') throw new StartupError('usage', 'say which: hail setup-code show, or hail setup-code renew.');
+  if (action !== 'show' && action !== 'renew')
+    throw new StartupError('usage', 'say which: hail setup-code show, or hail setup-code renew.');
   // Before the first start too: an image prints the code before the server ever runs.
   requireOwnDataDir(dataDir);
   if (existsSync(databaseFile(dataDir))) {
     const db = openForReading(dataDir);
     const setUp = hasUsers(db);
     db.close();
-    if (setUp) throw new StartupError('setup_done', 'this box already has its administrator, so there is no setup code; an administrator can reset a password with hail admin reset-password USERNAME.');
+    if (setUp)
+      throw new StartupError(
+        'setup_done',
+        'this box already has its administrator, so there is no setup code; an administrator can reset a password with hail admin reset-password USERNAME.',
+      );
   }
   mkdirSync(dataDir, { recursive: true });
   const setupCode = new SetupCode(dataDir);

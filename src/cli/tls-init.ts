@@ -13,7 +13,10 @@ import { initLocalCa } from '../tls/local-ca.js';
 
 export async function tlsInitCommand(config: Config): Promise<void> {
   if (config.tlsCert !== undefined) {
-    throw new StartupError('tls_configured', `tls_cert is set (${config.tlsCert}): the box serves that certificate, not one of its own; unset tls_cert and tls_key to use a local CA.`);
+    throw new StartupError(
+      'tls_configured',
+      `tls_cert is set (${config.tlsCert}): the box serves that certificate, not one of its own; unset tls_cert and tls_key to use a local CA.`,
+    );
   }
   requireOwnDataDir(config.dataDir);
   const addresses = boxAddresses();
@@ -21,7 +24,9 @@ export async function tlsInitCommand(config: Config): Promise<void> {
   const days = Math.round((Date.parse(leaf.validTo) - Date.now()) / (24 * 3600_000));
   process.stdout.write(
     [
-      createdCa ? `made a certificate authority: ${files.caCert} (valid 10 years; its key ${files.caKey} never leaves the box)` : `kept the certificate authority ${files.caCert}, which phones may already trust`,
+      createdCa
+        ? `made a certificate authority: ${files.caCert} (valid 10 years; its key ${files.caKey} never leaves the box)`
+        : `kept the certificate authority ${files.caCert}, which phones may already trust`,
       `made the server certificate ${files.cert} (key ${files.key}), valid ${days} days, for ${leaf.subjectAltName}`,
       createdCa
         ? `restart the server to serve HTTPS on https_port (${config.httpsPort}); it then renews this certificate itself when the box's names or addresses change`

@@ -36,7 +36,17 @@
 import type Database from 'better-sqlite3';
 import { getMeta, setMeta, type Db } from '../store/database.js';
 import { bodyDigest, isPurged, opHash } from '../store/op-chain.js';
-import { appendOp, appendToFeed, chainEnd, feedAfter, heldHash, lastFeedSeq, quarantine, recordUnapplied, type LoggedEntry } from '../store/op-log.js';
+import {
+  appendOp,
+  appendToFeed,
+  chainEnd,
+  feedAfter,
+  heldHash,
+  lastFeedSeq,
+  quarantine,
+  recordUnapplied,
+  type LoggedEntry,
+} from '../store/op-log.js';
 import { ApiError, badRequest } from './errors.js';
 import { checkForeignOp, ForeignOpError, type CheckedForeignOp } from './foreign-op.js';
 import { decodeHlc, encodeHlc, hlcMillis, MAX_OBSERVED_LEAD_MS, type HybridClock } from './hlc.js';
@@ -269,7 +279,14 @@ export class Committer {
       const context = { db: this.db, actor, grant: command.grant, entity: draft.entity, body: draft.body as never, now: this.now() };
       kind.authorize(context);
       if (kind.unchanged?.(context)) continue;
-      const head = { origin: this.origin, seq: this.nextSeq++, hlc: encodeHlc(this.clock.tick()), author: command.author, type: draft.type, entity: draft.entity };
+      const head = {
+        origin: this.origin,
+        seq: this.nextSeq++,
+        hlc: encodeHlc(this.clock.tick()),
+        author: command.author,
+        type: draft.type,
+        entity: draft.entity,
+      };
       const digest = digests[index]!;
       const op: Op = { ...head, body: draft.body, hash: opHash(head, digest, this.previousHash) };
       this.previousHash = op.hash;

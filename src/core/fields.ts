@@ -39,11 +39,19 @@ export const Message = Type.String({
   errorMessage: 'a post holds at most 16,383 characters',
   description: 'Markdown, up to 16,383 characters (Unicode code points: an emoji counts as one).',
 });
-export const Emoji = Type.String({ pattern: '^[a-z0-9_+-]{1,64}$', errorCode: 'invalid_emoji', description: 'An emoji short name such as `thumbsup`.' });
+export const Emoji = Type.String({
+  pattern: '^[a-z0-9_+-]{1,64}$',
+  errorCode: 'invalid_emoji',
+  description: 'An emoji short name such as `thumbsup`.',
+});
 export const PasswordHash = Type.String({ pattern: '^scrypt\\$', maxLength: 256 });
 
 export const MAX_FILES_PER_POST = 10;
-export const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', errorCode: 'invalid_file_hash', description: 'SHA-256 of the bytes, lower-case hex.' });
+export const Sha256 = Type.String({
+  pattern: '^[0-9a-f]{64}$',
+  errorCode: 'invalid_file_hash',
+  description: 'SHA-256 of the bytes, lower-case hex.',
+});
 export const FileName = Type.String({
   minLength: 1,
   maxLength: 255,
@@ -52,7 +60,12 @@ export const FileName = Type.String({
   errorCode: 'invalid_file_name',
   description: 'A file name without path separators or control characters.',
 });
-export const FileType = Type.String({ pattern: '^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$', maxLength: 127, errorCode: 'invalid_file_type', description: 'A MIME type such as `image/png`.' });
+export const FileType = Type.String({
+  pattern: '^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$',
+  maxLength: 127,
+  errorCode: 'invalid_file_type',
+  description: 'A MIME type such as `image/png`.',
+});
 export const FileRef = Type.Object(
   {
     hash: Sha256,

@@ -14,8 +14,7 @@ import type { PostFileRow } from '../store/read/posts.js';
 import type { TeamRow } from '../store/read/teams.js';
 import type { UserRow } from '../store/read/users.js';
 
-export const findUser = (db: Db, id: string): UserRow | undefined =>
-  sql<[string], UserRow>(db, 'SELECT * FROM users WHERE id = ?').get(id);
+export const findUser = (db: Db, id: string): UserRow | undefined => sql<[string], UserRow>(db, 'SELECT * FROM users WHERE id = ?').get(id);
 
 export const findUserByName = (db: Db, username: string): UserRow | undefined =>
   sql<[string], UserRow>(db, 'SELECT * FROM users WHERE username = ?').get(username);
@@ -26,18 +25,21 @@ export const hasUsers = (db: Db): boolean => sql(db, 'SELECT 1 FROM users LIMIT 
 export const findChannel = (db: Db, id: string): ChannelRow | undefined =>
   sql<[string], ChannelRow>(db, 'SELECT * FROM channels WHERE id = ?').get(id);
 
-export const findTeam = (db: Db, id: string): TeamRow | undefined =>
-  sql<[string], TeamRow>(db, 'SELECT * FROM teams WHERE id = ?').get(id);
+export const findTeam = (db: Db, id: string): TeamRow | undefined => sql<[string], TeamRow>(db, 'SELECT * FROM teams WHERE id = ?').get(id);
 
 export const isTeamMember = (db: Db, teamId: string, userId: string): boolean =>
-  sql<[string, string], { active: number }>(db, 'SELECT active FROM team_members WHERE team_id = ? AND user_id = ?').get(teamId, userId)?.active === 1;
+  sql<[string, string], { active: number }>(db, 'SELECT active FROM team_members WHERE team_id = ? AND user_id = ?').get(teamId, userId)
+    ?.active === 1;
 
 /**
  * `active` is the effective membership, derived from the versions involved by
  * store/membership.ts (a team leave, a guest's team join); every reader filters on it alone.
  */
 export const isChannelMember = (db: Db, channelId: string, userId: string): boolean =>
-  sql<[string, string], { active: number }>(db, 'SELECT active FROM channel_members WHERE channel_id = ? AND user_id = ?').get(channelId, userId)?.active === 1;
+  sql<[string, string], { active: number }>(db, 'SELECT active FROM channel_members WHERE channel_id = ? AND user_id = ?').get(
+    channelId,
+    userId,
+  )?.active === 1;
 
 export const isAdmin = (user: UserRow | undefined): boolean => user?.role === 'admin' && user.active === 1;
 
@@ -70,7 +72,9 @@ export function readableFileName(db: Db, user: UserRow, hash: string): string | 
   if (user.active !== 1) return undefined;
   const posted = readablePostFiles(db, user, hash);
   if (posted.length > 0) return posted.find((file) => file.hash === hash)?.name ?? hash;
-  return sql<[string, string], { one: number }>(db, 'SELECT 1 AS one FROM uploads WHERE hash = ? AND user_id = ?').get(hash, user.id) ? hash : undefined;
+  return sql<[string, string], { one: number }>(db, 'SELECT 1 AS one FROM uploads WHERE hash = ? AND user_id = ?').get(hash, user.id)
+    ? hash
+    : undefined;
 }
 
 /** The channel, if this user may read it; 404 otherwise, so a private channel's existence does not leak. */
@@ -146,7 +150,9 @@ export function userTopics(db: Db, user: UserRow): Set<string> {
   if (user.active !== 1) return topics;
   if (user.role !== 'guest') topics.add(topic.members);
   if (user.role === 'admin') topics.add(topic.admins);
-  for (const { team_id } of sql<[string], { team_id: string }>(db, 'SELECT team_id FROM team_members WHERE user_id = ? AND active = 1').all(user.id)) {
+  for (const { team_id } of sql<[string], { team_id: string }>(db, 'SELECT team_id FROM team_members WHERE user_id = ? AND active = 1').all(
+    user.id,
+  )) {
     topics.add(topic.team(team_id));
     if (user.role !== 'guest') topics.add(topic.publicChannels(team_id));
   }
@@ -155,10 +161,16 @@ export function userTopics(db: Db, user: UserRow): Set<string> {
 }
 
 const channelIdsOf = (db: Db, userId: string): string[] =>
-  sql<[string], { channel_id: string }>(db, 'SELECT channel_id FROM channel_members WHERE user_id = ? AND active = 1').all(userId).map((row) => row.channel_id);
+  sql<[string], { channel_id: string }>(db, 'SELECT channel_id FROM channel_members WHERE user_id = ? AND active = 1')
+    .all(userId)
+    .map((row) => row.channel_id);
 
 /**
  * Who may learn of an account and its changes: everyone but guests, the account itself, and
  * the guests it shares a channel with (the rule of store/read/users.ts canSeeUser).
  */
-export const accountAudience = (db: Db, userId: string): string[] => [topic.members, topic.user(userId), ...channelIdsOf(db, userId).map(topic.channel)];
+export const accountAudience = (db: Db, userId: string): string[] => [
+  topic.members,
+  topic.user(userId),
+  ...channelIdsOf(db, userId).map(topic.channel),
+];

@@ -16,8 +16,7 @@ export interface PostRow {
   deleted: number;
 }
 
-export const findPost = (db: Db, id: string): PostRow | undefined =>
-  sql<[string], PostRow>(db, 'SELECT * FROM posts WHERE id = ?').get(id);
+export const findPost = (db: Db, id: string): PostRow | undefined => sql<[string], PostRow>(db, 'SELECT * FROM posts WHERE id = ?').get(id);
 
 /**
  * The post, live or a tombstone, and its channel, or 404 when missing or unreadable: what its

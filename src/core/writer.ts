@@ -18,7 +18,12 @@ export interface Writer {
   readonly committer: Committer;
 }
 
-export function openWriter(dataDir: string, now: () => number, onListenerError: (error: unknown) => void, options: OpenOptions = {}): Writer {
+export function openWriter(
+  dataDir: string,
+  now: () => number,
+  onListenerError: (error: unknown) => void,
+  options: OpenOptions = {},
+): Writer {
   mkdirSync(dataDir, { recursive: true });
   const db = openDatabase(databaseFile(dataDir), options);
   const identity = loadIdentity(db, dataDir);

@@ -47,7 +47,16 @@ export async function writeMattermostJsonl(db: Db, file: string, filter: ExportF
   await write({ type: 'version', version: 1 });
   for (const team of teams) await write({ type: 'team', team: { name: team.name, display_name: team.display_name, type: 'O' } });
   for (const team of teams) {
-    type ChannelRow = { id: string; name: string; display_name: string; type: string; header: string; purpose: string; archived: number; created_hlc: string };
+    type ChannelRow = {
+      id: string;
+      name: string;
+      display_name: string;
+      type: string;
+      header: string;
+      purpose: string;
+      archived: number;
+      created_hlc: string;
+    };
     const channels = sql<[string], ChannelRow>(
       db,
       `SELECT id, name, display_name, type, header, purpose, archived, created_hlc FROM channels
@@ -93,7 +102,10 @@ export async function writeMattermostJsonl(db: Db, file: string, filter: ExportF
     await write({
       type: 'user',
       user: {
-        username: user.username, nickname: user.display_name, roles, ...(user.active ? {} : { delete_at: 1 }),
+        username: user.username,
+        nickname: user.display_name,
+        roles,
+        ...(user.active ? {} : { delete_at: 1 }),
         teams: [...byTeam].map(([teamId, channels]) => ({ name: teams.find((team) => team.id === teamId)!.name, channels })),
       },
     });
@@ -105,8 +117,10 @@ export async function writeMattermostJsonl(db: Db, file: string, filter: ExportF
       db,
       'SELECT u.username, r.emoji FROM reactions r JOIN users u ON u.id = r.user_id WHERE r.post_id = ? AND r.active = 1 ORDER BY r.ver',
     ).all(post.id);
-    const attached = sql<[string], { hash: string; name: string }>(db, 'SELECT hash, name FROM post_files WHERE post_id = ? ORDER BY position')
-      .all(post.id);
+    const attached = sql<[string], { hash: string; name: string }>(
+      db,
+      'SELECT hash, name FROM post_files WHERE post_id = ? ORDER BY position',
+    ).all(post.id);
     const attachments = attached.map(({ hash, name }) => {
       const path = `files/${hash}/${name}`;
       files.push({ hash, path });
@@ -116,7 +130,9 @@ export async function writeMattermostJsonl(db: Db, file: string, filter: ExportF
     return {
       message: post.message,
       create_at: createAt,
-      ...(reactions.length ? { reactions: reactions.map(({ username, emoji }) => ({ user: username, emoji_name: emoji, create_at: createAt })) } : {}),
+      ...(reactions.length
+        ? { reactions: reactions.map(({ username, emoji }) => ({ user: username, emoji_name: emoji, create_at: createAt })) }
+        : {}),
       ...(attachments.length ? { attachments } : {}),
     };
   };
@@ -129,12 +145,18 @@ export async function writeMattermostJsonl(db: Db, file: string, filter: ExportF
       .all(post.id)
       .map((reply) => ({ user: reply.username, ...extras(reply) }));
   let posts = 0;
-  const pinned = (post: PostRow) => sql<[string], { pinned: number }>(db, 'SELECT pinned FROM pins WHERE post_id = ?').get(post.id)?.pinned === 1;
+  const pinned = (post: PostRow) =>
+    sql<[string], { pinned: number }>(db, 'SELECT pinned FROM pins WHERE post_id = ?').get(post.id)?.pinned === 1;
   /** A root post's fields with its thread; counts the posts written. */
   const thread = (post: PostRow) => {
     const answers = replies(post);
     posts += 1 + answers.length;
-    return { user: post.username, ...extras(post), ...(pinned(post) ? { is_pinned: true } : {}), ...(answers.length ? { replies: answers } : {}) };
+    return {
+      user: post.username,
+      ...extras(post),
+      ...(pinned(post) ? { is_pinned: true } : {}),
+      ...(answers.length ? { replies: answers } : {}),
+    };
   };
   // Pages, not one iterator: better-sqlite3 runs no other statement while an iterator is open.
   function* roots(channelId: string): Generator<PostRow> {
@@ -154,8 +176,10 @@ export async function writeMattermostJsonl(db: Db, file: string, filter: ExportF
     for (const post of roots(channelId)) await write({ type: 'post', post: { team, channel: name, ...thread(post) } });
   }
   if (filter.teamName === undefined) {
-    const conversations = sql<[], { id: string; header: string }>(db, "SELECT id, header FROM channels WHERE type IN ('direct', 'group') ORDER BY id")
-      .all();
+    const conversations = sql<[], { id: string; header: string }>(
+      db,
+      "SELECT id, header FROM channels WHERE type IN ('direct', 'group') ORDER BY id",
+    ).all();
     const members = new Map<string, string[]>();
     for (const conversation of conversations) {
       const usernames = sql<[string], { username: string }>(
@@ -168,7 +192,8 @@ export async function writeMattermostJsonl(db: Db, file: string, filter: ExportF
       await write({ type: 'direct_channel', direct_channel: { members: usernames, header: conversation.header } });
     }
     for (const [channelId, usernames] of members) {
-      for (const post of roots(channelId)) await write({ type: 'direct_post', direct_post: { channel_members: usernames, ...thread(post) } });
+      for (const post of roots(channelId))
+        await write({ type: 'direct_post', direct_post: { channel_members: usernames, ...thread(post) } });
     }
   }
   await close(out);

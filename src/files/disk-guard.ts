@@ -43,13 +43,21 @@ export class DiskGuard {
   /** Refuses an upload of `size` bytes that would leave less than the upload floor free. */
   requireUploadRoom(size: number): void {
     if (this.freeBytes() - size >= this.floors.uploadFloorBytes) return;
-    throw new ApiError(507, 'insufficient_storage', 'The server is running out of disk space, so it takes no more files for now; text messages still work. Ask an administrator to free some space.');
+    throw new ApiError(
+      507,
+      'insufficient_storage',
+      'The server is running out of disk space, so it takes no more files for now; text messages still work. Ask an administrator to free some space.',
+    );
   }
 
   /** Refuses any write once free space, less `size` bytes about to be used, is under the floor kept for the database. */
   requireWriteRoom(size = 0): void {
     if (this.freeBytes() - size >= this.floors.writeFloorBytes) return;
-    throw new ApiError(507, 'insufficient_storage', 'The server\'s disk is full, so it cannot save anything now. Ask an administrator to free some space.');
+    throw new ApiError(
+      507,
+      'insufficient_storage',
+      "The server's disk is full, so it cannot save anything now. Ask an administrator to free some space.",
+    );
   }
 
   report() {

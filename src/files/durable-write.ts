@@ -10,7 +10,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export async function writeAll(file: FileHandle, chunk: Buffer): Promise<void> {
-  for (let offset = 0; offset < chunk.byteLength; ) offset += (await file.write(chunk, offset)).bytesWritten;
+  for (let offset = 0; offset < chunk.byteLength;) offset += (await file.write(chunk, offset)).bytesWritten;
 }
 
 /** Writes the chunks into a new file (mode 0600) and fsyncs it. */
@@ -31,7 +31,7 @@ export function replaceFileDurably(path: string, content: string | Buffer): void
   try {
     const fd = openSync(temp, 'w', 0o600);
     try {
-      for (let offset = 0; offset < bytes.byteLength; ) offset += writeSync(fd, bytes, offset);
+      for (let offset = 0; offset < bytes.byteLength;) offset += writeSync(fd, bytes, offset);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

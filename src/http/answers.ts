@@ -25,9 +25,21 @@ export class StreamReply {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  200: '200 OK', 201: '201 Created', 204: '204 No Content', 206: '206 Partial Content', 400: '400 Bad Request', 401: '401 Unauthorized',
-  403: '403 Forbidden', 404: '404 Not Found', 409: '409 Conflict', 413: '413 Payload Too Large', 415: '415 Unsupported Media Type',
-  416: '416 Range Not Satisfiable', 429: '429 Too Many Requests', 500: '500 Internal Server Error', 503: '503 Service Unavailable',
+  200: '200 OK',
+  201: '201 Created',
+  204: '204 No Content',
+  206: '206 Partial Content',
+  400: '400 Bad Request',
+  401: '401 Unauthorized',
+  403: '403 Forbidden',
+  404: '404 Not Found',
+  409: '409 Conflict',
+  413: '413 Payload Too Large',
+  415: '415 Unsupported Media Type',
+  416: '416 Range Not Satisfiable',
+  429: '429 Too Many Requests',
+  500: '500 Internal Server Error',
+  503: '503 Service Unavailable',
   507: '507 Insufficient Storage',
 };
 
@@ -111,7 +123,8 @@ export async function sendStream(incoming: Incoming, reply: StreamReply): Promis
         ok = reply.length === undefined ? res.write(chunk) : tryEnd(chunk, reply.length);
       });
       if (ok) continue;
-      if (reply.length === undefined) await writable(incoming, () => true); // write() kept the whole chunk
+      if (reply.length === undefined)
+        await writable(incoming, () => true); // write() kept the whole chunk
       else await writable(incoming, (drained) => tryEnd(chunk.subarray(drained - offset), reply.length!));
     }
   } catch (error) {

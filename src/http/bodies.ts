@@ -54,7 +54,8 @@ export class RawBody implements AsyncIterable<Buffer> {
         continue;
       }
       if (this.ended) return;
-      if (this.incoming.aborted) throw new ApiError(400, 'upload_incomplete', 'The connection closed before the whole body arrived; send it again.');
+      if (this.incoming.aborted)
+        throw new ApiError(400, 'upload_incomplete', 'The connection closed before the whole body arrived; send it again.');
       this.resume();
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
@@ -100,7 +101,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function parseJson(bytes: Buffer, contentType: string): unknown {
   if (bytes.length === 0) return {};
-  if (!/^application\/json\s*(;|$)/i.test(contentType)) throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
+  if (!/^application\/json\s*(;|$)/i.test(contentType))
+    throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
   let text: string;
   try {
     text = utf8.decode(bytes);

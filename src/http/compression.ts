@@ -30,7 +30,8 @@ export function acceptedEncodings(acceptEncoding: string): Set<string> {
 export function encodeJson(text: string, acceptEncoding: string): { body: string | Buffer; encoding: ContentEncoding | undefined } {
   if (Buffer.byteLength(text) < COMPRESS_MIN_BYTES) return { body: text, encoding: undefined };
   const accepted = acceptedEncodings(acceptEncoding);
-  if (accepted.has('br')) return { body: brotliCompressSync(text, { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } }), encoding: 'br' };
+  if (accepted.has('br'))
+    return { body: brotliCompressSync(text, { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } }), encoding: 'br' };
   if (accepted.has('gzip')) return { body: gzipSync(text), encoding: 'gzip' };
   return { body: text, encoding: undefined };
 }

@@ -8,7 +8,8 @@ export const errorBody = (error: ApiError) => ({ error: { code: error.code, mess
 /** Answers a failed request: its own status for an ApiError (429 with Retry-After), else 500. */
 export function fail(incoming: Incoming, services: Services, error: unknown): void {
   if (error instanceof ApiError) {
-    const headers: Record<string, string> = error.status === 429 ? { 'Retry-After': String((error.details as { retryAfter?: number })?.retryAfter ?? 1) } : {};
+    const headers: Record<string, string> =
+      error.status === 429 ? { 'Retry-After': String((error.details as { retryAfter?: number })?.retryAfter ?? 1) } : {};
     sendJson(incoming, error.status, errorBody(error), headers);
     return;
   }

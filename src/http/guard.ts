@@ -112,14 +112,16 @@ const shuttingDown = () => new ApiError(503, 'shutting_down', 'The server is sto
  * each is guarded the same way.
  */
 function guardResponse(res: HttpResponse, log: Log): void {
-  const guarded = <Args extends unknown[], Result>(callback: (...args: Args) => Result, fallback: Result) => (...args: Args): Result => {
-    try {
-      return callback(...args);
-    } catch (error) {
-      answerFailure(res, log, error);
-      return fallback;
-    }
-  };
+  const guarded =
+    <Args extends unknown[], Result>(callback: (...args: Args) => Result, fallback: Result) =>
+    (...args: Args): Result => {
+      try {
+        return callback(...args);
+      } catch (error) {
+        answerFailure(res, log, error);
+        return fallback;
+      }
+    };
   const { onData, onAborted, onWritable } = res;
   Object.assign(res, {
     onData: (callback: Parameters<HttpResponse['onData']>[0]) => onData.call(res, guarded(callback, undefined)),
@@ -143,7 +145,12 @@ function guardHttp(log: Log, requests: RequestTracker, handler: HttpHandler): Ht
 }
 
 /** Runs a socket callback; a failure is logged, and `recover` (if any) tells the client. */
-function guardCall<Args extends unknown[]>(log: Log, what: string, callback: (...args: Args) => unknown, recover?: (...args: Args) => void) {
+function guardCall<Args extends unknown[]>(
+  log: Log,
+  what: string,
+  callback: (...args: Args) => unknown,
+  recover?: (...args: Args) => void,
+) {
   const failed = (args: Args, error: unknown) => {
     log.error({ err: error }, `socket ${what} failed`);
     try {

@@ -11,14 +11,22 @@ export function createPasswordReset(db: Db, userId: string, adminId: string, now
   const token = newSecret();
   const expiresAt = now + LIFETIME_MS;
   sql(db, 'DELETE FROM password_resets WHERE user_id = ?').run(userId);
-  sql(db, 'INSERT INTO password_resets (token_hash, user_id, created_by, expires_at) VALUES (?, ?, ?, ?)').run(hashSecret(token), userId, adminId, expiresAt);
+  sql(db, 'INSERT INTO password_resets (token_hash, user_id, created_by, expires_at) VALUES (?, ?, ?, ?)').run(
+    hashSecret(token),
+    userId,
+    adminId,
+    expiresAt,
+  );
   return { token, expiresAt };
 }
 
 /** The user the token resets, consuming it; undefined when unknown, used or expired. */
 export function consumePasswordReset(db: Db, token: string, now: number): string | undefined {
   const tokenHash = hashSecret(token);
-  const row = sql<[string], { user_id: string; expires_at: number }>(db, 'SELECT user_id, expires_at FROM password_resets WHERE token_hash = ?').get(tokenHash);
+  const row = sql<[string], { user_id: string; expires_at: number }>(
+    db,
+    'SELECT user_id, expires_at FROM password_resets WHERE token_hash = ?',
+  ).get(tokenHash);
   if (!row) return undefined;
   sql(db, 'DELETE FROM password_resets WHERE token_hash = ?').run(tokenHash);
   return row.expires_at > now ? row.user_id : undefined;

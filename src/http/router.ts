@@ -39,11 +39,16 @@ export function registerRoutes(app: TemplatedApp, services: Services, routes: re
       // Chunks can arrive as soon as this callback returns: a raw body must be listening by then.
       const rawBody = route.rawBody ? new RawBody(incoming) : undefined;
       // Returned so the guard (guard.ts) knows the request is under way until it is answered.
-      return handle(incoming, route, services, { params, rawQuery, cookieHeader, authorization, contentType, declaredLength, origin, host, range, ip, secure }, rawBody)
-        .catch((error: unknown) => {
-          rawBody?.discard();
-          fail(incoming, services, error);
-        });
+      return handle(
+        incoming,
+        route,
+        services,
+        { params, rawQuery, cookieHeader, authorization, contentType, declaredLength, origin, host, range, ip, secure },
+        rawBody,
+      ).catch((error: unknown) => {
+        rawBody?.discard();
+        fail(incoming, services, error);
+      });
     });
   }
 }
@@ -62,7 +67,13 @@ interface RequestHead {
   secure: boolean;
 }
 
-async function handle(incoming: Incoming, route: Route, services: Services, head: RequestHead, rawBody: RawBody | undefined): Promise<void> {
+async function handle(
+  incoming: Incoming,
+  route: Route,
+  services: Services,
+  head: RequestHead,
+  rawBody: RawBody | undefined,
+): Promise<void> {
   const hasBody = route.method !== 'get' && route.method !== 'del' && !rawBody;
   const bytes = hasBody ? await readBody(incoming, head.declaredLength, services.config.maxBodyBytes) : Buffer.alloc(0);
   const session = authenticate(services, head.cookieHeader, head.authorization, head.secure);
@@ -105,5 +116,11 @@ async function handle(incoming: Incoming, route: Route, services: Services, head
 
 /** Anything no route matched: a JSON 404, like every other error. */
 export function registerNotFound(app: TemplatedApp): void {
-  app.any('/*', (res) => sendJson({ res, aborted: false, cookies: [], abortListeners: [], acceptEncoding: '' }, 404, errorBody(new ApiError(404, 'not_found', 'No such endpoint.'))));
+  app.any('/*', (res) =>
+    sendJson(
+      { res, aborted: false, cookies: [], abortListeners: [], acceptEncoding: '' },
+      404,
+      errorBody(new ApiError(404, 'not_found', 'No such endpoint.')),
+    ),
+  );
 }

@@ -27,9 +27,10 @@ export function createSession(db: Db, userId: string, kind: SessionKind, name: s
   const token = newSecret();
   const id = newId();
   const expires = kind === 'cookie' ? now + SESSION_DAYS * DAY : null;
-  sql(db, 'INSERT INTO sessions (token_hash, id, user_id, kind, name, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-    hashSecret(token), id, userId, kind, name, now, now, expires,
-  );
+  sql(
+    db,
+    'INSERT INTO sessions (token_hash, id, user_id, kind, name, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(hashSecret(token), id, userId, kind, name, now, now, expires);
   return { id, token };
 }
 
@@ -43,7 +44,9 @@ interface SessionRow {
 
 export function resolveSession(db: Db, token: string, now: number): Session | undefined {
   const tokenHash = hashSecret(token);
-  const row = sql<[string], SessionRow>(db, 'SELECT id, user_id, kind, last_used_at, expires_at FROM sessions WHERE token_hash = ?').get(tokenHash);
+  const row = sql<[string], SessionRow>(db, 'SELECT id, user_id, kind, last_used_at, expires_at FROM sessions WHERE token_hash = ?').get(
+    tokenHash,
+  );
   if (!row) return undefined;
   if (row.expires_at !== null && row.expires_at <= now) {
     sql(db, 'DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
@@ -64,7 +67,10 @@ export function resolveSession(db: Db, token: string, now: number): Session | un
  * the wrong clock move with it, so they do not all expire at once.
  */
 export function shiftSessionTimes(db: Db, deltaMs: number, beforeMs: number): void {
-  sql(db, 'UPDATE sessions SET created_at = created_at + @delta, last_used_at = last_used_at + @delta, expires_at = expires_at + @delta WHERE last_used_at <= @before').run({ delta: deltaMs, before: beforeMs });
+  sql(
+    db,
+    'UPDATE sessions SET created_at = created_at + @delta, last_used_at = last_used_at + @delta, expires_at = expires_at + @delta WHERE last_used_at <= @before',
+  ).run({ delta: deltaMs, before: beforeMs });
 }
 
 export const deleteSession = (db: Db, id: string, userId: string): boolean =>
@@ -85,7 +91,9 @@ export const listTokens = (db: Db, userId: string) =>
   sql<[string], { id: string; name: string | null; created_at: number; last_used_at: number }>(
     db,
     "SELECT id, name, created_at, last_used_at FROM sessions WHERE user_id = ? AND kind = 'token' ORDER BY created_at",
-  ).all(userId).map((row) => ({ id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at }));
+  )
+    .all(userId)
+    .map((row) => ({ id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at }));
 
 /** Ends a deactivated user's sessions once the deactivation is durable. */
 export function endSessionsOfDeactivated(db: Db): (entries: readonly FeedEntry[]) => void {

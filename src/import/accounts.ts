@@ -9,13 +9,18 @@ import { randomBytes } from 'node:crypto';
 import { usernameTaken } from '../core/ops/user-created.js';
 import type { Db } from '../store/database.js';
 
-export const unusablePasswordHash = (): string => `scrypt$16384$8$1$${randomBytes(16).toString('base64url')}$${randomBytes(32).toString('base64url')}`;
+export const unusablePasswordHash = (): string =>
+  `scrypt$16384$8$1$${randomBytes(16).toString('base64url')}$${randomBytes(32).toString('base64url')}`;
 
 const MAX_USERNAME = 32;
 
 /** Lower-case, only the characters Hail allows, 2 to 32 long. */
 export function fittedName(name: string, maxLength: number, fallback: string): string {
-  const fitted = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, maxLength);
+  const fitted = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, maxLength);
   return fitted.length >= 2 ? fitted : fallback;
 }
 

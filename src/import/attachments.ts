@@ -18,21 +18,44 @@ export interface FileRef {
 
 // The types a club's chat mostly carries; anything else is offered as plain bytes.
 const TYPES: Record<string, string> = {
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp',
-  '.pdf': 'application/pdf', '.txt': 'text/plain', '.md': 'text/markdown', '.csv': 'text/csv', '.json': 'application/json',
-  '.zip': 'application/zip', '.grb': 'application/x-grib', '.grib': 'application/x-grib', '.gpx': 'application/gpx+xml',
-  '.mp3': 'audio/mpeg', '.mp4': 'video/mp4', '.ogg': 'audio/ogg',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.pdf': 'application/pdf',
+  '.txt': 'text/plain',
+  '.md': 'text/markdown',
+  '.csv': 'text/csv',
+  '.json': 'application/json',
+  '.zip': 'application/zip',
+  '.grb': 'application/x-grib',
+  '.grib': 'application/x-grib',
+  '.gpx': 'application/gpx+xml',
+  '.mp3': 'audio/mpeg',
+  '.mp4': 'video/mp4',
+  '.ogg': 'audio/ogg',
 };
 
 export const fileType = (name: string): string => TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream';
 
 /** A file name the FileName schema accepts: no separators or control characters, at most 255 characters. */
 export function fileName(path: string): string {
-  const name = basename(path.replaceAll('\\', '/')).replace(/[\u0000-\u001f\u007f]/g, '').slice(-255);
+  const name = basename(path.replaceAll('\\', '/'))
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name may not hold
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .slice(-255);
   return name === '' || name === '.' || name === '..' ? 'attachment' : name;
 }
 
-export async function storeAttachment(db: Db, blobs: BlobStore, bytes: Readable, path: string, authorId: string, now: number): Promise<FileRef> {
+export async function storeAttachment(
+  db: Db,
+  blobs: BlobStore,
+  bytes: Readable,
+  path: string,
+  authorId: string,
+  now: number,
+): Promise<FileRef> {
   const blob = await blobs.create();
   try {
     for await (const chunk of bytes) await blob.write(chunk as Buffer);

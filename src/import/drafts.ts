@@ -37,7 +37,11 @@ export function teamDrafts(db: Db, adminId: string, team: NewTeam): { team: Impo
   return {
     team: { id: team.id, defaultChannelId: team.defaultChannelId },
     ops: [
-      { type: 'team.created', entity: team.id, body: { name, displayName: displayName(team.displayName, name), defaultChannelId: team.defaultChannelId } },
+      {
+        type: 'team.created',
+        entity: team.id,
+        body: { name, displayName: displayName(team.displayName, name), defaultChannelId: team.defaultChannelId },
+      },
       { type: 'team.member-set', entity: team.id, body: { userId: adminId, member: false } },
     ],
   };
@@ -96,7 +100,13 @@ export function accountDraft(db: Db, account: NewAccount): { op: OpDraft; userna
     op: {
       type: 'user.created',
       entity: account.id,
-      body: { username, displayName: displayName(account.displayName, username), role: account.role, passwordHash: unusablePasswordHash(), inviteId: null },
+      body: {
+        username,
+        displayName: displayName(account.displayName, username),
+        role: account.role,
+        passwordHash: unusablePasswordHash(),
+        inviteId: null,
+      },
     },
   };
 }
@@ -106,9 +116,17 @@ export function conversationDraft(db: Db, memberIds: readonly string[]): { id: s
   const type = memberIds.length === 2 ? 'direct' : 'group';
   const id = conversationId(type, memberIds);
   if (findChannel(db, id)) return { id, ops: [] };
-  return { id, ops: [{ type: 'channel.created', entity: id, body: { type, teamId: null, name: '', displayName: '', header: '', purpose: '', memberIds } }] };
+  return {
+    id,
+    ops: [
+      { type: 'channel.created', entity: id, body: { type, teamId: null, name: '', displayName: '', header: '', purpose: '', memberIds } },
+    ],
+  };
 }
 
 export const hasReaction = (db: Db, postId: string, userId: string, emoji: string): boolean =>
-  sql<[string, string, string], { active: number }>(db, 'SELECT active FROM reactions WHERE post_id = ? AND user_id = ? AND emoji = ?')
-    .get(postId, userId, emoji)?.active === 1;
+  sql<[string, string, string], { active: number }>(db, 'SELECT active FROM reactions WHERE post_id = ? AND user_id = ? AND emoji = ?').get(
+    postId,
+    userId,
+    emoji,
+  )?.active === 1;

@@ -45,7 +45,9 @@ function openJsonl(file: string): ExportFile {
     size: statSync(file).size,
     lines: () => numbered(createReadStream(file)),
     async attachment(path) {
-      const found = candidates(path).map((candidate) => join(folder, candidate)).find((full) => existsSync(full) && statSync(full).isFile());
+      const found = candidates(path)
+        .map((candidate) => join(folder, candidate))
+        .find((full) => existsSync(full) && statSync(full).isFile());
       return found ? createReadStream(found) : undefined;
     },
     close() {},
@@ -54,7 +56,9 @@ function openJsonl(file: string): ExportFile {
 
 async function openZip(file: string): Promise<ExportFile> {
   const zip = await openZipArchive(file);
-  const jsonl = [...zip.entries.values()].filter((entry) => entry.fileName.toLowerCase().endsWith('.jsonl') && !entry.fileName.includes('/'));
+  const jsonl = [...zip.entries.values()].filter(
+    (entry) => entry.fileName.toLowerCase().endsWith('.jsonl') && !entry.fileName.includes('/'),
+  );
   if (jsonl.length !== 1) {
     zip.close();
     throw new StartupError('bad_export', `${file} should hold one .jsonl file at its top (found ${jsonl.length}).`);
@@ -65,7 +69,9 @@ async function openZip(file: string): Promise<ExportFile> {
       yield* numbered(await zip.stream(jsonl[0]!));
     },
     async attachment(path) {
-      const entry = candidates(path).map((candidate) => zip.entries.get(candidate)).find((found) => found !== undefined);
+      const entry = candidates(path)
+        .map((candidate) => zip.entries.get(candidate))
+        .find((found) => found !== undefined);
       return entry ? zip.stream(entry) : undefined;
     },
     close: () => zip.close(),

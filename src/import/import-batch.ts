@@ -46,7 +46,9 @@ export class ImportBatch {
     this.report.problems.push({ line, where, message });
     if (this.strict) {
       const place = [where, line > 0 ? `line ${line}` : ''].filter(Boolean).join(' ');
-      throw new StrictAbort(`${place ? `${place}: ` : ''}${message}; the import stopped (--strict); what was imported before stays, and a re-run continues`);
+      throw new StrictAbort(
+        `${place ? `${place}: ` : ''}${message}; the import stopped (--strict); what was imported before stays, and a re-run continues`,
+      );
     }
   }
 

@@ -28,7 +28,9 @@ export function sourceIds(system: SourceSystem): SourceIds {
   const named = (kind: string, ...parts: readonly (string | number)[]) => uuidv5(JSON.stringify([kind, ...parts]), namespace);
   const timed = (time: number, kind: string, ...parts: readonly (string | number)[]) => {
     const hash = named(kind, ...parts).replaceAll('-', '');
-    const millis = Math.min(Math.max(Math.trunc(time), 0), 0xffffffffffff).toString(16).padStart(12, '0');
+    const millis = Math.min(Math.max(Math.trunc(time), 0), 0xffffffffffff)
+      .toString(16)
+      .padStart(12, '0');
     const variant = ((parseInt(hash[16]!, 16) & 0x3) | 0x8).toString(16);
     return `${millis.slice(0, 8)}-${millis.slice(8)}-7${hash.slice(13, 16)}-${variant}${hash.slice(17, 20)}-${hash.slice(20)}`;
   };

@@ -17,7 +17,9 @@ export interface ZipArchive {
 
 export async function openZipArchive(file: string): Promise<ZipArchive> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(file, { lazyEntries: true, autoClose: false, strictFileNames: false }, (error, opened) => (error ? reject(error) : resolve(opened))),
+    yauzl.open(file, { lazyEntries: true, autoClose: false, strictFileNames: false }, (error, opened) =>
+      error ? reject(error) : resolve(opened),
+    ),
   ).catch((error: Error) => {
     throw new StartupError('bad_export', `${file} is not a readable zip file (${error.message}).`);
   });
@@ -33,7 +35,8 @@ export async function openZipArchive(file: string): Promise<ZipArchive> {
   });
   return {
     entries,
-    stream: (entry) => new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (error, opened) => (error ? reject(error) : resolve(opened)))),
+    stream: (entry) =>
+      new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (error, opened) => (error ? reject(error) : resolve(opened)))),
     close: () => zip.close(),
   };
 }

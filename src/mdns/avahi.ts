@@ -28,11 +28,17 @@ export async function publishThroughAvahi(announcement: Announcement, log: Log):
   const { boxName, nodeId, version, httpPort, httpsPort, syncPort } = announcement;
   const instance = `Hail on ${boxName}`;
   // The sync port too: paired boxes dial it when they see this box (sync/index.ts).
-  const ports = { http: String(httpPort), ...(httpsPort === undefined ? {} : { https: String(httpsPort) }), ...(syncPort === undefined ? {} : { sync: String(syncPort) }) };
+  const ports = {
+    http: String(httpPort),
+    ...(httpsPort === undefined ? {} : { https: String(httpsPort) }),
+    ...(syncPort === undefined ? {} : { sync: String(syncPort) }),
+  };
   const services: [string, number, Record<string, string>][] = [
     ['_hail._tcp', httpPort, { node: nodeId, version, ...ports }],
     ['_http._tcp', httpPort, { path: '/', node: nodeId }],
-    ...(httpsPort === undefined ? [] : [['_https._tcp', httpsPort, { path: '/', node: nodeId }] as [string, number, Record<string, string>]]),
+    ...(httpsPort === undefined
+      ? []
+      : [['_https._tcp', httpsPort, { path: '/', node: nodeId }] as [string, number, Record<string, string>]]),
   ];
   const publishers = services.map(([type, port, txt]) => publish(instance, type, port, txt));
   const established = await Promise.all(publishers.map((publisher) => publisher.established));
@@ -47,7 +53,8 @@ export async function publishThroughAvahi(announcement: Announcement, log: Log):
   log.info({ name, types: services.map(([type]) => type) }, 'mDNS: published through avahi-daemon, which answers for the host name');
   for (const publisher of publishers) {
     publisher.child.once('exit', (code) => {
-      if (!publisher.stopping) log.warn({ code }, 'mDNS: avahi-publish ended (avahi-daemon restarted?); the box is reachable by address until Hail restarts');
+      if (!publisher.stopping)
+        log.warn({ code }, 'mDNS: avahi-publish ended (avahi-daemon restarted?); the box is reachable by address until Hail restarts');
     });
   }
   return { name, stop };

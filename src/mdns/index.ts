@@ -31,12 +31,21 @@ const LOOPBACK = /^(127\.|::1$|localhost$)/;
 export const mdnsWanted = (enabled: boolean, host: string): boolean => enabled && !LOOPBACK.test(host);
 
 /** `onHailSeen` runs whenever another box's `_hail._tcp` service appears. */
-export async function startMdns(announcement: Announcement, mdnsInterface: string | undefined, watcher: AddressWatcher, log: Log, onHailSeen?: () => void): Promise<Mdns> {
+export async function startMdns(
+  announcement: Announcement,
+  mdnsInterface: string | undefined,
+  watcher: AddressWatcher,
+  log: Log,
+  onHailSeen?: () => void,
+): Promise<Mdns> {
   if (mdnsInterface === undefined) return startResponder(announcement, {}, watcher, log, onHailSeen);
   const address = interfaceAddress(mdnsInterface);
   if (address !== undefined) return startResponder(announcement, multicastOptions(address), watcher, log, onHailSeen);
   const known = Object.keys(networkInterfaces()).join(', ');
-  log.warn({ mdnsInterface, interfaces: known }, `mDNS waits for ${mdnsInterface} to have an IPv4 address (interfaces now: ${known}); meanwhile the box is reachable by address.`);
+  log.warn(
+    { mdnsInterface, interfaces: known },
+    `mDNS waits for ${mdnsInterface} to have an IPv4 address (interfaces now: ${known}); meanwhile the box is reachable by address.`,
+  );
   let started: Mdns | undefined;
   let starting: Promise<void> | undefined;
   let stopped = false;

@@ -119,11 +119,17 @@ export class MdnsResponder {
     const { nodeId, version, httpPort, httpsPort, syncPort } = this.announcement;
     const host = this.addresses.localName;
     const common = { name: this.name, host, probe: false };
-    const ports = { http: String(httpPort), ...(httpsPort === undefined ? {} : { https: String(httpsPort) }), ...(syncPort === undefined ? {} : { sync: String(syncPort) }) };
+    const ports = {
+      http: String(httpPort),
+      ...(httpsPort === undefined ? {} : { https: String(httpsPort) }),
+      ...(syncPort === undefined ? {} : { sync: String(syncPort) }),
+    };
     this.services = [
       this.bonjour.publish({ ...common, type: 'http', port: httpPort, txt: { path: '/', node: nodeId } }),
       this.bonjour.publish({ ...common, type: 'hail', port: httpPort, txt: { node: nodeId, version, ...ports } }),
-      ...(httpsPort === undefined ? [] : [this.bonjour.publish({ ...common, type: 'https', port: httpsPort, txt: { path: '/', node: nodeId } })]),
+      ...(httpsPort === undefined
+        ? []
+        : [this.bonjour.publish({ ...common, type: 'https', port: httpsPort, txt: { path: '/', node: nodeId } })]),
     ];
     this.log.info({ name: this.name, host, types: this.types() }, 'mDNS: announced');
   }
@@ -178,7 +184,9 @@ export class MdnsResponder {
         rival = node ?? '';
       } else if (record.type === 'SRV') {
         const srv = record.data as { target?: string; port?: number };
-        const ours = srv.target?.toLowerCase() === this.addresses.localName && (srv.port === this.announcement.httpPort || srv.port === this.announcement.httpsPort);
+        const ours =
+          srv.target?.toLowerCase() === this.addresses.localName &&
+          (srv.port === this.announcement.httpPort || srv.port === this.announcement.httpsPort);
         if (!ours) rival ??= '';
       }
     }

@@ -18,7 +18,10 @@ export async function waitForAddress(host: string, log: Log): Promise<void> {
   let lastSaid: number | undefined;
   while (!(await isOwnAddress(host))) {
     if (lastSaid === undefined || performance.now() - lastSaid >= LOG_EVERY_MS) {
-      log.warn({ host }, `Waiting for ${host} to be an address of this machine (its network is not up yet?); the server listens as soon as it is. If it never comes, set host to one of the machine's addresses, or 0.0.0.0.`);
+      log.warn(
+        { host },
+        `Waiting for ${host} to be an address of this machine (its network is not up yet?); the server listens as soon as it is. If it never comes, set host to one of the machine's addresses, or 0.0.0.0.`,
+      );
       lastSaid = performance.now();
     }
     await sleep(RETRY_MS);

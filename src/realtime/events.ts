@@ -7,5 +7,9 @@ export function eventFrame(feedSeq: number, op: Op): string {
   const kind = OP_KINDS.get(op.type);
   const body = kind ? readableBody(kind, op.body) : op.body;
   const data = kind?.present ? kind.present({ ...op, body } as never) : body;
-  return JSON.stringify({ type: 'event', feedSeq, event: { type: op.type, id: op.entity, actorId: op.author, at: hlcMillis(op.hlc), data } });
+  return JSON.stringify({
+    type: 'event',
+    feedSeq,
+    event: { type: op.type, id: op.entity, actorId: op.author, at: hlcMillis(op.hlc), data },
+  });
 }

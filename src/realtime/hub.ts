@@ -242,7 +242,8 @@ export class Hub {
 
   /** Closes (4002) the user's sockets whose session has ended. */
   closeSessions(userId: string, ended: (sessionId: string) => boolean): void {
-    for (const socket of [...(this.byUser.get(userId) ?? [])]) if (ended(socket.getUserData().sessionId)) socket.end(CLOSE_SESSION_ENDED, 'session ended');
+    for (const socket of [...(this.byUser.get(userId) ?? [])])
+      if (ended(socket.getUserData().sessionId)) socket.end(CLOSE_SESSION_ENDED, 'session ended');
   }
 
   closeAll(code: number, reason: string): void {

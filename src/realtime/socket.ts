@@ -50,8 +50,13 @@ export function registerSocket(app: TemplatedApp, services: Services, secure: bo
       const session = authenticate(services, req.getHeader('cookie'), req.getHeader('authorization'), secure);
       const crossSite = session?.kind === 'cookie' && !sameOrigin(req.getHeader('origin'), req.getHeader('host'));
       if (!session || crossSite) {
-        const error = crossSite ? new ApiError(403, 'cross_origin', 'This connection came from another site.') : new ApiError(401, 'unauthorized', 'Log in first.');
-        res.writeStatus(error.status === 401 ? '401 Unauthorized' : '403 Forbidden').writeHeader('Content-Type', 'application/json').end(JSON.stringify(errorBody(error)));
+        const error = crossSite
+          ? new ApiError(403, 'cross_origin', 'This connection came from another site.')
+          : new ApiError(401, 'unauthorized', 'Log in first.');
+        res
+          .writeStatus(error.status === 401 ? '401 Unauthorized' : '403 Forbidden')
+          .writeHeader('Content-Type', 'application/json')
+          .end(JSON.stringify(errorBody(error)));
         return;
       }
       const state: SocketState = {
@@ -132,7 +137,11 @@ function handleFrame(services: Services, socket: Socket, frame: typeof ClientFra
       const now = performance.now(); // an interval: the monotonic clock, which no clock step moves
       if (!state.topics.has(topic.channel(frame.channelId)) || now - state.lastTypingAt < TYPING_INTERVAL_MS) return;
       state.lastTypingAt = now;
-      services.hub.broadcast(topic.channel(frame.channelId), JSON.stringify({ type: 'typing', channelId: frame.channelId, rootId: frame.rootId ?? null, userId: state.userId }), socket);
+      services.hub.broadcast(
+        topic.channel(frame.channelId),
+        JSON.stringify({ type: 'typing', channelId: frame.channelId, rootId: frame.rootId ?? null, userId: state.userId }),
+        socket,
+      );
       return;
     }
     case 'ping':

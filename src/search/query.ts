@@ -31,7 +31,8 @@ const invalid = (message: string) => badRequest('invalid_search', message);
 function dayStart(text: string, offsetMinutes: number): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
-  if (!match || Number.isNaN(ms) || new Date(ms).getUTCDate() !== Number(match[3])) throw invalid(`"${text}" is not a date; write it as YYYY-MM-DD.`);
+  if (!match || Number.isNaN(ms) || new Date(ms).getUTCDate() !== Number(match[3]))
+    throw invalid(`"${text}" is not a date; write it as YYYY-MM-DD.`);
   return ms + offsetMinutes * 60 * 1000;
 }
 
@@ -55,7 +56,14 @@ function tokens(text: string): { value: string; quoted: boolean }[] {
 
 /** `offsetMinutes` is the caller's UTC offset (east positive is negative, as Date#getTimezoneOffset gives). */
 export function parseSearch(text: string, offsetMinutes = 0): SearchQuery {
-  const query = { words: [] as string[], phrases: [] as string[], prefixes: [] as string[], channels: [] as string[], users: [] as string[], hasFile: false } as {
+  const query = {
+    words: [] as string[],
+    phrases: [] as string[],
+    prefixes: [] as string[],
+    channels: [] as string[],
+    users: [] as string[],
+    hasFile: false,
+  } as {
     -readonly [K in keyof SearchQuery]: SearchQuery[K];
   };
   for (const { value, quoted } of tokens(text)) {
@@ -83,9 +91,14 @@ export function parseSearch(text: string, offsetMinutes = 0): SearchQuery {
     } else if (value.endsWith('*') && value.length > 1) query.prefixes.push(value.slice(0, -1));
     else if (value.replace(/\*/g, '') !== '') query.words.push(value.replace(/\*/g, ''));
   }
-  const anything = query.words.length + query.phrases.length + query.prefixes.length + query.channels.length + query.users.length > 0 || query.hasFile || query.from !== undefined || query.until !== undefined;
+  const anything =
+    query.words.length + query.phrases.length + query.prefixes.length + query.channels.length + query.users.length > 0 ||
+    query.hasFile ||
+    query.from !== undefined ||
+    query.until !== undefined;
   if (!anything) throw invalid('Type something to search for.');
-  if (query.from !== undefined && query.until !== undefined && query.from >= query.until) throw invalid('The dates leave no day to search.');
+  if (query.from !== undefined && query.until !== undefined && query.from >= query.until)
+    throw invalid('The dates leave no day to search.');
   return query;
 }
 

@@ -53,7 +53,9 @@ export function runSearch(db: Db, user: UserRow, query: SearchQuery, limit: numb
   const conditions = [`p.channel_id IN (${READABLE_CHANNELS})`, 'p.deleted = 0'];
   const params: Record<string, unknown> = { me: user.id, role: user.role, limit: limit + 1, offset };
   if (query.channels.length > 0) {
-    conditions.push(`p.channel_id IN (SELECT id FROM channels WHERE name IN (SELECT value FROM json_each(@channels)) OR id IN (SELECT value FROM json_each(@channels)))`);
+    conditions.push(
+      `p.channel_id IN (SELECT id FROM channels WHERE name IN (SELECT value FROM json_each(@channels)) OR id IN (SELECT value FROM json_each(@channels)))`,
+    );
     params.channels = JSON.stringify(query.channels);
   }
   if (query.users.length > 0) {
@@ -85,7 +87,12 @@ export function runSearch(db: Db, user: UserRow, query: SearchQuery, limit: numb
          ORDER BY p.created_hlc DESC, p.id DESC LIMIT @limit OFFSET @offset`,
       ).all(params);
   const page = rows.slice(0, limit);
-  const posts = new Map(getPosts(db, page.map((row) => row.id)).map((post) => [post.id, post]));
+  const posts = new Map(
+    getPosts(
+      db,
+      page.map((row) => row.id),
+    ).map((post) => [post.id, post]),
+  );
   return {
     results: page.map((row) => ({ post: posts.get(row.id)!, snippet: snippet(row.marked) })),
     hasMore: rows.length > limit,

@@ -274,13 +274,15 @@ export const MIGRATIONS: readonly Migration[] = [
       'user.created': ['passwordHash'],
       'user.password-set': ['passwordHash'],
     };
-    const obsolete = db.prepare<[], { origin: string; seq: number }>(
-      `SELECT o.origin, o.seq FROM ops o JOIN posts p ON p.id = o.entity
+    const obsolete = db
+      .prepare<[], { origin: string; seq: number }>(
+        `SELECT o.origin, o.seq FROM ops o JOIN posts p ON p.id = o.entity
        WHERE o.type IN ('post.created', 'post.edited') AND p.deleted = 1
        UNION ALL
        SELECT o.origin, o.seq FROM ops o JOIN users u ON u.id = o.entity
        WHERE o.type IN ('user.created', 'user.password-set') AND o.hlc || '.' || o.origin || '.' || printf('%015d', o.seq) != u.password_ver`,
-    ).all();
+      )
+      .all();
     for (const { origin, seq } of obsolete) purgeStoredFields(db, origin, seq, (type) => purgeable[type] ?? []);
     // Words of posts deleted before secure-delete was on stay in old index segments until rebuilt.
     db.exec("INSERT INTO posts_fts (posts_fts) VALUES ('rebuild')");

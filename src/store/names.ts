@@ -41,7 +41,7 @@ function settleOne(claims: Claims, requested: string): void {
 
 function settle(claims: Claims, requested: string): void {
   settleOne(claims, requested);
-  for (let name = requested; SUFFIX.test(name); ) {
+  for (let name = requested; SUFFIX.test(name);) {
     name = name.slice(0, name.lastIndexOf('-'));
     settleOne(claims, name);
   }
@@ -50,8 +50,10 @@ function settle(claims: Claims, requested: string): void {
 export function settleUsername(db: Db, requested: string): void {
   settle(
     {
-      claimants: (name) => sql<[string], { id: string }>(db, 'SELECT id FROM users WHERE requested_username = ? ORDER BY created_ver').all(name),
-      asked: (name) => sql<[string], { one: number }>(db, 'SELECT 1 AS one FROM users WHERE requested_username = ? LIMIT 1').get(name) !== undefined,
+      claimants: (name) =>
+        sql<[string], { id: string }>(db, 'SELECT id FROM users WHERE requested_username = ? ORDER BY created_ver').all(name),
+      asked: (name) =>
+        sql<[string], { one: number }>(db, 'SELECT 1 AS one FROM users WHERE requested_username = ? LIMIT 1').get(name) !== undefined,
       give: (id, name) => sql(db, 'UPDATE users SET username = ? WHERE id = ?').run(name, id),
     },
     requested,
@@ -62,9 +64,15 @@ export function settleChannelName(db: Db, teamId: string, requested: string): vo
   settle(
     {
       claimants: (name) =>
-        sql<[string, string], { id: string }>(db, 'SELECT id FROM channels WHERE team_id = ? AND requested_name = ? ORDER BY created_ver').all(teamId, name),
+        sql<[string, string], { id: string }>(
+          db,
+          'SELECT id FROM channels WHERE team_id = ? AND requested_name = ? ORDER BY created_ver',
+        ).all(teamId, name),
       asked: (name) =>
-        sql<[string, string], { one: number }>(db, 'SELECT 1 AS one FROM channels WHERE team_id = ? AND requested_name = ? LIMIT 1').get(teamId, name) !== undefined,
+        sql<[string, string], { one: number }>(db, 'SELECT 1 AS one FROM channels WHERE team_id = ? AND requested_name = ? LIMIT 1').get(
+          teamId,
+          name,
+        ) !== undefined,
       give: (id, name) => sql(db, 'UPDATE channels SET name = ? WHERE id = ?').run(name, id),
     },
     requested,
@@ -74,8 +82,10 @@ export function settleChannelName(db: Db, teamId: string, requested: string): vo
 export function settleTeamName(db: Db, requested: string): void {
   settle(
     {
-      claimants: (name) => sql<[string], { id: string }>(db, 'SELECT id FROM teams WHERE requested_name = ? ORDER BY created_ver').all(name),
-      asked: (name) => sql<[string], { one: number }>(db, 'SELECT 1 AS one FROM teams WHERE requested_name = ? LIMIT 1').get(name) !== undefined,
+      claimants: (name) =>
+        sql<[string], { id: string }>(db, 'SELECT id FROM teams WHERE requested_name = ? ORDER BY created_ver').all(name),
+      asked: (name) =>
+        sql<[string], { one: number }>(db, 'SELECT 1 AS one FROM teams WHERE requested_name = ? LIMIT 1').get(name) !== undefined,
       give: (id, name) => sql(db, 'UPDATE teams SET name = ? WHERE id = ?').run(name, id),
     },
     requested,

@@ -40,7 +40,12 @@ const DIGEST = /^[A-Za-z0-9_-]{43}$/;
 export function isPurged(value: unknown): value is PurgedField {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const keys = Object.keys(value);
-  return keys.length === 1 && keys[0] === '$purged' && typeof (value as PurgedField).$purged === 'string' && DIGEST.test((value as PurgedField).$purged);
+  return (
+    keys.length === 1 &&
+    keys[0] === '$purged' &&
+    typeof (value as PurgedField).$purged === 'string' &&
+    DIGEST.test((value as PurgedField).$purged)
+  );
 }
 
 // The one-shot form: a Hash object per digest costs more than the hashing (several per op).

@@ -44,13 +44,18 @@ export function feedAfter(db: Db, feedSeq: number, limit: number): LoggedEntry[]
 
 /** The last op this box holds of an origin: the seq and hash the next one chains from. */
 export function chainEnd(db: Db, origin: string): { seq: number; hash: string } {
-  return sql<[string], { seq: number; hash: string }>(db, 'SELECT seq, hash FROM ops WHERE origin = ? ORDER BY seq DESC LIMIT 1').get(origin) ?? { seq: 0, hash: CHAIN_START };
+  return (
+    sql<[string], { seq: number; hash: string }>(db, 'SELECT seq, hash FROM ops WHERE origin = ? ORDER BY seq DESC LIMIT 1').get(
+      origin,
+    ) ?? { seq: 0, hash: CHAIN_START }
+  );
 }
 
 export function appendOp(db: Db, op: Op, digest: string, clockSuspect = false): void {
-  sql(db, 'INSERT INTO ops (origin, seq, hlc, author, type, entity, body, hash, body_digest, clock_suspect) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-    op.origin, op.seq, op.hlc, op.author, op.type, op.entity, JSON.stringify(op.body), op.hash, digest, clockSuspect ? 1 : 0,
-  );
+  sql(
+    db,
+    'INSERT INTO ops (origin, seq, hlc, author, type, entity, body, hash, body_digest, clock_suspect) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(op.origin, op.seq, op.hlc, op.author, op.type, op.entity, JSON.stringify(op.body), op.hash, digest, clockSuspect ? 1 : 0);
 }
 
 /** Gives an op its place in this box's feed; returns its feed_seq. */
@@ -136,7 +141,10 @@ export const opsAbout = (db: Db, entity: string, types: readonly string[]): { or
  * and hash stay as they were and still verify. Returns whether anything was left to forget.
  */
 export function purgeStoredFields(db: Db, origin: string, seq: number, fieldsOf: (type: string) => readonly string[]): boolean {
-  const row = sql<[string, number], { type: string; body: string }>(db, 'SELECT type, body FROM ops WHERE origin = ? AND seq = ?').get(origin, seq);
+  const row = sql<[string, number], { type: string; body: string }>(db, 'SELECT type, body FROM ops WHERE origin = ? AND seq = ?').get(
+    origin,
+    seq,
+  );
   if (!row) return false;
   const body = JSON.parse(row.body) as object;
   const purged = purgeFields(body, fieldsOf(row.type));
@@ -151,9 +159,10 @@ export const heldHash = (db: Db, origin: string, seq: number): string | undefine
 
 /** Keeps the other copy of a forked op, for the administrators. */
 export function quarantine(db: Db, op: Op, receivedAt: number): void {
-  sql(db, 'INSERT OR IGNORE INTO quarantined_ops (origin, seq, hash, hlc, author, type, entity, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-    op.origin, op.seq, op.hash, op.hlc, op.author, op.type, op.entity, JSON.stringify(op.body), receivedAt,
-  );
+  sql(
+    db,
+    'INSERT OR IGNORE INTO quarantined_ops (origin, seq, hash, hlc, author, type, entity, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(op.origin, op.seq, op.hash, op.hlc, op.author, op.type, op.entity, JSON.stringify(op.body), receivedAt);
 }
 
 /** The other copies of forked ops this box keeps, for the administrators' status. */
@@ -228,7 +237,10 @@ function firstMissingFeedSeq(db: Db, vector: VersionVector): number {
   for (const [origin, held] of Object.entries(versionVector(db))) {
     const wanted = (vector[origin] ?? 0) + 1;
     if (wanted > held) continue;
-    const feedSeq = sql<[string, number], { feed_seq: number }>(db, 'SELECT feed_seq FROM feed WHERE origin = ? AND seq = ?').get(origin, wanted)?.feed_seq;
+    const feedSeq = sql<[string, number], { feed_seq: number }>(db, 'SELECT feed_seq FROM feed WHERE origin = ? AND seq = ?').get(
+      origin,
+      wanted,
+    )?.feed_seq;
     if (feedSeq !== undefined) first = Math.min(first, feedSeq);
   }
   return first === Number.MAX_SAFE_INTEGER ? lastFeedSeq(db) + 1 : first;
@@ -236,7 +248,10 @@ function firstMissingFeedSeq(db: Db, vector: VersionVector): number {
 
 /** The op of that name, if held. */
 export function opNamed(db: Db, origin: string, seq: number): Op | undefined {
-  const row = sql<[string, number], OpRow>(db, 'SELECT origin, seq, hlc, author, type, entity, body, hash FROM ops WHERE origin = ? AND seq = ?').get(origin, seq);
+  const row = sql<[string, number], OpRow>(
+    db,
+    'SELECT origin, seq, hlc, author, type, entity, body, hash FROM ops WHERE origin = ? AND seq = ?',
+  ).get(origin, seq);
   return row && opFromRow(row);
 }
 

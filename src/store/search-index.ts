@@ -71,10 +71,19 @@ export function indexPost(db: Db, postId: string, post: IndexedPost | undefined)
   const current = currentRow(db, postId, base);
   if (current !== undefined) sql(db, 'DELETE FROM posts_fts WHERE rowid = ?').run(current);
   if (!post || post.deleted === 1) return;
-  const fileNames = sql<[string], { name: string }>(db, 'SELECT name FROM post_files WHERE post_id = ? ORDER BY position').all(postId).map((file) => file.name).join(' ');
+  const fileNames = sql<[string], { name: string }>(db, 'SELECT name FROM post_files WHERE post_id = ? ORDER BY position')
+    .all(postId)
+    .map((file) => file.name)
+    .join(' ');
   // Looked for after the old row is gone: the slot it freed counts as free.
   const rowid = firstFreeRow(db, base);
   sql(db, 'INSERT INTO posts_fts (rowid, post_id, channel_id, user_id, created_hlc, message, file_names) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-    rowid, postId, post.channel_id, post.user_id, post.created_hlc, post.message, fileNames,
+    rowid,
+    postId,
+    post.channel_id,
+    post.user_id,
+    post.created_hlc,
+    post.message,
+    fileNames,
   );
 }

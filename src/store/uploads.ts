@@ -19,4 +19,6 @@ export function fileNameOf(db: Db, hash: string): string {
 
 /** Every blob the posts refer to (their files and thumbnails), by hash. */
 export const referencedBlobs = (db: Db): string[] =>
-  sql<[], { hash: string }>(db, 'SELECT hash FROM post_files UNION SELECT thumbnail_hash FROM post_files WHERE thumbnail_hash IS NOT NULL').all().map((row) => row.hash);
+  sql<[], { hash: string }>(db, 'SELECT hash FROM post_files UNION SELECT thumbnail_hash FROM post_files WHERE thumbnail_hash IS NOT NULL')
+    .all()
+    .map((row) => row.hash);

@@ -26,7 +26,8 @@ const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 export const rawPublicKey = (key: KeyObject): Buffer => key.export({ type: 'spki', format: 'der' }).subarray(ED25519_SPKI_PREFIX.length);
 
-const keyFromRaw = (raw: Uint8Array): KeyObject => createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+const keyFromRaw = (raw: Uint8Array): KeyObject =>
+  createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
 
 const originStatement = (origin: string) => Buffer.from(`hail origin v1\0${origin}`);
 const headStatement = (origin: string, seq: number, hash: string) => Buffer.from(`hail head v1\0${origin}\0${seq}\0${hash}`);
@@ -35,7 +36,8 @@ export function signOriginRecord(origin: string, privateKey: KeyObject, publicKe
   return [origin, rawPublicKey(publicKey), sign(null, originStatement(origin), privateKey)];
 }
 
-export const signHead = (origin: string, seq: number, hash: string, privateKey: KeyObject): Buffer => sign(null, headStatement(origin, seq, hash), privateKey);
+export const signHead = (origin: string, seq: number, hash: string, privateKey: KeyObject): Buffer =>
+  sign(null, headStatement(origin, seq, hash), privateKey);
 
 export class IntegrityError extends Error {}
 
@@ -50,7 +52,10 @@ export class OriginKeys {
 
   /** The record this box holds for an origin, to forward. */
   record(origin: string): OriginRecordTuple | undefined {
-    const row = sql<[string], { node_key: Buffer; signature: Buffer }>(this.db, 'SELECT node_key, signature FROM sync_origins WHERE origin = ?').get(origin);
+    const row = sql<[string], { node_key: Buffer; signature: Buffer }>(
+      this.db,
+      'SELECT node_key, signature FROM sync_origins WHERE origin = ?',
+    ).get(origin);
     return row ? [origin, row.node_key, row.signature] : undefined;
   }
 
@@ -64,7 +69,8 @@ export class OriginKeys {
   accept([origin, nodeKey, signature]: OriginRecordTuple): void {
     const held = this.record(origin);
     if (held) {
-      if (Buffer.compare(Buffer.from(held[1]), Buffer.from(nodeKey)) !== 0) throw new IntegrityError(`origin ${origin} is bound to another node key here`);
+      if (Buffer.compare(Buffer.from(held[1]), Buffer.from(nodeKey)) !== 0)
+        throw new IntegrityError(`origin ${origin} is bound to another node key here`);
       return;
     }
     let key: KeyObject;
@@ -73,8 +79,13 @@ export class OriginKeys {
     } catch {
       throw new IntegrityError(`origin ${origin}: not an Ed25519 key`);
     }
-    if (!verify(null, originStatement(origin), key, signature)) throw new IntegrityError(`origin ${origin}: the record's signature does not verify`);
-    sql(this.db, 'INSERT INTO sync_origins (origin, node_key, signature) VALUES (?, ?, ?)').run(origin, Buffer.from(nodeKey), Buffer.from(signature));
+    if (!verify(null, originStatement(origin), key, signature))
+      throw new IntegrityError(`origin ${origin}: the record's signature does not verify`);
+    sql(this.db, 'INSERT INTO sync_origins (origin, node_key, signature) VALUES (?, ?, ?)').run(
+      origin,
+      Buffer.from(nodeKey),
+      Buffer.from(signature),
+    );
   }
 
   /** Whether `signature` is the origin's key's signature of (origin, seq, hash); false for an origin with no record. */

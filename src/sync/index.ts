@@ -47,7 +47,10 @@ export async function startSync(start: SyncStart): Promise<SyncService> {
     log: start.log,
   });
   await service.start().catch((error: Error) => {
-    throw new StartupError('cannot_start', `cannot listen for sync on ${config.host}:${config.syncPort} (${error.message}); set sync_port, or sync = false`);
+    throw new StartupError(
+      'cannot_start',
+      `cannot listen for sync on ${config.host}:${config.syncPort} (${error.message}); set sync_port, or sync = false`,
+    );
   });
   try {
     rememberSyncListener(start.db, { host: config.host, port: service.port, name: start.boxName });
@@ -55,6 +58,9 @@ export async function startSync(start: SyncStart): Promise<SyncService> {
     // A full disk: the box still syncs; only `hail peer invite|add` may name old values.
     start.log.warn({ err: error }, 'sync: could not record the sync port and name for the hail peer commands');
   }
-  start.log.info({ syncPort: service.port, fingerprint: service.fingerprint }, `sync: listening on port ${service.port} (key fingerprint ${service.fingerprint})`);
+  start.log.info(
+    { syncPort: service.port, fingerprint: service.fingerprint },
+    `sync: listening on port ${service.port} (key fingerprint ${service.fingerprint})`,
+  );
   return service;
 }

@@ -42,7 +42,11 @@ export class IntakeQueue {
     private readonly peer: string,
     private readonly now: () => number,
   ) {
-    this.forked = new Set(sql<[string], { origin: string }>(db, 'SELECT origin FROM sync_forked_origins WHERE peer = ?').all(peer).map((row) => row.origin));
+    this.forked = new Set(
+      sql<[string], { origin: string }>(db, 'SELECT origin FROM sync_forked_origins WHERE peer = ?')
+        .all(peer)
+        .map((row) => row.origin),
+    );
   }
 
   /** Origins this box no longer takes from this peer, because of a fork. */
@@ -98,7 +102,8 @@ export class IntakeQueue {
       if (this.forked.has(origin)) continue;
       const hash = hashes.get(origin)?.get(seq) ?? this.store.hashAt(origin, seq);
       if (hash === undefined) throw new ProtocolError(`a head of origin ${origin} at seq ${seq} names an op neither sent nor held`);
-      if (!this.keys.verifiesHead(origin, seq, hash, signature)) throw new IntegrityError(`the head of origin ${origin} at seq ${seq} is not signed by its node key`);
+      if (!this.keys.verifiesHead(origin, seq, hash, signature))
+        throw new IntegrityError(`the head of origin ${origin} at seq ${seq} is not signed by its node key`);
       if (seq > (verifiedThrough.get(origin) ?? 0)) verifiedThrough.set(origin, seq);
       heads.push({ origin, seq, signature });
     }
@@ -122,7 +127,12 @@ export class IntakeQueue {
   /** Stops taking an origin from this peer, whose copy of it parts from ours at `seq` (0: from its record). */
   stopTaking(origin: string, seq: number): void {
     this.forked.add(origin);
-    sql(this.db, 'INSERT OR IGNORE INTO sync_forked_origins (peer, origin, seq, found_at) VALUES (?, ?, ?, ?)').run(this.peer, origin, seq, this.now());
+    sql(this.db, 'INSERT OR IGNORE INTO sync_forked_origins (peer, origin, seq, found_at) VALUES (?, ?, ?, ?)').run(
+      this.peer,
+      origin,
+      seq,
+      this.now(),
+    );
   }
 
   /** Compares the peer's head hashes (its first vector) with ours at the same seqs; returns the forks found. */

@@ -25,7 +25,16 @@ import type { Log } from '../log.js';
 import { FrameDecoder, FrameEncoder, MAX_MESSAGE } from './frame-codec.js';
 import { signHead, type OriginKeys } from './head-signatures.js';
 import type { IntakeQueue } from './intake.js';
-import { asLinkMessage, CAPABILITIES, asHandshake, packOps, PROTOCOL_VERSION, ProtocolError, type OpsFrame, type OriginRecordTuple } from './messages.js';
+import {
+  asLinkMessage,
+  CAPABILITIES,
+  asHandshake,
+  packOps,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  type OpsFrame,
+  type OriginRecordTuple,
+} from './messages.js';
 import type { Fork, OpStore, Vector, WireOp } from './op-store.js';
 import type { Peer } from './peers.js';
 
@@ -102,7 +111,14 @@ export class Link {
     socket.on('error', (error) => this.close(`connection error: ${error.message}`));
     this.timer = setInterval(() => this.heartbeat(), HEARTBEAT_MS / 2);
     this.timer.unref();
-    void this.send({ t: 'hello', v: PROTOCOL_VERSION, node: context.nodeId, name: context.boxName, caps: [...CAPABILITIES], now: Math.floor(context.now()) });
+    void this.send({
+      t: 'hello',
+      v: PROTOCOL_VERSION,
+      node: context.nodeId,
+      name: context.boxName,
+      caps: [...CAPABILITIES],
+      now: Math.floor(context.now()),
+    });
     this.sendVector(true);
   }
 
@@ -144,8 +160,10 @@ export class Link {
     if (!this.helloReceived) {
       const hello = asHandshake(raw);
       if (hello.t !== 'hello') throw new ProtocolError(`expected hello, got ${hello.t}`);
-      if (hello.v !== PROTOCOL_VERSION) throw new ProtocolError(`the peer speaks sync protocol version ${hello.v}; this box speaks ${PROTOCOL_VERSION}`);
-      if (hello.node !== this.peer.nodeId) throw new ProtocolError(`the peer says it is node ${hello.node}, its key says ${this.peer.nodeId}`);
+      if (hello.v !== PROTOCOL_VERSION)
+        throw new ProtocolError(`the peer speaks sync protocol version ${hello.v}; this box speaks ${PROTOCOL_VERSION}`);
+      if (hello.node !== this.peer.nodeId)
+        throw new ProtocolError(`the peer says it is node ${hello.node}, its key says ${this.peer.nodeId}`);
       if (hello.now !== undefined) this.context.onPeerClock(hello.now);
       this.helloReceived = true;
       return;
@@ -159,7 +177,10 @@ export class Link {
       this.peerForked = new Set(message.forked);
       if (this.state === 'connecting') {
         this.state = 'open';
-        this.context.log.info({ peer: this.peer.name, nodeId: this.peer.nodeId, role: this.role }, `sync: link with ${this.peer.name} open`);
+        this.context.log.info(
+          { peer: this.peer.name, nodeId: this.peer.nodeId, role: this.role },
+          `sync: link with ${this.peer.name} open`,
+        );
       }
       this.reportBytes(this.peerVector);
       this.pump();
@@ -190,7 +211,10 @@ export class Link {
 
   private logForks(forks: readonly Fork[]): void {
     for (const fork of forks) {
-      this.context.log.warn({ peer: this.peer.name, ...fork }, `sync: fork of origin ${fork.origin} at seq ${fork.seq} from ${this.peer.name}: quarantined, origin no longer taken from this peer`);
+      this.context.log.warn(
+        { peer: this.peer.name, ...fork },
+        `sync: fork of origin ${fork.origin} at seq ${fork.seq} from ${this.peer.name}: quarantined, origin no longer taken from this peer`,
+      );
     }
   }
 
@@ -210,7 +234,9 @@ export class Link {
 
   private sendVector(withHashes = false): void {
     const vector = this.context.store.vector();
-    const hashes = withHashes ? Object.fromEntries(Object.entries(vector).map(([origin, seq]) => [origin, this.context.store.hashAt(origin, seq)!])) : undefined;
+    const hashes = withHashes
+      ? Object.fromEntries(Object.entries(vector).map(([origin, seq]) => [origin, this.context.store.hashAt(origin, seq)!]))
+      : undefined;
     void this.send({ t: 'vector', v: vector, forked: this.intake.forkedOrigins, ...(hashes ? { h: hashes } : {}) });
   }
 

@@ -35,7 +35,10 @@ export function logOpStore(db: Db, committer: Committer): OpStore {
       // An origin the peer must not be sent (it forked there) counts as fully held.
       const wanted: Vector = { ...peer };
       for (const origin of except) wanted[origin] = Number.MAX_SAFE_INTEGER;
-      return opsMissingFrom(db, wanted, 0, limit).ops.map(({ hash: _hash, body, ...head }) => ({ ...head, bodyText: JSON.stringify(body) }));
+      return opsMissingFrom(db, wanted, 0, limit).ops.map(({ hash: _hash, body, ...head }) => ({
+        ...head,
+        bodyText: JSON.stringify(body),
+      }));
     },
     checkBody(wire) {
       // The foreign path's own structural check (lenient for a newer version's fields; an

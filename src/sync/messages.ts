@@ -53,7 +53,12 @@ export const Hello = Type.Object({
   // The sender's idea of now (ms): evidence for a box whose own clock is clearly wrong (core/box-time.ts).
   now: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffffffff })),
 });
-export const Pair = Type.Object({ t: Type.Literal('pair'), secret: Type.String({ minLength: 1, maxLength: 64 }), name: Name, addresses: Type.Array(Address, { maxItems: 16 }) });
+export const Pair = Type.Object({
+  t: Type.Literal('pair'),
+  secret: Type.String({ minLength: 1, maxLength: 64 }),
+  name: Name,
+  addresses: Type.Array(Address, { maxItems: 16 }),
+});
 export const Paired = Type.Object({ t: Type.Literal('paired'), name: Name, addresses: Type.Array(Address, { maxItems: 16 }) });
 export const VectorMessage = Type.Object({
   t: Type.Literal('vector'),
@@ -89,7 +94,8 @@ export class ProtocolError extends Error {}
 
 function describe(check: typeof checkLink | typeof checkHandshake, message: unknown): string {
   const error = check.Errors(message).First();
-  const kind = typeof message === 'object' && message !== null && 't' in message ? String((message as { t: unknown }).t).slice(0, 20) : typeof message;
+  const kind =
+    typeof message === 'object' && message !== null && 't' in message ? String((message as { t: unknown }).t).slice(0, 20) : typeof message;
   return `${kind} message fails its schema${error ? ` at ${error.path || '/'}: ${error.message}` : ''}`;
 }
 
@@ -146,11 +152,20 @@ export function unpackOps(frame: OpsFrame): WireOp[] {
     const previous = lastSeq.get(at);
     if (explicitSeq === null && previous === undefined) throw new ProtocolError(`the first op of origin ${origin} in a frame has no seq`);
     const seq = explicitSeq ?? previous! + 1;
-    if (previous !== undefined && seq !== previous + 1) throw new ProtocolError(`origin ${origin} jumps from seq ${previous} to ${seq} within a frame`);
+    if (previous !== undefined && seq !== previous + 1)
+      throw new ProtocolError(`origin ${origin} jumps from seq ${previous} to ${seq} within a frame`);
     lastSeq.set(at, seq);
     const ms = lastMs + delta;
     if (ms < 0 || ms >= 2 ** 48) throw new ProtocolError('op clock out of range');
     lastMs = ms;
-    return { origin, seq, hlc: encodeHlc({ ms, counter }), author: author === null ? null : unpackId(author), type, entity: unpackId(entity), bodyText };
+    return {
+      origin,
+      seq,
+      hlc: encodeHlc({ ms, counter }),
+      author: author === null ? null : unpackId(author),
+      type,
+      entity: unpackId(entity),
+      bodyText,
+    };
   });
 }

@@ -28,7 +28,9 @@ const ED25519 = { name: 'Ed25519' };
 
 /** The fingerprint of a public key: sha256 of its DER SubjectPublicKeyInfo, hex. */
 export const keyFingerprint = (publicKey: KeyObject): string =>
-  createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 
 /** The fingerprint of the key in a DER certificate (as `socket.getPeerCertificate().raw` gives). */
 export function certificateFingerprint(der: Buffer): string {

@@ -26,7 +26,12 @@ export interface Invitation {
 export class InvitationError extends Error {}
 
 export function encodeInvitation(invitation: Invitation): string {
-  const map = { n: invitation.name, f: Buffer.from(invitation.fingerprint, 'hex'), s: Buffer.from(invitation.secret, 'base64url'), a: invitation.addresses };
+  const map = {
+    n: invitation.name,
+    f: Buffer.from(invitation.fingerprint, 'hex'),
+    s: Buffer.from(invitation.secret, 'base64url'),
+    a: invitation.addresses,
+  };
   return PREFIX + Buffer.from(pack(map)).toString('base64url');
 }
 
@@ -41,8 +46,17 @@ export function decodeInvitation(text: string): Invitation {
   }
   const { n, f, s, a } = (map ?? {}) as { n?: unknown; f?: unknown; s?: unknown; a?: unknown };
   const valid =
-    typeof n === 'string' && n.length > 0 && n.length <= 64 && f instanceof Uint8Array && f.length === 32 && s instanceof Uint8Array && s.length >= 16 && s.length <= 48 &&
-    Array.isArray(a) && a.length <= 16 && a.every((address) => typeof address === 'string' && address.length <= 270);
+    typeof n === 'string' &&
+    n.length > 0 &&
+    n.length <= 64 &&
+    f instanceof Uint8Array &&
+    f.length === 32 &&
+    s instanceof Uint8Array &&
+    s.length >= 16 &&
+    s.length <= 48 &&
+    Array.isArray(a) &&
+    a.length <= 16 &&
+    a.every((address) => typeof address === 'string' && address.length <= 270);
   if (!valid) throw new InvitationError('the invitation is damaged: copy it again whole');
   return { name: n, fingerprint: Buffer.from(f).toString('hex'), secret: Buffer.from(s).toString('base64url'), addresses: a as string[] };
 }
@@ -50,7 +64,12 @@ export function decodeInvitation(text: string): Invitation {
 const hashOf = (secret: string) => createHash('sha256').update(secret).digest('base64url');
 
 /** Makes a one-time secret and keeps its hash; the invitation is shown only now. */
-export function createInvitation(db: Db, now: number, hours: number, box: { name: string; fingerprint: string; addresses: readonly string[] }): { invitation: string; expiresAt: number } {
+export function createInvitation(
+  db: Db,
+  now: number,
+  hours: number,
+  box: { name: string; fingerprint: string; addresses: readonly string[] },
+): { invitation: string; expiresAt: number } {
   const secret = randomBytes(18).toString('base64url');
   const expiresAt = now + hours * 3_600_000;
   sql(db, 'DELETE FROM sync_invitations WHERE expires_at <= ?').run(now);
@@ -65,7 +84,9 @@ export const hasOpenInvitation = (db: Db, now: number): boolean =>
 export function redeemInvitation(db: Db, secret: string, now: number): boolean {
   const hash = hashOf(secret);
   const rows = sql<[number], { secret_hash: string }>(db, 'SELECT secret_hash FROM sync_invitations WHERE expires_at > ?').all(now);
-  const match = rows.find((row) => row.secret_hash.length === hash.length && timingSafeEqual(Buffer.from(row.secret_hash), Buffer.from(hash)));
+  const match = rows.find(
+    (row) => row.secret_hash.length === hash.length && timingSafeEqual(Buffer.from(row.secret_hash), Buffer.from(hash)),
+  );
   if (!match) return false;
   sql(db, 'DELETE FROM sync_invitations WHERE secret_hash = ?').run(match.secret_hash);
   return true;

@@ -81,7 +81,11 @@ export function dialTls(address: string, certificate: NodeCertificate, timeoutMs
 }
 
 /** One message each way on a fresh connection, with a deadline. */
-function exchange(socket: TLSSocket, first: unknown | undefined, onMessage: (message: unknown) => Promise<unknown | undefined>): Promise<void> {
+function exchange(
+  socket: TLSSocket,
+  first: unknown | undefined,
+  onMessage: (message: unknown) => Promise<unknown | undefined>,
+): Promise<void> {
   const encoder = new FrameEncoder();
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => finish(new PairingError('no answer in time')), PAIRING_TIMEOUT_MS);
@@ -112,9 +116,19 @@ function exchange(socket: TLSSocket, first: unknown | undefined, onMessage: (mes
     );
     socket.on('data', (bytes: Buffer) => decoder.push(bytes));
     // The answer may still be inflating when the connection closes behind it: let it finish first.
-    socket.once('close', () => void decoder.settled().then(() => finish(new PairingError('the other box hung up (the invitation was used, expired, or is not from it)'))));
+    socket.once(
+      'close',
+      () =>
+        void decoder
+          .settled()
+          .then(() => finish(new PairingError('the other box hung up (the invitation was used, expired, or is not from it)'))),
+    );
     socket.once('error', (error) => finish(error));
-    if (first !== undefined) void encoder.encode(first).then((frame) => socket.write(frame), (error: Error) => finish(error));
+    if (first !== undefined)
+      void encoder.encode(first).then(
+        (frame) => socket.write(frame),
+        (error: Error) => finish(error),
+      );
   });
 }
 
@@ -151,13 +165,26 @@ export async function pairWith(invitationText: string, own: OwnBox, peers: PeerS
 }
 
 /** A's side: an unknown key dialled while an invitation is open. Resolves with B, pinned; rejects and hangs up otherwise. */
-export async function answerPairing(socket: TLSSocket, fingerprint: string, own: OwnBox, db: Db, peers: PeerStore, now: () => number): Promise<Peer> {
+export async function answerPairing(
+  socket: TLSSocket,
+  fingerprint: string,
+  own: OwnBox,
+  db: Db,
+  peers: PeerStore,
+  now: () => number,
+): Promise<Peer> {
   let peer: Peer | undefined;
   await exchange(socket, undefined, async (message) => {
     const pair = asHandshake(message);
     if (pair.t !== 'pair') throw new PairingError(`an unknown box sent ${pair.t} instead of pair`);
-    if (!redeemInvitation(db, pair.secret, now())) throw new PairingError('an unknown box offered a pairing secret that is not open here (used, expired, or wrong)');
-    peer = peers.pin(fingerprint, pair.name, pair.addresses.filter((address) => parseAddress(address) !== undefined), now());
+    if (!redeemInvitation(db, pair.secret, now()))
+      throw new PairingError('an unknown box offered a pairing secret that is not open here (used, expired, or wrong)');
+    peer = peers.pin(
+      fingerprint,
+      pair.name,
+      pair.addresses.filter((address) => parseAddress(address) !== undefined),
+      now(),
+    );
     return { t: 'paired', name: own.name, addresses: [...own.addresses] };
   });
   return peer!;

@@ -31,7 +31,12 @@ export interface Peer {
 
 export const nodeIdOf = (fingerprint: string): string => fingerprint.slice(0, 32);
 
-const toPeer = (row: PeerRow): Peer => ({ nodeId: row.node_id, fingerprint: row.fingerprint, name: row.name, addresses: JSON.parse(row.addresses) as string[] });
+const toPeer = (row: PeerRow): Peer => ({
+  nodeId: row.node_id,
+  fingerprint: row.fingerprint,
+  name: row.name,
+  addresses: JSON.parse(row.addresses) as string[],
+});
 
 export class PeerStore {
   constructor(private readonly db: Db) {}

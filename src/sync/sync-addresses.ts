@@ -25,7 +25,11 @@ export interface SyncListener {
 
 /** Writes only what changed: a box started on a full disk must not fail for rewriting the same. */
 export const rememberSyncListener = (db: Db, { host, port, name }: SyncListener): void => {
-  for (const [key, value] of [['sync_host', host], ['sync_port', String(port)], ['sync_name', name]] as const) {
+  for (const [key, value] of [
+    ['sync_host', host],
+    ['sync_port', String(port)],
+    ['sync_name', name],
+  ] as const) {
     if (getMeta(db, key) !== value) setMeta(db, key, value);
   }
 };

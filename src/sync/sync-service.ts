@@ -64,7 +64,12 @@ export interface PeerStatus {
   readonly lastContact: number | null;
   readonly opsToSend: number;
   readonly opsToReceive: number;
-  readonly bytes: { readonly sentToday: number; readonly receivedToday: number; readonly sentTotal: number; readonly receivedTotal: number };
+  readonly bytes: {
+    readonly sentToday: number;
+    readonly receivedToday: number;
+    readonly sentTotal: number;
+    readonly receivedTotal: number;
+  };
   readonly forks: readonly { origin: string; seq: number; foundAt: number }[];
 }
 
@@ -103,7 +108,7 @@ export class SyncService {
     if (this.keys.boundElsewhere(this.ownRecord)) {
       this.options.log.error(
         { origin: identity.origin },
-        'sync: this database\'s origin is written by another box\'s key: the database was copied. Other boxes quarantine what this one writes; restore copies with hail restore, which gives them their own origin',
+        "sync: this database's origin is written by another box's key: the database was copied. Other boxes quarantine what this one writes; restore copies with hail restore, which gives them their own origin",
       );
     } else this.keys.accept(this.ownRecord);
     // Raw TCP first, TLS on top: the byte counts of the status are the raw socket's, TLS included.
@@ -134,7 +139,11 @@ export class SyncService {
 
   /** The one string an administrator carries to the other box. */
   invite(hours = DEFAULT_INVITATION_HOURS): { invitation: string; expiresAt: number } {
-    return createInvitation(this.options.db, this.options.now(), hours, { name: this.options.boxName, fingerprint: this.fingerprint, addresses: this.options.addresses(this.port) });
+    return createInvitation(this.options.db, this.options.now(), hours, {
+      name: this.options.boxName,
+      fingerprint: this.fingerprint,
+      addresses: this.options.addresses(this.port),
+    });
   }
 
   /** Uses another box's invitation, then dials it. */
@@ -165,7 +174,10 @@ export class SyncService {
     return this.peers.rows().map((row: PeerRow) => {
       const link = this.dialers.get(row.node_id)?.link;
       const theirs = link?.peerVector ?? (JSON.parse(row.vector) as Record<string, number>);
-      const forks = sql<[string], { origin: string; seq: number; found_at: number }>(this.options.db, 'SELECT origin, seq, found_at FROM sync_forked_origins WHERE peer = ? ORDER BY found_at').all(row.node_id);
+      const forks = sql<[string], { origin: string; seq: number; found_at: number }>(
+        this.options.db,
+        'SELECT origin, seq, found_at FROM sync_forked_origins WHERE peer = ? ORDER BY found_at',
+      ).all(row.node_id);
       return {
         id: row.node_id,
         name: row.name,
@@ -231,7 +243,10 @@ export class SyncService {
         }
         const fingerprint = peerFingerprint(socket);
         if (fingerprint !== peer.fingerprint) {
-          this.options.log.warn({ peer: peer.name, address }, `sync: ${address} answers with another key than ${peer.name}'s pin; not talking to it`);
+          this.options.log.warn(
+            { peer: peer.name, address },
+            `sync: ${address} answers with another key than ${peer.name}'s pin; not talking to it`,
+          );
           socket.destroy();
           continue;
         }
@@ -279,7 +294,10 @@ export class SyncService {
         );
         return;
       }
-      this.options.log.warn({ address, fingerprint }, `sync: refused ${address}: key ${fingerprint ?? '(none)'} is not paired with this box`);
+      this.options.log.warn(
+        { address, fingerprint },
+        `sync: refused ${address}: key ${fingerprint ?? '(none)'} is not paired with this box`,
+      );
       socket.destroy();
     });
   }

@@ -19,7 +19,10 @@ export function checkCertificatePair(files: CertificateFiles): X509Certificate {
   try {
     certificate = new X509Certificate(readFileSync(files.cert));
   } catch (error) {
-    throw new StartupError('tls_unreadable', `cannot read the certificate ${files.cert} (${reason(error)}); tls_cert must name a PEM certificate.`);
+    throw new StartupError(
+      'tls_unreadable',
+      `cannot read the certificate ${files.cert} (${reason(error)}); tls_cert must name a PEM certificate.`,
+    );
   }
   let key;
   try {
@@ -28,7 +31,10 @@ export function checkCertificatePair(files: CertificateFiles): X509Certificate {
     throw new StartupError('tls_unreadable', `cannot read the key ${files.key} (${reason(error)}); tls_key must name a PEM private key.`);
   }
   if (!certificate.checkPrivateKey(key)) {
-    throw new StartupError('tls_mismatch', `the key ${files.key} does not belong to the certificate ${files.cert}; configure the matching pair (or run hail tls init for the box's own).`);
+    throw new StartupError(
+      'tls_mismatch',
+      `the key ${files.key} does not belong to the certificate ${files.cert}; configure the matching pair (or run hail tls init for the box's own).`,
+    );
   }
   return certificate;
 }

@@ -50,7 +50,13 @@ export class HttpsListener {
   }
 
   /** Checks the pair (a StartupError names the files) and listens. */
-  static async start(files: CertificateFiles, host: string, port: number, register: (app: uWS.TemplatedApp) => void, log: Log): Promise<HttpsListener> {
+  static async start(
+    files: CertificateFiles,
+    host: string,
+    port: number,
+    register: (app: uWS.TemplatedApp) => void,
+    log: Log,
+  ): Promise<HttpsListener> {
     checkCertificatePair(files);
     const current = await listen(files, host, port, register);
     return new HttpsListener(files, host, uWS.us_socket_local_port(current.socket), register, log, current);
@@ -69,7 +75,10 @@ export class HttpsListener {
       subject = certificate.subjectAltName ?? certificate.subject;
     } catch (error) {
       // Often the key's turn has not come yet; its change schedules another try.
-      this.log.warn({ err: error instanceof StartupError ? error.message : error }, 'certificate changed but cannot be used yet; still serving the previous one');
+      this.log.warn(
+        { err: error instanceof StartupError ? error.message : error },
+        'certificate changed but cannot be used yet; still serving the previous one',
+      );
       return;
     }
     uWS.us_listen_socket_close(this.current.socket);
@@ -99,12 +108,24 @@ export class HttpsListener {
   }
 }
 
-function listen(files: CertificateFiles, host: string, port: number, register: (app: uWS.TemplatedApp) => void): Promise<{ app: uWS.TemplatedApp; socket: uWS.us_listen_socket }> {
+function listen(
+  files: CertificateFiles,
+  host: string,
+  port: number,
+  register: (app: uWS.TemplatedApp) => void,
+): Promise<{ app: uWS.TemplatedApp; socket: uWS.us_listen_socket }> {
   const app = uWS.SSLApp({ cert_file_name: files.cert, key_file_name: files.key });
   register(app);
   return new Promise((resolve, reject) => {
     app.listen(host, port, (socket) =>
-      socket ? resolve({ app, socket }) : reject(new StartupError('cannot_start', `cannot listen for HTTPS on ${host}:${port}: the port is in use or not allowed; set https_port.`)),
+      socket
+        ? resolve({ app, socket })
+        : reject(
+            new StartupError(
+              'cannot_start',
+              `cannot listen for HTTPS on ${host}:${port}: the port is in use or not allowed; set https_port.`,
+            ),
+          ),
     );
   });
 }

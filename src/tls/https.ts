@@ -24,7 +24,13 @@ export interface Https {
 const RENEWAL_CHECK_MS = 24 * 3600_000;
 
 /** Undefined when the box has no certificate at all. */
-export async function startHttps(config: Config, watcher: AddressWatcher, now: () => number, register: (app: TemplatedApp) => void, log: Log): Promise<Https | undefined> {
+export async function startHttps(
+  config: Config,
+  watcher: AddressWatcher,
+  now: () => number,
+  register: (app: TemplatedApp) => void,
+  log: Log,
+): Promise<Https | undefined> {
   const chosen = serverCertificate(config);
   if (!chosen) return undefined;
   const { files, issuedByBox: own } = chosen;
@@ -34,7 +40,8 @@ export async function startHttps(config: Config, watcher: AddressWatcher, now: (
   if (own) {
     const renewNow = async () => {
       try {
-        if (await renewLeafIfNeeded(config.dataDir, watcher.addresses, now())) log.info({ cert: files.cert }, 'issued a new server certificate for the current names and addresses');
+        if (await renewLeafIfNeeded(config.dataDir, watcher.addresses, now()))
+          log.info({ cert: files.cert }, 'issued a new server certificate for the current names and addresses');
       } catch (error) {
         log.error({ err: error }, 'could not renew the server certificate; the previous one stays');
       }

@@ -104,7 +104,11 @@ export async function initLocalCa(dataDir: string, addresses: BoxAddresses, boxN
 /** Issues a new server certificate when the current one misses a name or address or nears its end. */
 export async function renewLeafIfNeeded(dataDir: string, addresses: BoxAddresses, now: number): Promise<boolean> {
   const files = localCaFiles(dataDir);
-  if (existsSync(files.cert) && leafCovers(new NodeCertificate(readFileSync(files.cert)), requiredNames(addresses, permitsOfCa(files)), now)) return false;
+  if (
+    existsSync(files.cert) &&
+    leafCovers(new NodeCertificate(readFileSync(files.cert)), requiredNames(addresses, permitsOfCa(files)), now)
+  )
+    return false;
   await issueLeaf(files, addresses, now);
   return true;
 }
@@ -118,7 +122,13 @@ function leafCovers(leaf: NodeCertificate, { dns, ip }: { dns: string[]; ip: str
 async function issueLeaf(files: LocalCaFiles, addresses: BoxAddresses, now: number): Promise<NodeCertificate> {
   const x509 = await loadX509();
   const ca = new x509.X509Certificate(readFileSync(files.caCert, 'utf8'));
-  const caKey = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(readFileSync(files.caKey, 'utf8')), KEY_ALGORITHM, false, ['sign']);
+  const caKey = await webcrypto.subtle.importKey(
+    'pkcs8',
+    x509.PemConverter.decodeFirst(readFileSync(files.caKey, 'utf8')),
+    KEY_ALGORITHM,
+    false,
+    ['sign'],
+  );
   const keys = await generateKeys();
   const { dns, ip } = requiredNames(addresses, permitsOfCa(files));
   const notBefore = new Date(now - BACKDATE_MS);
@@ -135,7 +145,10 @@ async function issueLeaf(files: LocalCaFiles, addresses: BoxAddresses, now: numb
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([...dns.map((value) => ({ type: 'dns' as const, value })), ...ip.map((value) => ({ type: 'ip' as const, value }))]),
+      new x509.SubjectAlternativeNameExtension([
+        ...dns.map((value) => ({ type: 'dns' as const, value })),
+        ...ip.map((value) => ({ type: 'ip' as const, value })),
+      ]),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(ca),
     ],
@@ -148,7 +161,8 @@ async function issueLeaf(files: LocalCaFiles, addresses: BoxAddresses, now: numb
 
 const generateKeys = () => webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>;
 
-const privateKeyPem = async (x509: Awaited<ReturnType<typeof loadX509>>, key: webcrypto.CryptoKey): Promise<string> => x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY') + '\n';
+const privateKeyPem = async (x509: Awaited<ReturnType<typeof loadX509>>, key: webcrypto.CryptoKey): Promise<string> =>
+  x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY') + '\n';
 
 // Positive (top bit clear) and unpredictable, as RFC 5280 and the CA/Browser Forum ask.
 const serialNumber = (): string => {
@@ -159,9 +173,13 @@ const serialNumber = (): string => {
 
 async function writeAtomically(path: string, text: string): Promise<void> {
   const partial = `${path}.partial`;
-  await writeDurably(partial, (async function* () {
-    yield Buffer.from(text);
-  })(), 'w');
+  await writeDurably(
+    partial,
+    (async function* () {
+      yield Buffer.from(text);
+    })(),
+    'w',
+  );
   renameSync(partial, path);
   syncDirectory(dirname(path));
 }

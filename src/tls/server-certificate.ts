@@ -16,7 +16,8 @@ export interface ServerCertificate {
 }
 
 export function serverCertificate(config: Pick<Config, 'tlsCert' | 'tlsKey' | 'dataDir'>): ServerCertificate | undefined {
-  if (config.tlsCert !== undefined && config.tlsKey !== undefined) return { files: { cert: config.tlsCert, key: config.tlsKey }, issuedByBox: false };
+  if (config.tlsCert !== undefined && config.tlsKey !== undefined)
+    return { files: { cert: config.tlsCert, key: config.tlsKey }, issuedByBox: false };
   if (hasLocalCa(config.dataDir)) return { files: localCaFiles(config.dataDir), issuedByBox: true };
   return undefined;
 }

@@ -11,11 +11,23 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
 
 export interface Browser {
   /** `options.hasTouch` makes a touch screen (taps and touch events). */
-  context(viewport?: { width: number; height: number }, options?: Pick<BrowserContextOptions, 'hasTouch' | 'isMobile'>): Promise<BrowserContext>;
+  context(
+    viewport?: { width: number; height: number },
+    options?: Pick<BrowserContextOptions, 'hasTouch' | 'isMobile'>,
+  ): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
@@ -25,7 +37,14 @@ export async function launchBrowser(): Promise<Browser> {
   return {
     async context(viewport = { width: 390, height: 844 }, options = {}) {
       const dir = mkdtempSync(join(tmpdir(), 'hail-chromium-'));
-      const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: ARGS, viewport, locale: 'en-GB', timeout: 60_000, ...options });
+      const context = await chromium.launchPersistentContext(dir, {
+        executablePath: CHROMIUM,
+        args: ARGS,
+        viewport,
+        locale: 'en-GB',
+        timeout: 60_000,
+        ...options,
+      });
       context.setDefaultTimeout(20_000);
       contexts.push({ context, dir });
       return context;
@@ -45,7 +64,9 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 export async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol: an inline <script> would be refused by the app's Content-Security-Policy.
   await page.evaluate(axeSource);
-  const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
+  const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as {
+    violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+  };
   return result.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);

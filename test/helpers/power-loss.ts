@@ -41,7 +41,13 @@ export async function powerLossLoop(kills: number, progress: (report: PowerLossR
   let acknowledged = 0;
   let lost = 0;
   let corrupt = 0;
-  const report = (done: number): PowerLossReport => ({ kills: done, acknowledged, lost, corrupt, seconds: (performance.now() - started) / 1000 });
+  const report = (done: number): PowerLossReport => ({
+    kills: done,
+    acknowledged,
+    lost,
+    corrupt,
+    seconds: (performance.now() - started) / 1000,
+  });
   try {
     for (let kill = 1; kill <= kills; kill++) {
       const client = Object.assign(new Client(hail.url), { cookie });

@@ -37,10 +37,22 @@ export const newDataDir = (): string => mkdtempSync(join(tmpdir(), 'hail-test-')
 export async function startHail(options: StartOptions = {}): Promise<HailProcess> {
   const dataDir = options.dataDir ?? newDataDir();
   const [command, ...prefix] = [...(options.wrap ?? []), process.execPath];
-  const child = spawn(command!, [...prefix, HAIL, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
-    env: { ...process.env, HAIL_LOG_LEVEL: 'info', HAIL_POSTS_PER_SECOND: '1000', HAIL_POST_BURST: '1000', HAIL_LOGINS_PER_MINUTE: '1000', HAIL_SYNC_PORT: '0', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    command!,
+    [...prefix, HAIL, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
+    {
+      env: {
+        ...process.env,
+        HAIL_LOG_LEVEL: 'info',
+        HAIL_POSTS_PER_SECOND: '1000',
+        HAIL_POST_BURST: '1000',
+        HAIL_LOGINS_PER_MINUTE: '1000',
+        HAIL_SYNC_PORT: '0',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const logs: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
@@ -152,7 +164,9 @@ export class Socket {
       const ws = new WebSocket(url, { headers });
       const socket = new Socket(ws);
       ws.once('open', () => done(socket));
-      ws.once('unexpected-response', (_request, response) => fail(Object.assign(new Error(`upgrade refused: ${response.statusCode}`), { status: response.statusCode })));
+      ws.once('unexpected-response', (_request, response) =>
+        fail(Object.assign(new Error(`upgrade refused: ${response.statusCode}`), { status: response.statusCode })),
+      );
       ws.once('error', fail);
     });
   }

@@ -20,13 +20,63 @@ export function slackWorkspace(): Record<string, unknown> {
     { id: 'U05OLD', name: 'olaf', deleted: true, profile: { real_name: 'Olaf' } },
   ];
   const channels = [
-    { id: 'C01GEN', name: 'general', created: TS0, creator: 'U01ANN', is_archived: false, is_general: true, members: ['U01ANN', 'U02BOB', 'U04ADM', 'U05OLD'], topic: { value: 'Everything' }, purpose: { value: 'The whole club' } },
-    { id: 'C02RACE', name: 'racing', created: TS0, creator: 'U01ANN', is_archived: false, is_general: false, members: ['U01ANN', 'U03CAT'], topic: { value: 'Start times' }, purpose: { value: '' } },
-    { id: 'C03OLD', name: 'winter-2023', created: TS0, creator: 'U01ANN', is_archived: true, is_general: false, members: ['U01ANN'], topic: { value: '' }, purpose: { value: '' } },
+    {
+      id: 'C01GEN',
+      name: 'general',
+      created: TS0,
+      creator: 'U01ANN',
+      is_archived: false,
+      is_general: true,
+      members: ['U01ANN', 'U02BOB', 'U04ADM', 'U05OLD'],
+      topic: { value: 'Everything' },
+      purpose: { value: 'The whole club' },
+    },
+    {
+      id: 'C02RACE',
+      name: 'racing',
+      created: TS0,
+      creator: 'U01ANN',
+      is_archived: false,
+      is_general: false,
+      members: ['U01ANN', 'U03CAT'],
+      topic: { value: 'Start times' },
+      purpose: { value: '' },
+    },
+    {
+      id: 'C03OLD',
+      name: 'winter-2023',
+      created: TS0,
+      creator: 'U01ANN',
+      is_archived: true,
+      is_general: false,
+      members: ['U01ANN'],
+      topic: { value: '' },
+      purpose: { value: '' },
+    },
   ];
-  const groups = [{ id: 'G01BRD', name: 'board', created: TS0, creator: 'U01ANN', is_archived: false, members: ['U01ANN', 'U02BOB'], topic: { value: '' }, purpose: { value: 'Board only' } }];
+  const groups = [
+    {
+      id: 'G01BRD',
+      name: 'board',
+      created: TS0,
+      creator: 'U01ANN',
+      is_archived: false,
+      members: ['U01ANN', 'U02BOB'],
+      topic: { value: '' },
+      purpose: { value: 'Board only' },
+    },
+  ];
   const dms = [{ id: 'D01ANNBOB', created: TS0, members: ['U01ANN', 'U02BOB'] }];
-  const mpims = [{ id: 'G02MP', name: 'mpdm-ann--bob--cat-1', created: TS0, creator: 'U01ANN', is_archived: false, members: ['U01ANN', 'U02BOB', 'U03CAT'] }];
+  const mpims = [
+    {
+      id: 'G02MP',
+      name: 'mpdm-ann--bob--cat-1',
+      created: TS0,
+      creator: 'U01ANN',
+      is_archived: false,
+      members: ['U01ANN', 'U02BOB', 'U03CAT'],
+    },
+  ];
   return {
     'users.json': users,
     'channels.json': channels,
@@ -35,17 +85,39 @@ export function slackWorkspace(): Record<string, unknown> {
     'mpims.json': mpims,
     'general/2024-06-01.json': [
       { type: 'message', subtype: 'channel_join', user: 'U02BOB', text: '<@U02BOB> has joined the channel', ts: ts(0) },
-      { type: 'message', user: 'U01ANN', text: 'Welcome <@U02BOB>! Tide tables: <https://example.org/tides|here> &amp; more', ts: ts(1), thread_ts: ts(1), reply_count: 1, reactions: [{ name: 'wave::skin-tone-2', users: ['U02BOB', 'U04ADM'], count: 2 }] },
+      {
+        type: 'message',
+        user: 'U01ANN',
+        text: 'Welcome <@U02BOB>! Tide tables: <https://example.org/tides|here> &amp; more',
+        ts: ts(1),
+        thread_ts: ts(1),
+        reply_count: 1,
+        reactions: [{ name: 'wave::skin-tone-2', users: ['U02BOB', 'U04ADM'], count: 2 }],
+      },
       { type: 'message', user: 'U02BOB', text: 'Thanks!', ts: ts(2), thread_ts: ts(1), parent_user_id: 'U01ANN' },
       { type: 'message', user: 'U05OLD', text: 'Selling my old jib', ts: ts(3) },
     ],
     'general/2024-06-02.json': [
-      { type: 'message', user: 'U02BOB', text: 'Photo of the new dock', ts: ts(24 * 60), files: [{ id: 'F01', name: 'dock.jpg', title: 'dock.jpg', url_private: 'https://files.slack.invalid/dock.jpg' }] },
+      {
+        type: 'message',
+        user: 'U02BOB',
+        text: 'Photo of the new dock',
+        ts: ts(24 * 60),
+        files: [{ id: 'F01', name: 'dock.jpg', title: 'dock.jpg', url_private: 'https://files.slack.invalid/dock.jpg' }],
+      },
       { type: 'message', subtype: 'bot_message', bot_id: 'B01', text: 'Reminder: dues', ts: ts(24 * 60 + 1) },
     ],
     'racing/2024-06-01.json': [{ type: 'message', user: 'U03CAT', text: 'Start at 14:00 <!channel>', ts: ts(5) }],
     'winter-2023/2024-06-01.json': [{ type: 'message', user: 'U01ANN', text: 'Winter storage list', ts: ts(6) }],
-    'board/2024-06-01.json': [{ type: 'message', user: 'U02BOB', text: 'Budget draft attached', ts: ts(7), reactions: [{ name: '+1', users: ['U01ANN'], count: 1 }] }],
+    'board/2024-06-01.json': [
+      {
+        type: 'message',
+        user: 'U02BOB',
+        text: 'Budget draft attached',
+        ts: ts(7),
+        reactions: [{ name: '+1', users: ['U01ANN'], count: 1 }],
+      },
+    ],
     'D01ANNBOB/2024-06-01.json': [{ type: 'message', user: 'U01ANN', text: 'Can you crew Saturday?', ts: ts(8) }],
     'mpdm-ann--bob--cat-1/2024-06-01.json': [{ type: 'message', user: 'U03CAT', text: 'Carpool?', ts: ts(9) }],
   };

@@ -37,7 +37,10 @@ export interface SyncBox {
 
 export async function startSyncBox(name: string, dir = mkdtempSync(join(tmpdir(), `hail-sync-${name}-`))): Promise<SyncBox> {
   const logs: string[] = [];
-  const log = pino({ level: 'debug', base: undefined }, new Writable({ write: (chunk, _encoding, done) => (logs.push(chunk.toString()), done()) }));
+  const log = pino(
+    { level: 'debug', base: undefined },
+    new Writable({ write: (chunk, _encoding, done) => (logs.push(chunk.toString()), done()) }),
+  );
   const writer = openWriter(dir, Date.now, (error) => logs.push(`listener error ${String(error)}`));
   const store = logOpStore(writer.db, writer.committer);
   const service = new SyncService({
@@ -76,20 +79,41 @@ export async function startSyncBox(name: string, dir = mkdtempSync(join(tmpdir()
         author: userId,
         grant: { kind: 'setup' },
         ops: [
-          { type: 'user.created', entity: userId, body: { username: `admin-${name}`, displayName: name, role: 'admin', passwordHash: 'scrypt$16384$8$1$c2FsdA$a2V5', inviteId: null } },
+          {
+            type: 'user.created',
+            entity: userId,
+            body: {
+              username: `admin-${name}`,
+              displayName: name,
+              role: 'admin',
+              passwordHash: 'scrypt$16384$8$1$c2FsdA$a2V5',
+              inviteId: null,
+            },
+          },
           { type: 'team.created', entity: newId(), body: { name: `team-${name}`, displayName: name, defaultChannelId: channelId } },
         ],
       });
       return { userId, channelId };
     },
     async post(author, channelId, message) {
-      await writer.committer.commit({ author, ops: [{ type: 'post.created', entity: newId(), body: { channelId, message, rootId: null } }] });
+      await writer.committer.commit({
+        author,
+        ops: [{ type: 'post.created', entity: newId(), body: { channelId, message, rootId: null } }],
+      });
     },
     async postMany(author, channelId, messages) {
-      await Promise.all(messages.map((message) => writer.committer.commit({ author, ops: [{ type: 'post.created', entity: newId(), body: { channelId, message, rootId: null } }] })));
+      await Promise.all(
+        messages.map((message) =>
+          writer.committer.commit({ author, ops: [{ type: 'post.created', entity: newId(), body: { channelId, message, rootId: null } }] }),
+        ),
+      );
     },
     opCount: () => sql<[], { n: number }>(writer.db, 'SELECT count(*) AS n FROM ops').get()!.n,
-    opLog: () => sql<[], { line: string }>(writer.db, "SELECT origin || ':' || seq || ':' || hash AS line FROM ops ORDER BY origin, seq").all().map((row) => row.line).join('\n'),
+    opLog: () =>
+      sql<[], { line: string }>(writer.db, "SELECT origin || ':' || seq || ':' || hash AS line FROM ops ORDER BY origin, seq")
+        .all()
+        .map((row) => row.line)
+        .join('\n'),
     stop,
     async dispose() {
       await stop();

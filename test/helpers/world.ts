@@ -47,7 +47,12 @@ async function populate(hail: HailProcess): Promise<World> {
       const invite = await admin.post('/api/v1/invites', { teamId: team.id, role, maxUses: 1 });
       if (invite.status !== 201) throw new Error(`invite failed: ${JSON.stringify(invite.body)}`);
       const client = new Client(hail.url);
-      const registered = await client.post('/api/v1/register', { token: invite.body.token, username, password: 'password of ' + username, displayName: username.toUpperCase() });
+      const registered = await client.post('/api/v1/register', {
+        token: invite.body.token,
+        username,
+        password: 'password of ' + username,
+        displayName: username.toUpperCase(),
+      });
       if (registered.status !== 201) throw new Error(`register failed: ${JSON.stringify(registered.body)}`);
       return { client, id: registered.body.user.id };
     },

@@ -14,8 +14,10 @@ export default defineOp({
     const user = requireActor(actor);
     const channel = manageableChannel(db, user, entity);
     if (channel.team_id === null) throw badRequest('conversation_not_editable', 'Direct and group conversations cannot be archived.');
-    if (user.role !== 'admin' && channel.creator_id !== user.id) throw forbidden('not_channel_manager', 'Only an administrator or the channel creator can archive it.');
-    if (sql(db, 'SELECT 1 FROM teams WHERE default_channel_id = ?').get(entity)) throw badRequest('default_channel', "A team's default channel cannot be archived.");
+    if (user.role !== 'admin' && channel.creator_id !== user.id)
+      throw forbidden('not_channel_manager', 'Only an administrator or the channel creator can archive it.');
+    if (sql(db, 'SELECT 1 FROM teams WHERE default_channel_id = ?').get(entity))
+      throw badRequest('default_channel', "A team's default channel cannot be archived.");
   },
   unchanged: ({ db, entity, body }) => (findChannel(db, entity)?.archived === 1) === body.archived,
   apply(db, op) {
@@ -24,7 +26,10 @@ export default defineOp({
     // Any archiving beats the create's "not archived": a conversation created on two boxes keeps
     // the earliest create's version, which may be newer than an archiving applied before it.
     sql(db, 'UPDATE channels SET archived = ?, archived_ver = ? WHERE id = ? AND (archived_ver = created_ver OR archived_ver < ?)').run(
-      op.body.archived ? 1 : 0, version, op.entity, version,
+      op.body.archived ? 1 : 0,
+      version,
+      op.entity,
+      version,
     );
   },
   audience: (db, op) => channelAudience(db, op.entity),

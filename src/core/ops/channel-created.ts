@@ -44,8 +44,21 @@ export function insertChannel(db: Db, op: Op, channel: NewChannel): void {
        profile_ver = CASE WHEN channels.profile_ver = channels.created_ver THEN excluded.profile_ver ELSE channels.profile_ver END,
        archived_ver = CASE WHEN channels.archived_ver = channels.created_ver THEN excluded.archived_ver ELSE channels.archived_ver END
      WHERE excluded.created_ver < channels.created_ver`,
-  ).run(channel.id, channel.teamId, channel.type, channel.name, channel.name, channel.displayName, channel.header, channel.purpose,
-    channel.creatorId, op.hlc, version, version, version);
+  ).run(
+    channel.id,
+    channel.teamId,
+    channel.type,
+    channel.name,
+    channel.name,
+    channel.displayName,
+    channel.header,
+    channel.purpose,
+    channel.creatorId,
+    op.hlc,
+    version,
+    version,
+    version,
+  );
   if (channel.teamId !== null) settleChannelName(db, channel.teamId, channel.name);
   // Memberships that arrived first now know the channel's team (store/membership.ts).
   refreshChannelMembers(db, channel.id);
@@ -82,9 +95,15 @@ export default defineOp({
       const members = [...new Set(body.memberIds)];
       const size = body.type === 'direct' ? members.length === 2 : members.length >= 3 && members.length <= MAX_GROUP_MEMBERS;
       if (!size || !members.includes(user.id) || body.teamId !== null) {
-        throw badRequest('invalid_members', body.type === 'direct' ? 'A direct conversation is between you and one other person.' : `A group conversation has 3 to ${MAX_GROUP_MEMBERS} people, you included.`);
+        throw badRequest(
+          'invalid_members',
+          body.type === 'direct'
+            ? 'A direct conversation is between you and one other person.'
+            : `A group conversation has 3 to ${MAX_GROUP_MEMBERS} people, you included.`,
+        );
       }
-      if (entity !== conversationId(body.type, members)) throw badRequest('invalid_channel_id', 'A conversation id is derived from its members.');
+      if (entity !== conversationId(body.type, members))
+        throw badRequest('invalid_channel_id', 'A conversation id is derived from its members.');
       for (const id of members) {
         if (findUser(db, id)?.active !== 1) throw notFound('user_not_found', 'One of the people is not an active user.');
       }
@@ -99,9 +118,11 @@ export default defineOp({
       throw badRequest('invalid_channel', 'A team channel needs a team, a name and a display name.');
     }
     if (user.role === 'guest') throw forbidden('guest_not_allowed', 'Guests cannot create channels.');
-    if (user.role !== 'admin' && !isTeamMember(db, body.teamId, user.id)) throw notFound('team_not_found', 'No such team, or you are not in it.');
+    if (user.role !== 'admin' && !isTeamMember(db, body.teamId, user.id))
+      throw notFound('team_not_found', 'No such team, or you are not in it.');
     if (!sql(db, 'SELECT 1 FROM teams WHERE id = ?').get(body.teamId)) throw notFound('team_not_found', 'No such team.');
-    if (channelNameTaken(db, body.teamId, body.name)) throw conflict('channel_name_taken', `The team already has a channel named ${body.name}.`);
+    if (channelNameTaken(db, body.teamId, body.name))
+      throw conflict('channel_name_taken', `The team already has a channel named ${body.name}.`);
   },
   unchanged: ({ db, entity }) => findChannel(db, entity) !== undefined,
   apply(db, op) {
@@ -123,5 +144,7 @@ export default defineOp({
 export function channelAudience(db: Db, channelId: string): string[] {
   const channel = findChannel(db, channelId);
   if (!channel) return [];
-  return channel.type === 'public' && channel.team_id ? [topic.channel(channelId), topic.publicChannels(channel.team_id)] : [topic.channel(channelId)];
+  return channel.type === 'public' && channel.team_id
+    ? [topic.channel(channelId), topic.publicChannels(channel.team_id)]
+    : [topic.channel(channelId)];
 }

@@ -28,12 +28,16 @@ export default defineOp({
     const actorIsMember = isChannelMember(db, channel.id, user.id);
     if (body.member) {
       if (target.active !== 1) throw badRequest('user_inactive', 'That account is deactivated.');
-      if (!isAdmin && !isTeamMember(db, channel.team_id, target.id)) throw badRequest('not_team_member', 'That person is not in this team.');
-      if (self && !isAdmin && (channel.type !== 'public' || user.role === 'guest')) throw forbidden('not_allowed', 'Ask a member of this channel to add you.');
-      if (!self && !isAdmin && (!actorIsMember || user.role === 'guest')) throw forbidden('not_allowed', 'Only members of this channel can add people.');
+      if (!isAdmin && !isTeamMember(db, channel.team_id, target.id))
+        throw badRequest('not_team_member', 'That person is not in this team.');
+      if (self && !isAdmin && (channel.type !== 'public' || user.role === 'guest'))
+        throw forbidden('not_allowed', 'Ask a member of this channel to add you.');
+      if (!self && !isAdmin && (!actorIsMember || user.role === 'guest'))
+        throw forbidden('not_allowed', 'Only members of this channel can add people.');
       return;
     }
-    if (sql(db, 'SELECT 1 FROM teams WHERE default_channel_id = ?').get(channel.id)) throw badRequest('default_channel', "Nobody leaves a team's default channel; leave the team instead.");
+    if (sql(db, 'SELECT 1 FROM teams WHERE default_channel_id = ?').get(channel.id))
+      throw badRequest('default_channel', "Nobody leaves a team's default channel; leave the team instead.");
     if (!self && !isAdmin && channel.creator_id !== user.id && !(channel.type === 'private' && actorIsMember && user.role !== 'guest')) {
       throw forbidden('not_allowed', 'You cannot remove people from this channel.');
     }
@@ -44,4 +48,3 @@ export default defineOp({
   },
   audience: (_db, op) => [topic.channel(op.entity), topic.user(op.body.userId)],
 });
-

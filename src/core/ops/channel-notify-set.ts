@@ -31,9 +31,10 @@ export default defineOp({
     const version = opVersion(op);
     if (!op.author) return;
     ensureChannelMemberRow(db, op.entity, op.author);
-    sql(db, 'UPDATE channel_members SET notify_level = ?, muted = ?, notify_ver = ? WHERE channel_id = ? AND user_id = ? AND notify_ver < ?').run(
-      op.body.level, op.body.muted ? 1 : 0, version, op.entity, op.author, version,
-    );
+    sql(
+      db,
+      'UPDATE channel_members SET notify_level = ?, muted = ?, notify_ver = ? WHERE channel_id = ? AND user_id = ? AND notify_ver < ?',
+    ).run(op.body.level, op.body.muted ? 1 : 0, version, op.entity, op.author, version);
   },
   audience: (_db, op) => (op.author ? [topic.user(op.author)] : []),
 });

@@ -15,10 +15,7 @@ import { park } from '../../store/parked-ops.js';
  */
 export default defineOp({
   type: 'channel.updated',
-  body: Type.Object(
-    { name: ChannelName, displayName: DisplayName, header: Header, purpose: Purpose },
-    { additionalProperties: false },
-  ),
+  body: Type.Object({ name: ChannelName, displayName: DisplayName, header: Header, purpose: Purpose }, { additionalProperties: false }),
   authorize({ db, actor, entity, body }) {
     const channel = requireChannelManager(db, actor, entity);
     requireWritable(channel);
@@ -30,7 +27,9 @@ export default defineOp({
   unchanged({ db, entity, body }) {
     const channel = findChannel(db, entity)!;
     const { name, displayName, header, purpose } = body;
-    return name === channel.requested_name && displayName === channel.display_name && header === channel.header && purpose === channel.purpose;
+    return (
+      name === channel.requested_name && displayName === channel.display_name && header === channel.header && purpose === channel.purpose
+    );
   },
   apply(db, op) {
     const version = opVersion(op);

@@ -35,10 +35,11 @@ export default defineOp({
       'SELECT last_viewed_hlc FROM channel_members WHERE channel_id = ? AND user_id = ?',
     ).get(entity, user.id)!.last_viewed_hlc;
     // The unread count's own condition (store/read/channels.ts myChannels), on its covering index.
-    const unseen = sql(
-      db,
-      'SELECT 1 FROM posts WHERE channel_id = ? AND created_hlc > ? AND deleted = 0 AND user_id != ? LIMIT 1',
-    ).get(entity, mark, user.id);
+    const unseen = sql(db, 'SELECT 1 FROM posts WHERE channel_id = ? AND created_hlc > ? AND deleted = 0 AND user_id != ? LIMIT 1').get(
+      entity,
+      mark,
+      user.id,
+    );
     return !unseen;
   },
   apply(db, op) {
@@ -46,7 +47,11 @@ export default defineOp({
     if (!op.author) return;
     ensureChannelMemberRow(db, op.entity, op.author);
     sql(db, 'UPDATE channel_members SET last_viewed_hlc = ?, viewed_ver = ? WHERE channel_id = ? AND user_id = ? AND viewed_ver < ?').run(
-      op.hlc, version, op.entity, op.author, version,
+      op.hlc,
+      version,
+      op.entity,
+      op.author,
+      version,
     );
   },
   audience: (_db, op) => (op.author ? [topic.user(op.author)] : []),

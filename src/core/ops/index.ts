@@ -24,11 +24,27 @@ import reactionSet from './reaction-set.js';
 import pinSet from './pin-set.js';
 
 const kinds: OpKind[] = [
-  userCreated, userUpdated, userPasswordSet, userRoleSet, userActiveSet,
-  inviteCreated, inviteRevoked,
-  teamCreated, teamUpdated, teamMemberSet,
-  channelCreated, channelUpdated, channelArchivedSet, channelMemberSet, channelViewed, channelNotifySet,
-  postCreated, postEdited, postDeleted, reactionSet, pinSet,
+  userCreated,
+  userUpdated,
+  userPasswordSet,
+  userRoleSet,
+  userActiveSet,
+  inviteCreated,
+  inviteRevoked,
+  teamCreated,
+  teamUpdated,
+  teamMemberSet,
+  channelCreated,
+  channelUpdated,
+  channelArchivedSet,
+  channelMemberSet,
+  channelViewed,
+  channelNotifySet,
+  postCreated,
+  postEdited,
+  postDeleted,
+  reactionSet,
+  pinSet,
 ] as unknown as OpKind[];
 
 /**

@@ -40,7 +40,9 @@ export default defineOp({
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
     ).run(op.entity, tokenHash, teamId, role, expiresAt, maxUses, op.author, createdAt, version, version);
     // Accounts made with this invite on a box it reached first join its team here too, as of their creation.
-    const users = sql<[string], { id: string; created_ver: string }>(db, 'SELECT id, created_ver FROM users WHERE invite_id = ?').all(op.entity);
+    const users = sql<[string], { id: string; created_ver: string }>(db, 'SELECT id, created_ver FROM users WHERE invite_id = ?').all(
+      op.entity,
+    );
     for (const user of users) setTeamMember(db, teamId, user.id, true, user.created_ver);
   },
   creates: (op) => [op.entity],

@@ -18,7 +18,9 @@ export default defineOp({
   apply(db, op) {
     const version = opVersion(op);
     const changed = sql(db, 'UPDATE invites SET revoked = 1, revoked_ver = ? WHERE id = ? AND revoked_ver < ?').run(
-      version, op.entity, version,
+      version,
+      op.entity,
+      version,
     ).changes;
     if (changed === 0 && !findInvite(db, op.entity)) park(db, op);
   },

@@ -47,14 +47,19 @@ export default defineOp({
       const blobs: [string, number | undefined][] = [[file.hash, file.size]];
       if (file.thumbnailHash) blobs.push([file.thumbnailHash, undefined]);
       for (const [hash, size] of blobs) {
-        const upload = sql<[string, string], { size: number }>(db, 'SELECT size FROM uploads WHERE hash = ? AND user_id = ?').get(hash, actor!.id);
+        const upload = sql<[string, string], { size: number }>(db, 'SELECT size FROM uploads WHERE hash = ? AND user_id = ?').get(
+          hash,
+          actor!.id,
+        );
         if (!upload) throw badRequest('file_not_uploaded', `Upload ${file.name} before attaching it.`);
-        if (size !== undefined && upload.size !== size) throw badRequest('file_size_mismatch', `The size given for ${file.name} is not the size uploaded.`);
+        if (size !== undefined && upload.size !== size)
+          throw badRequest('file_size_mismatch', `The size given for ${file.name} is not the size uploaded.`);
       }
     }
     if (body.rootId !== null) {
       const root = findPost(db, body.rootId);
-      if (!root || root.channel_id !== body.channelId || root.deleted === 1) throw badRequest('invalid_root', 'The thread to reply to does not exist in this channel.');
+      if (!root || root.channel_id !== body.channelId || root.deleted === 1)
+        throw badRequest('invalid_root', 'The thread to reply to does not exist in this channel.');
       if (root.root_id !== null) throw badRequest('invalid_root', 'Reply to the thread root, not to a reply.');
     }
   },
@@ -87,7 +92,18 @@ export default defineOp({
         db,
         `INSERT OR IGNORE INTO post_files (post_id, position, channel_id, hash, name, type, size, width, height, thumbnail_hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(post.id, position, post.channel_id, file.hash, file.name, file.type, file.size, file.width ?? null, file.height ?? null, file.thumbnailHash ?? null);
+      ).run(
+        post.id,
+        position,
+        post.channel_id,
+        file.hash,
+        file.name,
+        file.type,
+        file.size,
+        file.width ?? null,
+        file.height ?? null,
+        file.thumbnailHash ?? null,
+      );
     });
     setPostMentions(db, post.id, post.channel_id, post.created_hlc, post.message);
     indexPost(db, post.id, post);

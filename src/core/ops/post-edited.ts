@@ -22,7 +22,8 @@ export default defineOp({
     const { post, channel, user } = readablePost(db, actor, entity);
     if (post.user_id !== user.id) throw forbidden('not_post_author', 'Only the author can edit a post.');
     requireWritable(channel);
-    if (body.message.trim() === '' && !sql(db, 'SELECT 1 FROM post_files WHERE post_id = ?').get(post.id)) throw badRequest('empty_post', 'A post needs text or a file.');
+    if (body.message.trim() === '' && !sql(db, 'SELECT 1 FROM post_files WHERE post_id = ?').get(post.id))
+      throw badRequest('empty_post', 'A post needs text or a file.');
   },
   unchanged: ({ db, entity, body }) => findPost(db, entity)?.message === body.message,
   apply(db, op) {

@@ -14,7 +14,10 @@ export default defineOp({
     requireWritingMember(db, user, channel);
   },
   unchanged({ db, actor, entity, body }) {
-    const current = sql<[string, string, string], { active: number }>(db, 'SELECT active FROM reactions WHERE post_id = ? AND user_id = ? AND emoji = ?').get(entity, actor!.id, body.emoji);
+    const current = sql<[string, string, string], { active: number }>(
+      db,
+      'SELECT active FROM reactions WHERE post_id = ? AND user_id = ? AND emoji = ?',
+    ).get(entity, actor!.id, body.emoji);
     return (current?.active === 1) === body.active;
   },
   apply(db, op) {

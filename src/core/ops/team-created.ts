@@ -40,7 +40,15 @@ export default defineOp({
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ).run(op.entity, name, name, displayName, defaultChannelId, version, version);
     settleTeamName(db, name);
-    insertChannel(db, op, { id: defaultChannelId, teamId: op.entity, type: 'public', ...DEFAULT_CHANNEL, header: '', purpose: '', creatorId: op.author });
+    insertChannel(db, op, {
+      id: defaultChannelId,
+      teamId: op.entity,
+      type: 'public',
+      ...DEFAULT_CHANNEL,
+      header: '',
+      purpose: '',
+      creatorId: op.author,
+    });
     joinDefaultChannel(db, op.entity, defaultChannelId);
     if (op.author) setTeamMember(db, op.entity, op.author, true, version);
   },

@@ -18,7 +18,10 @@ export default defineOp({
   apply(db, op) {
     const version = opVersion(op);
     const changed = sql(db, 'UPDATE teams SET display_name = ?, profile_ver = ? WHERE id = ? AND profile_ver < ?').run(
-      op.body.displayName, version, op.entity, version,
+      op.body.displayName,
+      version,
+      op.entity,
+      version,
     ).changes;
     if (changed === 0 && !findTeam(db, op.entity)) park(db, op);
   },

@@ -23,7 +23,10 @@ export default defineOp({
   apply(db, op) {
     const version = opVersion(op);
     const changed = sql(db, 'UPDATE users SET active = ?, active_ver = ? WHERE id = ? AND active_ver < ?').run(
-      op.body.active ? 1 : 0, version, op.entity, version,
+      op.body.active ? 1 : 0,
+      version,
+      op.entity,
+      version,
     ).changes;
     if (changed === 0 && !sql(db, 'SELECT 1 FROM users WHERE id = ?').get(op.entity)) return park(db, op);
   },

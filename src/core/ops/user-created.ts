@@ -11,7 +11,10 @@ import { isPurged } from '../../store/op-chain.js';
 import { supersededPasswords } from './user-password-set.js';
 
 export const usernameTaken = (db: Db, username: string): boolean =>
-  sql<[string, string], { id: string }>(db, 'SELECT id FROM users WHERE username = ? OR requested_username = ? LIMIT 1').get(username, username) !== undefined;
+  sql<[string, string], { id: string }>(db, 'SELECT id FROM users WHERE username = ? OR requested_username = ? LIMIT 1').get(
+    username,
+    username,
+  ) !== undefined;
 
 /** An account. Made by the setup code holder (the first admin), by an invite link, or by an admin. */
 export default defineOp({
@@ -38,7 +41,8 @@ export default defineOp({
       const invite = findInvite(db, grant.inviteId);
       const problem = inviteProblem(db, invite, now);
       if (problem) throw forbidden(problem, 'This invite link is no longer valid. Ask for a new one.');
-      if (body.inviteId !== grant.inviteId || body.role !== invite!.role) throw badRequest('invalid_invite', 'The account does not match its invite.');
+      if (body.inviteId !== grant.inviteId || body.role !== invite!.role)
+        throw badRequest('invalid_invite', 'The account does not match its invite.');
       return;
     }
     requireAdmin(actor);

@@ -35,7 +35,10 @@ export default defineOp({
     // A purged hash was superseded where it was purged; until the newer one arrives, no password opens the account.
     const hash = isPurged(op.body.passwordHash) ? '' : op.body.passwordHash;
     const changed = sql(db, 'UPDATE users SET password_hash = ?, password_ver = ? WHERE id = ? AND password_ver < ?').run(
-      hash, version, op.entity, version,
+      hash,
+      version,
+      op.entity,
+      version,
     ).changes;
     if (changed === 0 && !sql(db, 'SELECT 1 FROM users WHERE id = ?').get(op.entity)) return park(db, op);
   },

@@ -24,7 +24,10 @@ export default defineOp({
   apply(db, op) {
     const version = opVersion(op);
     const changed = sql(db, 'UPDATE users SET role = ?, role_ver = ? WHERE id = ? AND role_ver < ?').run(
-      op.body.role, version, op.entity, version,
+      op.body.role,
+      version,
+      op.entity,
+      version,
     ).changes;
     if (changed === 0 && !sql(db, 'SELECT 1 FROM users WHERE id = ?').get(op.entity)) return park(db, op);
     refreshTeamJoinMemberships(db, op.entity);

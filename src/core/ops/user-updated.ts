@@ -15,7 +15,10 @@ export default defineOp({
   apply(db, op) {
     const version = opVersion(op);
     const changed = sql(db, 'UPDATE users SET display_name = ?, profile_ver = ? WHERE id = ? AND profile_ver < ?').run(
-      op.body.displayName, version, op.entity, version,
+      op.body.displayName,
+      version,
+      op.entity,
+      version,
     ).changes;
     if (changed === 0 && !sql(db, 'SELECT 1 FROM users WHERE id = ?').get(op.entity)) return park(db, op);
   },

@@ -34,7 +34,9 @@ const download = (type: string, name: string, body: string | Buffer): Answer => 
 const NO_CA: Answer = {
   status: '404 Not Found',
   headers: { 'Content-Type': 'application/json; charset=utf-8' },
-  body: JSON.stringify({ error: { code: 'no_local_ca', message: 'This box has no certificate authority of its own; run hail tls init at the box to make one.' } }),
+  body: JSON.stringify({
+    error: { code: 'no_local_ca', message: 'This box has no certificate authority of its own; run hail tls init at the box to make one.' },
+  }),
 };
 
 export function registerPages(app: TemplatedApp, reach: Reach, log: Log): void {
@@ -50,7 +52,12 @@ export function registerPages(app: TemplatedApp, reach: Reach, log: Log): void {
           (reply) => !aborted && send(res, reply),
           (error: unknown) => {
             log.error({ err: error, path }, 'page failed');
-            if (!aborted) send(res, { status: '500 Internal Server Error', headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'This page is not available right now.' });
+            if (!aborted)
+              send(res, {
+                status: '500 Internal Server Error',
+                headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+                body: 'This page is not available right now.',
+              });
           },
         );
     });

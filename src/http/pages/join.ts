@@ -41,15 +41,22 @@ export async function joinPage(reach: Reach, arrivedAt?: string): Promise<Docume
     TEXT.title(reach.boxName),
     STYLE,
     html`<main class="join">
-<h1>${TEXT.title(reach.boxName)}</h1>
-<p>${TEXT.scan}</p>
-<div class="qr">${await qrSvg(main)}</div>
-<p>${TEXT.orType}</p>
-<p class="address">${main}</p>
-${others.length > 0 ? html`<p>${TEXT.others}</p><ul class="others">${others.map((url) => html`<li><code>${url}</code></li>`)}</ul>` : ''}
-${urls.byName ? html`<p>${TEXT.byName} <code>${urls.byName}</code></p>` : ''}
-${urls.httpsByName ? html`<p>${TEXT.secure} <code>${urls.httpsByName}</code></p>` : ''}
-<p>${TEXT.offline}</p>
-</main>`,
+      <h1>${TEXT.title(reach.boxName)}</h1>
+      <p>${TEXT.scan}</p>
+      <div class="qr">${await qrSvg(main)}</div>
+      <p>${TEXT.orType}</p>
+      <p class="address">${main}</p>
+      ${
+        others.length > 0
+          ? html`<p>${TEXT.others}</p>
+              <ul class="others">
+                ${others.map((url) => html`<li><code>${url}</code></li>`)}
+              </ul>`
+          : ''
+      }
+      ${urls.byName ? html`<p>${TEXT.byName} <code>${urls.byName}</code></p>` : ''}
+      ${urls.httpsByName ? html`<p>${TEXT.secure} <code>${urls.httpsByName}</code></p>` : ''}
+      <p>${TEXT.offline}</p>
+    </main>`,
   );
 }

@@ -25,11 +25,23 @@ const TEXT = {
   downloadCrt: 'Download the certificate (.crt)',
   downloadProfile: 'Download the iPhone and iPad profile',
   steps: [
-    ['iPhone, iPad', 'Download the profile, open Settings, tap “Profile Downloaded”, then Install. Then go to Settings › General › About › Certificate Trust Settings and switch on full trust for the certificate.'],
-    ['Android', 'Download the certificate, open Settings › Security › More security settings › Encryption and credentials › Install a certificate › CA certificate, and choose the file.'],
-    ['Windows', 'Download the certificate, open it, choose Install Certificate, Current User, and place it in “Trusted Root Certification Authorities”.'],
+    [
+      'iPhone, iPad',
+      'Download the profile, open Settings, tap “Profile Downloaded”, then Install. Then go to Settings › General › About › Certificate Trust Settings and switch on full trust for the certificate.',
+    ],
+    [
+      'Android',
+      'Download the certificate, open Settings › Security › More security settings › Encryption and credentials › Install a certificate › CA certificate, and choose the file.',
+    ],
+    [
+      'Windows',
+      'Download the certificate, open it, choose Install Certificate, Current User, and place it in “Trusted Root Certification Authorities”.',
+    ],
     ['macOS', 'Download the certificate, open it in Keychain Access, open it there and set “When using this certificate” to Always Trust.'],
-    ['Linux, Firefox', 'Firefox: Settings › Privacy & Security › Certificates › View Certificates › Authorities › Import. Debian: copy it to /usr/local/share/ca-certificates/ and run update-ca-certificates.'],
+    [
+      'Linux, Firefox',
+      'Firefox: Settings › Privacy & Security › Certificates › View Certificates › Authorities › Import. Debian: copy it to /usr/local/share/ca-certificates/ and run update-ca-certificates.',
+    ],
   ] as const,
   noCa: 'This box does not use a certificate of its own making: there is nothing to install. If its HTTPS address shows a warning, ask the administrator.',
   httpsAt: 'Afterwards, open:',
@@ -53,22 +65,35 @@ export async function trustPage(reach: Reach, arrivedAt?: string): Promise<Docum
   const ca = readCa(reach);
   const urls = boxUrls(reach, arrivedAt);
   const title = TEXT.title(reach.boxName);
-  if (!ca) return document(title, BASE_STYLE, html`<main><h1>${title}</h1><p>${TEXT.noCa}</p></main>`);
-  const steps = TEXT.steps.map(([platform, text]) => html`<h2>${platform}</h2><p>${text}</p>`);
+  if (!ca)
+    return document(
+      title,
+      BASE_STYLE,
+      html`<main>
+        <h1>${title}</h1>
+        <p>${TEXT.noCa}</p>
+      </main>`,
+    );
+  const steps = TEXT.steps.map(
+    ([platform, text]) =>
+      html`<h2>${platform}</h2>
+        <p>${text}</p>`,
+  );
   return document(
     title,
     BASE_STYLE,
     html`<main>
-<h1>${title}</h1>
-<p>${TEXT.why}</p>
-<p><a class="button" href="/trust/${CA_FILE_NAME}" download>${TEXT.downloadCrt}</a><br>
-<a class="button" href="/trust/${PROFILE_FILE_NAME}" download>${TEXT.downloadProfile}</a></p>
-${steps}
-${urls.httpsByName ? html`<p>${TEXT.httpsAt} <code>${urls.httpsByName}</code></p>` : ''}
-<p>${TEXT.scan}</p>
-<div class="qr">${await qrSvg(`${urls.byIp[0]!}trust`)}</div>
-<p>${TEXT.fingerprint}<br><code>${ca.fingerprint}</code></p>
-</main>`,
+      <h1>${title}</h1>
+      <p>${TEXT.why}</p>
+      <p>
+        <a class="button" href="/trust/${CA_FILE_NAME}" download>${TEXT.downloadCrt}</a><br />
+        <a class="button" href="/trust/${PROFILE_FILE_NAME}" download>${TEXT.downloadProfile}</a>
+      </p>
+      ${steps} ${urls.httpsByName ? html`<p>${TEXT.httpsAt} <code>${urls.httpsByName}</code></p>` : ''}
+      <p>${TEXT.scan}</p>
+      <div class="qr">${await qrSvg(`${urls.byIp[0]!}trust`)}</div>
+      <p>${TEXT.fingerprint}<br /><code>${ca.fingerprint}</code></p>
+    </main>`,
   );
 }
 

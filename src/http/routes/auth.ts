@@ -19,9 +19,13 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/auth/login',
-    summary: 'Log in with username and password; sets the HttpOnly session cookie. Rate-limited per address; wrong passwords for a username with many recent failures are answered slowly, its right password is never refused.',
+    summary:
+      'Log in with username and password; sets the HttpOnly session cookie. Rate-limited per address; wrong passwords for a username with many recent failures are answered slowly, its right password is never refused.',
     access: 'public',
-    body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+    body: Type.Object(
+      { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+      { additionalProperties: false },
+    ),
     async handle({ services, body, ip, secure, setCookie }) {
       const { db, limits, now } = services;
       const username = body.username.trim().toLowerCase();
@@ -51,9 +55,14 @@ export default [
   defineRoute({
     method: 'get',
     path: '/api/v1/me',
-    summary: 'The logged-in user, and the `origin` of this box\'s database (docs/DESIGN.md "The op log"): a restore or a new database gives a new one, so a client that cached data under another origin knows its copy belongs to another database and drops it. `nameClashes`: names of yours that a merge of two boxes\' histories changed (your username, a team or channel you belong to), each `kind` (`user`, `team`, `channel`), `id`, `requested` (the name asked for, which the earlier one of that name keeps) and `name` (the name now).',
+    summary:
+      'The logged-in user, and the `origin` of this box\'s database (docs/DESIGN.md "The op log"): a restore or a new database gives a new one, so a client that cached data under another origin knows its copy belongs to another database and drops it. `nameClashes`: names of yours that a merge of two boxes\' histories changed (your username, a team or channel you belong to), each `kind` (`user`, `team`, `channel`), `id`, `requested` (the name asked for, which the earlier one of that name keeps) and `name` (the name now).',
     access: 'user',
-    handle: ({ services, user }) => ({ user: presentUser(user), origin: services.identity.origin, nameClashes: nameClashesOf(services.db, user.id) }),
+    handle: ({ services, user }) => ({
+      user: presentUser(user),
+      origin: services.identity.origin,
+      nameClashes: nameClashesOf(services.db, user.id),
+    }),
   }),
   defineRoute({
     method: 'patch',
@@ -62,7 +71,10 @@ export default [
     access: 'user',
     body: Type.Object({ displayName: DisplayName }, { additionalProperties: false }),
     async handle({ services, user, body }) {
-      await services.committer.commit({ author: user.id, ops: [{ type: 'user.updated', entity: user.id, body: { displayName: body.displayName } }] });
+      await services.committer.commit({
+        author: user.id,
+        ops: [{ type: 'user.updated', entity: user.id, body: { displayName: body.displayName } }],
+      });
       return { user: presentUser(findUser(services.db, user.id)!) };
     },
   }),
@@ -71,7 +83,10 @@ export default [
     path: '/api/v1/me/password',
     summary: 'Change your password; the current one is required. Your other sessions and bot tokens end.',
     access: 'user',
-    body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password }, { additionalProperties: false }),
+    body: Type.Object(
+      { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password },
+      { additionalProperties: false },
+    ),
     async handle({ services, user, session, body }) {
       await slowAfterFailures(services.limits.loginByUsername, user.username, async () => {
         const right = await verifyPassword(body.currentPassword, user.password_hash);
@@ -86,14 +101,19 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/password-reset',
-    summary: 'Set a new password with a one-time reset link\'s token (from an admin). Every session of the account ends; log in with the new password.',
+    summary:
+      "Set a new password with a one-time reset link's token (from an admin). Every session of the account ends; log in with the new password.",
     access: 'public',
-    body: Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', errorCode: 'reset_invalid' }), password: Password }, { additionalProperties: false }),
+    body: Type.Object(
+      { token: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', errorCode: 'reset_invalid' }), password: Password },
+      { additionalProperties: false },
+    ),
     async handle({ services, body, ip }) {
       throttle(services.limits.loginByAddress, ip);
       const userId = consumePasswordReset(services.db, body.token, services.now());
       const user = userId ? findUser(services.db, userId) : undefined;
-      if (!user || user.active !== 1) throw forbidden('reset_invalid', 'This reset link is not valid any more. Ask an administrator for a new one.');
+      if (!user || user.active !== 1)
+        throw forbidden('reset_invalid', 'This reset link is not valid any more. Ask an administrator for a new one.');
       const passwordHash = await hashPassword(body.password);
       await services.committer.commit({ author: user.id, ops: [{ type: 'user.password-set', entity: user.id, body: { passwordHash } }] });
       endUserSessions(services.db, services.hub, user.id);

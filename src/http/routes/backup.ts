@@ -11,7 +11,7 @@ export default [
     method: 'get',
     path: '/api/v1/admin/backup',
     summary:
-      'A backup of this server (admin), streamed as a tar archive while the server keeps serving: a consistent copy of the database, every file and the box\'s own CA (keep it safe), the same as `hail backup`; files whose bytes were damaged on disk are left out and listed in `hail-damaged.json`. Restore it with `hail restore`. 507 when the disk has no room for the copy of the database.',
+      "A backup of this server (admin), streamed as a tar archive while the server keeps serving: a consistent copy of the database, every file and the box's own CA (keep it safe), the same as `hail backup`; files whose bytes were damaged on disk are left out and listed in `hail-damaged.json`. Restore it with `hail restore`. 507 when the disk has no room for the copy of the database.",
     access: 'admin',
     async handle({ services }) {
       // The database is copied beside itself before it is streamed: that copy needs the room.
@@ -28,7 +28,16 @@ export default [
         ca: boxCa(services.config.dataDir),
         onDamaged: (file) => services.log.error(file, 'a file no longer matches its hash on disk; the backup leaves it out'),
       });
-      return new StreamReply(200, { 'Content-Type': 'application/x-tar', 'Content-Disposition': contentDisposition('attachment', name), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }, archive);
+      return new StreamReply(
+        200,
+        {
+          'Content-Type': 'application/x-tar',
+          'Content-Disposition': contentDisposition('attachment', name),
+          'Cache-Control': 'no-store',
+          'X-Content-Type-Options': 'nosniff',
+        },
+        archive,
+      );
     },
   }),
 ];

@@ -15,7 +15,9 @@ import { pinnedPosts } from '../../store/read/posts.js';
 type Context = RequestContext<unknown, unknown>;
 
 // Channel settings, not posts: admins see those of every channel they manage.
-const answer = ({ services, user }: Context, channelId: string) => ({ channel: presentChannel(services.db, manageableChannel(services.db, user, channelId)) });
+const answer = ({ services, user }: Context, channelId: string) => ({
+  channel: presentChannel(services.db, manageableChannel(services.db, user, channelId)),
+});
 
 async function setMember(context: Context, channelId: string, userId: string, member: boolean) {
   const { services, user } = context;
@@ -29,7 +31,9 @@ async function openConversation(context: Context, type: 'direct' | 'group', othe
   const id = conversationId(type, memberIds);
   await services.committer.commit({
     author: user.id,
-    ops: [{ type: 'channel.created', entity: id, body: { type, teamId: null, name: '', displayName: '', header: '', purpose: '', memberIds } }],
+    ops: [
+      { type: 'channel.created', entity: id, body: { type, teamId: null, name: '', displayName: '', header: '', purpose: '', memberIds } },
+    ],
   });
   return new Reply(201, answer(context, id));
 }
@@ -44,14 +48,15 @@ export default [
   defineRoute({
     method: 'get',
     path: '/api/v1/channels',
-    summary: 'Your channels and conversations, each with `unread` (others\' posts since your read mark) and `mentions`.',
+    summary: "Your channels and conversations, each with `unread` (others' posts since your read mark) and `mentions`.",
     access: 'user',
     handle: ({ services, user }) => ({ channels: myChannels(services.db, user) }),
   }),
   defineRoute({
     method: 'post',
     path: '/api/v1/channels',
-    summary: 'Create a public or private channel in a team; you join it. A retry with the same client-minted `id` answers 200 with the channel and creates nothing.',
+    summary:
+      'Create a public or private channel in a team; you join it. A retry with the same client-minted `id` answers 200 with the channel and creates nothing.',
     access: 'user',
     body: Type.Object(
       {
@@ -71,7 +76,13 @@ export default [
       const { teamId, type, name, displayName } = body;
       const entries = await services.committer.commit({
         author: user.id,
-        ops: [{ type: 'channel.created', entity: id, body: { type, teamId, name, displayName, header: body.header ?? '', purpose: body.purpose ?? '', memberIds: [] } }],
+        ops: [
+          {
+            type: 'channel.created',
+            entity: id,
+            body: { type, teamId, name, displayName, header: body.header ?? '', purpose: body.purpose ?? '', memberIds: [] },
+          },
+        ],
       });
       return new Reply(entries.length > 0 ? 201 : 200, answer(context, id));
     },
@@ -102,10 +113,15 @@ export default [
   defineRoute({
     method: 'patch',
     path: '/api/v1/channels/:id',
-    summary: 'Change a team channel\'s name, display name, header or purpose (members who are not guests; admins).',
+    summary: "Change a team channel's name, display name, header or purpose (members who are not guests; admins).",
     access: 'user',
     body: Type.Object(
-      { name: Type.Optional(ChannelName), displayName: Type.Optional(DisplayName), header: Type.Optional(Header), purpose: Type.Optional(Purpose) },
+      {
+        name: Type.Optional(ChannelName),
+        displayName: Type.Optional(DisplayName),
+        header: Type.Optional(Header),
+        purpose: Type.Optional(Purpose),
+      },
       { additionalProperties: false },
     ),
     async handle(context) {
@@ -151,7 +167,7 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/channels/:id/leave',
-    summary: 'Leave a channel (not a team\'s default channel).',
+    summary: "Leave a channel (not a team's default channel).",
     access: 'user',
     handle: (context) => setMember(context, context.params.id!, context.user.id, false),
   }),

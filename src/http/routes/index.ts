@@ -14,4 +14,18 @@ import search from './search.js';
 import status from './status.js';
 import peers from './peers.js';
 
-export const ROUTES: readonly Route[] = [...setup, ...auth, ...users, ...invites, ...teams, ...channels, ...posts, ...files, ...search, ...status, ...peers, ...backup, ...exportRoutes];
+export const ROUTES: readonly Route[] = [
+  ...setup,
+  ...auth,
+  ...users,
+  ...invites,
+  ...teams,
+  ...channels,
+  ...posts,
+  ...files,
+  ...search,
+  ...status,
+  ...peers,
+  ...backup,
+  ...exportRoutes,
+];

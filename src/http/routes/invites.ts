@@ -35,7 +35,8 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/invites',
-    summary: 'Create an invite link to a team with a role (admin). `expiresInHours` and `maxUses` are optional limits. The link is shown only in this answer.',
+    summary:
+      'Create an invite link to a team with a role (admin). `expiresInHours` and `maxUses` are optional limits. The link is shown only in this answer.',
     access: 'admin',
     body: Type.Object(
       {
@@ -47,9 +48,18 @@ export default [
       { additionalProperties: false },
     ),
     async handle({ services, user, body }) {
-      const { id, token, draft } = newInvite({ teamId: body.teamId, role: body.role ?? 'member', lifetimeHours: body.expiresInHours ?? null, maxUses: body.maxUses ?? null });
+      const { id, token, draft } = newInvite({
+        teamId: body.teamId,
+        role: body.role ?? 'member',
+        lifetimeHours: body.expiresInHours ?? null,
+        maxUses: body.maxUses ?? null,
+      });
       await services.committer.commit({ author: user.id, ops: [draft] });
-      return new Reply(201, { invite: presentInvite(services.db, findInvite(services.db, id)!, services.now()), token, path: `/invite/${token}` });
+      return new Reply(201, {
+        invite: presentInvite(services.db, findInvite(services.db, id)!, services.now()),
+        token,
+        path: `/invite/${token}`,
+      });
     },
   }),
   defineRoute({
@@ -74,7 +84,7 @@ export default [
   defineRoute({
     method: 'get',
     path: '/api/v1/invites/:token',
-    summary: 'What an invite link leads to (the team\'s name), for the join page; 404 when it cannot be used.',
+    summary: "What an invite link leads to (the team's name), for the join page; 404 when it cannot be used.",
     access: 'public',
     handle({ services, params, ip }) {
       throttle(services.limits.loginByAddress, ip);
@@ -88,7 +98,8 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/register',
-    summary: 'Create an account with an invite link\'s token; joins its team and the team\'s default channel, and logs in. A guest joins the team but not its default channel (deliberately: a guest sees only the channels it is added to).',
+    summary:
+      "Create an account with an invite link's token; joins its team and the team's default channel, and logs in. A guest joins the team but not its default channel (deliberately: a guest sees only the channels it is added to).",
     access: 'public',
     body: Type.Object({ token: Token, username: Username, password: Password, displayName: DisplayName }, { additionalProperties: false }),
     async handle({ services, body, ip, secure, setCookie }) {
@@ -101,7 +112,13 @@ export default [
       await committer.commit({
         author: userId,
         grant: { kind: 'invite', inviteId: invite.id },
-        ops: [{ type: 'user.created', entity: userId, body: { username: body.username, displayName: body.displayName, role: invite.role, passwordHash, inviteId: invite.id } }],
+        ops: [
+          {
+            type: 'user.created',
+            entity: userId,
+            body: { username: body.username, displayName: body.displayName, role: invite.role, passwordHash, inviteId: invite.id },
+          },
+        ],
       });
       const { token } = createSession(db, userId, 'cookie', null, now());
       setCookie(sessionCookie(token, secure));

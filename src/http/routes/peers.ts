@@ -22,7 +22,8 @@ export async function pairByInvitation(services: Services, invitation: string): 
     return sync.status().find((status) => status.id === peer.nodeId);
   } catch (error) {
     if (error instanceof InvitationError) throw badRequest('invitation_invalid', `${error.message}.`);
-    if (error instanceof PairingError || error instanceof Error) throw new ApiError(502, 'pairing_failed', `Pairing failed: ${error.message}.`);
+    if (error instanceof PairingError || error instanceof Error)
+      throw new ApiError(502, 'pairing_failed', `Pairing failed: ${error.message}.`);
     throw error;
   }
 }
@@ -34,7 +35,8 @@ export default [
   defineRoute({
     method: 'get',
     path: '/api/v1/peers',
-    summary: 'The boxes this one syncs with (admin), and its own sync identity. Each peer: `id` (node id), `name`, `fingerprint` (SHA-256 of its key, hex), `addresses`, `link` (`down`, `connecting` or `open`), `lastContact` (ms), `opsToSend` and `opsToReceive` (ops waiting each way, as of the last vectors exchanged), `bytes` on the wire, TLS included (`sentToday`, `receivedToday`, `sentTotal`, `receivedTotal`), and `forks` (origin and seq of each quarantined copy).',
+    summary:
+      'The boxes this one syncs with (admin), and its own sync identity. Each peer: `id` (node id), `name`, `fingerprint` (SHA-256 of its key, hex), `addresses`, `link` (`down`, `connecting` or `open`), `lastContact` (ms), `opsToSend` and `opsToReceive` (ops waiting each way, as of the last vectors exchanged), `bytes` on the wire, TLS included (`sentToday`, `receivedToday`, `sentTotal`, `receivedTotal`), and `forks` (origin and seq of each quarantined copy).',
     access: 'admin',
     handle({ services }) {
       const sync = syncOf(services);
@@ -44,7 +46,8 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/peers/invites',
-    summary: 'Create a pairing invitation (admin): one string, `invitation`, to use on the other box (`hail peer add`, or POST /api/v1/peers there), with the same as an SVG QR code (`qrSvg`). It holds this box\'s addresses, its key fingerprint and a one-time secret; it expires after `expiresInHours` (24 unless given).',
+    summary:
+      "Create a pairing invitation (admin): one string, `invitation`, to use on the other box (`hail peer add`, or POST /api/v1/peers there), with the same as an SVG QR code (`qrSvg`). It holds this box's addresses, its key fingerprint and a one-time secret; it expires after `expiresInHours` (24 unless given).",
     access: 'admin',
     body: Type.Object({ expiresInHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 30 })) }, { additionalProperties: false }),
     async handle({ services, body }) {
@@ -57,7 +60,8 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/peers',
-    summary: 'Pair with another box by its invitation (admin): this box dials it, checks its key against the invitation, proves itself with the secret, and both pin each other. 201 with the peer; 400 `invitation_invalid` for a damaged string; 502 `pairing_failed` when the other box cannot be reached or refuses (used or expired invitation).',
+    summary:
+      'Pair with another box by its invitation (admin): this box dials it, checks its key against the invitation, proves itself with the secret, and both pin each other. 201 with the peer; 400 `invitation_invalid` for a damaged string; 502 `pairing_failed` when the other box cannot be reached or refuses (used or expired invitation).',
     access: 'admin',
     body: Type.Object({ invitation: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
     async handle({ services, body }) {
@@ -69,7 +73,10 @@ export default [
     path: '/api/v1/peers/:id',
     summary: 'Rename a peer or replace its addresses (`host:port`, tried in order) (admin).',
     access: 'admin',
-    body: Type.Object({ name: Type.Optional(PeerName), addresses: Type.Optional(Type.Array(Address, { maxItems: 16 })) }, { additionalProperties: false }),
+    body: Type.Object(
+      { name: Type.Optional(PeerName), addresses: Type.Optional(Type.Array(Address, { maxItems: 16 })) },
+      { additionalProperties: false },
+    ),
     handle({ services, params, body }) {
       const sync = syncOf(services);
       if (!sync.peers.find(params.id!)) throw notFound('peer_not_found', 'No paired box has that id.');

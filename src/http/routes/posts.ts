@@ -30,7 +30,8 @@ export default [
   defineRoute({
     method: 'get',
     path: '/api/v1/channels/:id/posts',
-    summary: 'A page of a channel\'s posts, oldest first: the newest page, or the page `before` / `after` a post id. `hasMore` says whether more lie beyond.',
+    summary:
+      "A page of a channel's posts, oldest first: the newest page, or the page `before` / `after` a post id. `hasMore` says whether more lie beyond.",
     access: 'user',
     query: Type.Object(
       { before: Type.Optional(Id), after: Type.Optional(Id), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
@@ -47,16 +48,31 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/channels/:id/posts',
-    summary: 'Send a post, or a reply when `rootId` is set. Send your own UUIDv7 `id`: a retry with the same id, at any later time, answers with the original post (200; its tombstone if it was deleted meanwhile) and creates nothing; a new post answers 201. Attach files uploaded with `POST /api/v1/files` (with an image\'s width, height and thumbnail); a post with files may have empty text.',
+    summary:
+      "Send a post, or a reply when `rootId` is set. Send your own UUIDv7 `id`: a retry with the same id, at any later time, answers with the original post (200; its tombstone if it was deleted meanwhile) and creates nothing; a new post answers 201. Attach files uploaded with `POST /api/v1/files` (with an image's width, height and thumbnail); a post with files may have empty text.",
     access: 'user',
-    body: Type.Object({ id: Type.Optional(Id), message: Message, rootId: Type.Optional(Id), files: Type.Optional(PostFiles) }, { additionalProperties: false }),
+    body: Type.Object(
+      { id: Type.Optional(Id), message: Message, rootId: Type.Optional(Id), files: Type.Optional(PostFiles) },
+      { additionalProperties: false },
+    ),
     async handle(context) {
       const { services, user, params, body } = context;
       throttle(services.limits.posts, user.id);
       const id = body.id ?? newId();
       const entries = await services.committer.commit({
         author: user.id,
-        ops: [{ type: 'post.created', entity: id, body: { channelId: params.id!, message: body.message, rootId: body.rootId ?? null, ...(body.files ? { files: body.files } : {}) } }],
+        ops: [
+          {
+            type: 'post.created',
+            entity: id,
+            body: {
+              channelId: params.id!,
+              message: body.message,
+              rootId: body.rootId ?? null,
+              ...(body.files ? { files: body.files } : {}),
+            },
+          },
+        ],
       });
       return new Reply(entries.length > 0 ? 201 : 200, answer(context, id, visiblePost));
     },
@@ -71,7 +87,7 @@ export default [
   defineRoute({
     method: 'patch',
     path: '/api/v1/posts/:id',
-    summary: 'Edit your post\'s text.',
+    summary: "Edit your post's text.",
     access: 'user',
     body: Type.Object({ message: Message }, { additionalProperties: false }),
     handle: (context) => postOp(context, 'post.edited', { message: context.body.message }),
@@ -124,4 +140,3 @@ export default [
     handle: (context) => postOp(context, 'pin.set', { pinned: false }),
   }),
 ];
-

@@ -30,9 +30,13 @@ export default [
   defineRoute({
     method: 'get',
     path: '/api/v1/mentions',
-    summary: 'Recent posts that mention you (by @username, @channel, @all or @here) in channels you are in, newest first; page with `before` (a post id).',
+    summary:
+      'Recent posts that mention you (by @username, @channel, @all or @here) in channels you are in, newest first; page with `before` (a post id).',
     access: 'user',
-    query: Type.Object({ before: Type.Optional(Id), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }, { additionalProperties: false }),
+    query: Type.Object(
+      { before: Type.Optional(Id), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
+      { additionalProperties: false },
+    ),
     handle({ services, user, query }) {
       const page = recentMentions(services.db, user, query.before, query.limit ?? 30);
       if (!page) throw notFound('post_not_found', 'The cursor post is not one of your mentions.');

@@ -45,7 +45,8 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/setup',
-    summary: 'Create the first administrator and the first team with the one-time setup code (printed in the log and in data/setup-code). Logs the new admin in.',
+    summary:
+      'Create the first administrator and the first team with the one-time setup code (printed in the log and in data/setup-code). Logs the new admin in.',
     access: 'public',
     body: Type.Object(
       {
@@ -67,8 +68,16 @@ export default [
         author: userId,
         grant: { kind: 'setup' },
         ops: [
-          { type: 'user.created', entity: userId, body: { username: body.username, displayName: body.displayName, role: 'admin', passwordHash, inviteId: null } },
-          { type: 'team.created', entity: newId(), body: { name: body.teamName, displayName: body.teamDisplayName, defaultChannelId: newId() } },
+          {
+            type: 'user.created',
+            entity: userId,
+            body: { username: body.username, displayName: body.displayName, role: 'admin', passwordHash, inviteId: null },
+          },
+          {
+            type: 'team.created',
+            entity: newId(),
+            body: { name: body.teamName, displayName: body.teamDisplayName, defaultChannelId: newId() },
+          },
         ],
       });
       setupCode.consume();
@@ -80,7 +89,8 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/setup/join',
-    summary: 'Join an existing fleet instead of starting one, with the one-time setup code and a pairing invitation from a box of the fleet: this box pairs with it (as POST /api/v1/peers) and pulls the fleet\'s history, whose accounts then log in here. Answers once the accounts have arrived (`accountsArrived`), or after 20 s with the pull still going on. 400 `invitation_invalid`, 502 `pairing_failed`, 409 `sync_off`.',
+    summary:
+      "Join an existing fleet instead of starting one, with the one-time setup code and a pairing invitation from a box of the fleet: this box pairs with it (as POST /api/v1/peers) and pulls the fleet's history, whose accounts then log in here. Answers once the accounts have arrived (`accountsArrived`), or after 20 s with the pull still going on. 400 `invitation_invalid`, 502 `pairing_failed`, 409 `sync_off`.",
     access: 'public',
     body: Type.Object(
       { code: Type.String({ minLength: 1, maxLength: 64 }), invitation: Type.String({ minLength: 1, maxLength: 2000 }) },

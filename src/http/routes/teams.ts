@@ -12,12 +12,18 @@ import { sql, type Db } from '../../store/database.js';
 import { canSeeUser, presentUser } from '../../store/read/users.js';
 import { teamChannels } from '../../store/read/channels.js';
 
-const presentTeam = (team: TeamRow) => ({ id: team.id, name: team.name, displayName: team.display_name, defaultChannelId: team.default_channel_id });
+const presentTeam = (team: TeamRow) => ({
+  id: team.id,
+  name: team.name,
+  displayName: team.display_name,
+  defaultChannelId: team.default_channel_id,
+});
 
 /** The team, if the user is in it (admins see every team); 404 otherwise. */
 function visibleTeam(db: Db, user: UserRow, teamId: string): TeamRow {
   const team = findTeam(db, teamId);
-  if (!team || (user.role !== 'admin' && !isTeamMember(db, team.id, user.id))) throw notFound('team_not_found', 'No such team, or you are not in it.');
+  if (!team || (user.role !== 'admin' && !isTeamMember(db, team.id, user.id)))
+    throw notFound('team_not_found', 'No such team, or you are not in it.');
   return team;
 }
 
@@ -39,7 +45,8 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/teams',
-    summary: 'Create a team and its default channel `general` (admin); the creator joins both. A retry with the same `id` answers 200 with the team and creates nothing.',
+    summary:
+      'Create a team and its default channel `general` (admin); the creator joins both. A retry with the same `id` answers 200 with the team and creates nothing.',
     access: 'admin',
     body: Type.Object({ id: Type.Optional(Id), name: TeamName, displayName: DisplayName }, { additionalProperties: false }),
     async handle({ services, user, body }) {
@@ -76,7 +83,10 @@ export default [
     access: 'user',
     handle({ services, user, params }) {
       const team = visibleTeam(services.db, user, params.id!);
-      const rows = sql<[string], UserRow>(services.db, 'SELECT u.* FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = ? AND m.active = 1 ORDER BY u.username').all(team.id);
+      const rows = sql<[string], UserRow>(
+        services.db,
+        'SELECT u.* FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = ? AND m.active = 1 ORDER BY u.username',
+      ).all(team.id);
       return { members: rows.filter((row) => canSeeUser(services.db, user, row.id)).map(presentUser) };
     },
   }),
@@ -87,7 +97,10 @@ export default [
     access: 'admin',
     body: Type.Object({ userId: Id }, { additionalProperties: false }),
     async handle({ services, user, params, body }) {
-      await services.committer.commit({ author: user.id, ops: [{ type: 'team.member-set', entity: params.id!, body: { userId: body.userId, member: true } }] });
+      await services.committer.commit({
+        author: user.id,
+        ops: [{ type: 'team.member-set', entity: params.id!, body: { userId: body.userId, member: true } }],
+      });
     },
   }),
   defineRoute({
@@ -96,13 +109,17 @@ export default [
     summary: 'Remove a user from a team (admin), or leave it yourself; this also leaves all its channels.',
     access: 'user',
     async handle({ services, user, params }) {
-      await services.committer.commit({ author: user.id, ops: [{ type: 'team.member-set', entity: params.id!, body: { userId: params.userId!, member: false } }] });
+      await services.committer.commit({
+        author: user.id,
+        ops: [{ type: 'team.member-set', entity: params.id!, body: { userId: params.userId!, member: false } }],
+      });
     },
   }),
   defineRoute({
     method: 'get',
     path: '/api/v1/teams/:id/channels',
-    summary: 'A team\'s channels you can see: public ones to browse and join (not for guests), and private ones you are in, each with `member`.',
+    summary:
+      "A team's channels you can see: public ones to browse and join (not for guests), and private ones you are in, each with `member`.",
     access: 'user',
     handle({ services, user, params }) {
       const team = visibleTeam(services.db, user, params.id!);

@@ -25,10 +25,15 @@ export default [
   defineRoute({
     method: 'get',
     path: '/api/v1/users',
-    summary: 'List users, optionally those whose username or display name starts with `q`. Guests see only people who share a channel with them.',
+    summary:
+      'List users, optionally those whose username or display name starts with `q`. Guests see only people who share a channel with them.',
     access: 'user',
     query: Type.Object(
-      { q: Type.Optional(Type.String({ maxLength: 64 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) },
+      {
+        q: Type.Optional(Type.String({ maxLength: 64 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+        offset: Type.Optional(Type.Integer({ minimum: 0 })),
+      },
       { additionalProperties: false },
     ),
     handle: ({ services, user, query }) => ({ users: listUsers(services.db, user, query.q ?? '', query.limit ?? 100, query.offset ?? 0) }),
@@ -61,7 +66,8 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/users/:id/password-reset',
-    summary: 'Make a one-time password reset link for a user (admin): valid for 24 hours, shown only in this answer. The user sets a new password with `POST /api/v1/password-reset`.',
+    summary:
+      'Make a one-time password reset link for a user (admin): valid for 24 hours, shown only in this answer. The user sets a new password with `POST /api/v1/password-reset`.',
     access: 'admin',
     handle({ services, user, params }) {
       const target = userOr404(findUser(services.db, params.id!));
@@ -82,10 +88,9 @@ export default [
   defineRoute({
     method: 'put',
     path: '/api/v1/users/:id/role',
-    summary: 'Change a user\'s role (admin): `admin`, `member` or `guest`.',
+    summary: "Change a user's role (admin): `admin`, `member` or `guest`.",
     access: 'admin',
     body: Type.Object({ role: Role }, { additionalProperties: false }),
     handle: (context) => userChange(context, 'user.role-set', { role: context.body.role }),
   }),
 ];
-

@@ -25,7 +25,16 @@ import { findPost } from '../../core/posts.js';
 import type { Writer } from '../../core/writer.js';
 import type { BlobStore } from '../../files/blob-store.js';
 import { sql } from '../../store/database.js';
-import { accountDraft, channelDrafts, conversationDraft, displayName, fittedChannelName, hasReaction, teamDrafts, type ImportedTeam } from '../drafts.js';
+import {
+  accountDraft,
+  channelDrafts,
+  conversationDraft,
+  displayName,
+  fittedChannelName,
+  hasReaction,
+  teamDrafts,
+  type ImportedTeam,
+} from '../drafts.js';
 import { storeAttachment, type FileRef } from '../attachments.js';
 import type { ExportFile } from '../export-file.js';
 import { ImportBatch, StrictAbort, type ImportReport } from '../import-batch.js';
@@ -33,7 +42,16 @@ import { LateWriters } from '../late-writers.js';
 import type { Progress } from '../progress.js';
 import { sourceIds } from '../source-ids.js';
 import { BadLine, parseLine } from './records.js';
-import type { ChannelRecord, DirectChannelRecord, DirectPostRecord, MattermostLine, PostRecord, ReplyRecord, TeamRecord, UserRecord } from './records.js';
+import type {
+  ChannelRecord,
+  DirectChannelRecord,
+  DirectPostRecord,
+  MattermostLine,
+  PostRecord,
+  ReplyRecord,
+  TeamRecord,
+  UserRecord,
+} from './records.js';
 
 const CHUNK_COMMANDS = 2000;
 const MAX_GROUP = 8;
@@ -142,8 +160,10 @@ export class MattermostImport {
   private findTeam(name: string): ImportedTeam {
     const known = this.teams.get(name);
     if (known) return known;
-    const row = sql<[string, string], { id: string; default_channel_id: string }>(this.db, 'SELECT id, default_channel_id FROM teams WHERE id = ? OR name = ?')
-      .get(this.ids('team', name), fittedChannelName(name));
+    const row = sql<[string, string], { id: string; default_channel_id: string }>(
+      this.db,
+      'SELECT id, default_channel_id FROM teams WHERE id = ? OR name = ?',
+    ).get(this.ids('team', name), fittedChannelName(name));
     if (!row) throw new BadLine(`no team "${name}" in the export or on this box`);
     const team = { id: row.id, defaultChannelId: row.default_channel_id };
     this.teams.set(name, team);
@@ -176,8 +196,10 @@ export class MattermostImport {
     if (known) return known;
     const teamRow = this.findTeam(team);
     const id = name === DEFAULT_CHANNEL ? teamRow.defaultChannelId : this.ids('channel', team, name);
-    const row = sql<[string, string, string], { id: string }>(this.db, 'SELECT id FROM channels WHERE id = ? OR (team_id = ? AND requested_name = ?) LIMIT 1')
-      .get(id, teamRow.id, fittedChannelName(name));
+    const row = sql<[string, string, string], { id: string }>(
+      this.db,
+      'SELECT id FROM channels WHERE id = ? OR (team_id = ? AND requested_name = ?) LIMIT 1',
+    ).get(id, teamRow.id, fittedChannelName(name));
     if (!row) throw new BadLine(`no channel "${name}" in team "${team}" in the export or on this box`);
     this.channels.set(channelKey(team, name), row.id);
     return row.id;
@@ -210,7 +232,8 @@ export class MattermostImport {
         try {
           const channelId = this.findChannel(team.name, channel.name);
           this.lateWriters.declareMember(channelId, id);
-          if (channel.name !== DEFAULT_CHANNEL) ops.push({ type: 'channel.member-set', entity: channelId, body: { userId: id, member: true } });
+          if (channel.name !== DEFAULT_CHANNEL)
+            ops.push({ type: 'channel.member-set', entity: channelId, body: { userId: id, member: true } });
         } catch (error) {
           this.batch.problem(line, `${record.username}: ${(error as Error).message}`);
         }
@@ -256,7 +279,8 @@ export class MattermostImport {
     const conversation = this.conversation(record.channel_members);
     if (!conversation) return;
     const author = this.findUser(record.user);
-    if (!conversation.create.ops.length && !isChannelMember(this.db, conversation.id, author)) throw new BadLine(`${record.user} is not in this conversation`);
+    if (!conversation.create.ops.length && !isChannelMember(this.db, conversation.id, author))
+      throw new BadLine(`${record.user} is not in this conversation`);
     if (conversation.create.ops.length) {
       const memberIds = (conversation.create.ops[0]!.body as { memberIds: string[] }).memberIds;
       if (!memberIds.includes(author)) throw new BadLine(`${record.user} is not in this conversation`);
@@ -265,7 +289,12 @@ export class MattermostImport {
     await this.writePost(line, conversation.id, false, record);
   }
 
-  private async files(line: number, attachments: readonly { path: string }[] | undefined, authorId: string, file: ExportFile): Promise<FileRef[]> {
+  private async files(
+    line: number,
+    attachments: readonly { path: string }[] | undefined,
+    authorId: string,
+    file: ExportFile,
+  ): Promise<FileRef[]> {
     const refs: FileRef[] = [];
     for (const { path } of attachments ?? []) {
       const bytes = await file.attachment(path);
@@ -332,12 +361,21 @@ export class MattermostImport {
     return true;
   }
 
-  private reactions(channelId: string, teamChannel: boolean, postId: string, reactions: PostRecord['reactions'], commands: Command[]): void {
+  private reactions(
+    channelId: string,
+    teamChannel: boolean,
+    postId: string,
+    reactions: PostRecord['reactions'],
+    commands: Command[],
+  ): void {
     for (const reaction of reactions ?? []) {
       const userId = this.users.get(reaction.user) ?? this.findUser(reaction.user);
       if (hasReaction(this.db, postId, userId, reaction.emoji_name)) continue;
       if (teamChannel) this.lateWriters.letWrite(channelId, userId, commands);
-      commands.push({ author: userId, ops: [{ type: 'reaction.set', entity: postId, body: { emoji: reaction.emoji_name, active: true } }] });
+      commands.push({
+        author: userId,
+        ops: [{ type: 'reaction.set', entity: postId, body: { emoji: reaction.emoji_name, active: true } }],
+      });
     }
   }
 }

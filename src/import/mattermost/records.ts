@@ -11,11 +11,17 @@ import { Value } from '@sinclair/typebox/value';
 const Name = Type.String({ minLength: 1, maxLength: 256 });
 const Time = Type.Integer({ minimum: 0 });
 const Attachments = Type.Optional(Type.Array(Type.Object({ path: Type.String({ minLength: 1 }) })));
-const Reactions = Type.Optional(Type.Array(Type.Object({ user: Name, emoji_name: Type.String({ minLength: 1 }), create_at: Type.Optional(Time) })));
+const Reactions = Type.Optional(
+  Type.Array(Type.Object({ user: Name, emoji_name: Type.String({ minLength: 1 }), create_at: Type.Optional(Time) })),
+);
 const Reply = Type.Object({ user: Name, message: Type.String(), create_at: Time, reactions: Reactions, attachments: Attachments });
 const Replies = Type.Optional(Type.Array(Reply));
 
-export const TeamRecord = Type.Object({ name: Name, display_name: Type.Optional(Type.String()), description: Type.Optional(Type.String()) });
+export const TeamRecord = Type.Object({
+  name: Name,
+  display_name: Type.Optional(Type.String()),
+  description: Type.Optional(Type.String()),
+});
 export const ChannelRecord = Type.Object({
   team: Name,
   name: Name,
@@ -95,7 +101,8 @@ export function parseLine(text: string): MattermostLine {
   } catch {
     throw new BadLine('not valid JSON');
   }
-  if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string') throw new BadLine('a line needs a "type"');
+  if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string')
+    throw new BadLine('a line needs a "type"');
   const { type } = value as { type: string };
   const fields = (value as Record<string, unknown>)[type];
   if (type === 'version') {

@@ -126,7 +126,9 @@ export class SlackImport {
 
   private days(zip: ZipArchive, folder: string): string[] {
     const prefix = `${folder}/`;
-    return [...zip.entries.keys()].filter((name) => name.startsWith(prefix) && /^\d{4}-\d{2}-\d{2}\.json$/.test(name.slice(prefix.length))).sort();
+    return [...zip.entries.keys()]
+      .filter((name) => name.startsWith(prefix) && /^\d{4}-\d{2}-\d{2}\.json$/.test(name.slice(prefix.length)))
+      .sort();
   }
 
   private user(user: SlackUser): void {
@@ -180,7 +182,9 @@ export class SlackImport {
   }
 
   private conversation(channel: SlackChannel, direct: boolean): Conversation | undefined {
-    const members = [...new Set((channel.members ?? []).map((member) => this.users.get(member)?.id).filter((id): id is string => id !== undefined))];
+    const members = [
+      ...new Set((channel.members ?? []).map((member) => this.users.get(member)?.id).filter((id): id is string => id !== undefined)),
+    ];
     const where = direct ? 'dms.json' : 'mpims.json';
     if (members.length < 2 || members.length > MAX_GROUP) {
       this.batch.drop(members.length < 2 ? 'conversation with oneself' : `group conversation of over ${MAX_GROUP} people`);
@@ -188,7 +192,7 @@ export class SlackImport {
     }
     const { id, ops } = conversationDraft(this.db, members);
     this.batch.queue(0, { author: members[0]!, ops }, undefined, where);
-    return { id, folder: direct ? channel.id : channel.name ?? channel.id, team: false };
+    return { id, folder: direct ? channel.id : (channel.name ?? channel.id), team: false };
   }
 
   private async day(zip: ZipArchive, conversation: Conversation, day: string): Promise<void> {
@@ -214,7 +218,11 @@ export class SlackImport {
     const rootId = threaded ? ids.timed(tsMillis(message.thread_ts!), 'post', conversation.id, message.thread_ts!) : null;
     if (!findPost(this.db, postId)) {
       for (const file of message.files ?? []) {
-        this.batch.problem(0, `file ${file.name ?? file.title ?? file.id ?? ''} is not in the export (Slack exports only link to files)`, where);
+        this.batch.problem(
+          0,
+          `file ${file.name ?? file.title ?? file.id ?? ''} is not in the export (Slack exports only link to files)`,
+          where,
+        );
       }
       const body = slackText(message.text ?? '', (id) => this.users.get(id)?.username);
       if (body.trim() === '') {

@@ -38,7 +38,9 @@ export const SlackMessage = Type.Object({
   ts: Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$' }),
   thread_ts: Type.Optional(Type.String()),
   reactions: Type.Optional(Type.Array(Type.Object({ name: Type.String(), users: Type.Array(Id) }))),
-  files: Type.Optional(Type.Array(Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()), title: Type.Optional(Type.String()) }))),
+  files: Type.Optional(
+    Type.Array(Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()), title: Type.Optional(Type.String()) })),
+  ),
 });
 
 export type SlackUser = Static<typeof SlackUser>;

@@ -37,7 +37,9 @@ export function presentChannel(db: Db, row: ChannelRow) {
 }
 
 const memberIds = (db: Db, channelId: string): string[] =>
-  sql<[string], { user_id: string }>(db, 'SELECT user_id FROM channel_members WHERE channel_id = ? AND active = 1 ORDER BY user_id').all(channelId).map((row) => row.user_id);
+  sql<[string], { user_id: string }>(db, 'SELECT user_id FROM channel_members WHERE channel_id = ? AND active = 1 ORDER BY user_id')
+    .all(channelId)
+    .map((row) => row.user_id);
 
 interface MyChannelRow extends ChannelRow {
   last_viewed_hlc: string;
@@ -89,4 +91,7 @@ export function teamChannels(db: Db, user: UserRow, teamId: string) {
 }
 
 export const channelMemberRows = (db: Db, channelId: string) =>
-  sql<[string], UserRow>(db, 'SELECT u.* FROM channel_members m JOIN users u ON u.id = m.user_id WHERE m.channel_id = ? AND m.active = 1 ORDER BY u.username').all(channelId);
+  sql<[string], UserRow>(
+    db,
+    'SELECT u.* FROM channel_members m JOIN users u ON u.id = m.user_id WHERE m.channel_id = ? AND m.active = 1 ORDER BY u.username',
+  ).all(channelId);

@@ -18,5 +18,11 @@ export function recentMentions(db: Db, user: UserRow, before: string | undefined
        AND (p.created_hlc, p.id) < (@hlc, @id)
      ORDER BY p.created_hlc DESC, p.id DESC LIMIT @limit`,
   ).all({ me: user.id, username: user.username, hlc: anchor?.created_hlc ?? AFTER_ALL, id: before ?? '', limit: limit + 1 });
-  return { posts: getPosts(db, rows.slice(0, limit).map((row) => row.id)), hasMore: rows.length > limit };
+  return {
+    posts: getPosts(
+      db,
+      rows.slice(0, limit).map((row) => row.id),
+    ),
+    hasMore: rows.length > limit,
+  };
 }

@@ -33,7 +33,10 @@ function present(db: Db, rows: PostWithCounts[]) {
   if (rows.length > 0) {
     // One JSON parameter instead of a list of placeholders keeps each statement prepared once.
     const ids = JSON.stringify(rows.map((row) => row.id));
-    const attached = sql<[string], PostFileRow>(db, 'SELECT * FROM post_files WHERE post_id IN (SELECT value FROM json_each(?)) ORDER BY position').all(ids);
+    const attached = sql<[string], PostFileRow>(
+      db,
+      'SELECT * FROM post_files WHERE post_id IN (SELECT value FROM json_each(?)) ORDER BY position',
+    ).all(ids);
     for (const file of attached) files.set(file.post_id, [...(files.get(file.post_id) ?? []), file]);
     const found = sql<[string], { post_id: string; emoji: string; user_id: string }>(
       db,
@@ -83,7 +86,12 @@ export function getPost(db: Db, id: string): PresentedPost | undefined {
  */
 export function channelPage(db: Db, channelId: string, cursor: { before?: string; after?: string }, limit: number) {
   const anchorId = cursor.before ?? cursor.after;
-  const anchor = anchorId ? sql<[string, string], { created_hlc: string }>(db, 'SELECT created_hlc FROM posts WHERE id = ? AND channel_id = ?').get(anchorId, channelId) : undefined;
+  const anchor = anchorId
+    ? sql<[string, string], { created_hlc: string }>(db, 'SELECT created_hlc FROM posts WHERE id = ? AND channel_id = ?').get(
+        anchorId,
+        channelId,
+      )
+    : undefined;
   if (anchorId && !anchor) return undefined;
   let rows: PostWithCounts[];
   if (cursor.after && anchor) {
@@ -97,7 +105,10 @@ export function channelPage(db: Db, channelId: string, cursor: { before?: string
           db,
           `${SELECT_POST} WHERE p.channel_id = ? AND (p.created_hlc, p.id) < (?, ?) ORDER BY p.created_hlc DESC, p.id DESC LIMIT ?`,
         ).all(channelId, anchor.created_hlc, cursor.before!, limit + 1)
-      : sql<[string, number], PostWithCounts>(db, `${SELECT_POST} WHERE p.channel_id = ? ORDER BY p.created_hlc DESC, p.id DESC LIMIT ?`).all(channelId, limit + 1);
+      : sql<[string, number], PostWithCounts>(
+          db,
+          `${SELECT_POST} WHERE p.channel_id = ? ORDER BY p.created_hlc DESC, p.id DESC LIMIT ?`,
+        ).all(channelId, limit + 1);
   }
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
@@ -106,17 +117,29 @@ export function channelPage(db: Db, channelId: string, cursor: { before?: string
 }
 
 export function thread(db: Db, rootId: string) {
-  const rows = sql<[string, string], PostWithCounts>(db, `${SELECT_POST} WHERE p.id = ? OR p.root_id = ? ORDER BY p.created_hlc, p.id`).all(rootId, rootId);
+  const rows = sql<[string, string], PostWithCounts>(db, `${SELECT_POST} WHERE p.id = ? OR p.root_id = ? ORDER BY p.created_hlc, p.id`).all(
+    rootId,
+    rootId,
+  );
   return present(db, rows);
 }
 
 export const pinnedPosts = (db: Db, channelId: string) =>
-  present(db, sql<[string], PostWithCounts>(db, `${SELECT_POST} JOIN pins pn ON pn.post_id = p.id WHERE pn.channel_id = ? AND pn.pinned = 1 AND p.deleted = 0 ORDER BY p.created_hlc`).all(channelId));
+  present(
+    db,
+    sql<[string], PostWithCounts>(
+      db,
+      `${SELECT_POST} JOIN pins pn ON pn.post_id = p.id WHERE pn.channel_id = ? AND pn.pinned = 1 AND p.deleted = 0 ORDER BY p.created_hlc`,
+    ).all(channelId),
+  );
 
 /** Several posts by id, in the order given (missing ones left out). */
 export function getPosts(db: Db, ids: readonly string[]): PresentedPost[] {
   if (ids.length === 0) return [];
   const rows = sql<[string], PostWithCounts>(db, `${SELECT_POST} WHERE p.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids));
   const byId = new Map(rows.map((row) => [row.id, row]));
-  return present(db, ids.flatMap((id) => byId.get(id) ?? []));
+  return present(
+    db,
+    ids.flatMap((id) => byId.get(id) ?? []),
+  );
 }

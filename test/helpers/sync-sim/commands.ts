@@ -92,8 +92,10 @@ export async function randomCommand(box: SimBox, random: Random, ids: Ids, ledge
   const channels = sql<[], Channel>(db, 'SELECT id, team_id, name FROM channels ORDER BY id').all();
   const teamChannels = channels.filter((channel) => channel.team_id !== null);
   const posts = sql<[], Post>(db, 'SELECT id, channel_id, user_id, root_id FROM posts WHERE deleted = 0 ORDER BY id').all();
-  const mine = sql<[string], Row>(db, 'SELECT channel_id AS id FROM channel_members WHERE user_id = ? AND active = 1 ORDER BY channel_id')
-    .all(actor.id);
+  const mine = sql<[string], Row>(
+    db,
+    'SELECT channel_id AS id FROM channel_members WHERE user_id = ? AND active = 1 ORDER BY channel_id',
+  ).all(actor.id);
   const team = pick(random, teams)?.id;
   const channel = pick(random, teamChannels);
   // Mostly the same few posts, so that boxes apart edit, delete and react to the same ones.
@@ -235,4 +237,3 @@ export async function randomCommand(box: SimBox, random: Random, ids: Ids, ledge
   }
   await attempt(box, actor.id, drafts, ledger);
 }
-

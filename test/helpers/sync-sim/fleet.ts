@@ -35,7 +35,11 @@ export interface Run {
 }
 
 const originFrom = (random: Random): string =>
-  Array.from({ length: 4 }, () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0')).join('');
+  Array.from({ length: 4 }, () =>
+    Math.floor(random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0'),
+  ).join('');
 
 export async function runFleet(seed: number, steps: number): Promise<Run> {
   const random = prng(seed);
@@ -45,7 +49,10 @@ export async function runFleet(seed: number, steps: number): Promise<Run> {
   const size = between(random, 3, 5);
   const boats = Array.from({ length: size - 1 }, (_, n) => n + 1);
   const early = pick(random, boats)!;
-  const ahead = pick(random, boats.filter((boat) => boat !== early))!;
+  const ahead = pick(
+    random,
+    boats.filter((boat) => boat !== early),
+  )!;
   const skew = (index: number) => (index === early ? 3_600_000 - START : index === ahead ? DAY : 0);
   const boxes = Array.from({ length: size }, (_, index) => new SimBox(index, originFrom(random), () => time + skew(index)));
   try {
@@ -71,7 +78,10 @@ export async function runFleet(seed: number, steps: number): Promise<Run> {
     for (const link of links) link.cut();
     const fleetTeam = sql<[], string>(boxes[0]!.db, "SELECT id FROM teams WHERE name = 'fleet'").pluck().get()!;
     const first = pick(random, boxes)!;
-    const second = pick(random, boxes.filter((box) => box !== first))!;
+    const second = pick(
+      random,
+      boxes.filter((box) => box !== first),
+    )!;
     const alices: string[] = [];
     for (const box of [first, second]) {
       alices.push(ids.id());
@@ -80,7 +90,10 @@ export async function runFleet(seed: number, steps: number): Promise<Run> {
       await attempt(box, admin, [teamDraft(ids, 'crew')], ledger);
     }
     // On a third box, someone asks for the very names the clash may give the alices.
-    const third = pick(random, boxes.filter((box) => box !== first && box !== second))!;
+    const third = pick(
+      random,
+      boxes.filter((box) => box !== first && box !== second),
+    )!;
     for (const alice of alices) await attempt(third, admin, [userDraft(ids.id(), `alice-${alice.slice(-6)}`, 'member')], ledger);
 
     for (let step = 0; step < steps; step++) {
@@ -89,12 +102,21 @@ export async function runFleet(seed: number, steps: number): Promise<Run> {
       if (event < 0.5) {
         await randomCommand(pick(random, boxes)!, random, ids, ledger);
       } else if (event < 0.58) {
-        pick(random, links.filter((link) => link.up))?.cut();
+        pick(
+          random,
+          links.filter((link) => link.up),
+        )?.cut();
       } else if (event < 0.7) {
-        const link = pick(random, links.filter((candidate) => !candidate.up));
+        const link = pick(
+          random,
+          links.filter((candidate) => !candidate.up),
+        );
         if (link) link.up = true;
       } else if (event < 0.95) {
-        await pick(random, links.filter((link) => link.up))?.round(random, faults, ledger);
+        await pick(
+          random,
+          links.filter((link) => link.up),
+        )?.round(random, faults, ledger);
       } else if (event < 0.97) {
         const box = pick(random, boxes)!;
         box.restart();
@@ -128,7 +150,11 @@ async function setUp(shore: SimBox, ids: Ids, ledger: Ledger): Promise<string> {
   const team = teamDraft(ids, 'fleet');
   await attempt(shore, admin, [team], ledger);
   await attempt(shore, admin, [channelDraft(ids, team.entity, 'radio')], ledger);
-  for (const [username, role] of [['mate', 'member'], ['cook', 'guest'], ['bosun', 'admin']] as const) {
+  for (const [username, role] of [
+    ['mate', 'member'],
+    ['cook', 'guest'],
+    ['bosun', 'admin'],
+  ] as const) {
     const user = ids.id();
     const join = { type: 'team.member-set', entity: team.entity, body: { userId: user, member: true } };
     await attempt(shore, admin, [userDraft(user, username, role), join], ledger);

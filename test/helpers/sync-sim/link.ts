@@ -122,7 +122,10 @@ async function deliver(to: SimBox, frame: string, powerCut: boolean, ledger: Led
   if (powerCut) {
     ledger.count('restarts mid-frame');
     to.restart();
-    const lost = await receiving.then(() => false, () => true);
+    const lost = await receiving.then(
+      () => false,
+      () => true,
+    );
     to.settled();
     if (!lost) throw new Error(`box ${to.index} acknowledged a frame its power cut should have lost`);
     return 0;

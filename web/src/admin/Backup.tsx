@@ -7,10 +7,16 @@ export function Backup() {
     <section aria-labelledby="backup-heading">
       <h2 id="backup-heading">{t('admin.backup')}</h2>
       <p>{t('admin.backupExplain')}</p>
-      <pre class="command" tabIndex={0}><code>{t('admin.restoreCommand')}</code></pre>
-      <a class="button" href={BACKUP_URL} download>{t('admin.downloadBackup')}</a>
+      <pre class="command" tabIndex={0}>
+        <code>{t('admin.restoreCommand')}</code>
+      </pre>
+      <a class="button" href={BACKUP_URL} download>
+        {t('admin.downloadBackup')}
+      </a>
       <p>{t('admin.exportExplain')}</p>
-      <a class="button" href={EXPORT_URL} download>{t('admin.downloadExport')}</a>
+      <a class="button" href={EXPORT_URL} download>
+        {t('admin.downloadExport')}
+      </a>
     </section>
   );
 }

@@ -32,7 +32,17 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
     return () => clearTimeout(timer);
   }, [copied]);
   return (
-    <button type="button" class="small" aria-label={copied ? t('fleet.copied') : label} onClick={() => void copy(text).then(() => setCopied(true), () => undefined)}>
+    <button
+      type="button"
+      class="small"
+      aria-label={copied ? t('fleet.copied') : label}
+      onClick={() =>
+        void copy(text).then(
+          () => setCopied(true),
+          () => undefined,
+        )
+      }
+    >
       {copied ? t('fleet.copied') : t('fleet.copy')}
     </button>
   );

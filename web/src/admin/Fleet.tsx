@@ -18,7 +18,9 @@ const shortFingerprint = (fingerprint: string) => fingerprint.slice(0, 16).repla
 function PeerEditor({ peer, onClose }: { peer: Peer; onClose: () => void }) {
   const save = useAction(async (form: HTMLFormElement) => {
     const values = new FormData(form);
-    const addresses = String(values.get('addresses')).split(/[\s,]+/).filter(Boolean);
+    const addresses = String(values.get('addresses'))
+      .split(/[\s,]+/)
+      .filter(Boolean);
     await updatePeer(peer.id, { name: String(values.get('name')).trim(), addresses });
     onClose();
   });
@@ -29,12 +31,26 @@ function PeerEditor({ peer, onClose }: { peer: Peer; onClose: () => void }) {
         <Field label={t('fleet.name')} name="name" required maxLength={64} defaultValue={peer.name} />
         <div class="field">
           <label for="peer-addresses">{t('fleet.addresses')}</label>
-          <textarea id="peer-addresses" name="addresses" rows={3} spellcheck={false} autoCapitalize="none" aria-describedby="peer-addresses-hint" defaultValue={peer.addresses.join('\n')} />
-          <p class="hint" id="peer-addresses-hint">{t('fleet.addressesHint')}</p>
+          <textarea
+            id="peer-addresses"
+            name="addresses"
+            rows={3}
+            spellcheck={false}
+            autoCapitalize="none"
+            aria-describedby="peer-addresses-hint"
+            defaultValue={peer.addresses.join('\n')}
+          />
+          <p class="hint" id="peer-addresses-hint">
+            {t('fleet.addressesHint')}
+          </p>
         </div>
         <div class="row-buttons">
-          <button class="primary" disabled={save.busy}>{t('common.save')}</button>
-          <button type="button" onClick={onClose}>{t('common.cancel')}</button>
+          <button class="primary" disabled={save.busy}>
+            {t('common.save')}
+          </button>
+          <button type="button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
         </div>
       </form>
     </Dialog>
@@ -48,8 +64,12 @@ function UnpairDialog({ peer, onClose }: { peer: Peer; onClose: () => void }) {
       <Problem error={remove.error} />
       <p>{t('fleet.unpairExplain', { name: peer.name })}</p>
       <div class="row-buttons">
-        <button type="button" class="danger" disabled={remove.busy} onClick={() => remove.run()}>{t('fleet.unpair')}</button>
-        <button type="button" onClick={onClose}>{t('common.cancel')}</button>
+        <button type="button" class="danger" disabled={remove.busy} onClick={() => remove.run()}>
+          {t('fleet.unpair')}
+        </button>
+        <button type="button" onClick={onClose}>
+          {t('common.cancel')}
+        </button>
       </div>
     </Dialog>
   );
@@ -75,16 +95,33 @@ function PeerItem({ peer, onEdit, onUnpair }: { peer: Peer; onEdit: () => void; 
           </div>
         </div>
         <div class="admin-item-actions">
-          <button type="button" class="small" onClick={onEdit}>{t('fleet.edit')}</button>
-          <button type="button" class="small" onClick={onUnpair}>{t('fleet.unpair')}</button>
+          <button type="button" class="small" onClick={onEdit}>
+            {t('fleet.edit')}
+          </button>
+          <button type="button" class="small" onClick={onUnpair}>
+            {t('fleet.unpair')}
+          </button>
         </div>
       </div>
-      <dl class="status-list">{rows.map(([term, value]) => <div key={term}><dt>{term}</dt><dd>{value}</dd></div>)}</dl>
+      <dl class="status-list">
+        {rows.map(([term, value]) => (
+          <div key={term}>
+            <dt>{term}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
       {peer.forks.length > 0 && (
         <div class="fork-warning" role="alert">
           <strong>{t('fleet.forks', { count: peer.forks.length })}</strong>
           <p>{t('fleet.forksExplain', { name: peer.name })}</p>
-          <ul>{peer.forks.map((fork) => <li key={`${fork.origin}:${fork.seq}`}><code>{fork.origin.slice(0, 8)}</code> #{fork.seq} · {formatDateTime(fork.foundAt)}</li>)}</ul>
+          <ul>
+            {peer.forks.map((fork) => (
+              <li key={`${fork.origin}:${fork.seq}`}>
+                <code>{fork.origin.slice(0, 8)}</code> #{fork.seq} · {formatDateTime(fork.foundAt)}
+              </li>
+            ))}
+          </ul>
         </div>
       )}
     </li>
@@ -96,7 +133,12 @@ function InvitationShown({ invitation }: { invitation: PairingInvitation }) {
     <div class="invite-link">
       <p>{t('fleet.inviteShown')}</p>
       <div class="copy-row">
-        <input readOnly value={invitation.invitation} aria-label={t('fleet.invitation')} onFocus={(event) => event.currentTarget.select()} />
+        <input
+          readOnly
+          value={invitation.invitation}
+          aria-label={t('fleet.invitation')}
+          onFocus={(event) => event.currentTarget.select()}
+        />
         <CopyButton text={invitation.invitation} label={t('fleet.copyInvitation')} />
       </div>
       <p class="muted">{t('fleet.expires', { time: formatDateTime(invitation.expiresAt) })}</p>
@@ -135,20 +177,36 @@ export function Fleet() {
       )}
       {state && state.peers.length === 0 && <p>{t('fleet.none')}</p>}
       <ul class="plain-list peers" aria-label={t('fleet.peers')}>
-        {state?.peers.map((peer) => <PeerItem key={peer.id} peer={peer} onEdit={() => setEditing(peer)} onUnpair={() => setUnpairing(peer)} />)}
+        {state?.peers.map((peer) => (
+          <PeerItem key={peer.id} peer={peer} onEdit={() => setEditing(peer)} onUnpair={() => setUnpairing(peer)} />
+        ))}
       </ul>
       <h3>{t('fleet.inviteTitle')}</h3>
-      <button type="button" class="primary" disabled={invite.busy || !state} onClick={() => invite.run()}>{t('fleet.invite')}</button>
+      <button type="button" class="primary" disabled={invite.busy || !state} onClick={() => invite.run()}>
+        {t('fleet.invite')}
+      </button>
       {invitation && <InvitationShown invitation={invitation} />}
       <h3>{t('fleet.acceptTitle')}</h3>
       <Problem error={accept.error} />
       <form onSubmit={(event) => (event.preventDefault(), accept.run(event.currentTarget))}>
         <div class="field">
           <label for="pair-invitation">{t('fleet.invitation')}</label>
-          <textarea id="pair-invitation" name="invitation" required rows={3} spellcheck={false} autoCapitalize="none" aria-describedby="pair-invitation-hint" />
-          <p class="hint" id="pair-invitation-hint">{t('fleet.acceptHint')}</p>
+          <textarea
+            id="pair-invitation"
+            name="invitation"
+            required
+            rows={3}
+            spellcheck={false}
+            autoCapitalize="none"
+            aria-describedby="pair-invitation-hint"
+          />
+          <p class="hint" id="pair-invitation-hint">
+            {t('fleet.acceptHint')}
+          </p>
         </div>
-        <button class="primary" disabled={accept.busy || !state}>{accept.busy ? t('fleet.pairing') : t('fleet.pair')}</button>
+        <button class="primary" disabled={accept.busy || !state}>
+          {accept.busy ? t('fleet.pairing') : t('fleet.pair')}
+        </button>
       </form>
       {editing && <PeerEditor peer={editing} onClose={() => setEditing(undefined)} />}
       {unpairing && <UnpairDialog peer={unpairing} onClose={() => setUnpairing(undefined)} />}

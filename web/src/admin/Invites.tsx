@@ -32,10 +32,12 @@ export function Invites() {
     const values = new FormData(form);
     const lifetime = Number(values.get('expiry'));
     const maxUses = Number(values.get('maxUses'));
-    setLink(await createInvite(String(values.get('teamId')), values.get('role') as Role, {
-      ...(lifetime ? { expiresInHours: unit === 'days' ? lifetime * 24 : lifetime } : {}),
-      ...(maxUses ? { maxUses } : {}),
-    }));
+    setLink(
+      await createInvite(String(values.get('teamId')), values.get('role') as Role, {
+        ...(lifetime ? { expiresInHours: unit === 'days' ? lifetime * 24 : lifetime } : {}),
+        ...(maxUses ? { maxUses } : {}),
+      }),
+    );
   });
   const revoke = useAction(revokeInvite);
   // On a phone the new link appears below the form, out of sight: bring it into view.
@@ -46,34 +48,66 @@ export function Invites() {
     <section aria-labelledby="invites-heading">
       <h2 id="invites-heading">{t('admin.invites')}</h2>
       <p>{t('admin.joinPageIntro')}</p>
-      <p><a class="button" href="/join" target="_blank" rel="noopener">{t('admin.joinPage')}</a></p>
+      <p>
+        <a class="button" href="/join" target="_blank" rel="noopener">
+          {t('admin.joinPage')}
+        </a>
+      </p>
       <Problem error={create.error ?? revoke.error} />
       <form class="invite-form" onSubmit={(event) => (event.preventDefault(), create.run(event.currentTarget))}>
         <div class="field">
           <label for="invite-team">{t('admin.team')}</label>
           <select id="invite-team" name="teamId" required>
-            {teams.value.map((team) => <option key={team.id} value={team.id} selected={team.id === currentTeam.value?.id}>{team.displayName}</option>)}
+            {teams.value.map((team) => (
+              <option key={team.id} value={team.id} selected={team.id === currentTeam.value?.id}>
+                {team.displayName}
+              </option>
+            ))}
           </select>
         </div>
         <div class="field">
           <label for="invite-role">{t('admin.role')}</label>
           <select id="invite-role" name="role">
-            {ROLES.map((option) => <option key={option} value={option} selected={option === 'member'}>{roleName(option)}</option>)}
+            {ROLES.map((option) => (
+              <option key={option} value={option} selected={option === 'member'}>
+                {roleName(option)}
+              </option>
+            ))}
           </select>
         </div>
         <div class="field">
           <label for="invite-expiry">{t('admin.expiresAfter')}</label>
           <div class="expiry">
-            <input id="invite-expiry" name="expiry" type="number" min={1} max={MAX_EXPIRY[unit]} inputMode="numeric" aria-describedby="invite-expiry-hint" />
+            <input
+              id="invite-expiry"
+              name="expiry"
+              type="number"
+              min={1}
+              max={MAX_EXPIRY[unit]}
+              inputMode="numeric"
+              aria-describedby="invite-expiry-hint"
+            />
             <select aria-label={t('admin.expiryUnit')} value={unit} onChange={(event) => setUnit(event.currentTarget.value as Unit)}>
               <option value="hours">{t('admin.hours')}</option>
               <option value="days">{t('admin.days')}</option>
             </select>
           </div>
-          <p class="hint" id="invite-expiry-hint">{t('admin.expiryHint')}</p>
+          <p class="hint" id="invite-expiry-hint">
+            {t('admin.expiryHint')}
+          </p>
         </div>
-        <Field label={t('admin.maxUses')} name="maxUses" type="number" min={1} max={10000} inputMode="numeric" hint={t('admin.maxUsesHint')} />
-        <button class="primary" disabled={create.busy || teams.value.length === 0}>{t('admin.createInvite')}</button>
+        <Field
+          label={t('admin.maxUses')}
+          name="maxUses"
+          type="number"
+          min={1}
+          max={10000}
+          inputMode="numeric"
+          hint={t('admin.maxUsesHint')}
+        />
+        <button class="primary" disabled={create.busy || teams.value.length === 0}>
+          {t('admin.createInvite')}
+        </button>
       </form>
       {link && (
         <div class="invite-link" ref={shown}>
@@ -86,10 +120,16 @@ export function Invites() {
         {invites.value.map((invite) => (
           <li key={invite.id} class="admin-item">
             <div class="admin-item-name">
-              <strong>{teamName(invite.teamId)} · {roleName(invite.role)}</strong>
+              <strong>
+                {teamName(invite.teamId)} · {roleName(invite.role)}
+              </strong>
               <div class="muted">{limits(invite)}</div>
             </div>
-            {!invite.revoked && <button type="button" class="small" onClick={() => revoke.run(invite.id)}>{t('admin.revoke')}</button>}
+            {!invite.revoked && (
+              <button type="button" class="small" onClick={() => revoke.run(invite.id)}>
+                {t('admin.revoke')}
+              </button>
+            )}
           </li>
         ))}
       </ul>

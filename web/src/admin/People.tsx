@@ -20,8 +20,12 @@ function EndSessionsDialog({ user, onDone, onClose }: { user: User; onDone: () =
       <Problem error={error} />
       <p>{t('admin.endSessionsExplain', { name: user.displayName })}</p>
       <div class="row-buttons">
-        <button type="button" class="danger" disabled={busy} onClick={() => run()}>{t('admin.endSessions')}</button>
-        <button type="button" onClick={onClose}>{t('common.cancel')}</button>
+        <button type="button" class="danger" disabled={busy} onClick={() => run()}>
+          {t('admin.endSessions')}
+        </button>
+        <button type="button" onClick={onClose}>
+          {t('common.cancel')}
+        </button>
       </div>
     </Dialog>
   );
@@ -36,7 +40,11 @@ export function People() {
     <section aria-labelledby="people-heading">
       <h2 id="people-heading">{t('admin.people')}</h2>
       <Problem error={action.error} />
-      {ended && <p class="success" role="status">{ended}</p>}
+      {ended && (
+        <p class="success" role="status">
+          {ended}
+        </p>
+      )}
       {link && (
         <div class="field">
           <label for="reset-link">{t('admin.resetShown')}</label>
@@ -47,18 +55,38 @@ export function People() {
         {[...users.value.values()].map((user) => (
           <li key={user.id} class="admin-item">
             <div class="admin-item-name">
-              <strong>{user.displayName}</strong> <span class="muted">@{user.username}{user.active ? '' : ` · ${t('admin.deactivated')}`}</span>
+              <strong>{user.displayName}</strong>{' '}
+              <span class="muted">
+                @{user.username}
+                {user.active ? '' : ` · ${t('admin.deactivated')}`}
+              </span>
             </div>
             <div class="admin-item-actions">
-              <select aria-label={t('admin.roleOf', { name: user.displayName })} value={user.role} disabled={user.id === me.value?.id}
-                onChange={(event) => action.run(() => setRole(user.id, event.currentTarget.value as Role))}>
-                {ROLES.map((option) => <option key={option} value={option}>{roleName(option)}</option>)}
+              <select
+                aria-label={t('admin.roleOf', { name: user.displayName })}
+                value={user.role}
+                disabled={user.id === me.value?.id}
+                onChange={(event) => action.run(() => setRole(user.id, event.currentTarget.value as Role))}
+              >
+                {ROLES.map((option) => (
+                  <option key={option} value={option}>
+                    {roleName(option)}
+                  </option>
+                ))}
               </select>
               {user.id !== me.value?.id && (
                 <>
-                  <button type="button" class="small" onClick={() => action.run(() => setActive(user.id, !user.active))}>{user.active ? t('admin.deactivate') : t('admin.reactivate')}</button>
-                  <button type="button" class="small" onClick={() => action.run(async () => setLink(await resetLink(user.id)))}>{t('admin.resetPassword')}</button>
-                  {user.active && <button type="button" class="small" onClick={() => (setEnded(undefined), setEnding(user))}>{t('admin.endSessions')}</button>}
+                  <button type="button" class="small" onClick={() => action.run(() => setActive(user.id, !user.active))}>
+                    {user.active ? t('admin.deactivate') : t('admin.reactivate')}
+                  </button>
+                  <button type="button" class="small" onClick={() => action.run(async () => setLink(await resetLink(user.id)))}>
+                    {t('admin.resetPassword')}
+                  </button>
+                  {user.active && (
+                    <button type="button" class="small" onClick={() => (setEnded(undefined), setEnding(user))}>
+                      {t('admin.endSessions')}
+                    </button>
+                  )}
                 </>
               )}
             </div>
@@ -66,8 +94,11 @@ export function People() {
         ))}
       </ul>
       {ending && (
-        <EndSessionsDialog user={ending} onClose={() => setEnding(undefined)}
-          onDone={() => (setEnded(t('admin.sessionsEnded', { name: ending.displayName })), setEnding(undefined))} />
+        <EndSessionsDialog
+          user={ending}
+          onClose={() => setEnding(undefined)}
+          onDone={() => (setEnded(t('admin.sessionsEnded', { name: ending.displayName })), setEnding(undefined))}
+        />
       )}
     </section>
   );

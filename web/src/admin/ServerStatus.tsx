@@ -5,7 +5,9 @@ import { status, type NearbyService } from './admin-state';
 const allowed = (yes: boolean) => (yes ? t('admin.allowed') : t('admin.refused'));
 
 const nearbyList = (services: readonly NearbyService[]) =>
-  services.length === 0 ? t('admin.noneFound') : services.map((service) => `${service.name} (${service.addresses[0] ?? service.host}:${service.port})`).join(', ');
+  services.length === 0
+    ? t('admin.noneFound')
+    : services.map((service) => `${service.name} (${service.addresses[0] ?? service.host}:${service.port})`).join(', ');
 
 export function ServerStatus() {
   const state = status.value;
@@ -23,12 +25,24 @@ export function ServerStatus() {
     [t('admin.clock'), state.clock.suspect ? t('admin.clockSuspect') : t('admin.clockOk')],
     [t('admin.nearbyBoxes'), nearbyList(state.nearby.hail)],
     [t('admin.signalk'), nearbyList(state.nearby.signalk)],
-    [t('admin.nameClashes'), state.nameClashes.length === 0 ? t('admin.noClashes') : state.nameClashes.map((clash) => t(`admin.clash.${clash.kind}`, { requested: clash.requested, name: clash.name })).join(', ')],
+    [
+      t('admin.nameClashes'),
+      state.nameClashes.length === 0
+        ? t('admin.noClashes')
+        : state.nameClashes.map((clash) => t(`admin.clash.${clash.kind}`, { requested: clash.requested, name: clash.name })).join(', '),
+    ],
   ];
   return (
     <section aria-labelledby="status-heading">
       <h2 id="status-heading">{t('admin.status')}</h2>
-      <dl class="status-list">{rows.map(([term, value]) => <div key={term}><dt>{term}</dt><dd>{value}</dd></div>)}</dl>
+      <dl class="status-list">
+        {rows.map(([term, value]) => (
+          <div key={term}>
+            <dt>{term}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
     </section>
   );
 }

@@ -21,7 +21,9 @@ function RenameTeamDialog({ team, onClose }: { team: Team; onClose: () => void }
       <Problem error={error} />
       <form onSubmit={(event) => (event.preventDefault(), run(event.currentTarget))}>
         <Field label={t('admin.teamName')} name="displayName" defaultValue={team.displayName} required maxLength={64} />
-        <button class="primary" disabled={busy}>{t('common.save')}</button>
+        <button class="primary" disabled={busy}>
+          {t('common.save')}
+        </button>
       </form>
     </Dialog>
   );
@@ -41,22 +43,42 @@ function TeamMembersDialog({ team, onClose }: { team: Team; onClose: () => void 
   return (
     <Dialog title={t('admin.membersOf', { team: team.displayName })} onClose={onClose}>
       <Problem error={load.error ?? change.error} />
-      {members === undefined ? <p>{t('common.loading')}</p> : (
+      {members === undefined ? (
+        <p>{t('common.loading')}</p>
+      ) : (
         <>
           <ul class="plain-list">
             {members.map((member) => (
               <li key={member.id} class="row">
-                <span><strong>{member.displayName}</strong> <span class="muted">@{member.username}</span></span>
-                <button type="button" class="small" disabled={change.busy} aria-label={t('admin.removeFrom', { name: member.displayName, team: team.displayName })}
-                  onClick={() => change.run(() => removeTeamMember(team.id, member.id))}>{t('admin.remove')}</button>
+                <span>
+                  <strong>{member.displayName}</strong> <span class="muted">@{member.username}</span>
+                </span>
+                <button
+                  type="button"
+                  class="small"
+                  disabled={change.busy}
+                  aria-label={t('admin.removeFrom', { name: member.displayName, team: team.displayName })}
+                  onClick={() => change.run(() => removeTeamMember(team.id, member.id))}
+                >
+                  {t('admin.remove')}
+                </button>
               </li>
             ))}
           </ul>
-          {others.length === 0 ? <p class="muted">{t('admin.everyoneIn')}</p> : (
-            <form class="row add-member" onSubmit={(event) => (event.preventDefault(), chosen && change.run(() => addTeamMember(team.id, chosen)))}>
+          {others.length === 0 ? (
+            <p class="muted">{t('admin.everyoneIn')}</p>
+          ) : (
+            <form
+              class="row add-member"
+              onSubmit={(event) => (event.preventDefault(), chosen && change.run(() => addTeamMember(team.id, chosen)))}
+            >
               <select aria-label={t('admin.addPerson')} value={chosen} onChange={(event) => setChosen(event.currentTarget.value)} required>
                 <option value="">{t('admin.addPerson')}</option>
-                {others.map((user) => <option key={user.id} value={user.id}>{user.displayName} (@{user.username})</option>)}
+                {others.map((user) => (
+                  <option key={user.id} value={user.id}>
+                    {user.displayName} (@{user.username})
+                  </option>
+                ))}
               </select>
               <button disabled={change.busy || !chosen}>{t('admin.add')}</button>
             </form>
@@ -83,11 +105,19 @@ export function Teams() {
         {teams.value.map((team) => (
           <li key={team.id} class="admin-item">
             <div class="admin-item-name">
-              <strong>{team.displayName}</strong> <span class="muted">{team.name}{team.member === false ? ` · ${t('admin.notMember')}` : ''}</span>
+              <strong>{team.displayName}</strong>{' '}
+              <span class="muted">
+                {team.name}
+                {team.member === false ? ` · ${t('admin.notMember')}` : ''}
+              </span>
             </div>
             <div class="admin-item-actions">
-              <button type="button" class="small" onClick={() => setEditing({ kind: 'rename', team })}>{t('admin.rename')}</button>
-              <button type="button" class="small" onClick={() => setEditing({ kind: 'members', team })}>{t('admin.members')}</button>
+              <button type="button" class="small" onClick={() => setEditing({ kind: 'rename', team })}>
+                {t('admin.rename')}
+              </button>
+              <button type="button" class="small" onClick={() => setEditing({ kind: 'members', team })}>
+                {t('admin.members')}
+              </button>
             </div>
           </li>
         ))}
@@ -95,7 +125,9 @@ export function Teams() {
       <Problem error={create.error} />
       <form class="inline-form" onSubmit={(event) => (event.preventDefault(), create.run(event.currentTarget))}>
         <Field label={t('admin.teamName')} name="displayName" required maxLength={64} />
-        <button class="primary" disabled={create.busy}>{t('admin.createTeam')}</button>
+        <button class="primary" disabled={create.busy}>
+          {t('admin.createTeam')}
+        </button>
       </form>
       {editing?.kind === 'rename' && <RenameTeamDialog team={editing.team} onClose={() => setEditing(undefined)} />}
       {editing?.kind === 'members' && <TeamMembersDialog team={editing.team} onClose={() => setEditing(undefined)} />}

@@ -34,7 +34,12 @@ export interface ServerStatus {
   readonly disk: Disk;
   readonly nearby: { readonly hail: readonly NearbyService[]; readonly signalk: readonly NearbyService[] };
   readonly urls: { readonly byIp: readonly string[] };
-  readonly nameClashes: readonly { readonly kind: 'user' | 'team' | 'channel'; readonly id: string; readonly requested: string; readonly name: string }[];
+  readonly nameClashes: readonly {
+    readonly kind: 'user' | 'team' | 'channel';
+    readonly id: string;
+    readonly requested: string;
+    readonly name: string;
+  }[];
 }
 
 export const invites = signal<Invite[]>([]);

@@ -11,7 +11,12 @@ export interface Peer {
   readonly lastContact: number | null;
   readonly opsToSend: number;
   readonly opsToReceive: number;
-  readonly bytes: { readonly sentToday: number; readonly receivedToday: number; readonly sentTotal: number; readonly receivedTotal: number };
+  readonly bytes: {
+    readonly sentToday: number;
+    readonly receivedToday: number;
+    readonly sentTotal: number;
+    readonly receivedTotal: number;
+  };
   readonly forks: readonly { readonly origin: string; readonly seq: number; readonly foundAt: number }[];
 }
 

@@ -10,7 +10,11 @@ export function App() {
   const current = route.value;
   switch (phase.value) {
     case 'starting':
-      return <p class="notice" aria-busy="true">{t('common.loading')}</p>;
+      return (
+        <p class="notice" aria-busy="true">
+          {t('common.loading')}
+        </p>
+      );
     case 'setup':
       return <SetupScreen />;
     case 'unreachable':

@@ -15,11 +15,23 @@ function formValues(event: Event): Record<string, string> {
   return Object.fromEntries([...new FormData(event.currentTarget as HTMLFormElement)].map(([key, value]) => [key, String(value)]));
 }
 
-function AuthFrame({ title, intro, error, children }: { title: string; intro?: string; error: string | undefined; children: ComponentChildren }) {
+function AuthFrame({
+  title,
+  intro,
+  error,
+  children,
+}: {
+  title: string;
+  intro?: string;
+  error: string | undefined;
+  children: ComponentChildren;
+}) {
   return (
     <main class="auth">
       <div class="auth-card">
-        <p class="brand" aria-hidden="true">Hail</p>
+        <p class="brand" aria-hidden="true">
+          Hail
+        </p>
         <h1>{title}</h1>
         {intro && <p>{intro}</p>}
         <Problem error={error} />
@@ -48,14 +60,27 @@ export function SetupScreen() {
   if (joining) return <JoinFleetScreen back={() => setJoining(false)} />;
   return (
     <AuthFrame title={t('setup.title')} intro={t('setup.intro')} error={error}>
-      <p><button type="button" class="link" onClick={() => setJoining(true)}>{t('setup.joinFleet')}</button></p>
+      <p>
+        <button type="button" class="link" onClick={() => setJoining(true)}>
+          {t('setup.joinFleet')}
+        </button>
+      </p>
       <form onSubmit={(event) => run(formValues(event))}>
         <Field label={t('setup.code')} name="code" required autoComplete="one-time-code" hint={t('setup.codeHint')} />
         <Field label={t('setup.team')} name="teamDisplayName" required maxLength={64} />
         <Field label={t('account.displayName')} name="displayName" required maxLength={64} autoComplete="name" />
         <Field label={t('account.username')} name="username" autoComplete="username" hint={t('account.usernameHint')} {...USERNAME_RULES} />
-        <Field label={t('account.password')} name="password" type="password" autoComplete="new-password" hint={t('account.passwordHint')} {...PASSWORD_RULES} />
-        <button class="primary" disabled={busy}>{t('setup.submit')}</button>
+        <Field
+          label={t('account.password')}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          hint={t('account.passwordHint')}
+          {...PASSWORD_RULES}
+        />
+        <button class="primary" disabled={busy}>
+          {t('setup.submit')}
+        </button>
       </form>
     </AuthFrame>
   );
@@ -70,12 +95,28 @@ function JoinFleetScreen({ back }: { back: () => void }) {
         <Field label={t('setup.code')} name="code" required autoComplete="one-time-code" hint={t('setup.codeHint')} />
         <div class="field">
           <label for="join-invitation">{t('setup.invitation')}</label>
-          <textarea id="join-invitation" name="invitation" required rows={4} spellcheck={false} autoCapitalize="none" aria-describedby="join-invitation-hint" />
-          <p class="hint" id="join-invitation-hint">{t('setup.invitationHint')}</p>
+          <textarea
+            id="join-invitation"
+            name="invitation"
+            required
+            rows={4}
+            spellcheck={false}
+            autoCapitalize="none"
+            aria-describedby="join-invitation-hint"
+          />
+          <p class="hint" id="join-invitation-hint">
+            {t('setup.invitationHint')}
+          </p>
         </div>
-        <button class="primary" disabled={busy}>{busy ? t('setup.joining') : t('setup.joinSubmit')}</button>
+        <button class="primary" disabled={busy}>
+          {busy ? t('setup.joining') : t('setup.joinSubmit')}
+        </button>
       </form>
-      <p><button type="button" class="link" onClick={back}>{t('setup.startNew')}</button></p>
+      <p>
+        <button type="button" class="link" onClick={back}>
+          {t('setup.startNew')}
+        </button>
+      </p>
     </AuthFrame>
   );
 }
@@ -87,7 +128,9 @@ export function LoginScreen() {
       <form onSubmit={(event) => run(formValues(event))}>
         <Field label={t('account.username')} name="username" required autoComplete="username" autoCapitalize="none" spellcheck={false} />
         <Field label={t('account.password')} name="password" type="password" required autoComplete="current-password" />
-        <button class="primary" disabled={busy}>{t('login.submit')}</button>
+        <button class="primary" disabled={busy}>
+          {t('login.submit')}
+        </button>
       </form>
     </AuthFrame>
   );
@@ -107,7 +150,9 @@ export function JoinScreen({ token }: { token: string }) {
   if (invalid) {
     return (
       <AuthFrame title={t('join.invalidTitle')} intro={t('join.invalid')} error={undefined}>
-        <a href="/" onClick={(event) => (event.preventDefault(), navigate('/'))}>{t('login.title')}</a>
+        <a href="/" onClick={(event) => (event.preventDefault(), navigate('/'))}>
+          {t('login.title')}
+        </a>
       </AuthFrame>
     );
   }
@@ -116,8 +161,17 @@ export function JoinScreen({ token }: { token: string }) {
       <form onSubmit={(event) => run(formValues(event))}>
         <Field label={t('account.displayName')} name="displayName" required maxLength={64} autoComplete="name" />
         <Field label={t('account.username')} name="username" autoComplete="username" hint={t('account.usernameHint')} {...USERNAME_RULES} />
-        <Field label={t('account.password')} name="password" type="password" autoComplete="new-password" hint={t('account.passwordHint')} {...PASSWORD_RULES} />
-        <button class="primary" disabled={busy || !team}>{t('join.submit')}</button>
+        <Field
+          label={t('account.password')}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          hint={t('account.passwordHint')}
+          {...PASSWORD_RULES}
+        />
+        <button class="primary" disabled={busy || !team}>
+          {t('join.submit')}
+        </button>
       </form>
     </AuthFrame>
   );
@@ -132,15 +186,26 @@ export function ResetScreen({ token }: { token: string }) {
   if (done) {
     return (
       <AuthFrame title={t('reset.doneTitle')} intro={t('reset.done')} error={undefined}>
-        <a class="button primary" href="/" onClick={(event) => (event.preventDefault(), navigate('/'))}>{t('login.title')}</a>
+        <a class="button primary" href="/" onClick={(event) => (event.preventDefault(), navigate('/'))}>
+          {t('login.title')}
+        </a>
       </AuthFrame>
     );
   }
   return (
     <AuthFrame title={t('reset.title')} error={error}>
       <form onSubmit={(event) => run(formValues(event))}>
-        <Field label={t('account.newPassword')} name="password" type="password" autoComplete="new-password" hint={t('account.passwordHint')} {...PASSWORD_RULES} />
-        <button class="primary" disabled={busy}>{t('reset.submit')}</button>
+        <Field
+          label={t('account.newPassword')}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          hint={t('account.passwordHint')}
+          {...PASSWORD_RULES}
+        />
+        <button class="primary" disabled={busy}>
+          {t('reset.submit')}
+        </button>
       </form>
     </AuthFrame>
   );
@@ -149,7 +214,9 @@ export function ResetScreen({ token }: { token: string }) {
 export function UnreachableScreen({ retry }: { retry: () => void }) {
   return (
     <AuthFrame title={t('unreachable.title')} intro={t('unreachable.intro')} error={undefined}>
-      <button class="primary" onClick={retry}>{t('common.retry')}</button>
+      <button class="primary" onClick={retry}>
+        {t('common.retry')}
+      </button>
     </AuthFrame>
   );
 }

@@ -25,20 +25,42 @@ export function BotTokens() {
       {secret && (
         <div class="field token-secret">
           <label for="token-secret">{t('tokens.secret')}</label>
-          <input id="token-secret" readOnly value={secret} spellcheck={false} aria-describedby="token-secret-hint" onFocus={(event) => event.currentTarget.select()} />
-          <p class="hint" id="token-secret-hint">{t('tokens.shown')} {t('tokens.howTo')}</p>
+          <input
+            id="token-secret"
+            readOnly
+            value={secret}
+            spellcheck={false}
+            aria-describedby="token-secret-hint"
+            onFocus={(event) => event.currentTarget.select()}
+          />
+          <p class="hint" id="token-secret-hint">
+            {t('tokens.shown')} {t('tokens.howTo')}
+          </p>
         </div>
       )}
-      {list && (list.length === 0 ? <p>{t('tokens.none')}</p> : (
-        <ul class="plain-list">
-          {list.map((token) => (
-            <li key={token.id} class="row">
-              <span><strong>{token.name}</strong> <span class="muted">{t('tokens.created', { date: formatDateTime(token.createdAt) })}</span></span>
-              <button type="button" class="small" disabled={revoke.busy} aria-label={t('tokens.revokeNamed', { name: token.name })} onClick={() => revoke.run(token.id)}>{t('tokens.revoke')}</button>
-            </li>
-          ))}
-        </ul>
-      ))}
+      {list &&
+        (list.length === 0 ? (
+          <p>{t('tokens.none')}</p>
+        ) : (
+          <ul class="plain-list">
+            {list.map((token) => (
+              <li key={token.id} class="row">
+                <span>
+                  <strong>{token.name}</strong> <span class="muted">{t('tokens.created', { date: formatDateTime(token.createdAt) })}</span>
+                </span>
+                <button
+                  type="button"
+                  class="small"
+                  disabled={revoke.busy}
+                  aria-label={t('tokens.revokeNamed', { name: token.name })}
+                  onClick={() => revoke.run(token.id)}
+                >
+                  {t('tokens.revoke')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        ))}
       <form class="inline-form" onSubmit={(event) => (event.preventDefault(), create.run(event.currentTarget))}>
         <Field label={t('tokens.name')} name="name" required maxLength={64} />
         <button disabled={create.busy}>{t('tokens.create')}</button>

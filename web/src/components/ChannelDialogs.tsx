@@ -26,7 +26,11 @@ export function BrowseChannelsDialog({ teamId, onClose }: { teamId: string; onCl
   return (
     <Dialog title={t('sidebar.browse')} onClose={onClose}>
       <Problem error={error ?? join.error} />
-      {list === undefined ? <p>{t('common.loading')}</p> : list.length === 0 ? <p>{t('browse.none')}</p> : (
+      {list === undefined ? (
+        <p>{t('common.loading')}</p>
+      ) : list.length === 0 ? (
+        <p>{t('browse.none')}</p>
+      ) : (
         <ul class="plain-list">
           {list.map((channel) => (
             <li key={channel.id} class="row">
@@ -34,7 +38,9 @@ export function BrowseChannelsDialog({ teamId, onClose }: { teamId: string; onCl
                 <strong># {channel.displayName}</strong>
                 {channel.purpose && <p class="muted">{channel.purpose}</p>}
               </div>
-              <button type="button" onClick={() => join.run(channel)} disabled={join.busy}>{t('browse.join')}</button>
+              <button type="button" onClick={() => join.run(channel)} disabled={join.busy}>
+                {t('browse.join')}
+              </button>
             </li>
           ))}
         </ul>
@@ -65,8 +71,12 @@ export function CreateChannelDialog({ teamId, onClose }: { teamId: string; onClo
       <form onSubmit={(event) => (event.preventDefault(), run(event.currentTarget))}>
         <Field label={t('channel.name')} name="displayName" required maxLength={64} />
         <Field label={t('channel.purpose')} name="purpose" maxLength={250} />
-        <label class="check"><input type="checkbox" checked={isPrivate} onChange={(event) => setPrivate(event.currentTarget.checked)} /> {t('channel.private')}</label>
-        <button class="primary" disabled={busy}>{t('channel.create')}</button>
+        <label class="check">
+          <input type="checkbox" checked={isPrivate} onChange={(event) => setPrivate(event.currentTarget.checked)} /> {t('channel.private')}
+        </label>
+        <button class="primary" disabled={busy}>
+          {t('channel.create')}
+        </button>
       </form>
     </Dialog>
   );
@@ -75,7 +85,10 @@ export function CreateChannelDialog({ teamId, onClose }: { teamId: string; onClo
 export function NewConversationDialog({ onClose }: { onClose: () => void }) {
   const [filter, setFilter] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
-  const people = [...users.value.values()].filter((user) => user.id !== me.value?.id && user.active && `${user.username} ${user.displayName}`.toLowerCase().includes(filter.toLowerCase()));
+  const people = [...users.value.values()].filter(
+    (user) =>
+      user.id !== me.value?.id && user.active && `${user.username} ${user.displayName}`.toLowerCase().includes(filter.toLowerCase()),
+  );
   const { busy, error, run } = useAction(async () => {
     const channel = await openConversation(chosen);
     onClose();
@@ -90,11 +103,14 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
         <legend class="sr-only">{t('conversation.people')}</legend>
         {people.map((user) => (
           <label key={user.id} class="check">
-            <input type="checkbox" checked={chosen.includes(user.id)} onChange={() => toggle(user.id)} /> <OnlineDot userId={user.id} /> {user.displayName} <span class="muted">@{user.username}</span>
+            <input type="checkbox" checked={chosen.includes(user.id)} onChange={() => toggle(user.id)} /> <OnlineDot userId={user.id} />{' '}
+            {user.displayName} <span class="muted">@{user.username}</span>
           </label>
         ))}
       </fieldset>
-      <button class="primary" disabled={busy || chosen.length === 0} onClick={() => run()}>{t('conversation.start')}</button>
+      <button class="primary" disabled={busy || chosen.length === 0} onClick={() => run()}>
+        {t('conversation.start')}
+      </button>
     </Dialog>
   );
 }

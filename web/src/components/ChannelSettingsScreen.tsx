@@ -58,24 +58,55 @@ function AboutSection({ channel, editable }: { channel: Channel; editable: boole
       <h2 id="about-heading">{t('channel.about')}</h2>
       {why && <p class="muted">{why}</p>}
       <Problem error={save.error} />
-      {saved && <p class="success" role="status">{t('settings.saved')}</p>}
+      {saved && (
+        <p class="success" role="status">
+          {t('settings.saved')}
+        </p>
+      )}
       {changedElsewhere && (
         <p class="notice">
           {t('channel.changedElsewhere')}{' '}
-          <button type="button" class="link" onClick={() => setEditing(false)}>{t('channel.showTheirs')}</button>
+          <button type="button" class="link" onClick={() => setEditing(false)}>
+            {t('channel.showTheirs')}
+          </button>
         </p>
       )}
-      <form key={aboutOf(shown)} onInput={() => (setEditing(true), setSaved(false))} onSubmit={(event) => (event.preventDefault(), save.run(event.currentTarget))}>
+      <form
+        key={aboutOf(shown)}
+        onInput={() => (setEditing(true), setSaved(false))}
+        onSubmit={(event) => (event.preventDefault(), save.run(event.currentTarget))}
+      >
         <fieldset class="plain" disabled={!editable}>
           <Field label={t('channel.displayName')} name="displayName" defaultValue={shown.displayName} required maxLength={64} />
-          <Field label={t('channel.handle')} name="name" defaultValue={shown.name} required maxLength={64} pattern="[a-z0-9_\-]+" hint={t('channel.handleHint')} />
+          <Field
+            label={t('channel.handle')}
+            name="name"
+            defaultValue={shown.name}
+            required
+            maxLength={64}
+            pattern="[a-z0-9_\-]+"
+            hint={t('channel.handleHint')}
+          />
           <div class="field">
             <label for="channel-header">{t('channel.header')}</label>
-            <textarea id="channel-header" name="header" rows={2} maxLength={1024} defaultValue={shown.header} aria-describedby="channel-header-hint" />
-            <p class="hint" id="channel-header-hint">{t('channel.headerHint')}</p>
+            <textarea
+              id="channel-header"
+              name="header"
+              rows={2}
+              maxLength={1024}
+              defaultValue={shown.header}
+              aria-describedby="channel-header-hint"
+            />
+            <p class="hint" id="channel-header-hint">
+              {t('channel.headerHint')}
+            </p>
           </div>
           <Field label={t('channel.purpose')} name="purpose" defaultValue={shown.purpose} maxLength={250} />
-          {editable && <button class="primary" disabled={save.busy}>{t('common.save')}</button>}
+          {editable && (
+            <button class="primary" disabled={save.busy}>
+              {t('common.save')}
+            </button>
+          )}
         </fieldset>
       </form>
     </section>
@@ -92,7 +123,12 @@ function NotificationsSection({ channel }: { channel: Channel }) {
       <Problem error={change.error} />
       <div class="field">
         <label for="channel-notify">{t('settings.notifications')}</label>
-        <select id="channel-notify" value={level} disabled={change.busy} onChange={(event) => change.run({ level: event.currentTarget.value as ChannelNotifyLevel, muted })}>
+        <select
+          id="channel-notify"
+          value={level}
+          disabled={change.busy}
+          onChange={(event) => change.run({ level: event.currentTarget.value as ChannelNotifyLevel, muted })}
+        >
           <option value="default">{t('channel.notifyDefault')}</option>
           <option value="all">{t('settings.notifyAll')}</option>
           <option value="mentions">{t('settings.notifyMentions')}</option>
@@ -100,10 +136,19 @@ function NotificationsSection({ channel }: { channel: Channel }) {
         </select>
       </div>
       <label class="check">
-        <input type="checkbox" id="channel-mute" checked={muted} disabled={change.busy} onChange={(event) => change.run({ level, muted: event.currentTarget.checked })} aria-describedby="channel-mute-hint" />
+        <input
+          type="checkbox"
+          id="channel-mute"
+          checked={muted}
+          disabled={change.busy}
+          onChange={(event) => change.run({ level, muted: event.currentTarget.checked })}
+          aria-describedby="channel-mute-hint"
+        />
         {t('channel.mute')}
       </label>
-      <p class="hint" id="channel-mute-hint">{t('channel.muteHint')}</p>
+      <p class="hint" id="channel-mute-hint">
+        {t('channel.muteHint')}
+      </p>
     </section>
   );
 }
@@ -120,13 +165,29 @@ function AddPeople({ channel, members }: { channel: Channel; members: readonly U
     <div class="add-people">
       <h3>{t('channel.addPeople')}</h3>
       <Problem error={load.error ?? add.error} />
-      {candidates.length > 0 && <Field label={t('conversation.find')} type="search" value={filter} onInput={(event) => setFilter(event.currentTarget.value)} />}
-      {candidates.length === 0 ? <p class="muted">{t('channel.nobodyToAdd')}</p> : shown.length === 0 ? <p class="muted">{t('search.none')}</p> : (
+      {candidates.length > 0 && (
+        <Field label={t('conversation.find')} type="search" value={filter} onInput={(event) => setFilter(event.currentTarget.value)} />
+      )}
+      {candidates.length === 0 ? (
+        <p class="muted">{t('channel.nobodyToAdd')}</p>
+      ) : shown.length === 0 ? (
+        <p class="muted">{t('search.none')}</p>
+      ) : (
         <ul class="plain-list" aria-label={t('channel.addPeople')}>
           {shown.slice(0, 20).map((user) => (
             <li key={user.id} class="row">
-              <span><OnlineDot userId={user.id} /> {user.displayName} <span class="muted">@{user.username}</span></span>
-              <button type="button" class="small" aria-label={t('channel.addName', { name: user.displayName })} disabled={add.busy} onClick={() => add.run(user)}>{t('channel.add')}</button>
+              <span>
+                <OnlineDot userId={user.id} /> {user.displayName} <span class="muted">@{user.username}</span>
+              </span>
+              <button
+                type="button"
+                class="small"
+                aria-label={t('channel.addName', { name: user.displayName })}
+                disabled={add.busy}
+                onClick={() => add.run(user)}
+              >
+                {t('channel.add')}
+              </button>
             </li>
           ))}
         </ul>
@@ -142,16 +203,30 @@ function MembersSection({ channel, canAdd, canRemove }: { channel: Channel; canA
   const members = channelMembers.value.get(channel.id);
   return (
     <section aria-labelledby="members-heading">
-      <h2 id="members-heading">{t('channel.members')}{members && <span class="muted"> ({members.length})</span>}</h2>
+      <h2 id="members-heading">
+        {t('channel.members')}
+        {members && <span class="muted"> ({members.length})</span>}
+      </h2>
       <Problem error={load.error ?? remove.error} />
-      {members === undefined ? <p>{t('common.loading')}</p> : (
+      {members === undefined ? (
+        <p>{t('common.loading')}</p>
+      ) : (
         <ul class="plain-list" aria-labelledby="members-heading">
           {members.map((user) => (
             <li key={user.id} class="row">
-              <span><OnlineDot userId={user.id} /> {user.displayName} <span class="muted">@{user.username}</span></span>
+              <span>
+                <OnlineDot userId={user.id} /> {user.displayName} <span class="muted">@{user.username}</span>
+              </span>
               {canRemove && user.id !== me.value?.id && (
-                <button type="button" class="small danger" aria-label={t('channel.removeName', { name: user.displayName })} disabled={remove.busy}
-                  onClick={() => confirm(t('channel.confirmRemove', { name: user.displayName })) && remove.run(user)}>{t('channel.remove')}</button>
+                <button
+                  type="button"
+                  class="small danger"
+                  aria-label={t('channel.removeName', { name: user.displayName })}
+                  disabled={remove.busy}
+                  onClick={() => confirm(t('channel.confirmRemove', { name: user.displayName })) && remove.run(user)}
+                >
+                  {t('channel.remove')}
+                </button>
               )}
             </li>
           ))}
@@ -174,12 +249,19 @@ function ManageSection({ channel, canArchive, canLeave }: { channel: Channel; ca
       <Problem error={archive.error ?? leave.error} />
       <div class="row-buttons">
         {canArchive && (
-          <button type="button" disabled={archive.busy}
-            onClick={() => confirm(channel.archived ? t('channel.confirmUnarchive') : t('channel.confirmArchive')) && archive.run()}>
+          <button
+            type="button"
+            disabled={archive.busy}
+            onClick={() => confirm(channel.archived ? t('channel.confirmUnarchive') : t('channel.confirmArchive')) && archive.run()}
+          >
             {channel.archived ? t('channel.unarchive') : t('channel.archive')}
           </button>
         )}
-        {canLeave && <button type="button" class="danger" disabled={leave.busy} onClick={() => confirm(t('channel.confirmLeave')) && leave.run()}>{t('channel.leave')}</button>}
+        {canLeave && (
+          <button type="button" class="danger" disabled={leave.busy} onClick={() => confirm(t('channel.confirmLeave')) && leave.run()}>
+            {t('channel.leave')}
+          </button>
+        )}
       </div>
     </section>
   );

@@ -26,7 +26,9 @@ function PinsDialog({ channelId, onClose }: { channelId: string; onClose: () => 
     <Dialog title={t('channel.pins')} onClose={onClose}>
       <Problem error={load.error} />
       {pins?.length === 0 && <p>{t('channel.noPins')}</p>}
-      {pins?.map((post) => <PostItem key={post.id} post={post} grouped={false} inThread />)}
+      {pins?.map((post) => (
+        <PostItem key={post.id} post={post} grouped={false} inThread />
+      ))}
     </Dialog>
   );
 }
@@ -37,12 +39,17 @@ export function ChannelView({ channelId }: { channelId: string }) {
   const posts = postsByChannel.value.get(channelId) ?? [];
 
   useEffect(() => {
-    void loadCachedChannel(channelId).then(() => loadNewest(channelId)).catch(() => undefined);
+    void loadCachedChannel(channelId)
+      .then(() => loadNewest(channelId))
+      .catch(() => undefined);
   }, [channelId]);
 
   // The read mark as it was when the channel was opened: the "new" line stays put while reading.
   const lastViewedAt = useMemo(() => channel?.lastViewedAt, [channel !== undefined]);
-  const firstUnread = lastViewedAt === undefined ? undefined : posts.find((post) => post.rootId === null && post.createdAt > lastViewedAt && post.userId !== me.value?.id);
+  const firstUnread =
+    lastViewedAt === undefined
+      ? undefined
+      : posts.find((post) => post.rootId === null && post.createdAt > lastViewedAt && post.userId !== me.value?.id);
 
   useEffect(() => {
     if (!document.hidden) markRead(channelId);
@@ -63,23 +70,53 @@ export function ChannelView({ channelId }: { channelId: string }) {
   }, [channelId]);
 
   const items = useMemo(
-    () => historyItems(posts.filter((post) => post.rootId === null), outbox.value.filter((entry) => entry.channelId === channelId && entry.rootId === null)),
+    () =>
+      historyItems(
+        posts.filter((post) => post.rootId === null),
+        outbox.value.filter((entry) => entry.channelId === channelId && entry.rootId === null),
+      ),
     [posts, outbox.value, channelId],
   );
 
-  if (!channel) return <section class="channel-view"><NotInChannel channelId={channelId} /></section>;
+  if (!channel)
+    return (
+      <section class="channel-view">
+        <NotInChannel channelId={channelId} />
+      </section>
+    );
   const title = channelTitle(channel);
   return (
     <section class="channel-view" aria-labelledby="channel-title">
       <header class="channel-head">
-        <button type="button" class="icon-button back" aria-label={t('common.back')} onClick={() => navigate('/')}>‹</button>
+        <button type="button" class="icon-button back" aria-label={t('common.back')} onClick={() => navigate('/')}>
+          ‹
+        </button>
         <div class="channel-head-text">
-          <h1 id="channel-title">{channel.type === 'public' ? '# ' : ''}{title}</h1>
+          <h1 id="channel-title">
+            {channel.type === 'public' ? '# ' : ''}
+            {title}
+          </h1>
           {(channel.header || channel.purpose) && <p class="muted">{channel.header || channel.purpose}</p>}
         </div>
-        <button type="button" class="icon-button" aria-label={t('channel.pins')} title={t('channel.pins')} onClick={() => setShowPins(true)} disabled={!connected.value}>📌</button>
-        <a href={`/c/${channelId}/settings`} class="icon-button" aria-label={t('channel.settings')} title={t('channel.settings')}
-          onClick={(event) => (event.preventDefault(), navigate(`/c/${channelId}/settings`))}>⚙</a>
+        <button
+          type="button"
+          class="icon-button"
+          aria-label={t('channel.pins')}
+          title={t('channel.pins')}
+          onClick={() => setShowPins(true)}
+          disabled={!connected.value}
+        >
+          📌
+        </button>
+        <a
+          href={`/c/${channelId}/settings`}
+          class="icon-button"
+          aria-label={t('channel.settings')}
+          title={t('channel.settings')}
+          onClick={(event) => (event.preventDefault(), navigate(`/c/${channelId}/settings`))}
+        >
+          ⚙
+        </a>
       </header>
       {channel.archived && <p class="notice">{t('channel.archived')}</p>}
       <MessageList

@@ -47,11 +47,41 @@ export function ChatLayout() {
     if (current.name === 'home' && wide && fallback) navigate(`/c/${fallback.id}`, true);
   }, [current.name, fallback?.id]);
 
-  if (current.name === 'channelSettings') return <><ChannelSettingsScreen channelId={current.channelId} /><StatusBar /></>;
-  if (current.name === 'settings') return <><SettingsScreen /><StatusBar /></>;
-  if (current.name === 'search') return <><Lazy load={loadSearch} props={{}} /><StatusBar /></>;
-  if (current.name === 'mentions') return <><Lazy load={loadMentions} props={{}} /><StatusBar /></>;
-  if (current.name === 'admin') return <><Lazy load={loadAdmin} props={{}} /><StatusBar /></>;
+  if (current.name === 'channelSettings')
+    return (
+      <>
+        <ChannelSettingsScreen channelId={current.channelId} />
+        <StatusBar />
+      </>
+    );
+  if (current.name === 'settings')
+    return (
+      <>
+        <SettingsScreen />
+        <StatusBar />
+      </>
+    );
+  if (current.name === 'search')
+    return (
+      <>
+        <Lazy load={loadSearch} props={{}} />
+        <StatusBar />
+      </>
+    );
+  if (current.name === 'mentions')
+    return (
+      <>
+        <Lazy load={loadMentions} props={{}} />
+        <StatusBar />
+      </>
+    );
+  if (current.name === 'admin')
+    return (
+      <>
+        <Lazy load={loadAdmin} props={{}} />
+        <StatusBar />
+      </>
+    );
   const thread = openThreadId.value;
   // Keyed: another channel or thread is a new view, so nothing of the last one (attachments
   // chosen, scroll position, a page loading) carries over to it.
@@ -59,7 +89,9 @@ export function ChatLayout() {
     <div class={`chat${channelId ? ' has-channel' : ''}${thread ? ' has-thread' : ''}`}>
       <StatusBar />
       <Sidebar />
-      <main class="main-pane">{channelId ? <ChannelView key={channelId} channelId={channelId} /> : <p class="notice">{t('channel.pick')}</p>}</main>
+      <main class="main-pane">
+        {channelId ? <ChannelView key={channelId} channelId={channelId} /> : <p class="notice">{t('channel.pick')}</p>}
+      </main>
       {thread && <ThreadPanel key={thread} rootId={thread} />}
     </div>
   );

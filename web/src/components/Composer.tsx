@@ -26,16 +26,37 @@ const completers = (): Completer[] => [
   {
     pattern: MENTION_AT_CARET,
     label: t('composer.mentions'),
-    suggest: (typed) => [...users.value.values()]
-      .filter((user) => user.active && startsWith(typed, user.username, user.displayName))
-      .map((user) => ({ key: user.id, insert: `@${user.username}`, content: <><strong>{user.displayName}</strong> <span class="muted">@{user.username}</span></> })),
+    suggest: (typed) =>
+      [...users.value.values()]
+        .filter((user) => user.active && startsWith(typed, user.username, user.displayName))
+        .map((user) => ({
+          key: user.id,
+          insert: `@${user.username}`,
+          content: (
+            <>
+              <strong>{user.displayName}</strong> <span class="muted">@{user.username}</span>
+            </>
+          ),
+        })),
   },
   {
     pattern: CHANNEL_AT_CARET,
     label: t('composer.channels'),
-    suggest: (typed) => channels.value
-      .filter((channel) => !isConversation(channel) && channel.teamId === currentTeam.value?.id && startsWith(typed, channel.name, channel.displayName))
-      .map((channel) => ({ key: channel.id, insert: `~${channel.name}`, content: <><strong>{channel.displayName}</strong> <span class="muted">~{channel.name}</span></> })),
+    suggest: (typed) =>
+      channels.value
+        .filter(
+          (channel) =>
+            !isConversation(channel) && channel.teamId === currentTeam.value?.id && startsWith(typed, channel.name, channel.displayName),
+        )
+        .map((channel) => ({
+          key: channel.id,
+          insert: `~${channel.name}`,
+          content: (
+            <>
+              <strong>{channel.displayName}</strong> <span class="muted">~{channel.name}</span>
+            </>
+          ),
+        })),
   },
 ];
 
@@ -46,7 +67,17 @@ function Thumbnail({ image }: { image: Blob }) {
   return <img src={url} alt="" />;
 }
 
-export function Composer({ channelId, rootId, label, disabled }: { channelId: string; rootId: string | null; label: string; disabled?: boolean }) {
+export function Composer({
+  channelId,
+  rootId,
+  label,
+  disabled,
+}: {
+  channelId: string;
+  rootId: string | null;
+  label: string;
+  disabled?: boolean;
+}) {
   const key = draftKey(channelId, rootId);
   const text = drafts.value.get(key) ?? '';
   const [attachments, setAttachments] = useState<Attachment[]>([]);
@@ -70,10 +101,12 @@ export function Composer({ channelId, rootId, label, disabled }: { channelId: st
   };
 
   const attach = async (files: FileList | null) => {
-    const chosen = await Promise.all([...(files ?? [])].map(async (file): Promise<Attachment> => {
-      const image = await describeImage(file);
-      return { blob: file, name: file.name, ...(image ? { width: image.width, height: image.height, thumbnail: image.thumbnail } : {}) };
-    }));
+    const chosen = await Promise.all(
+      [...(files ?? [])].map(async (file): Promise<Attachment> => {
+        const image = await describeImage(file);
+        return { blob: file, name: file.name, ...(image ? { width: image.width, height: image.height, thumbnail: image.thumbnail } : {}) };
+      }),
+    );
     setAttachments((current) => [...current, ...chosen].slice(0, 10));
   };
 
@@ -85,7 +118,14 @@ export function Composer({ channelId, rootId, label, disabled }: { channelId: st
             <li key={index}>
               {attachment.thumbnail ? <Thumbnail image={attachment.thumbnail} /> : <span aria-hidden="true">📎</span>}
               <span>{attachment.name}</span>
-              <button type="button" class="icon-button" aria-label={t('composer.remove', { name: attachment.name })} onClick={() => setAttachments(attachments.filter((_, at) => at !== index))}>✕</button>
+              <button
+                type="button"
+                class="icon-button"
+                aria-label={t('composer.remove', { name: attachment.name })}
+                onClick={() => setAttachments(attachments.filter((_, at) => at !== index))}
+              >
+                ✕
+              </button>
             </li>
           ))}
         </ul>
@@ -95,7 +135,13 @@ export function Composer({ channelId, rootId, label, disabled }: { channelId: st
         <label class="icon-button attach" title={t('composer.attach')}>
           <span aria-hidden="true">📎</span>
           <span class="sr-only">{t('composer.attach')}</span>
-          <input type="file" multiple class="sr-only" disabled={disabled} onChange={(event) => void attach(event.currentTarget.files).then(() => ((event.target as HTMLInputElement).value = ''))} />
+          <input
+            type="file"
+            multiple
+            class="sr-only"
+            disabled={disabled}
+            onChange={(event) => void attach(event.currentTarget.files).then(() => ((event.target as HTMLInputElement).value = ''))}
+          />
         </label>
         <textarea
           ref={area}
@@ -113,7 +159,9 @@ export function Composer({ channelId, rootId, label, disabled }: { channelId: st
           }}
           onKeyDown={onKeyDown}
         />
-        <button class="primary send" disabled={disabled} aria-label={t('composer.send')}>➤</button>
+        <button class="primary send" disabled={disabled} aria-label={t('composer.send')}>
+          ➤
+        </button>
       </div>
     </form>
   );

@@ -17,7 +17,9 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
     <dialog ref={ref} class="dialog" aria-labelledby="dialog-title" onClose={onClose} onCancel={onClose}>
       <header class="dialog-head">
         <h2 id="dialog-title">{title}</h2>
-        <button type="button" class="icon-button" aria-label={t('common.close')} onClick={onClose}>✕</button>
+        <button type="button" class="icon-button" aria-label={t('common.close')} onClick={onClose}>
+          ✕
+        </button>
       </header>
       <div class="dialog-body">{children}</div>
     </dialog>

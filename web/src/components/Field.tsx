@@ -11,7 +11,11 @@ export function Field({ label, hint, id, ...input }: InputProps) {
     <div class="field">
       <label for={inputId}>{label}</label>
       <input id={inputId} aria-describedby={hint ? `${inputId}-hint` : undefined} {...input} />
-      {hint && <p class="hint" id={`${inputId}-hint`}>{hint}</p>}
+      {hint && (
+        <p class="hint" id={`${inputId}-hint`}>
+          {hint}
+        </p>
+      )}
     </div>
   );
 }

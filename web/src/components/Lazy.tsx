@@ -7,8 +7,22 @@ export function Lazy<P extends object>({ load, props }: { load: () => Promise<{ 
   const [Component, setComponent] = useState<ComponentType<P> | undefined>(undefined);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
-    load().then((module) => setComponent(() => module.default), () => setFailed(true));
+    load().then(
+      (module) => setComponent(() => module.default),
+      () => setFailed(true),
+    );
   }, [load]);
-  if (failed) return <p class="notice" role="alert">{t('common.needsConnection')}</p>;
-  return Component ? <Component {...props} /> : <p class="notice" aria-busy="true">{t('common.loading')}</p>;
+  if (failed)
+    return (
+      <p class="notice" role="alert">
+        {t('common.needsConnection')}
+      </p>
+    );
+  return Component ? (
+    <Component {...props} />
+  ) : (
+    <p class="notice" aria-busy="true">
+      {t('common.loading')}
+    </p>
+  );
 }

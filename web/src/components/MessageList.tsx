@@ -25,7 +25,10 @@ export type Item = { kind: 'post'; post: Post } | { kind: 'pending'; entry: Outb
  */
 export function historyItems(posts: readonly Post[], pending: readonly OutboxEntry[]): Item[] {
   const known = new Set(posts.map((post) => post.id));
-  return [...posts.map((post): Item => ({ kind: 'post', post })), ...pending.filter((entry) => !known.has(entry.id)).map((entry): Item => ({ kind: 'pending', entry }))];
+  return [
+    ...posts.map((post): Item => ({ kind: 'post', post })),
+    ...pending.filter((entry) => !known.has(entry.id)).map((entry): Item => ({ kind: 'pending', entry })),
+  ];
 }
 
 const itemKey = (item: Item) => (item.kind === 'post' ? item.post.id : item.entry.id);
@@ -54,7 +57,10 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
   const pressed = usePressedRow();
   // A list opens at its newest post.
   useLayoutEffect(() => virtualizer.scrollToEnd(), []);
-  const bottom = useFollowBottom(scroller, feed, () => virtualizer.scrollToEnd(), { count: items.length, keyAt: (index) => itemKey(items[index]!) });
+  const bottom = useFollowBottom(scroller, feed, () => virtualizer.scrollToEnd(), {
+    count: items.length,
+    keyAt: (index) => itemKey(items[index]!),
+  });
   // Whoever sends wants to see their post go out, wherever they were reading.
   const last = items[items.length - 1];
   useLayoutEffect(() => {
@@ -69,7 +75,9 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
   const loadOlderIfNearTop = () => {
     if (scroller.current!.scrollTop < NEAR_TOP_PX && hasOlder && loadOlder && !loadingOlder.current) {
       loadingOlder.current = true;
-      void loadOlder().catch(() => undefined).finally(() => (loadingOlder.current = false));
+      void loadOlder()
+        .catch(() => undefined)
+        .finally(() => (loadingOlder.current = false));
     }
   };
   const onScroll = () => {
@@ -97,9 +105,23 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
   // Above the list, not over it: a pill on top of the list would hide the post under it.
   return (
     <>
-      {unreadAbove && <div class="jump-unread"><button type="button" class="small" onClick={jumpToUnread}>{t('channel.jumpUnread')}</button></div>}
+      {unreadAbove && (
+        <div class="jump-unread">
+          <button type="button" class="small" onClick={jumpToUnread}>
+            {t('channel.jumpUnread')}
+          </button>
+        </div>
+      )}
       <div class="message-scroller" ref={scroller} onScroll={onScroll}>
-        <div role="feed" aria-label={label} aria-busy={loadingOlder.current} class="message-feed" ref={feed} style={{ height: `${virtualizer.getTotalSize()}px` }} onKeyDown={onKeyDown}>
+        <div
+          role="feed"
+          aria-label={label}
+          aria-busy={loadingOlder.current}
+          class="message-feed"
+          ref={feed}
+          style={{ height: `${virtualizer.getTotalSize()}px` }}
+          onKeyDown={onKeyDown}
+        >
           {rows.map((row) => {
             const item = items[row.index]!;
             const previous = items[row.index - 1];
@@ -109,7 +131,13 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
             const newDay = previousAt === undefined ? !hasOlder : dayOf(previousAt) !== dayOf(at);
             const unreadLine = item.kind === 'post' && item.post.id === firstUnreadId;
             const grouped =
-              !newDay && !unreadLine && item.kind === 'post' && previous?.kind === 'post' && previous.post.userId === item.post.userId && at - previousAt! < GROUP_MS && !previous.post.deleted;
+              !newDay &&
+              !unreadLine &&
+              item.kind === 'post' &&
+              previous?.kind === 'post' &&
+              previous.post.userId === item.post.userId &&
+              at - previousAt! < GROUP_MS &&
+              !previous.post.deleted;
             return (
               <div
                 key={row.key}
@@ -123,14 +151,30 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
                 {...pressed.handlers(String(row.key))}
                 style={{ transform: `translateY(${row.start}px)` }}
               >
-                {newDay && <div class="day-separator"><span>{formatDay(at)}</span></div>}
-                {unreadLine && <div class="unread-line"><span>{t('channel.newMessages')}</span></div>}
-                {item.kind === 'post' ? <PostItem post={item.post} grouped={grouped} inThread={inThread} /> : <PendingItem entry={item.entry} />}
+                {newDay && (
+                  <div class="day-separator">
+                    <span>{formatDay(at)}</span>
+                  </div>
+                )}
+                {unreadLine && (
+                  <div class="unread-line">
+                    <span>{t('channel.newMessages')}</span>
+                  </div>
+                )}
+                {item.kind === 'post' ? (
+                  <PostItem post={item.post} grouped={grouped} inThread={inThread} />
+                ) : (
+                  <PendingItem entry={item.entry} />
+                )}
               </div>
             );
           })}
         </div>
-        {bottom.unseen > 0 && <button type="button" class="small new-below" onClick={bottom.rejoin}>{t('channel.newBelow', { count: bottom.unseen })} <span aria-hidden="true">↓</span></button>}
+        {bottom.unseen > 0 && (
+          <button type="button" class="small new-below" onClick={bottom.rejoin}>
+            {t('channel.newBelow', { count: bottom.unseen })} <span aria-hidden="true">↓</span>
+          </button>
+        )}
       </div>
     </>
   );

@@ -7,8 +7,12 @@ export function NameClashNotice() {
   if (clashes.length === 0) return null;
   return (
     <span class="name-clash">
-      {clashes.map((clash) => <span key={clash.id}>{t(`clash.${clash.kind}`, { requested: clash.requested, name: clash.name })}</span>)}
-      <button type="button" class="small" onClick={dismissNameClashes}>{t('clash.ok')}</button>
+      {clashes.map((clash) => (
+        <span key={clash.id}>{t(`clash.${clash.kind}`, { requested: clash.requested, name: clash.name })}</span>
+      ))}
+      <button type="button" class="small" onClick={dismissNameClashes}>
+        {t('clash.ok')}
+      </button>
     </span>
   );
 }

@@ -17,8 +17,12 @@ export function NotInChannel({ channelId }: { channelId: string }) {
       <p>{t('channel.notJoined')}</p>
       <Problem error={join.error} />
       <div class="row">
-        <button type="button" class="primary" disabled={join.busy} onClick={() => join.run()}>{t('browse.join')}</button>
-        <button type="button" onClick={() => navigate('/')}>{t('common.back')}</button>
+        <button type="button" class="primary" disabled={join.busy} onClick={() => join.run()}>
+          {t('browse.join')}
+        </button>
+        <button type="button" onClick={() => navigate('/')}>
+          {t('common.back')}
+        </button>
       </div>
     </div>
   );

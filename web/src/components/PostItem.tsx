@@ -34,11 +34,20 @@ function Files({ files }: { files: readonly PostFile[] }) {
       {files.map((file) =>
         file.thumbnailHash ? (
           <a key={file.hash} href={fileUrl(file.hash)} target="_blank" rel="noopener" class="image-link">
-            <img src={fileUrl(file.thumbnailHash)} alt={file.name} width={file.width ?? undefined} height={file.height ?? undefined} loading="lazy"
-              class={pictureWidth(file) ? undefined : 'unsized'} style={{ width: pictureWidth(file) }} />
+            <img
+              src={fileUrl(file.thumbnailHash)}
+              alt={file.name}
+              width={file.width ?? undefined}
+              height={file.height ?? undefined}
+              loading="lazy"
+              class={pictureWidth(file) ? undefined : 'unsized'}
+              style={{ width: pictureWidth(file) }}
+            />
           </a>
         ) : (
-          <a key={file.hash} href={fileUrl(file.hash)} download={file.name} class="file-link">📎 {file.name} <span class="muted">({formatBytes(file.size)})</span></a>
+          <a key={file.hash} href={fileUrl(file.hash)} download={file.name} class="file-link">
+            📎 {file.name} <span class="muted">({formatBytes(file.size)})</span>
+          </a>
         ),
       )}
     </div>
@@ -74,23 +83,37 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
       {!grouped && (
         <div class="post-head">
           <strong class="author">{displayName(post.userId)}</strong>
-          <time dateTime={new Date(post.createdAt).toISOString()} title={formatDateTime(post.createdAt)}>{formatTime(post.createdAt)}</time>
+          <time dateTime={new Date(post.createdAt).toISOString()} title={formatDateTime(post.createdAt)}>
+            {formatTime(post.createdAt)}
+          </time>
           {post.pinned && <span class="tag">📌 {t('post.pinned')}</span>}
         </div>
       )}
       {post.deleted ? (
         <p class="muted deleted">{t('post.deleted')}</p>
       ) : editing ? (
-        <form class="edit" onSubmit={(event) => {
-          event.preventDefault();
-          const message = String(new FormData(event.currentTarget).get('message'));
-          setEditing(false);
-          void report(editPost(post, message));
-        }}>
-          <textarea name="message" aria-label={t('post.editLabel')} defaultValue={post.message} rows={3} autoFocus onKeyDown={(event) => event.key === 'Escape' && setEditing(false)} />
+        <form
+          class="edit"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const message = String(new FormData(event.currentTarget).get('message'));
+            setEditing(false);
+            void report(editPost(post, message));
+          }}
+        >
+          <textarea
+            name="message"
+            aria-label={t('post.editLabel')}
+            defaultValue={post.message}
+            rows={3}
+            autoFocus
+            onKeyDown={(event) => event.key === 'Escape' && setEditing(false)}
+          />
           <div class="row-buttons">
             <button class="primary">{t('common.save')}</button>
-            <button type="button" onClick={() => setEditing(false)}>{t('common.cancel')}</button>
+            <button type="button" onClick={() => setEditing(false)}>
+              {t('common.cancel')}
+            </button>
           </div>
         </form>
       ) : (
@@ -102,27 +125,67 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
       {post.reactions.length > 0 && (
         <div class="reactions">
           {post.reactions.map((reaction) => (
-            <button type="button" key={reaction.emoji} class="reaction" aria-pressed={reactedBy(post, reaction.emoji, user.id)}
-              title={reaction.userIds.map(displayName).join(', ')} onClick={() => react(reaction.emoji)}>
+            <button
+              type="button"
+              key={reaction.emoji}
+              class="reaction"
+              aria-pressed={reactedBy(post, reaction.emoji, user.id)}
+              title={reaction.userIds.map(displayName).join(', ')}
+              onClick={() => react(reaction.emoji)}
+            >
               {emojiChar(reaction.emoji)} <span>{reaction.userIds.length}</span>
             </button>
           ))}
         </div>
       )}
       {!inThread && post.replyCount > 0 && (
-        <button type="button" class="link replies" onClick={() => openThread(post.id)}>{t('post.replies', { count: post.replyCount })}</button>
+        <button type="button" class="link replies" onClick={() => openThread(post.id)}>
+          {t('post.replies', { count: post.replyCount })}
+        </button>
       )}
       {!post.deleted && !editing && (
         <div class="post-actions" role="toolbar" aria-label={t('post.actions')}>
           {QUICK_REACTIONS.slice(0, 2).map((emoji) => (
-            <button type="button" key={emoji} class="icon-button" aria-label={t('post.react', { emoji })} onClick={() => react(emoji)}>{emojiChar(emoji)}</button>
+            <button type="button" key={emoji} class="icon-button" aria-label={t('post.react', { emoji })} onClick={() => react(emoji)}>
+              {emojiChar(emoji)}
+            </button>
           ))}
-          <button type="button" class="icon-button" aria-label={t('post.moreReactions')} aria-expanded={picking} onClick={() => setPicking(!picking)}>☺</button>
-          {!inThread && <button type="button" class="icon-button" aria-label={t('post.reply')} onClick={() => openThread(post.rootId ?? post.id)}>↩</button>}
-          <button type="button" class="icon-button" aria-label={post.pinned ? t('post.unpin') : t('post.pin')} onClick={() => report(togglePin(post))}>📌</button>
-          {mine && <button type="button" class="icon-button" aria-label={t('post.edit')} onClick={() => setEditing(true)}>✎</button>}
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={t('post.moreReactions')}
+            aria-expanded={picking}
+            onClick={() => setPicking(!picking)}
+          >
+            ☺
+          </button>
+          {!inThread && (
+            <button type="button" class="icon-button" aria-label={t('post.reply')} onClick={() => openThread(post.rootId ?? post.id)}>
+              ↩
+            </button>
+          )}
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={post.pinned ? t('post.unpin') : t('post.pin')}
+            onClick={() => report(togglePin(post))}
+          >
+            📌
+          </button>
+          {mine && (
+            <button type="button" class="icon-button" aria-label={t('post.edit')} onClick={() => setEditing(true)}>
+              ✎
+            </button>
+          )}
           {(mine || user.role === 'admin') && (
-            <button type="button" class="icon-button" aria-label={t('post.delete')} onClick={() => confirm(t('post.confirmDelete')) && report(deletePost(post))}>🗑</button>
+            <button
+              type="button"
+              class="icon-button"
+              aria-label={t('post.delete')}
+              onClick={() => confirm(t('post.confirmDelete')) && report(deletePost(post))}
+            >
+              🗑
+            </button>
           )}
         </div>
       )}
@@ -137,14 +200,20 @@ export function PendingItem({ entry }: { entry: OutboxEntry }) {
     <div class={`post pending ${entry.state}`}>
       <div class="post-head">
         <strong class="author">{displayName(entry.userId)}</strong>
-        <span class="tag" role="status">{entry.state === 'failed' ? t('outbox.failed') : t('outbox.pending')}</span>
+        <span class="tag" role="status">
+          {entry.state === 'failed' ? t('outbox.failed') : t('outbox.pending')}
+        </span>
       </div>
       <div class="markdown" dangerouslySetInnerHTML={{ __html: html }} onClick={followChannelReference} />
       {entry.attachments.length > 0 && <p class="muted">📎 {entry.attachments.map((attachment) => attachment.name).join(', ')}</p>}
       {entry.state === 'failed' && (
         <div class="row-buttons">
-          <button type="button" onClick={() => retryEntry(entry.id)}>{t('common.retry')}</button>
-          <button type="button" onClick={() => discardEntry(entry.id)}>{t('outbox.discard')}</button>
+          <button type="button" onClick={() => retryEntry(entry.id)}>
+            {t('common.retry')}
+          </button>
+          <button type="button" onClick={() => discardEntry(entry.id)}>
+            {t('outbox.discard')}
+          </button>
         </div>
       )}
     </div>

@@ -5,7 +5,14 @@ import { navigate } from '../state/route';
 export function ScreenHeader({ title }: { title: string }) {
   return (
     <header class="screen-head">
-      <button type="button" class="icon-button" aria-label={t('common.back')} onClick={() => (history.length > 1 ? history.back() : navigate('/'))}>‹</button>
+      <button
+        type="button"
+        class="icon-button"
+        aria-label={t('common.back')}
+        onClick={() => (history.length > 1 ? history.back() : navigate('/'))}
+      >
+        ‹
+      </button>
       <h1>{title}</h1>
     </header>
   );

@@ -12,13 +12,27 @@ import { ScreenHeader } from './ScreenHeader';
 import { useAction } from './useAction';
 import { Problem } from './Problem';
 
-function Choice<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: [T, string][]; onChange: (value: T) => void }) {
+function Choice<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: T;
+  options: [T, string][];
+  onChange: (value: T) => void;
+}) {
   return (
     <div class="field">
       <label>
         {label}
         <select value={value} onChange={(event) => onChange(event.currentTarget.value as T)}>
-          {options.map(([option, text]) => <option key={option} value={option}>{text}</option>)}
+          {options.map(([option, text]) => (
+            <option key={option} value={option}>
+              {text}
+            </option>
+          ))}
         </select>
       </label>
     </div>
@@ -41,7 +55,11 @@ export function SettingsScreen() {
   return (
     <main class="screen">
       <ScreenHeader title={t('settings.title')} />
-      {saved && <p class="success" role="status">{saved}</p>}
+      {saved && (
+        <p class="success" role="status">
+          {saved}
+        </p>
+      )}
       <section aria-labelledby="profile-heading">
         <h2 id="profile-heading">{t('settings.profile')}</h2>
         <Problem error={name.error} />
@@ -53,20 +71,55 @@ export function SettingsScreen() {
         <Problem error={password.error} />
         <form onSubmit={(event) => (event.preventDefault(), password.run(event.currentTarget))}>
           <Field label={t('account.currentPassword')} name="current" type="password" required autoComplete="current-password" />
-          <Field label={t('account.newPassword')} name="new" type="password" autoComplete="new-password" hint={t('account.passwordHint')} {...PASSWORD_RULES} />
+          <Field
+            label={t('account.newPassword')}
+            name="new"
+            type="password"
+            autoComplete="new-password"
+            hint={t('account.passwordHint')}
+            {...PASSWORD_RULES}
+          />
           <button disabled={password.busy}>{t('settings.changePassword')}</button>
         </form>
       </section>
       <section aria-labelledby="prefs-heading">
         <h2 id="prefs-heading">{t('settings.preferences')}</h2>
-        <Choice<LanguageChoice> label={t('settings.language')} value={languageChoice.value} onChange={(value) => (languageChoice.value = value)}
-          options={[['browser', t('settings.languageBrowser')], ['en', 'English'], ['nl', 'Nederlands'], ['fr', 'Français'], ['de', 'Deutsch']]} />
-        <Choice<Theme> label={t('settings.theme')} value={theme.value} onChange={(value) => (theme.value = value)}
-          options={[['system', t('settings.themeSystem')], ['light', t('settings.themeLight')], ['dark', t('settings.themeDark')]]} />
-        <Choice<NotifyLevel> label={t('settings.notifications')} value={notifyLevel.value} onChange={(value) => (notifyLevel.value = value)}
-          options={[['all', t('settings.notifyAll')], ['mentions', t('settings.notifyMentions')], ['none', t('settings.notifyNone')]]} />
+        <Choice<LanguageChoice>
+          label={t('settings.language')}
+          value={languageChoice.value}
+          onChange={(value) => (languageChoice.value = value)}
+          options={[
+            ['browser', t('settings.languageBrowser')],
+            ['en', 'English'],
+            ['nl', 'Nederlands'],
+            ['fr', 'Français'],
+            ['de', 'Deutsch'],
+          ]}
+        />
+        <Choice<Theme>
+          label={t('settings.theme')}
+          value={theme.value}
+          onChange={(value) => (theme.value = value)}
+          options={[
+            ['system', t('settings.themeSystem')],
+            ['light', t('settings.themeLight')],
+            ['dark', t('settings.themeDark')],
+          ]}
+        />
+        <Choice<NotifyLevel>
+          label={t('settings.notifications')}
+          value={notifyLevel.value}
+          onChange={(value) => (notifyLevel.value = value)}
+          options={[
+            ['all', t('settings.notifyAll')],
+            ['mentions', t('settings.notifyMentions')],
+            ['none', t('settings.notifyNone')],
+          ]}
+        />
         {notificationsSupported() && permission === 'default' && (
-          <button type="button" onClick={() => void askNotificationPermission().then(setPermission)}>{t('settings.allowNotifications')}</button>
+          <button type="button" onClick={() => void askNotificationPermission().then(setPermission)}>
+            {t('settings.allowNotifications')}
+          </button>
         )}
         {permission === 'denied' && <p class="muted">{t('settings.notificationsBlocked')}</p>}
       </section>
@@ -79,7 +132,15 @@ export function SettingsScreen() {
         </section>
       )}
       <section>
-        <button type="button" class="danger" onClick={() => (outbox.value.length === 0 || confirm(t('settings.logOutUnsent', { count: outbox.value.length }))) && void logOut()}>{t('settings.logOut')}</button>
+        <button
+          type="button"
+          class="danger"
+          onClick={() =>
+            (outbox.value.length === 0 || confirm(t('settings.logOutUnsent', { count: outbox.value.length }))) && void logOut()
+          }
+        >
+          {t('settings.logOut')}
+        </button>
       </section>
     </main>
   );

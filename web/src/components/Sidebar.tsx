@@ -25,12 +25,23 @@ function ChannelLink({ channel }: { channel: Channel }) {
         aria-current={current ? 'page' : undefined}
         onClick={(event) => (event.preventDefault(), navigate(`/c/${channel.id}`))}
       >
-        <span class="channel-mark" aria-hidden="true">{mark}</span>
+        <span class="channel-mark" aria-hidden="true">
+          {mark}
+        </span>
         <span class="channel-name">{channelTitle(channel)}</span>
         {partnerId && <OnlineDot userId={partnerId} />}
-        {mentions > 0 && <span class="badge" aria-label={t('sidebar.mentions', { count: mentions })}>{mentions}</span>}
+        {mentions > 0 && (
+          <span class="badge" aria-label={t('sidebar.mentions', { count: mentions })}>
+            {mentions}
+          </span>
+        )}
         {mentions === 0 && unread && <span class="sr-only">{t('sidebar.unread')}</span>}
-        {muted && <span class="muted-mark" title={t('channel.muted')}><span aria-hidden="true">🔕</span><span class="sr-only">{t('channel.muted')}</span></span>}
+        {muted && (
+          <span class="muted-mark" title={t('channel.muted')}>
+            <span aria-hidden="true">🔕</span>
+            <span class="sr-only">{t('channel.muted')}</span>
+          </span>
+        )}
       </a>
     </li>
   );
@@ -49,7 +60,11 @@ export function Sidebar() {
       <header class="sidebar-head">
         {memberTeams.length > 1 ? (
           <select aria-label={t('sidebar.team')} value={team?.id} onChange={(event) => chooseTeam(event.currentTarget.value)}>
-            {memberTeams.map((candidate) => <option key={candidate.id} value={candidate.id}>{candidate.displayName}</option>)}
+            {memberTeams.map((candidate) => (
+              <option key={candidate.id} value={candidate.id}>
+                {candidate.displayName}
+              </option>
+            ))}
           </select>
         ) : (
           <h1 class="team-name">{team?.displayName ?? 'Hail'}</h1>
@@ -57,27 +72,71 @@ export function Sidebar() {
         <span class="me-name">{me.value?.displayName}</span>
       </header>
       <div class="sidebar-tools">
-        <a href="/search" class="tool" onClick={(event) => (event.preventDefault(), navigate('/search'))}>🔍 {t('search.title')}</a>
-        <a href="/mentions" class="tool" onClick={(event) => (event.preventDefault(), navigate('/mentions'))}>@ {t('mentions.title')}</a>
+        <a href="/search" class="tool" onClick={(event) => (event.preventDefault(), navigate('/search'))}>
+          🔍 {t('search.title')}
+        </a>
+        <a href="/mentions" class="tool" onClick={(event) => (event.preventDefault(), navigate('/mentions'))}>
+          @ {t('mentions.title')}
+        </a>
       </div>
       <section aria-labelledby="channels-heading">
         <div class="section-head">
           <h2 id="channels-heading">{t('sidebar.channels')}</h2>
-          <button type="button" class="icon-button" aria-label={t('sidebar.browse')} title={t('sidebar.browse')} onClick={() => setOpen('browse')} disabled={!team}>☰</button>
-          <button type="button" class="icon-button" aria-label={t('sidebar.createChannel')} title={t('sidebar.createChannel')} onClick={() => setOpen('create')} disabled={!team}>+</button>
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={t('sidebar.browse')}
+            title={t('sidebar.browse')}
+            onClick={() => setOpen('browse')}
+            disabled={!team}
+          >
+            ☰
+          </button>
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={t('sidebar.createChannel')}
+            title={t('sidebar.createChannel')}
+            onClick={() => setOpen('create')}
+            disabled={!team}
+          >
+            +
+          </button>
         </div>
-        <ul class="channel-list">{teamChannels.map((channel) => <ChannelLink key={channel.id} channel={channel} />)}</ul>
+        <ul class="channel-list">
+          {teamChannels.map((channel) => (
+            <ChannelLink key={channel.id} channel={channel} />
+          ))}
+        </ul>
       </section>
       <section aria-labelledby="dm-heading">
         <div class="section-head">
           <h2 id="dm-heading">{t('sidebar.conversations')}</h2>
-          <button type="button" class="icon-button" aria-label={t('sidebar.newConversation')} title={t('sidebar.newConversation')} onClick={() => setOpen('conversation')}>+</button>
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={t('sidebar.newConversation')}
+            title={t('sidebar.newConversation')}
+            onClick={() => setOpen('conversation')}
+          >
+            +
+          </button>
         </div>
-        <ul class="channel-list">{conversations.map((channel) => <ChannelLink key={channel.id} channel={channel} />)}</ul>
+        <ul class="channel-list">
+          {conversations.map((channel) => (
+            <ChannelLink key={channel.id} channel={channel} />
+          ))}
+        </ul>
       </section>
       <footer class="sidebar-foot">
-        <a href="/settings" onClick={(event) => (event.preventDefault(), navigate('/settings'))}>⚙ {t('settings.title')}</a>
-        {me.value?.role === 'admin' && <a href="/admin" onClick={(event) => (event.preventDefault(), navigate('/admin'))}>🛠 {t('admin.title')}</a>}
+        <a href="/settings" onClick={(event) => (event.preventDefault(), navigate('/settings'))}>
+          ⚙ {t('settings.title')}
+        </a>
+        {me.value?.role === 'admin' && (
+          <a href="/admin" onClick={(event) => (event.preventDefault(), navigate('/admin'))}>
+            🛠 {t('admin.title')}
+          </a>
+        )}
       </footer>
       {open === 'browse' && team && <BrowseChannelsDialog teamId={team.id} onClose={() => setOpen(undefined)} />}
       {open === 'create' && team && <CreateChannelDialog teamId={team.id} onClose={() => setOpen(undefined)} />}

@@ -10,16 +10,22 @@ import { TypingLine } from './TypingLine';
 
 export function ThreadPanel({ rootId }: { rootId: string }) {
   const root = findPost(rootId);
-  const posts = root ? postsByChannel.value.get(root.channelId) ?? [] : [];
+  const posts = root ? (postsByChannel.value.get(root.channelId) ?? []) : [];
   const items = useMemo(
-    () => historyItems(posts.filter((post) => post.id === rootId || post.rootId === rootId), outbox.value.filter((entry) => entry.rootId === rootId)),
+    () =>
+      historyItems(
+        posts.filter((post) => post.id === rootId || post.rootId === rootId),
+        outbox.value.filter((entry) => entry.rootId === rootId),
+      ),
     [posts, outbox.value, rootId],
   );
   return (
     <aside class="thread-panel" aria-labelledby="thread-title">
       <header class="channel-head">
         <h2 id="thread-title">{t('thread.title')}</h2>
-        <button type="button" class="icon-button" aria-label={t('common.close')} onClick={closeThread}>✕</button>
+        <button type="button" class="icon-button" aria-label={t('common.close')} onClick={closeThread}>
+          ✕
+        </button>
       </header>
       {root ? (
         <>

@@ -8,7 +8,8 @@ import { ApiError } from '../net/api';
 
 export function errorMessage(error: unknown): string {
   // Codes people meet in these screens are translated; a rarer one shows the server's sentence.
-  if (error instanceof ApiError) return hasMessage(`error.${error.code}`) ? t(`error.${error.code}` as never) : error.message || t('error.generic');
+  if (error instanceof ApiError)
+    return hasMessage(`error.${error.code}`) ? t(`error.${error.code}` as never) : error.message || t('error.generic');
   return t('error.unreachable');
 }
 

@@ -24,7 +24,12 @@ export interface Completer {
 
 const MAX_SUGGESTIONS = 6;
 
-export function useCompletion(completers: readonly Completer[], area: RefObject<HTMLTextAreaElement | null>, listId: string, setText: (value: string) => void) {
+export function useCompletion(
+  completers: readonly Completer[],
+  area: RefObject<HTMLTextAreaElement | null>,
+  listId: string,
+  setText: (value: string) => void,
+) {
   const [open, setOpen] = useState<{ completer: Completer; suggestions: Suggestion[] } | undefined>(undefined);
   const [active, setActive] = useState(0);
   const suggestions = open?.suggestions ?? [];
@@ -79,7 +84,13 @@ export function useCompletion(completers: readonly Completer[], area: RefObject<
   const list = suggestions.length > 0 && (
     <ul class="suggestions" role="listbox" id={listId} aria-label={open!.completer.label}>
       {suggestions.map((suggestion, index) => (
-        <li key={suggestion.key} id={`${listId}-${index}`} role="option" aria-selected={index === active} onMouseDown={(event) => (event.preventDefault(), choose(suggestion))}>
+        <li
+          key={suggestion.key}
+          id={`${listId}-${index}`}
+          role="option"
+          aria-selected={index === active}
+          onMouseDown={(event) => (event.preventDefault(), choose(suggestion))}
+        >
           {suggestion.content}
         </li>
       ))}

@@ -31,7 +31,9 @@ function swallowNextClick(): void {
   };
   document.addEventListener('click', swallow, { capture: true, once: true });
   // A finger that lifts with no click (it moved, or the browser made none) must not cost the next real tap.
-  document.addEventListener('pointerup', () => setTimeout(() => document.removeEventListener('click', swallow, { capture: true }), 400), { once: true });
+  document.addEventListener('pointerup', () => setTimeout(() => document.removeEventListener('click', swallow, { capture: true }), 400), {
+    once: true,
+  });
 }
 
 export function usePressedRow(): PressedRow {
@@ -58,10 +60,15 @@ export function usePressedRow(): PressedRow {
       onPointerDown: (event) => {
         cancel();
         if (event.pointerType !== 'touch') return;
-        press.current = { key, x: event.clientX, y: event.clientY, timer: setTimeout(() => {
-          setOpen(key);
-          swallowNextClick();
-        }, LONG_PRESS_MS) };
+        press.current = {
+          key,
+          x: event.clientX,
+          y: event.clientY,
+          timer: setTimeout(() => {
+            setOpen(key);
+            swallowNextClick();
+          }, LONG_PRESS_MS),
+        };
       },
       onPointerMove: (event) => {
         if (press.current && Math.hypot(event.clientX - press.current.x, event.clientY - press.current.y) > SLOP_PX) cancel();

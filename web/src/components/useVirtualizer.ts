@@ -17,7 +17,8 @@ import { useLayoutEffect, useReducer, useState } from 'preact/hooks';
 
 type Options = Pick<VirtualizerOptions<HTMLDivElement, Element>, 'count' | 'getScrollElement' | 'estimateSize' | 'getItemKey' | 'overscan'>;
 
-const startsAtOrAboveTop = (item: { start: number }, _delta: number, instance: Virtualizer<HTMLDivElement, Element>) => item.start <= (instance.scrollOffset ?? 0);
+const startsAtOrAboveTop = (item: { start: number }, _delta: number, instance: Virtualizer<HTMLDivElement, Element>) =>
+  item.start <= (instance.scrollOffset ?? 0);
 
 export function useVirtualizer(options: Options): Virtualizer<HTMLDivElement, Element> {
   const [, rerender] = useReducer((n: number) => n + 1, 0);

@@ -21,7 +21,14 @@ export default function EmojiPicker({ onPick }: { onPick: (name: string) => void
   };
   return (
     <div class="emoji-picker">
-      <input type="search" aria-label={t('emoji.filter')} placeholder={t('emoji.filter')} value={filter} onInput={(event) => setFilter(event.currentTarget.value)} autoFocus />
+      <input
+        type="search"
+        aria-label={t('emoji.filter')}
+        placeholder={t('emoji.filter')}
+        value={filter}
+        onInput={(event) => setFilter(event.currentTarget.value)}
+        autoFocus
+      />
       <div class="emoji-grid" ref={grid} role="group" aria-label={t('emoji.title')} onKeyDown={move}>
         {shown.map((name) => (
           <button type="button" key={name} title={`:${name}:`} aria-label={name.replace(/_/g, ' ')} onClick={() => onPick(name)}>

@@ -51,17 +51,22 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
 }
 
 /** The browser's first language tag in the chosen language (en-GB for English), else the language itself. */
-const locale = computed(() => (navigator.languages ?? [navigator.language]).find((tag) => tag.toLowerCase().split('-')[0] === language.value) ?? language.value);
+const locale = computed(
+  () => (navigator.languages ?? [navigator.language]).find((tag) => tag.toLowerCase().split('-')[0] === language.value) ?? language.value,
+);
 
 const formatParam = (value: string | number) => (typeof value === 'number' ? new Intl.NumberFormat(locale.value).format(value) : value);
 
 export const formatTime = (ms: number) => new Intl.DateTimeFormat(locale.value, { hour: 'numeric', minute: '2-digit' }).format(ms);
-export const formatDay = (ms: number) => new Intl.DateTimeFormat(locale.value, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(ms);
+export const formatDay = (ms: number) =>
+  new Intl.DateTimeFormat(locale.value, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(ms);
 export const formatDateTime = (ms: number) => new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
 export const formatBytes = (bytes: number) => {
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
   const power = Math.min(units.length - 1, Math.floor(Math.log(Math.max(bytes, 1)) / Math.log(1024)));
-  return new Intl.NumberFormat(locale.value, { style: 'unit', unit: units[power], unitDisplay: 'short', maximumFractionDigits: 1 }).format(bytes / 1024 ** power);
+  return new Intl.NumberFormat(locale.value, { style: 'unit', unit: units[power], unitDisplay: 'short', maximumFractionDigits: 1 }).format(
+    bytes / 1024 ** power,
+  );
 };
 
 export const hasMessage = (key: string): key is MessageKey => key in en;

@@ -57,7 +57,8 @@ const nl: Catalog = {
   'error.file_not_here': 'Dit bestand is nog niet op deze box; het komt met de volgende synchronisatie.',
   'error.upload_incomplete': 'De verbinding viel weg voordat het hele bestand er was. Stuur het opnieuw.',
   'error.body_too_large': 'Dat is meer dan de box in één keer aanneemt.',
-  'error.insufficient_storage': 'De box heeft bijna geen schijfruimte meer en neemt nu geen bestanden meer aan; tekstberichten werken nog. Vraag een beheerder ruimte vrij te maken.',
+  'error.insufficient_storage':
+    'De box heeft bijna geen schijfruimte meer en neemt nu geen bestanden meer aan; tekstberichten werken nog. Vraag een beheerder ruimte vrij te maken.',
   'error.storage_unavailable': 'De box kon dit niet opslaan. Probeer het zo opnieuw.',
   'error.invalid_search': 'De zoekopdracht is niet te begrijpen. Controleer de filters (bijvoorbeeld een datum als JJJJ-MM-DD).',
   'account.username': 'Gebruikersnaam',
@@ -144,7 +145,8 @@ const nl: Catalog = {
   'channel.nobodyToAdd': 'Iedereen van het team zit al in dit kanaal.',
   'channel.manage': 'Archiveren of verlaten',
   'channel.archive': 'Kanaal archiveren',
-  'channel.confirmArchive': 'Dit kanaal archiveren? Het blijft leesbaar, maar niemand kan erin schrijven tot het weer uit het archief is gehaald.',
+  'channel.confirmArchive':
+    'Dit kanaal archiveren? Het blijft leesbaar, maar niemand kan erin schrijven tot het weer uit het archief is gehaald.',
   'channel.unarchive': 'Kanaal uit archief halen',
   'channel.confirmUnarchive': 'Dit kanaal uit het archief halen? De leden kunnen er weer in schrijven.',
   'composer.channels': 'Kanalen om naar te linken',
@@ -190,7 +192,8 @@ const nl: Catalog = {
   'search.title': 'Zoeken',
   'search.label': 'Berichten en bestanden zoeken',
   'search.submit': 'Zoeken',
-  'search.help': 'Alle woorden moeten voorkomen. Gebruik "zinnen tussen aanhalingstekens", voorvoegsel*, in:kanaal, from:@gebruiker, before:, after: of on:JJJJ-MM-DD, has:file.',
+  'search.help':
+    'Alle woorden moeten voorkomen. Gebruik "zinnen tussen aanhalingstekens", voorvoegsel*, in:kanaal, from:@gebruiker, before:, after: of on:JJJJ-MM-DD, has:file.',
   'search.none': 'Niets gevonden.',
   'search.more': 'Meer resultaten',
   'search.filters': 'Filters',
@@ -228,7 +231,8 @@ const nl: Catalog = {
   'settings.allowNotifications': 'Meldingen toestaan',
   'settings.notificationsBlocked': 'Meldingen staan uit in deze browser.',
   'settings.httpsTitle': 'Wat HTTPS zou toevoegen',
-  'settings.httpsExplain': 'Deze pagina kwam via gewoon HTTP. Je berichten blijven op dit apparaat bewaard en worden verzonden zodra de box terug is, maar via HTTPS kan de app ook zonder enige verbinding starten, goed geïnstalleerd worden en meldingen tonen.',
+  'settings.httpsExplain':
+    'Deze pagina kwam via gewoon HTTP. Je berichten blijven op dit apparaat bewaard en worden verzonden zodra de box terug is, maar via HTTPS kan de app ook zonder enige verbinding starten, goed geïnstalleerd worden en meldingen tonen.',
   'settings.httpsHowTo': 'Zo vertrouw je deze box',
   'settings.logOut': 'Uitloggen',
   'settings.logOutUnsent': '{count} berichten zijn nog niet verstuurd. Uitloggen wist ze van dit apparaat. Toch uitloggen?',
@@ -282,7 +286,8 @@ const nl: Catalog = {
   'admin.everyoneIn': 'Iedereen zit in dit team.',
   'admin.endSessions': 'Sessies beëindigen',
   'admin.endSessionsOf': 'De sessies van {name} beëindigen?',
-  'admin.endSessionsExplain': '{name} wordt op elk apparaat uitgelogd en diens bottokens werken niet meer. Inloggen met het wachtwoord kan daarna gewoon weer.',
+  'admin.endSessionsExplain':
+    '{name} wordt op elk apparaat uitgelogd en diens bottokens werken niet meer. Inloggen met het wachtwoord kan daarna gewoon weer.',
   'admin.sessionsEnded': '{name} is overal uitgelogd.',
   'admin.team': 'Team',
   'admin.expiresAfter': 'Verloopt na',
@@ -295,10 +300,12 @@ const nl: Catalog = {
   'admin.invalid': 'Niet meer geldig',
   'admin.neverExpires': 'Verloopt nooit',
   'admin.backup': 'Back-up',
-  'admin.backupExplain': 'Eén tar-bestand met de database en alle gedeelde bestanden, gemaakt terwijl de box gewoon doordraait. Terugzetten: voer dit uit op een box en start Hail daarna met die map:',
+  'admin.backupExplain':
+    'Eén tar-bestand met de database en alle gedeelde bestanden, gemaakt terwijl de box gewoon doordraait. Terugzetten: voer dit uit op een box en start Hail daarna met die map:',
   'admin.restoreCommand': 'hail restore BESTAND --data-dir MAP',
   'admin.downloadBackup': 'Back-up downloaden',
-  'admin.exportExplain': 'Of neem alles mee in het bulkformaat van Mattermost (teams, kanalen, accounts zonder wachtwoord, berichten, draadjes, reacties en bestanden): een zip die Mattermost of een andere Hail-box kan importeren.',
+  'admin.exportExplain':
+    'Of neem alles mee in het bulkformaat van Mattermost (teams, kanalen, accounts zonder wachtwoord, berichten, draadjes, reacties en bestanden): een zip die Mattermost of een andere Hail-box kan importeren.',
   'admin.downloadExport': 'Export downloaden (Mattermost-formaat)',
   'admin.diskFree': 'Vrije schijfruimte',
   'admin.writes': 'Nieuwe berichten',
@@ -327,14 +334,16 @@ const nl: Catalog = {
   'error.sync_off': 'Synchronisatie staat uit op deze box (sync = false in de instellingen).',
   'setup.joinFleet': 'In plaats daarvan bij een bestaande vloot aansluiten',
   'setup.joinTitle': 'Aansluiten bij een bestaande vloot',
-  'setup.joinIntro': 'Deze box koppelt met een box van de vloot en kopieert de geschiedenis; de accounts van de vloot loggen daarna hier in. Maak de uitnodiging in het onderdeel Vloot van het beheer van de andere box.',
+  'setup.joinIntro':
+    'Deze box koppelt met een box van de vloot en kopieert de geschiedenis; de accounts van de vloot loggen daarna hier in. Maak de uitnodiging in het onderdeel Vloot van het beheer van de andere box.',
   'setup.invitation': 'Koppeluitnodiging',
   'setup.invitationHint': 'Begint met hail1:',
   'setup.joinSubmit': 'Aansluiten',
   'setup.joining': 'Koppelen en geschiedenis kopiëren…',
   'setup.startNew': 'In plaats daarvan een nieuwe vloot opzetten',
   'fleet.title': 'Vloot',
-  'fleet.intro': 'Boxen die met deze gekoppeld zijn delen de hele geschiedenis, de accounts en de beheerders, en synchroniseren zodra er verbinding is.',
+  'fleet.intro':
+    'Boxen die met deze gekoppeld zijn delen de hele geschiedenis, de accounts en de beheerders, en synchroniseren zodra er verbinding is.',
   'fleet.thisBox': 'Vingerafdruk van deze box',
   'fleet.copyOwnFingerprint': 'Vingerafdruk van deze box kopiëren',
   'fleet.copyFingerprint': 'Vingerafdruk van {name} kopiëren',
@@ -358,7 +367,8 @@ const nl: Catalog = {
   'fleet.traffic': '{sent} verstuurd, {received} ontvangen',
   'fleet.forks': '{count} splitsingen',
   'fleet.forks.one': '1 splitsing',
-  'fleet.forksExplain': '{name} stuurde een andere versie van wijzigingen die deze box al heeft. Die versie wordt apart bewaard en nooit toegepast, en wijzigingen van die herkomst worden niet meer van {name} overgenomen. Zoek uit welke database gekopieerd of veranderd is.',
+  'fleet.forksExplain':
+    '{name} stuurde een andere versie van wijzigingen die deze box al heeft. Die versie wordt apart bewaard en nooit toegepast, en wijzigingen van die herkomst worden niet meer van {name} overgenomen. Zoek uit welke database gekopieerd of veranderd is.',
   'fleet.edit': 'Naam of adres wijzigen',
   'fleet.editTitle': '{name} wijzigen',
   'fleet.name': 'Naam',
@@ -367,7 +377,8 @@ const nl: Catalog = {
   'fleet.unpairExplain': 'De verbinding met {name} wordt meteen verbroken en daarna geweigerd. Wat al ontvangen is, blijft hier.',
   'fleet.inviteTitle': 'Een andere box met deze koppelen',
   'fleet.invite': 'Koppeluitnodiging maken',
-  'fleet.inviteShown': 'Plak deze uitnodiging op de andere box (in het onderdeel Vloot, of bij de eerste start), of scan de code. Hij werkt één keer.',
+  'fleet.inviteShown':
+    'Plak deze uitnodiging op de andere box (in het onderdeel Vloot, of bij de eerste start), of scan de code. Hij werkt één keer.',
   'fleet.invitation': 'Koppeluitnodiging',
   'fleet.copyInvitation': 'Koppeluitnodiging kopiëren',
   'fleet.expires': 'Verloopt {time}',

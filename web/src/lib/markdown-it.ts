@@ -75,4 +75,5 @@ md.renderer.rules.channel_reference = (tokens, index) => {
   return `<a href="/c/${escape(String((token.meta as { channelId: string }).channelId))}" class="channel-reference">~${escape(token.content)}</a>`;
 };
 
-export const render = (text: string, channelIds: ReadonlyMap<string, string>): string => md.render(text, { channelIds } satisfies ChannelEnv);
+export const render = (text: string, channelIds: ReadonlyMap<string, string>): string =>
+  md.render(text, { channelIds } satisfies ChannelEnv);

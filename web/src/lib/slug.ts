@@ -4,4 +4,10 @@
  * NFD and dropped, not turned into dashes).
  */
 export const slug = (displayName: string, fallback: string): string =>
-  displayName.toLowerCase().normalize('NFD').replace(/\p{M}+/gu, '').replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64) || fallback;
+  displayName
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64) || fallback;

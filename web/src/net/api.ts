@@ -21,13 +21,18 @@ export class Unreachable extends Error {}
 export const isTransient = (error: unknown): boolean =>
   error instanceof Unreachable || (error instanceof ApiError && (error.status === 429 || error.status >= 500));
 
-async function call<T>(method: string, path: string, init: { json?: unknown; body?: Blob; contentType?: string; keepalive?: boolean } = {}): Promise<T> {
+async function call<T>(
+  method: string,
+  path: string,
+  init: { json?: unknown; body?: Blob; contentType?: string; keepalive?: boolean } = {},
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`/api/v1${path}`, {
       method,
       credentials: 'same-origin',
-      headers: init.json !== undefined ? { 'content-type': 'application/json' } : init.contentType ? { 'content-type': init.contentType } : {},
+      headers:
+        init.json !== undefined ? { 'content-type': 'application/json' } : init.contentType ? { 'content-type': init.contentType } : {},
       body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
       keepalive: init.keepalive ?? false,
     });
@@ -44,7 +49,10 @@ async function call<T>(method: string, path: string, init: { json?: unknown; bod
   if (!response.ok) {
     const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
     // A proxy's or captive portal's error page is as good as no answer.
-    if (!error) throw response.status >= 500 ? new Unreachable(`status ${response.status}`) : new ApiError(response.status, 'unknown', text.slice(0, 200));
+    if (!error)
+      throw response.status >= 500
+        ? new Unreachable(`status ${response.status}`)
+        : new ApiError(response.status, 'unknown', text.slice(0, 200));
     const retry = Number(response.headers.get('retry-after'));
     throw new ApiError(response.status, error.code ?? 'unknown', error.message ?? '', Number.isFinite(retry) ? retry : undefined);
   }

@@ -22,7 +22,11 @@ export default function MentionsScreen() {
       <ScreenHeader title={t('mentions.title')} />
       <Problem error={error ?? older.error} />
       {posts === undefined ? (
-        busy && <p class="notice" aria-busy="true">{t('common.loading')}</p>
+        busy && (
+          <p class="notice" aria-busy="true">
+            {t('common.loading')}
+          </p>
+        )
       ) : posts.length === 0 ? (
         <p>{t('mentions.none')}</p>
       ) : (
@@ -34,7 +38,11 @@ export default function MentionsScreen() {
           ))}
         </ol>
       )}
-      {hasMoreMentions.value && <button type="button" disabled={older.busy} onClick={() => older.run()}>{t('mentions.more')}</button>}
+      {hasMoreMentions.value && (
+        <button type="button" disabled={older.busy} onClick={() => older.run()}>
+          {t('mentions.more')}
+        </button>
+      )}
     </main>
   );
 }

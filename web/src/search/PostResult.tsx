@@ -20,7 +20,9 @@ export function PostResult({ post, onOpen, children }: { post: Post; onOpen: () 
   return (
     <li>
       <button type="button" class="result" data-post-id={post.id} onClick={() => (onOpen(), openPost(post))}>
-        <span class="muted">{channel ? channelTitle(channel) : ''} · {displayName(post.userId)} · {formatDateTime(post.createdAt)}</span>
+        <span class="muted">
+          {channel ? channelTitle(channel) : ''} · {displayName(post.userId)} · {formatDateTime(post.createdAt)}
+        </span>
         {children}
       </button>
     </li>

@@ -36,11 +36,19 @@ function FilterControls({ change }: { change: (next: Partial<SearchFilters>) => 
         <select id="search-channel" value={current.channelId} onChange={(event) => change({ channelId: event.currentTarget.value })}>
           <option value="">{t('search.anyChannel')}</option>
           <optgroup label={t('sidebar.channels')}>
-            {teamChannels.map((channel) => <option key={channel.id} value={channel.id}>{channelTitle(channel)}</option>)}
+            {teamChannels.map((channel) => (
+              <option key={channel.id} value={channel.id}>
+                {channelTitle(channel)}
+              </option>
+            ))}
           </optgroup>
           {conversations.length > 0 && (
             <optgroup label={t('sidebar.conversations')}>
-              {conversations.map((channel) => <option key={channel.id} value={channel.id}>{channelTitle(channel)}</option>)}
+              {conversations.map((channel) => (
+                <option key={channel.id} value={channel.id}>
+                  {channelTitle(channel)}
+                </option>
+              ))}
             </optgroup>
           )}
         </select>
@@ -49,19 +57,36 @@ function FilterControls({ change }: { change: (next: Partial<SearchFilters>) => 
         <label for="search-person">{t('search.person')}</label>
         <select id="search-person" value={current.userId} onChange={(event) => change({ userId: event.currentTarget.value })}>
           <option value="">{t('search.anyone')}</option>
-          {people.map((user) => <option key={user.id} value={user.id}>{user.displayName} (@{user.username})</option>)}
+          {people.map((user) => (
+            <option key={user.id} value={user.id}>
+              {user.displayName} (@{user.username})
+            </option>
+          ))}
         </select>
       </div>
       <div class="field">
         <label for="search-after">{t('search.after')}</label>
-        <input id="search-after" type="date" value={current.after} max={current.before || undefined} onChange={(event) => change({ after: event.currentTarget.value })} />
+        <input
+          id="search-after"
+          type="date"
+          value={current.after}
+          max={current.before || undefined}
+          onChange={(event) => change({ after: event.currentTarget.value })}
+        />
       </div>
       <div class="field">
         <label for="search-before">{t('search.before')}</label>
-        <input id="search-before" type="date" value={current.before} min={current.after || undefined} onChange={(event) => change({ before: event.currentTarget.value })} />
+        <input
+          id="search-before"
+          type="date"
+          value={current.before}
+          min={current.after || undefined}
+          onChange={(event) => change({ before: event.currentTarget.value })}
+        />
       </div>
       <label class="check">
-        <input type="checkbox" checked={current.hasFile} onChange={(event) => change({ hasFile: event.currentTarget.checked })} /> {t('search.hasFile')}
+        <input type="checkbox" checked={current.hasFile} onChange={(event) => change({ hasFile: event.currentTarget.checked })} />{' '}
+        {t('search.hasFile')}
       </label>
     </>
   );
@@ -91,18 +116,39 @@ export default function SearchScreen() {
         <div class="field">
           <label for="search-query">{t('search.label')}</label>
           <div class="row">
-            <input id="search-query" type="search" value={typedQuery.value} onInput={(event) => (typedQuery.value = event.currentTarget.value)} aria-describedby="search-help" autoFocus={!results.value} />
-            <button class="primary" disabled={busy}>{t('search.submit')}</button>
+            <input
+              id="search-query"
+              type="search"
+              value={typedQuery.value}
+              onInput={(event) => (typedQuery.value = event.currentTarget.value)}
+              aria-describedby="search-help"
+              autoFocus={!results.value}
+            />
+            <button class="primary" disabled={busy}>
+              {t('search.submit')}
+            </button>
           </div>
-          <p class="hint" id="search-help">{t('search.help')}</p>
+          <p class="hint" id="search-help">
+            {t('search.help')}
+          </p>
         </div>
-        <button type="button" class="filters-toggle" aria-expanded={filtersOpen} aria-controls="search-filters" onClick={() => setFiltersOpen(!filtersOpen)}>
+        <button
+          type="button"
+          class="filters-toggle"
+          aria-expanded={filtersOpen}
+          aria-controls="search-filters"
+          onClick={() => setFiltersOpen(!filtersOpen)}
+        >
           {count > 0 ? t('search.filtersOn', { count }) : t('search.filters')}
         </button>
         <fieldset id="search-filters" class={`filters${filtersOpen ? ' open' : ''}`}>
           <legend class="sr-only">{t('search.filters')}</legend>
           <FilterControls change={change} />
-          {count > 0 && <button type="button" class="small" onClick={() => change(NO_FILTERS)}>{t('search.clearFilters')}</button>}
+          {count > 0 && (
+            <button type="button" class="small" onClick={() => change(NO_FILTERS)}>
+              {t('search.clearFilters')}
+            </button>
+          )}
         </fieldset>
       </form>
       <Problem error={error} />
@@ -117,7 +163,11 @@ export default function SearchScreen() {
             ))}
           </ol>
         )}
-        {hasMore.value && <button type="button" disabled={busy} onClick={() => run('', true)}>{t('search.more')}</button>}
+        {hasMore.value && (
+          <button type="button" disabled={busy} onClick={() => run('', true)}>
+            {t('search.more')}
+          </button>
+        )}
       </div>
     </main>
   );

@@ -27,5 +27,7 @@ export function composeQuery(text: string, filters: SearchFilters, usernameOf: (
     filters.after && `after:${filters.after}`,
     filters.before && `before:${filters.before}`,
     filters.hasFile && 'has:file',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
 }

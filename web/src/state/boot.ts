@@ -95,7 +95,10 @@ export async function boot(): Promise<void> {
   signedIn(answer.user);
   showNameClashes(answer.nameClashes);
   if (!cached) await Promise.all([loadDrafts(), loadOutbox()]);
-  const fresh = await loadLists().then(() => true, () => false);
+  const fresh = await loadLists().then(
+    () => true,
+    () => false,
+  );
   await startLive(reloadAll, fresh);
   // After the first screen is up and its history fetched: the quiet moment for pruning.
   void prefetchJoined().then(async () => {

@@ -45,7 +45,10 @@ export function membersChanged(channelId: string): void {
   if (channelMembers.value.has(channelId)) void loadMembers(channelId).catch(() => undefined);
 }
 
-export async function updateChannel(channelId: string, changes: { name?: string; displayName?: string; header: string; purpose: string }): Promise<void> {
+export async function updateChannel(
+  channelId: string,
+  changes: { name?: string; displayName?: string; header: string; purpose: string },
+): Promise<void> {
   await api.patch(`/channels/${channelId}`, changes);
   await loadChannels();
 }

@@ -28,7 +28,10 @@ export function channelTitle(channel: Channel): string {
 /** My team channels by name, for `~name` links in posts: the current team's names win. */
 export const channelIdsByName = computed(() => {
   const named = channels.value.filter((channel) => !isConversation(channel));
-  const teamFirst = [...named.filter((channel) => channel.teamId !== currentTeam.value?.id), ...named.filter((channel) => channel.teamId === currentTeam.value?.id)];
+  const teamFirst = [
+    ...named.filter((channel) => channel.teamId !== currentTeam.value?.id),
+    ...named.filter((channel) => channel.teamId === currentTeam.value?.id),
+  ];
   return new Map(teamFirst.map((channel) => [channel.name, channel.id]));
 });
 
@@ -69,16 +72,24 @@ export async function leaveChannel(channelId: string): Promise<void> {
   await loadChannels();
 }
 
-export async function createChannel(input: { id: string; teamId: string; type: 'public' | 'private'; name: string; displayName: string; purpose: string }): Promise<Channel> {
+export async function createChannel(input: {
+  id: string;
+  teamId: string;
+  type: 'public' | 'private';
+  name: string;
+  displayName: string;
+  purpose: string;
+}): Promise<Channel> {
   const { channel } = await api.post<{ channel: Channel }>('/channels', input);
   await loadChannels();
   return channel;
 }
 
 export async function openConversation(userIds: string[]): Promise<Channel> {
-  const { channel } = userIds.length === 1
-    ? await api.post<{ channel: Channel }>('/channels/direct', { userId: userIds[0] })
-    : await api.post<{ channel: Channel }>('/channels/group', { userIds });
+  const { channel } =
+    userIds.length === 1
+      ? await api.post<{ channel: Channel }>('/channels/direct', { userId: userIds[0] })
+      : await api.post<{ channel: Channel }>('/channels/group', { userIds });
   await loadChannels();
   return channel;
 }

@@ -9,7 +9,11 @@ export const users = signal<ReadonlyMap<string, User>>(new Map());
 export const teams = signal<readonly Team[]>([]);
 const chosenTeamId = signal<string | undefined>(undefined);
 // Admins see every team; only one they are in is shown (a team they were removed from is not).
-export const currentTeam = computed(() => teams.value.find((team) => team.id === chosenTeamId.value && team.member !== false) ?? teams.value.find((team) => team.member !== false));
+export const currentTeam = computed(
+  () =>
+    teams.value.find((team) => team.id === chosenTeamId.value && team.member !== false) ??
+    teams.value.find((team) => team.member !== false),
+);
 
 /** The team switcher: the other team's channels, and its first one opened in place of the previous team's. */
 export function chooseTeam(teamId: string): void {

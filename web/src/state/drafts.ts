@@ -15,5 +15,8 @@ export async function loadDrafts(): Promise<void> {
 export function setDraft(key: string, text: string): void {
   drafts.value = new Map(drafts.value).set(key, text);
   clearTimeout(timers.get(key));
-  timers.set(key, setTimeout(() => void (text ? putRow('drafts', { channelId: key, text }) : deleteRow('drafts', key)), SAVE_DELAY_MS));
+  timers.set(
+    key,
+    setTimeout(() => void (text ? putRow('drafts', { channelId: key, text }) : deleteRow('drafts', key)), SAVE_DELAY_MS),
+  );
 }

@@ -34,7 +34,10 @@ export function applyEvent(event: ServerEvent): void {
     case 'post.deleted':
       return updatePost(event.id, tombstone);
     case 'reaction.set':
-      return updatePost(event.id, (post) => ({ ...post, reactions: withReaction(post, String(data.emoji), event.actorId, data.active === true) }));
+      return updatePost(event.id, (post) => ({
+        ...post,
+        reactions: withReaction(post, String(data.emoji), event.actorId, data.active === true),
+      }));
     case 'pin.set':
       return updatePost(event.id, (post) => ({ ...post, pinned: data.pinned === true }));
     case 'channel.viewed':
@@ -43,7 +46,8 @@ export function applyEvent(event: ServerEvent): void {
     case 'channel.member-set':
       membersChanged(event.id);
       // Removed from the channel on screen: it can no longer be read.
-      if (data.userId === me.value?.id && data.member === false && 'channelId' in route.value && route.value.channelId === event.id) navigate('/', true);
+      if (data.userId === me.value?.id && data.member === false && 'channelId' in route.value && route.value.channelId === event.id)
+        navigate('/', true);
       return reloadLists();
     case 'user.created':
       checkNameClashes();
@@ -87,7 +91,10 @@ function postCreated(event: ServerEvent): void {
   const watching = currentChannelId.value === post.channelId && !document.hidden;
   if (!watching) {
     const direct = isConversation(channel);
-    patchChannel(channel.id, (current) => ({ unread: (current.unread ?? 0) + 1, mentions: (current.mentions ?? 0) + (mentionsMe || direct ? 1 : 0) }));
+    patchChannel(channel.id, (current) => ({
+      unread: (current.unread ?? 0) + 1,
+      mentions: (current.mentions ?? 0) + (mentionsMe || direct ? 1 : 0),
+    }));
   }
   notifyPost(post, channel, mentionsMe);
 }

@@ -49,7 +49,13 @@ export async function loadOutbox(): Promise<void> {
   flushOutbox();
 }
 
-export async function queuePost(input: { channelId: string; rootId: string | null; message: string; userId: string; attachments: Attachment[] }): Promise<void> {
+export async function queuePost(input: {
+  channelId: string;
+  rootId: string | null;
+  message: string;
+  userId: string;
+  attachments: Attachment[];
+}): Promise<void> {
   const entry: OutboxEntry = { ...input, id: uuidv7(), queuedAt: Date.now(), state: 'pending' };
   // Stored before shown: a round reading the outbox back meanwhile must not lose it.
   await putRow('outbox', entry);
@@ -141,7 +147,9 @@ async function send(entry: OutboxEntry): Promise<void> {
   for (const attachment of entry.attachments) {
     if (!attachment.uploaded) {
       const stored = await upload(attachment.blob, attachment.name);
-      const thumbnail = attachment.thumbnail ? await upload(attachment.thumbnail, `thumbnail-${attachment.name.replace(/\.[^.]*$/, '')}.jpg`) : undefined;
+      const thumbnail = attachment.thumbnail
+        ? await upload(attachment.thumbnail, `thumbnail-${attachment.name.replace(/\.[^.]*$/, '')}.jpg`)
+        : undefined;
       attachment.uploaded = {
         ...stored,
         ...(attachment.width && attachment.height ? { width: attachment.width, height: attachment.height } : {}),

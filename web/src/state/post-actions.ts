@@ -21,15 +21,27 @@ async function optimistic(postId: string, change: (post: Post) => Post, request:
 export function toggleReaction(post: Post, emoji: string, userId: string): Promise<void> {
   const active = !reactedBy(post, emoji, userId);
   const path = `/posts/${post.id}/reactions/${encodeURIComponent(emoji)}`;
-  return optimistic(post.id, (current) => ({ ...current, reactions: withReaction(current, emoji, userId, active) }), () => (active ? api.put(path) : api.delete(path)));
+  return optimistic(
+    post.id,
+    (current) => ({ ...current, reactions: withReaction(current, emoji, userId, active) }),
+    () => (active ? api.put(path) : api.delete(path)),
+  );
 }
 
 export function togglePin(post: Post): Promise<void> {
-  return optimistic(post.id, (current) => ({ ...current, pinned: !post.pinned }), () => (post.pinned ? api.delete(`/posts/${post.id}/pin`) : api.put(`/posts/${post.id}/pin`)));
+  return optimistic(
+    post.id,
+    (current) => ({ ...current, pinned: !post.pinned }),
+    () => (post.pinned ? api.delete(`/posts/${post.id}/pin`) : api.put(`/posts/${post.id}/pin`)),
+  );
 }
 
 export function editPost(post: Post, message: string): Promise<void> {
-  return optimistic(post.id, (current) => ({ ...current, message, editedAt: Date.now() }), () => api.patch(`/posts/${post.id}`, { message }));
+  return optimistic(
+    post.id,
+    (current) => ({ ...current, message, editedAt: Date.now() }),
+    () => api.patch(`/posts/${post.id}`, { message }),
+  );
 }
 
 export function deletePost(post: Post): Promise<void> {

@@ -39,7 +39,13 @@ export function upsertPosts(posts: readonly Post[], persist = true): void {
   for (const [channelId, group] of groups) {
     const incoming = new Map(group.map((post) => [post.id, post]));
     const kept = (next.get(channelId) ?? []).filter((post) => !incoming.has(post.id));
-    next.set(channelId, mergeSorted(kept, [...incoming.values()].sort((a, b) => (before(a, b) ? -1 : 1))));
+    next.set(
+      channelId,
+      mergeSorted(
+        kept,
+        [...incoming.values()].sort((a, b) => (before(a, b) ? -1 : 1)),
+      ),
+    );
     for (const post of group) channelOf.set(post.id, channelId);
   }
   postsByChannel.value = next;

@@ -17,7 +17,8 @@ export type Route =
 
 export function parseRoute(path: string): Route {
   const [, first = '', second = '', third = ''] = path.split('/');
-  if (first === 'c' && second) return third === 'settings' ? { name: 'channelSettings', channelId: second } : { name: 'channel', channelId: second };
+  if (first === 'c' && second)
+    return third === 'settings' ? { name: 'channelSettings', channelId: second } : { name: 'channel', channelId: second };
   if (first === 'invite' && second) return { name: 'invite', token: second };
   if (first === 'reset' && second) return { name: 'reset', token: second };
   if (first === 'settings' || first === 'search' || first === 'mentions' || first === 'admin') return { name: first };

@@ -23,7 +23,14 @@ export async function setupNeeded(): Promise<boolean> {
   return (await api.get<{ needed: boolean }>('/setup')).needed;
 }
 
-export async function setup(input: { code: string; username: string; password: string; displayName: string; teamName: string; teamDisplayName: string }): Promise<User> {
+export async function setup(input: {
+  code: string;
+  username: string;
+  password: string;
+  displayName: string;
+  teamName: string;
+  teamDisplayName: string;
+}): Promise<User> {
   return (await api.post<{ user: User }>('/setup', input)).user;
 }
 
@@ -87,10 +94,12 @@ let leaving: Promise<never> | undefined;
  */
 function leave(prepare: () => Promise<void>): Promise<never> {
   // A failed step still leaves: the next page's start asks the server again and hides or wipes.
-  leaving ??= prepare().catch(() => undefined).then(() => {
-    location.assign('/');
-    return new Promise<never>(() => undefined);
-  });
+  leaving ??= prepare()
+    .catch(() => undefined)
+    .then(() => {
+      location.assign('/');
+      return new Promise<never>(() => undefined);
+    });
   return leaving;
 }
 

@@ -30,4 +30,6 @@ export function stoppedTyping(channelId: string, rootId: string | null, userId: 
   typingNow.value = new Map(typingNow.value).set(where, still);
 }
 
-export const typistsIn = (channelId: string, rootId: string | null): string[] => [...(typingNow.value.get(key(channelId, rootId))?.keys() ?? [])];
+export const typistsIn = (channelId: string, rootId: string | null): string[] => [
+  ...(typingNow.value.get(key(channelId, rootId))?.keys() ?? []),
+];
