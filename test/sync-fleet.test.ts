@@ -9,7 +9,6 @@
  */
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { generateHistory } from '../scripts/bench/generate-history.js';
@@ -18,31 +17,9 @@ import { FaultProxy } from './helpers/sync-fault-proxy.js';
 import { runHail } from './helpers/cli.js';
 import { Client, newDataDir, removeDataDir, startHail, type HailProcess } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
+import { eventually, freePort } from './helpers/eventually.js';
 
 const PASSWORD = 'correct horse battery';
-
-const freePort = (): Promise<number> =>
-  new Promise((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
-}
 
 const login = async (url: string): Promise<Client | undefined> => {
   const client = new Client(url);

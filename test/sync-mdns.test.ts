@@ -17,6 +17,7 @@ import { runHail } from './helpers/cli.js';
 import { HAIL, newDataDir, removeDataDir, startHail, type HailProcess } from './helpers/server.js';
 import { PeerStore } from '../src/sync/peers.js';
 import { databaseFile } from '../src/store/database.js';
+import { eventually } from './helpers/eventually.js';
 
 const run = promisify(execFile);
 // Interface names are at most 15 characters; the pid keeps parallel runs apart.
@@ -119,16 +120,6 @@ async function api(side: Side, method: string, path: string, body?: unknown, coo
     timeout: 20000,
   });
   return JSON.parse(stdout) as Answer;
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 200));
-  }
 }
 
 interface Entry {

@@ -6,24 +6,15 @@
  * on both.
  */
 import { strict as assert } from 'node:assert';
-import { createServer } from 'node:net';
 import { after, test } from 'node:test';
 import { runHail } from './helpers/cli.js';
 import { Client, newDataDir, removeDataDir, startHail, type HailProcess } from './helpers/server.js';
+import { eventually, freePort } from './helpers/eventually.js';
 
 const PASSWORD = 'a long password';
 const dirs = { first: newDataDir(), second: newDataDir() };
 const running = new Set<HailProcess>();
 const syncPorts: Record<string, number> = {};
-
-const freePort = (): Promise<number> =>
-  new Promise((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 
 after(async () => {
   await Promise.all([...running].map((box) => box.stop()));
@@ -41,16 +32,6 @@ async function start(which: 'first' | 'second'): Promise<HailProcess> {
 async function stop(box: HailProcess): Promise<void> {
   assert.equal(await box.stop(), 0);
   running.delete(box);
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 200));
-  }
 }
 
 async function login(box: HailProcess): Promise<Client | undefined> {

@@ -4,30 +4,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { runHail } from './helpers/cli.js';
 import { Client, newDataDir, removeDataDir, startHail, type HailProcess } from './helpers/server.js';
 import { startWorld, type World } from './helpers/world.js';
-
-const freePort = (): Promise<number> =>
-  new Promise((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
-}
+import { eventually, freePort } from './helpers/eventually.js';
 
 const login = async (url: string, username: string, password: string) => {
   const client = new Client(url);
