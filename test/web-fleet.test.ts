@@ -75,13 +75,7 @@ test('an administrator pairs two boxes from the Fleet section, renames, readdres
   // A fork as the sync service records one (a peer sent another copy of an op held here).
   const boatId = ((await shore.admin.get('/api/v1/peers')).body.peers as { id: string }[])[0]!.id;
   const db = new Database(join(shore.hail.dataDir, 'hail.db'), { timeout: 5000 });
-  db.prepare('INSERT INTO sync_quarantine (peer, origin, seq, hash, op, found_at) VALUES (?, ?, 7, ?, ?, ?)').run(
-    boatId,
-    'a1b2c3d4e5f6',
-    'ff',
-    '{}',
-    Date.now(),
-  );
+  db.prepare('INSERT INTO sync_forked_origins (peer, origin, seq, found_at) VALUES (?, ?, 7, ?)').run(boatId, 'a1b2c3d4e5f6', Date.now());
   db.close();
   await shoreFleet.getByRole('listitem', { name: 'boat' }).getByRole('alert').getByText('1 fork').waitFor({ timeout: 10_000 });
   await shoreFleet.getByRole('listitem', { name: 'boat' }).evaluate((item) => item.scrollIntoView());

@@ -6,8 +6,9 @@
  * printed (not asserted: the machine is shared). Then the browser prunes what it stored of the
  * channel back to the newest 2,000 posts at its next start.
  *
- * The server's clock runs 1,200 times fast from 21:30 UTC, so the posts, written through the
- * API in well under a minute, span midnight like an evening and a morning of chat.
+ * The server's clock runs 1,200 times fast from 23:00 UTC, so the posts, written through the
+ * API in well under a minute, span midnight like an evening and a morning of chat (midnight
+ * comes 3 s into the seeding, which takes longer than that even on a quiet machine).
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -41,10 +42,10 @@ let channelId = '';
 let truth: ServerPost[] = [];
 const indexOfMessage = new Map<string, number>();
 
-/** A server clock that starts at the next 21:30 UTC (ahead of the real one: the box keeps it) and runs fast. */
+/** A server clock that starts at the next 23:00 UTC (ahead of the real one: the box keeps it) and runs fast. */
 function fastEveningClock(dir: string): Record<string, string> {
   const now = new Date();
-  let start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 21, 30);
+  let start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 23, 0);
   if (start <= now.getTime()) start += 24 * 3600 * 1000;
   const preload = join(dir, 'fast-clock.mjs');
   writeFileSync(
