@@ -117,7 +117,7 @@ export class Link {
       node: context.nodeId,
       name: context.boxName,
       caps: [...CAPABILITIES],
-      now: Math.floor(context.now()),
+      now: Math.floor(context.now() / 1000),
     });
     this.sendVector(true);
   }
@@ -164,7 +164,7 @@ export class Link {
         throw new ProtocolError(`the peer speaks sync protocol version ${hello.v}; this box speaks ${PROTOCOL_VERSION}`);
       if (hello.node !== this.peer.nodeId)
         throw new ProtocolError(`the peer says it is node ${hello.node}, its key says ${this.peer.nodeId}`);
-      if (hello.now !== undefined) this.context.onPeerClock(hello.now);
+      if (hello.now !== undefined) this.context.onPeerClock(hello.now * 1000);
       this.helloReceived = true;
       return;
     }

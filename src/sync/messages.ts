@@ -50,8 +50,9 @@ export const Hello = Type.Object({
   node: NodeId,
   name: Name,
   caps: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 32 }),
-  // The sender's idea of now (ms): evidence for a box whose own clock is clearly wrong (core/box-time.ts).
-  now: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffffffff })),
+  // The sender's idea of now in seconds (four bytes on the wire, where milliseconds take eight):
+  // evidence for a box whose own clock is clearly wrong (core/box-time.ts).
+  now: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffff })),
 });
 export const Pair = Type.Object({
   t: Type.Literal('pair'),

@@ -15,6 +15,7 @@ import { asHandshake, type PairMessage } from './messages.js';
 import { certificateFingerprint, type NodeCertificate } from './node-certificate.js';
 import { decodeInvitation, InvitationError, redeemInvitation } from './pairing-invitation.js';
 import { parseAddress, PeerStore, type Peer } from './peers.js';
+import { constants as cryptoConstants } from 'node:crypto';
 
 export const PAIRING_TIMEOUT_MS = 10_000;
 
@@ -39,6 +40,9 @@ export const tlsOptions = (certificate: NodeCertificate) => ({
   minVersion: 'TLSv1.3' as const,
   maxVersion: 'TLSv1.3' as const,
   ecdhCurve: 'X25519',
+  // No session tickets: a link never resumes a session (each handshake checks the pinned key
+  // afresh), and OpenSSL's two TLS 1.3 tickets were bytes sent on every connection for nothing.
+  secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
   requestCert: true,
   rejectUnauthorized: false,
 });
