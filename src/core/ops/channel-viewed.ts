@@ -6,7 +6,8 @@ import { sql } from '../../store/database.js';
 import { ensureChannelMemberRow } from '../../store/membership.js';
 
 /**
- * Mark read: the member has seen everything in the channel up to this op's time.
+ * Mark read: the member has seen everything in the channel up to `upTo` (an HLC no later than
+ * the op's own; the op's time when absent).
  *
  * Read marks replicate, between a person's devices and between boxes: a crew member reads on
  * the boat's box and later ashore on the club's, and should not find the same hundred posts
@@ -21,33 +22,34 @@ import { ensureChannelMemberRow } from '../../store/membership.js';
  */
 export default defineOp({
   type: 'channel.viewed',
-  body: Type.Object({}, { additionalProperties: false }),
+  body: Type.Object({ upTo: Type.Optional(Type.String({ pattern: '^[0-9a-f]{16}$' })) }, { additionalProperties: false }),
   authorize({ db, actor, entity }) {
     const user = requireActor(actor);
     readableChannel(db, user, entity);
     if (!isChannelMember(db, entity, user.id)) throw forbidden('not_channel_member', 'Only members keep a read position.');
   },
   // Nothing unread would change: no post by someone else came after the current mark.
-  unchanged({ db, actor, entity }) {
+  unchanged({ db, actor, entity, body }) {
     const user = requireActor(actor);
     const mark = sql<[string, string], { last_viewed_hlc: string }>(
       db,
       'SELECT last_viewed_hlc FROM channel_members WHERE channel_id = ? AND user_id = ?',
     ).get(entity, user.id)!.last_viewed_hlc;
     // The unread count's own condition (store/read/channels.ts myChannels), on its covering index.
-    const unseen = sql(db, 'SELECT 1 FROM posts WHERE channel_id = ? AND created_hlc > ? AND deleted = 0 AND user_id != ? LIMIT 1').get(
-      entity,
-      mark,
-      user.id,
-    );
+    const unseen = sql(
+      db,
+      `SELECT 1 FROM posts WHERE channel_id = @entity AND created_hlc > @mark AND (@upTo IS NULL OR created_hlc <= @upTo)
+         AND deleted = 0 AND user_id != @me LIMIT 1`,
+    ).get({ entity, mark, upTo: body.upTo ?? null, me: user.id });
     return !unseen;
   },
   apply(db, op) {
     const version = opVersion(op);
     if (!op.author) return;
+    const upTo = op.body.upTo !== undefined && op.body.upTo < op.hlc ? op.body.upTo : op.hlc;
     ensureChannelMemberRow(db, op.entity, op.author);
     sql(db, 'UPDATE channel_members SET last_viewed_hlc = ?, viewed_ver = ? WHERE channel_id = ? AND user_id = ? AND viewed_ver < ?').run(
-      op.hlc,
+      upTo,
       version,
       op.entity,
       op.author,
