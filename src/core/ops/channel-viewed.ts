@@ -11,14 +11,19 @@ import { ensureChannelMemberRow } from '../../store/membership.js';
  *
  * Read marks replicate, between a person's devices and between boxes: a crew member reads on
  * the boat's box and later ashore on the club's, and should not find the same hundred posts
- * unread there. The mark is a last-writer-wins register per (channel, user), so marks made on
- * two boxes settle on the later one, in any order, and one that arrives before its membership
- * waits on the member's row (store/membership.ts).
+ * unread there. The mark is a register per (channel, user) where the furthest position wins
+ * (ties by version), so marks made on two boxes settle on the later position, in any order,
+ * and never move back; one that arrives before its membership waits on the member's row
+ * (store/membership.ts).
  *
- * Because every mark travels to every box, marks must stay a small fraction of the log: one is
- * skipped when it would not move anything (no post by someone else came after the current
- * mark, so nothing unread would change), and the web app sends one when the reader leaves the
- * channel or the window, not one per burst of posts read (web/src/state/channels.ts).
+ * Because every mark travels to every box, marks must stay a small fraction of the log. The
+ * reader's position of the moment is local to their box (core/read-marks.ts): the mark route
+ * moves it at once, and only a position that has stayed put for read_mark_settle_ms (five
+ * minutes), or is still pending when the server stops, becomes this op, carrying the position
+ * as `upTo` rather than the later time it is written at. So a reader writes about one op per
+ * reading session, however often they leave the channel. An op is also skipped when it would
+ * not move anything (no post by someone else between the current mark and `upTo`), and the
+ * web app marks when the reader leaves the channel or the window (web/src/state/channels.ts).
  */
 export default defineOp({
   type: 'channel.viewed',
@@ -48,13 +53,12 @@ export default defineOp({
     if (!op.author) return;
     const upTo = op.body.upTo !== undefined && op.body.upTo < op.hlc ? op.body.upTo : op.hlc;
     ensureChannelMemberRow(db, op.entity, op.author);
-    sql(db, 'UPDATE channel_members SET last_viewed_hlc = ?, viewed_ver = ? WHERE channel_id = ? AND user_id = ? AND viewed_ver < ?').run(
-      upTo,
-      version,
-      op.entity,
-      op.author,
-      version,
-    );
+    // The furthest position wins (ties by version), so marks settle alike in any order and never move back.
+    sql(
+      db,
+      `UPDATE channel_members SET last_viewed_hlc = @upTo, viewed_ver = @version
+       WHERE channel_id = @channel AND user_id = @user AND (last_viewed_hlc, viewed_ver) < (@upTo, @version)`,
+    ).run({ upTo, version, channel: op.entity, user: op.author });
   },
   audience: (_db, op) => (op.author ? [topic.user(op.author)] : []),
 });
