@@ -116,6 +116,8 @@ lines.push(
   '- `{"type":"event","feedSeq","event":{"type","id","actorId","at","data"}}`: a change, one per op.',
   '- `{"type":"typing","channelId","rootId","userId"}` and `{"type":"presence","userId","status":"online"|"offline"}`: ephemeral.',
   "  Like account events, presence and hello's `online` reach a guest only for people it shares a channel with.",
+  '- `{"type":"read","channelId"}`: ephemeral, to your own sockets: you marked the channel read on this box (its `channel.viewed`',
+  '  event follows only once the position has stayed put for `read_mark_settle_ms`, and travels to other boxes).',
   '',
   'Close codes: 4001 the account was deactivated, 4002 the session ended (logout, token revoked),',
   '4003 the account or the address already holds as many sockets as allowed (`sockets_per_user`,',

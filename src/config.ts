@@ -71,6 +71,10 @@ export const ConfigSchema = Type.Object(
       description: 'Sync with paired boxes over mutual TLS on sync_port; with no paired box and no open invitation nothing is accepted.',
     }),
     syncPort: Type.Integer({ minimum: 0, maximum: 65535, description: 'Port for sync between boxes; 0 picks a free one.' }),
+    readMarkSettleMs: Type.Integer({
+      minimum: 0,
+      description: 'How long a read position must stay put before it is written to the log and synced (milliseconds).',
+    }),
   },
   { additionalProperties: false },
 );
@@ -99,6 +103,8 @@ export const DEFAULTS: Config = {
   mdns: true,
   sync: true,
   syncPort: 8444,
+  // A reader's position moves every few seconds while reading; five minutes still gets it ashore well before they are.
+  readMarkSettleMs: 5 * 60_000,
 };
 
 type Key = keyof Config & string;

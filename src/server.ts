@@ -23,6 +23,7 @@ import { RateLimiter } from './http/rate-limit.js';
 import { endSessionsOfDeactivated, shiftSessionTimes } from './http/sessions.js';
 import type { Services } from './http/services.js';
 import { CLOSE_SHUTDOWN, Hub } from './realtime/hub.js';
+import { ReadMarks } from './core/read-marks.js';
 import { registerSocket } from './realtime/socket.js';
 import { registerStatic } from './http/static.js';
 import { SetupCode } from './setup-code.js';
@@ -88,6 +89,11 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     );
   }
   const hub = new Hub(db, { perUser: config.socketsPerUser, perAddress: config.socketsPerAddress });
+  const readMarks = new ReadMarks(db, clock, committer, now, config.readMarkSettleMs);
+  const settleReadMarks = setInterval(
+    () => void readMarks.settle().catch((error: unknown) => log.warn({ err: error }, 'read positions could not be written; retrying')),
+    Math.max(50, Math.min(config.readMarkSettleMs / 4, 30_000)),
+  ).unref();
   let mdns: Mdns = MDNS_OFF;
   let sync: SyncService | undefined;
   const blobs = new BlobStore(join(config.dataDir, 'files'));
@@ -101,6 +107,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     boxTime,
     now,
     committer,
+    readMarks,
     hub,
     blobs,
     disk,
@@ -210,6 +217,8 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
         // Every request under way is answered (its commit done, its 201 written) before the app
         // and the database close; new ones get 503. Within main.ts's 5 s budget before exit.
         await requests.close(STOP_REQUESTS_MS);
+        clearInterval(settleReadMarks);
+        await readMarks.settle(true).catch((error: unknown) => log.error({ err: error }, 'read positions were not written'));
         await committer.drain();
         hub.closeAll(CLOSE_SHUTDOWN, 'server shutting down');
         app.close();

@@ -97,7 +97,9 @@ for (const [name, binary] of [
 test('the read-mark benchmark counts read marks among the ops a busy channel writes', async () => {
   const perBurst = await readMarks('per burst', 3, 5000);
   assert.equal(perBurst.posts, 5);
-  assert.equal(perBurst.readMarks, 3);
+  // Each reader's position moved within the settle time: none travels during the run, each at stop.
+  assert.equal(perBurst.readMarks, 0);
+  assert.equal(perBurst.readMarksAtStop, 3);
   assert.ok(perBurst.ops >= perBurst.posts + perBurst.readMarks);
 });
 

@@ -16,6 +16,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { encodeHlc } from '../src/core/hlc.js';
 import type { Op } from '../src/core/op.js';
 import { conversationId } from '../src/core/ops/channel-created.js';
 import { canonicalDump, clearReplica, emptyReplica, fold, makeOp } from './helpers/fold.js';
@@ -173,7 +174,14 @@ function draft(random: Random, created: Created): Draft | undefined {
         body: { userId: pick(random, USERS), member: chance(random, 0.6) },
       };
     case 14:
-      return { author, type: 'channel.viewed', entity: anyChannel(random), body: {} };
+      // A settled read position (core/read-marks.ts) is earlier than the op, here by up to 40 ms:
+      // across boxes a later op may carry an earlier position, which must not move the mark back.
+      return {
+        author,
+        type: 'channel.viewed',
+        entity: anyChannel(random),
+        body: chance(random, 0.5) ? { upTo: encodeHlc({ ms: 1_800_000_000_000 + Math.floor(random() * 40), counter: 0 }) } : {},
+      };
     case 15:
       return {
         author,
@@ -305,5 +313,23 @@ test('every delivery order of concurrent ops from 2 to 4 boxes folds to the same
   for (const seed of seeds) {
     const failure = checkHistory(seed, replica);
     if (failure) assert.fail(failure);
+  }
+});
+
+test('a read mark never moves back: a later op carrying an earlier position (settled on another box) loses', () => {
+  const channel = 'c'.repeat(26);
+  const reader = 'u'.repeat(26);
+  const at = (ms: number) => encodeHlc({ ms: 1_800_000_000_000 + ms, counter: 0 });
+  const furthest = makeOp('a'.repeat(32), 1, 1_800_000_000_100, reader, 'channel.viewed', channel, { upTo: at(90) });
+  const laterButBehind = makeOp('b'.repeat(32), 1, 1_800_000_000_200, reader, 'channel.viewed', channel, { upTo: at(50) });
+  for (const order of [
+    [furthest, laterButBehind],
+    [laterButBehind, furthest],
+  ]) {
+    const mark = fold(order)
+      .prepare('SELECT last_viewed_hlc FROM channel_members WHERE channel_id = ? AND user_id = ?')
+      .pluck()
+      .get(channel, reader);
+    assert.equal(mark, at(90));
   }
 });

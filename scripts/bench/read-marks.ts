@@ -10,8 +10,12 @@
  *   in every run). The server skips a mark when nothing new came since the last one.
  *
  * Counted from the op log once the run is over: posts, read marks and all ops written during it.
+ * A read position reaches the log once it has stayed put for read_mark_settle_ms, or when the
+ * server stops (core/read-marks.ts): `readMarks` counts those written during the run,
+ * `readMarksAtStop` those still settling then, written by the stop.
  */
 import { databaseFile, openDatabase } from '../../src/store/database.js';
+import { removeDataDir } from '../../test/helpers/server.js';
 import { newId } from '../../src/core/ids.js';
 import { mapConcurrently } from '../../test/helpers/concurrency.js';
 import { prng } from '../../test/helpers/prng.js';
@@ -28,6 +32,7 @@ export interface ReadMarkResult {
   readonly seconds: number;
   readonly posts: number;
   readonly readMarks: number;
+  readonly readMarksAtStop: number;
   readonly ops: number;
 }
 
@@ -97,15 +102,19 @@ export async function readMarks(policy: ReadMarkPolicy, readerCount: number, dur
     }
     await Promise.all(running);
     const after = counts();
+    await world.stop();
+    const stopped = counts();
     return {
       policy,
       readers: readerCount,
       seconds: durationMs / 1000,
       posts: after.posts - before.posts,
       readMarks: after.marks - before.marks,
+      readMarksAtStop: stopped.marks - after.marks,
       ops: after.ops - before.ops,
     };
   } finally {
-    await world.dispose();
+    await world.stop();
+    removeDataDir(world.hail.dataDir);
   }
 }

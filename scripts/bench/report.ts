@@ -248,7 +248,7 @@ export function budgetTable({ idle, fanout500, saturation, history }: BudgetInpu
 export function readMarkTable(results: readonly ReadMarkResult[]): string {
   const percent = (part: number, whole: number) => (whole > 0 ? `${((part / whole) * 100).toFixed(1)} %` : 'n/a');
   return table(
-    ['marked read', 'readers', 'seconds', 'posts', 'read marks', 'all ops', 'read marks / all ops'],
+    ['marked read', 'readers', 'seconds', 'posts', 'read marks', 'all ops', 'read marks / all ops', 'read marks written at stop'],
     results.map((result) => [
       result.policy,
       result.readers,
@@ -257,6 +257,7 @@ export function readMarkTable(results: readonly ReadMarkResult[]): string {
       result.readMarks,
       result.ops,
       percent(result.readMarks, result.ops),
+      result.readMarksAtStop,
     ]),
   );
 }

@@ -1,6 +1,7 @@
 /** What request handlers and the realtime layer are given: no module-level singletons. */
 import type { Config } from '../config.js';
 import type { Committer } from '../core/commit.js';
+import type { ReadMarks } from '../core/read-marks.js';
 import type { BoxTime } from '../core/box-time.js';
 import type { HybridClock } from '../core/hlc.js';
 import type { BlobStore } from '../files/blob-store.js';
@@ -26,6 +27,7 @@ export interface Services {
   /** The box's idea of now, in milliseconds. */
   readonly now: () => number;
   readonly committer: Committer;
+  readonly readMarks: ReadMarks;
   readonly hub: Hub;
   readonly blobs: BlobStore;
   readonly disk: DiskGuard;

@@ -39,8 +39,9 @@ const refresh = (db: Db, where: string) => sql(db, `UPDATE channel_members SET a
 
 export function setChannelMember(db: Db, channelId: string, userId: string, joined: boolean, version: string, byTeamJoin = false): void {
   // Joining also moves the read mark to the join (nothing before it is unread). The read mark
-  // is its own last-writer-wins register, so a later "mark read" still wins, in any order;
-  // leaving leaves it alone (an empty version loses to every real one).
+  // is its own register where the furthest position wins (core/ops/channel-viewed.ts), so a
+  // later "mark read" still wins, in any order; leaving leaves it alone (an empty position loses
+  // to every real one).
   const viewedVersion = joined ? version : '';
   const viewedHlc = joined ? versionHlc(version) : '';
   sql(
@@ -51,8 +52,10 @@ export function setChannelMember(db: Db, channelId: string, userId: string, join
        joined = CASE WHEN excluded.ver > channel_members.ver THEN excluded.joined ELSE channel_members.joined END,
        by_team_join = CASE WHEN excluded.ver > channel_members.ver THEN excluded.by_team_join ELSE channel_members.by_team_join END,
        ver = max(excluded.ver, channel_members.ver),
-       last_viewed_hlc = CASE WHEN excluded.viewed_ver > channel_members.viewed_ver THEN excluded.last_viewed_hlc ELSE channel_members.last_viewed_hlc END,
-       viewed_ver = max(excluded.viewed_ver, channel_members.viewed_ver)`,
+       last_viewed_hlc = CASE WHEN (excluded.last_viewed_hlc, excluded.viewed_ver) > (channel_members.last_viewed_hlc, channel_members.viewed_ver)
+         THEN excluded.last_viewed_hlc ELSE channel_members.last_viewed_hlc END,
+       viewed_ver = CASE WHEN (excluded.last_viewed_hlc, excluded.viewed_ver) > (channel_members.last_viewed_hlc, channel_members.viewed_ver)
+         THEN excluded.viewed_ver ELSE channel_members.viewed_ver END`,
   ).run(channelId, userId, joined ? 1 : 0, byTeamJoin ? 1 : 0, version, viewedHlc, viewedVersion);
   refresh(db, 'channel_id = ? AND user_id = ?').run(channelId, userId);
 }

@@ -387,6 +387,18 @@ export const MIGRATIONS: readonly Migration[] = [
     FROM sync_quarantine WHERE json_valid(op) AND op ->> 'bodyText' IS NOT NULL;
   DROP TABLE sync_quarantine;
   `,
+  `
+  -- Local: where each member has read up to on this box, ahead of the replicated mark
+  -- (channel_members.last_viewed_hlc) until it settles into a channel.viewed op (core/read-marks.ts).
+  CREATE TABLE read_positions (
+    channel_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    viewed_hlc TEXT NOT NULL,
+    moved_at INTEGER NOT NULL,
+    PRIMARY KEY (channel_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX read_positions_by_moved ON read_positions (moved_at);
+  `,
 ];
 
 /** The tables `hail rebuild` recomputes from the op log, and compares when verifying. */

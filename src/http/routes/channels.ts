@@ -7,6 +7,7 @@ import { badRequest, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { manageableChannel, readableChannel } from '../../core/permissions.js';
 import { conversationId } from '../../core/ops/channel-created.js';
+import { topic } from '../../core/op.js';
 import { NotifyLevel } from '../../core/ops/channel-notify-set.js';
 import { channelMemberRows, myChannels, presentChannel } from '../../store/read/channels.js';
 import { canSeeUser, presentUser } from '../../store/read/users.js';
@@ -199,10 +200,12 @@ export default [
   defineRoute({
     method: 'post',
     path: '/api/v1/channels/:id/read',
-    summary: 'Mark everything in the channel as read, up to now. Writes nothing when no one else posted since your last mark.',
+    summary:
+      'Mark everything in the channel as read, up to now. Your other devices hear of it at once; other boxes once it has stayed put for a while.',
     access: 'user',
-    async handle({ services, user, params }) {
-      await services.committer.commit({ author: user.id, ops: [{ type: 'channel.viewed', entity: params.id!, body: {} }] });
+    handle({ services, user, params }) {
+      if (services.readMarks.mark(user, params.id!))
+        services.hub.broadcast(topic.user(user.id), JSON.stringify({ type: 'read', channelId: params.id! }));
     },
   }),
   defineRoute({

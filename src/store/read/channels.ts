@@ -63,8 +63,12 @@ export function myChannels(db: Db, user: UserRow) {
        (SELECT count(DISTINCT pm.post_id) FROM post_mentions pm JOIN posts p ON p.id = pm.post_id
          WHERE pm.channel_id = c.id AND pm.created_hlc > m.last_viewed_hlc AND pm.name IN (@username, 'channel', 'all', 'here') AND p.user_id != @me) AS mentions,
        (SELECT max(p.created_hlc) FROM posts p WHERE p.channel_id = c.id) AS last_post_hlc
-     FROM channel_members m JOIN channels c ON c.id = m.channel_id
-     WHERE m.user_id = @me AND m.active = 1
+     FROM (
+       -- The replicated mark, or this box's read position when it is ahead (core/read-marks.ts).
+       SELECT m.channel_id, m.notify_level, m.muted, max(m.last_viewed_hlc, coalesce(r.viewed_hlc, '')) AS last_viewed_hlc
+       FROM channel_members m LEFT JOIN read_positions r ON r.channel_id = m.channel_id AND r.user_id = m.user_id
+       WHERE m.user_id = @me AND m.active = 1
+     ) m JOIN channels c ON c.id = m.channel_id
      ORDER BY c.team_id, c.display_name`,
   ).all({ me: user.id, username: user.username });
   return rows.map((row) => ({

@@ -16,6 +16,8 @@ export interface SocketHandlers {
   reset(feedSeq: number): Promise<void>;
   typing(channelId: string, rootId: string | null, userId: string): void;
   presence(userId: string, online: boolean, everyone?: string[]): void;
+  /** The user marked the channel read, on this device or another one, on this box. */
+  read(channelId: string): void;
   /** Connected (with the feed sequence the resume reached), or not. */
   status(connected: boolean, feedSeq?: number): void;
   /** The session is over (logged out elsewhere, deactivated): do not reconnect. */
@@ -116,6 +118,9 @@ export class Realtime {
         return;
       case 'presence':
         this.handlers.presence(frame.userId, frame.status === 'online');
+        return;
+      case 'read':
+        this.handlers.read(frame.channelId as string);
         return;
     }
   }

@@ -41,7 +41,9 @@ export function applyEvent(event: ServerEvent): void {
     case 'pin.set':
       return updatePost(event.id, (post) => ({ ...post, pinned: data.pinned === true }));
     case 'channel.viewed':
-      if (event.actorId === me.value?.id) patchChannel(event.id, () => ({ unread: 0, mentions: 0 }));
+      // A settled mark (core/read-marks.ts) covers posts up to its position, which may be minutes
+      // before the event: the box counts what is still unread after it.
+      if (event.actorId === me.value?.id) void loadChannels().catch(() => undefined);
       return;
     case 'channel.member-set':
       membersChanged(event.id);

@@ -5,6 +5,7 @@
  */
 import { api, ApiError } from '../net/api';
 import { Realtime } from '../net/socket';
+import { patchChannel } from './channels';
 import { connected } from './connection';
 import { readValue, writeValue } from './db';
 import { applyEvent } from './events';
@@ -49,6 +50,7 @@ export async function startLive(reload: () => Promise<void>, listsFresh: boolean
     },
     typing: someoneTyping,
     presence: setPresence,
+    read: (channelId) => patchChannel(channelId, () => ({ unread: 0, mentions: 0 })),
     status(isConnected, resumedTo) {
       connected.value = isConnected;
       // Remembered even when no event came, so the next start resumes rather than reloads.
