@@ -43,15 +43,9 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { Db } from '../store/database.js';
 import type { UserRow } from '../store/read/users.js';
-import { isPurged } from '../store/op-chain.js';
+import { isPurged, type OpHead } from '../store/op-chain.js';
 
-export interface Op<Body = unknown> {
-  readonly origin: string;
-  readonly seq: number;
-  readonly hlc: string;
-  readonly author: string | null;
-  readonly type: string;
-  readonly entity: string;
+export interface Op<Body = unknown> extends OpHead {
   readonly body: Body;
   readonly hash: string;
 }

@@ -13,16 +13,12 @@
  * a chain therefore vouches for every op below it. Hashes never travel: the receiver
  * recomputes them from the ops and checks them against a signed head (sync/head-signatures.ts).
  */
+import type { OpHead } from '../store/op-chain.js';
+
 export type Vector = Record<string, number>;
 
 /** An op as it travels: everything but the hash, the body as its exact stored text. */
-export interface WireOp {
-  readonly origin: string;
-  readonly seq: number;
-  readonly hlc: string;
-  readonly author: string | null;
-  readonly type: string;
-  readonly entity: string;
+export interface WireOp extends OpHead {
   readonly bodyText: string;
 }
 
