@@ -231,6 +231,9 @@ passphrase = "short"
     assert.equal(result.code, 0);
     assert.match(unreadable.note('ERRORS.txt'), /hail-settings\.toml line 1: .+None of its settings were used/);
     assert.equal(unreadable.profile('hail-hotspot.nmconnection').wifi!.mode, 'ap');
+    writeFileSync(join(unreadable.boot, 'hail-settings.toml'), 'box_name = "Arthur"\n');
+    assert.equal((await unreadable.firstBoot()).code, 0);
+    assert.equal(existsSync(join(unreadable.boot, 'ERRORS.txt')), false, 'the mistakes are fixed: no ERRORS.txt to mislead');
   } finally {
     unreadable.dispose();
   }
@@ -307,12 +310,14 @@ test('a settings file is applied once; an edited one at the next start, keeping 
     };
     assert.equal(runCondition(), 'skipped');
 
-    writeFileSync(join(box.boot, 'hail-settings.toml'), 'box_name = "Arthur"\ntime_zone = "Europe/London"\n');
+    // Saved by an old Notepad as "ANSI", Latin-1, which is not UTF-8.
+    writeFileSync(join(box.boot, 'hail-settings.toml'), Buffer.from('box_name = "\xc6gir"\ntime_zone = "Europe/London"\n', 'latin1'));
     assert.equal(runCondition(), 'runs');
     const third = await box.firstBoot();
     assert.equal(third.code, 0, third.stderr);
     assert.doesNotMatch(third.stdout, /applied already/);
-    assert.equal(box.read('etc/hostname'), 'arthur\n');
+    assert.equal(box.read('etc/hostname'), 'aegir\n');
+    assert.equal(parseToml(box.read('etc/hail/hail.toml')).box_name, 'Ægir');
     assert.equal(box.read('etc/timezone'), 'Europe/London\n');
     assert.equal(box.profile('hail-hotspot.nmconnection')['wifi-security']!.psk, passphrase, 'phones that know the hotspot still join it');
     assert.equal(runCondition(), 'skipped');

@@ -64,7 +64,7 @@ export type FirstBootResult =
 
 export function firstBoot({ root, boot }: FirstBootPaths): FirstBootResult {
   const bytes = readIfExists(join(boot, SETTINGS_FILE), null);
-  const text = bytes?.toString('utf8');
+  const text = bytes && decoded(bytes);
   // Of the bytes, as `sha256sum` sees them: hail-first-boot.service compares them before starting Node.
   const fingerprint = createHash('sha256')
     .update(bytes ?? 'no settings file')
@@ -287,6 +287,15 @@ function parseQuietly(text: string): Record<string, unknown> {
   } catch {
     // A broken hail.toml is for `hail config check` and the server's start to report.
     return {};
+  }
+}
+
+/** UTF-8, or else what an old Windows Notepad saves as "ANSI" (Windows-1252, near enough Latin-1). */
+function decoded(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
   }
 }
 
