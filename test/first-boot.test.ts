@@ -91,7 +91,7 @@ time_zone = "Europe/London"
 [wifi]
 mode = "hotspot"
 ssid = "Sea Breeze crew"
-passphrase = " spray; and \\\\ foam"
+passphrase = ' spray; \\sea \\ foam'
 `);
   try {
     const result = await box.firstBoot();
@@ -116,7 +116,7 @@ passphrase = " spray; and \\\\ foam"
     assert.match(hotspot.connection!.uuid!, /^[0-9a-f-]{36}$/);
     assert.deepEqual(hotspot.wifi, { mode: 'ap', ssid: 'Sea Breeze crew', band: 'bg' });
     assert.equal(hotspot['wifi-security']!['key-mgmt'], 'wpa-psk');
-    assert.equal(hotspot['wifi-security']!.psk, ' spray; and \\ foam');
+    assert.equal(hotspot['wifi-security']!.psk, ' spray; \\sea \\ foam');
     assert.deepEqual(hotspot.ipv4, { method: 'shared', address1: '10.42.0.1/24' });
     assert.equal(hotspot.ipv6!.method, 'ignore');
     assert.match(box.read(EVERY_NAME), /^address=\/#\/10\.42\.0\.1$/m);
@@ -126,6 +126,11 @@ passphrase = " spray; and \\\\ foam"
     assert.match(wifi, /Network: +Sea Breeze crew\n/);
     assert.match(wifi, /http:\/\/10\.42\.0\.1\//);
     assert.equal(existsSync(join(box.boot, 'ERRORS.txt')), false);
+
+    // The file no longer names the passphrase: the phones that know the hotspot still join it.
+    writeFileSync(join(box.boot, 'hail-settings.toml'), 'box_name = "Sea Breeze"\n');
+    assert.equal((await box.firstBoot()).code, 0);
+    assert.equal(box.profile('hail-hotspot.nmconnection')['wifi-security']!.psk, ' spray; \\sea \\ foam');
   } finally {
     box.dispose();
   }

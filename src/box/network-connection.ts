@@ -73,6 +73,12 @@ export function joinConnection({ ssid, passphrase }: Join): string {
   });
 }
 
+/** The passphrase of a profile hotspotConnection wrote, so that applying settings again keeps it. */
+export function hotspotPassphrase(profile: string | undefined): string | undefined {
+  const psk = /^psk=(.*)$/m.exec(profile ?? '')?.[1];
+  return psk?.replace(/\\(s|\\)/g, (_, escaped: string) => (escaped === 's' ? ' ' : '\\'));
+}
+
 function keyfile(sections: Record<string, Record<string, string>>): string {
   return Object.entries(sections)
     .map(
