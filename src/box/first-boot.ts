@@ -159,8 +159,7 @@ function setWifi(root: string, boot: string, settings: FirstBootSettings, boxNam
     const passphrase =
       (wifi.mode === 'hotspot' ? wifi.passphrase : undefined) ?? hotspotPassphrase(readIfExists(hotspotFile)) ?? newReadableSecret(4);
     hotspot = { ssid, passphrase };
-    const band = wifi.mode === 'hotspot' ? wifi.band : 'bg';
-    place(hotspotFile, hotspotConnection({ ssid, passphrase, band, priority: wifi.mode === 'hotspot' ? 0 : -100 }), 0o600);
+    place(hotspotFile, hotspotConnection({ ssid, passphrase, priority: wifi.mode === 'hotspot' ? 0 : -100 }), 0o600);
     place(everyName, EVERY_NAME_ANSWERS_THE_BOX, 0o644);
   } else {
     rmSync(hotspotFile, { force: true });
