@@ -36,8 +36,8 @@ test("the example user data writes a hail.toml the server accepts, with the shor
     assert.equal(checked.code, 0, checked.stderr);
     assert.match(checked.stdout, /box_name +"Shore" +file/);
     assert.match(checked.stdout, /mdns +false +file/);
-    assert.match(checked.stdout, /tls_cert +"\/etc\/hail\/tls\/cert\.pem" +file/);
-    assert.match(writtenFile(userData, '/etc/hail/tls/key.pem'), /^-----BEGIN PRIVATE KEY-----\n/);
+    assert.match(checked.stdout, /tls_cert +"\/etc\/hail\/tls\/fullchain\.pem" +file/);
+    assert.match(writtenFile(userData, '/etc/hail/tls/privkey.pem'), /^-----BEGIN PRIVATE KEY-----\n/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
