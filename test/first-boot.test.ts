@@ -285,6 +285,22 @@ test("the setup code on the boot partition is the server's: it creates the first
   }
 });
 
+test('it changes nothing unless both the root and the boot partition are named and exist', async () => {
+  const box = newBox('box_name = "Arthur"\n');
+  try {
+    const noBoot = await runHail(['first-boot', '--root', box.root]);
+    assert.equal(noBoot.code, 78);
+    assert.match(noBoot.stderr, /hail first-boot --root \/ --boot \/boot\/firmware/);
+    const missingBoot = await runHail(['first-boot', '--root', box.root, '--boot', join(box.boot, 'firmware')]);
+    assert.equal(missingBoot.code, 78);
+    assert.match(missingBoot.stderr, /is not a directory \(--boot\); nothing was changed/);
+    assert.equal(existsSync(join(box.root, 'etc/hostname')), false);
+    assert.equal(existsSync(join(box.root, PROFILES)), false);
+  } finally {
+    box.dispose();
+  }
+});
+
 test('a settings file is applied once; an edited one at the next start, keeping the passphrase the box chose', async () => {
   const box = newBox('box_name = "Arthur"\n');
   try {
