@@ -12,7 +12,8 @@ const de: Catalog = {
   'error.generic': 'Etwas ist schiefgegangen. Bitte erneut versuchen.',
   'error.unreachable': 'Die Box ist nicht erreichbar. WLAN prüfen und erneut versuchen.',
   'error.invalid_credentials': 'Falscher Benutzername oder falsches Passwort.',
-  'error.invalid_setup_code': 'Dieser Einrichtungscode stimmt nicht. Er steht im Serverprotokoll und in data/setup-code.',
+  'error.invalid_setup_code':
+    'Dieser Einrichtungscode stimmt nicht. Er steht in SETUP-CODE.txt auf einer Hail-SD-Karte, sonst im Serverprotokoll und in data/setup-code.',
   'error.setup_done': 'Diese Box hat schon einen Administrator. Bitte anmelden.',
   'error.username_taken': 'Dieser Benutzername ist vergeben. Bitte einen anderen wählen.',
   'error.invalid_username': 'Benutzernamen bestehen aus Kleinbuchstaben, Ziffern, Punkten, Binde- und Unterstrichen (2 bis 32).',
@@ -69,7 +70,8 @@ const de: Catalog = {
   'account.currentPassword': 'Aktuelles Passwort',
   'account.newPassword': 'Neues Passwort',
   'setup.title': 'Diese Box einrichten',
-  'setup.intro': 'Lege den ersten Administrator an. Der Einrichtungscode steht im Serverprotokoll und in data/setup-code.',
+  'setup.intro':
+    'Lege den ersten Administrator an. Der Einrichtungscode steht in SETUP-CODE.txt auf einer Hail-SD-Karte, sonst im Serverprotokoll und in data/setup-code.',
   'setup.code': 'Einrichtungscode',
   'setup.codeHint': 'Sieht aus wie ABCD-EFGH-JKLM.',
   'setup.team': 'Name deiner Crew oder deines Vereins',

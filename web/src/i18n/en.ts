@@ -10,7 +10,8 @@ const en = {
   'error.generic': 'Something went wrong. Try again.',
   'error.unreachable': 'The box cannot be reached. Check the Wi-Fi and try again.',
   'error.invalid_credentials': 'Wrong username or password.',
-  'error.invalid_setup_code': 'That setup code is not right. It is in the server log and in data/setup-code.',
+  'error.invalid_setup_code':
+    'That setup code is not right. It is in SETUP-CODE.txt on a Hail SD card, or in the server log and in data/setup-code.',
   'error.setup_done': 'This box already has an administrator. Log in instead.',
   'error.username_taken': 'That username is taken. Choose another.',
   'error.invalid_username': 'Usernames use lower-case letters, digits, dots, dashes and underscores (2 to 32).',
@@ -67,7 +68,8 @@ const en = {
   'account.currentPassword': 'Current password',
   'account.newPassword': 'New password',
   'setup.title': 'Set up this box',
-  'setup.intro': 'Create the first administrator. The setup code is printed in the server log and saved in data/setup-code.',
+  'setup.intro':
+    'Create the first administrator. The setup code is in SETUP-CODE.txt on a Hail SD card, or printed in the server log and saved in data/setup-code.',
   'setup.code': 'Setup code',
   'setup.codeHint': 'Looks like ABCD-EFGH-JKLM.',
   'setup.team': 'Name of your crew or club',

@@ -12,7 +12,8 @@ const fr: Catalog = {
   'error.generic': 'Un problème est survenu. Réessayez.',
   'error.unreachable': 'Le boîtier est injoignable. Vérifiez le Wi-Fi et réessayez.',
   'error.invalid_credentials': 'Nom d’utilisateur ou mot de passe incorrect.',
-  'error.invalid_setup_code': 'Ce code d’installation est faux. Il figure dans le journal du serveur et dans data/setup-code.',
+  'error.invalid_setup_code':
+    'Ce code d’installation est faux. Il figure dans SETUP-CODE.txt sur une carte SD Hail, sinon dans le journal du serveur et dans data/setup-code.',
   'error.setup_done': 'Ce boîtier a déjà un administrateur. Connectez-vous.',
   'error.username_taken': 'Ce nom d’utilisateur est pris. Choisissez-en un autre.',
   'error.invalid_username': 'Les noms d’utilisateur utilisent minuscules, chiffres, points, tirets et tirets bas (2 à 32).',
@@ -69,7 +70,8 @@ const fr: Catalog = {
   'account.currentPassword': 'Mot de passe actuel',
   'account.newPassword': 'Nouveau mot de passe',
   'setup.title': 'Configurer ce boîtier',
-  'setup.intro': 'Créez le premier administrateur. Le code d’installation figure dans le journal du serveur et dans data/setup-code.',
+  'setup.intro':
+    'Créez le premier administrateur. Le code d’installation figure dans SETUP-CODE.txt sur une carte SD Hail, sinon dans le journal du serveur et dans data/setup-code.',
   'setup.code': 'Code d’installation',
   'setup.codeHint': 'De la forme ABCD-EFGH-JKLM.',
   'setup.team': 'Nom de votre équipage ou club',

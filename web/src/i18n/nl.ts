@@ -12,7 +12,8 @@ const nl: Catalog = {
   'error.generic': 'Er ging iets mis. Probeer het opnieuw.',
   'error.unreachable': 'De box is niet bereikbaar. Controleer de wifi en probeer het opnieuw.',
   'error.invalid_credentials': 'Verkeerde gebruikersnaam of wachtwoord.',
-  'error.invalid_setup_code': 'Die installatiecode klopt niet. Hij staat in het serverlog en in data/setup-code.',
+  'error.invalid_setup_code':
+    'Die installatiecode klopt niet. Hij staat in SETUP-CODE.txt op een Hail-SD-kaart, anders in het serverlog en in data/setup-code.',
   'error.setup_done': 'Deze box heeft al een beheerder. Log in.',
   'error.username_taken': 'Die gebruikersnaam is bezet. Kies een andere.',
   'error.invalid_username': 'Gebruikersnamen bestaan uit kleine letters, cijfers, punten, streepjes en liggende streepjes (2 tot 32).',
@@ -69,7 +70,8 @@ const nl: Catalog = {
   'account.currentPassword': 'Huidig wachtwoord',
   'account.newPassword': 'Nieuw wachtwoord',
   'setup.title': 'Deze box instellen',
-  'setup.intro': 'Maak de eerste beheerder aan. De installatiecode staat in het serverlog en in data/setup-code.',
+  'setup.intro':
+    'Maak de eerste beheerder aan. De installatiecode staat in SETUP-CODE.txt op een Hail-SD-kaart, anders in het serverlog en in data/setup-code.',
   'setup.code': 'Installatiecode',
   'setup.codeHint': 'Ziet eruit als ABCD-EFGH-JKLM.',
   'setup.team': 'Naam van je bemanning of club',
