@@ -203,6 +203,26 @@ test('with no settings file, the box makes a hotspot named after it and writes i
   }
 });
 
+test('the example the image puts on the card, left as it is, makes the default hotspot with no errors', async () => {
+  const box = newBox(readFileSync('image/first-boot/hail-settings.toml', 'utf8'));
+  try {
+    const result = await box.firstBoot();
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, '');
+    assert.equal(existsSync(join(box.boot, 'ERRORS.txt')), false);
+    assert.equal(box.profile('hail-hotspot.nmconnection').wifi!.mode, 'ap');
+    // Every setting it shows, taken out of its comment, is one first-boot knows.
+    const uncommented = readFileSync('image/first-boot/hail-settings.toml', 'utf8').replace(/^# ([a-z_]+ = .*)$/gm, '$1');
+    writeFileSync(join(box.boot, 'hail-settings.toml'), uncommented);
+    const edited = await box.firstBoot();
+    assert.equal(edited.code, 0, edited.stderr);
+    assert.equal(edited.stderr, '', 'no problem with any example value');
+    assert.equal(box.read('etc/hostname'), 'arthur\n');
+  } finally {
+    box.dispose();
+  }
+});
+
 test('a wrong settings file: ERRORS.txt and the journal say what, each wrong setting takes its default, and the box makes its hotspot', async () => {
   const box = newBox(`box_name = "Sea.Breeze"
 time_zone = "Mars/Olympus"
