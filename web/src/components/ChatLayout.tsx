@@ -14,6 +14,7 @@ import { channelShown, openThreadId } from '../state/thread';
 import { ChannelSettingsScreen } from './ChannelSettingsScreen';
 import { ChannelView } from './ChannelView';
 import { Lazy } from './Lazy';
+import { PostAlert } from './PostAlert';
 import { NameClashNotice } from './NameClashNotice';
 import { SettingsScreen } from './SettingsScreen';
 import { Sidebar } from './Sidebar';
@@ -31,6 +32,7 @@ function StatusBar() {
       {pending > 0 && <span>{t('status.pending', { count: pending })}</span>}
       {notice.value && <span class="notice-text">{notice.value}</span>}
       <NameClashNotice />
+      <PostAlert />
     </div>
   );
 }
