@@ -26,14 +26,17 @@ const loadAdmin = () => import('../admin/AdminScreen');
 
 function StatusBar() {
   const pending = outbox.value.filter((entry) => entry.state === 'pending').length;
+  // The post alert floats outside the bar, which hides itself when it holds nothing.
   return (
-    <div class="status-bar" role="status">
-      {!connected.value && <span class="offline">{t('status.offline')}</span>}
-      {pending > 0 && <span>{t('status.pending', { count: pending })}</span>}
-      {notice.value && <span class="notice-text">{notice.value}</span>}
-      <NameClashNotice />
+    <>
+      <div class="status-bar" role="status">
+        {!connected.value && <span class="offline">{t('status.offline')}</span>}
+        {pending > 0 && <span>{t('status.pending', { count: pending })}</span>}
+        {notice.value && <span class="notice-text">{notice.value}</span>}
+        <NameClashNotice />
+      </div>
       <PostAlert />
-    </div>
+    </>
   );
 }
 

@@ -1,0 +1,157 @@
+/**
+ * People in the web app, in Chromium at phone (390 px) and desktop (1280 px) width: a face for
+ * everyone (initials on a colour of their own until they choose a picture, which the box
+ * resizes and everyone then sees), and mentions that stand out: my name and @channel styled in
+ * posts, a post that mentions me marked, and an alert that opens the channel when I am reading
+ * another. Screenshots go to artifacts/; axe-core finds nothing serious on these screens.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import jpeg from 'jpeg-js';
+import type { Page } from 'playwright-core';
+import { axeViolations, launchBrowser, logIn, screenshot, type Browser } from './helpers/browser.js';
+import type { Client } from './helpers/server.js';
+import { startWorld, type World } from './helpers/world.js';
+
+let world: World;
+let browser: Browser;
+/** Alice on a laptop, Bob on a phone. */
+let alice: { client: Client; id: string; page: Page };
+let bob: { client: Client; id: string; page: Page };
+let general: string;
+
+/** What the tests read of an <img> (the test bundle has no DOM types). */
+interface Picture {
+  complete: boolean;
+  naturalWidth: number;
+}
+
+/** A 480×360 photo: a warm gradient, enough to tell a picture from initials in the screenshots. */
+function photo(): Buffer {
+  const width = 480;
+  const height = 360;
+  const data = Buffer.alloc(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) data.set([200 + (x % 55), 90 + (y % 120), 40, 255], (y * width + x) * 4);
+  }
+  return jpeg.encode({ data, width, height }, 90).data;
+}
+
+async function assertAccessible(page: Page, screen: string): Promise<void> {
+  assert.deepEqual(await axeViolations(page), [], `axe on ${screen}`);
+}
+
+before(async () => {
+  world = await startWorld();
+  browser = await launchBrowser();
+  general = world.team.defaultChannelId;
+  const people = [] as { client: Client; id: string; page: Page }[];
+  for (const [name, viewport] of [
+    ['alice', { width: 1280, height: 800 }],
+    ['bob', { width: 390, height: 844 }],
+  ] as const) {
+    const joined = await world.join(name);
+    const page = await (await browser.context(viewport)).newPage();
+    await logIn(page, world.hail.url, name, `password of ${name}`);
+    people.push({ ...joined, page });
+  }
+  [alice, bob] = people as [typeof alice, typeof bob];
+});
+
+after(async () => {
+  await browser?.close();
+  await world?.dispose();
+});
+
+test('someone without a picture shows as initials on a colour of their own', { timeout: 60_000 }, async () => {
+  await bob.client.post(`/api/v1/channels/${general}/posts`, { message: 'Morning all, weather brief at noon' });
+  await alice.page.goto(`${world.hail.url}/c/${general}`);
+  const post = alice.page.getByRole('article').filter({ hasText: 'weather brief at noon' });
+  const avatar = post.locator('.post-head .avatar');
+  await avatar.waitFor();
+  assert.equal(await avatar.evaluate((element) => element.tagName), 'SPAN');
+  assert.equal(await avatar.textContent(), 'B');
+  const colourOf = (page: Page) =>
+    page
+      .getByRole('article')
+      .filter({ hasText: 'weather brief at noon' })
+      .locator('.post-head .avatar')
+      .evaluate((element) => element.computedStyleMap().get('background-color')!.toString());
+  const colour = await colourOf(alice.page);
+  assert.notEqual(colour, 'rgba(0, 0, 0, 0)');
+  // The same person has the same colour wherever they appear: it comes from the id, not the screen.
+  await bob.page.goto(`${world.hail.url}/c/${general}`);
+  assert.equal(await colourOf(bob.page), colour);
+  await screenshot(alice.page, 'people-initials-desktop');
+  await assertAccessible(alice.page, 'channel with initials (desktop)');
+});
+
+test('a picture chosen in settings is resized by the box and seen by everyone, on desktop and phone', { timeout: 90_000 }, async () => {
+  await alice.page.getByRole('link', { name: /Settings/ }).click();
+  await alice.page.getByLabel('Choose a picture').setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: photo() });
+  await alice.page.getByText('Picture saved.').waitFor();
+  const large = alice.page.locator('.picture-setting img.avatar');
+  await large.waitFor();
+  assert.equal(await large.evaluate((image) => (image as unknown as Picture).complete && (image as unknown as Picture).naturalWidth), 256);
+  await screenshot(alice.page, 'people-settings-picture-desktop');
+  await assertAccessible(alice.page, 'settings with a picture');
+
+  await alice.client.post(`/api/v1/channels/${general}/posts`, { message: 'New profile picture, who dis' });
+  await bob.page.goto(`${world.hail.url}/c/${general}`);
+  const head = bob.page.getByRole('article').filter({ hasText: 'who dis' }).locator('.post-head img.avatar');
+  await head.waitFor();
+  await bob.page.waitForFunction((image) => (image as unknown as Picture).complete, await head.elementHandle());
+  assert.equal(await head.evaluate((image) => (image as unknown as Picture).naturalWidth), 64);
+  assert.match((await head.getAttribute('src'))!, new RegExp(`/api/v1/users/${alice.id}/picture/[0-9a-f]{64}$`));
+  await screenshot(bob.page, 'people-channel-avatars-phone');
+  await assertAccessible(bob.page, 'channel with avatars (phone)');
+
+  // A direct conversation in the sidebar shows the other person's face.
+  await bob.client.post('/api/v1/channels/direct', { userId: alice.id });
+  await bob.page.goto(world.hail.url);
+  const conversation = bob.page.getByRole('navigation', { name: 'Channels and conversations' }).locator('.channel-link img.avatar');
+  await conversation.waitFor();
+  await screenshot(bob.page, 'people-sidebar-phone');
+  await assertAccessible(bob.page, 'sidebar with a conversation (phone)');
+});
+
+test(
+  'a mention of me is highlighted, @channel is styled, and an alert opens the channel when I read another',
+  { timeout: 90_000 },
+  async () => {
+    // Bob is on the channel list, not in #general.
+    await bob.page.goto(world.hail.url);
+    await bob.page.getByRole('navigation', { name: 'Channels and conversations' }).waitFor();
+    await alice.page.goto(`${world.hail.url}/c/${general}`);
+    await alice.page.getByLabel('Message General').fill('@bob can you check the anchor? @channel we leave at six');
+    await alice.page.keyboard.press('Enter');
+
+    const alert = bob.page.locator('.post-alert');
+    await alert.waitFor();
+    assert.match((await alert.textContent())!, /ALICE in General.*check the anchor/);
+    await screenshot(bob.page, 'people-mention-alert-phone');
+    await assertAccessible(bob.page, 'mention alert (phone)');
+    await alert.getByRole('button', { name: /check the anchor/ }).click();
+    await bob.page.waitForURL(`**/c/${general}`);
+    assert.equal(await alert.count(), 0);
+
+    const post = bob.page.getByRole('article').filter({ hasText: 'check the anchor' });
+    await post.locator('.post.mentions-me').waitFor();
+    assert.equal(await post.locator('.mention-me').textContent(), '@bob');
+    assert.equal(await post.locator('.mention-everyone').textContent(), '@channel');
+    await screenshot(bob.page, 'people-mention-phone');
+    await assertAccessible(bob.page, 'a post that mentions me (phone)');
+
+    // The writer sees @channel styled too, but her own post is not marked as mentioning her.
+    const own = alice.page.getByRole('article').filter({ hasText: 'check the anchor' });
+    await own.locator('.mention-everyone').waitFor();
+    assert.equal(await own.locator('.post.mentions-me').count(), 0);
+    await screenshot(alice.page, 'people-mention-desktop');
+  },
+);
+
+test('no alert for a post in the channel I am reading', { timeout: 60_000 }, async () => {
+  await alice.client.post(`/api/v1/channels/${general}/posts`, { message: '@bob one more thing while you are here' });
+  await bob.page.getByRole('article').filter({ hasText: 'one more thing' }).waitFor();
+  assert.equal(await bob.page.locator('.post-alert').count(), 0);
+});
