@@ -125,6 +125,18 @@ describe('profile pictures', () => {
     assert.deepEqual((await alice.client.get(`/api/v1/users/${alice.id}`)).body.user.picture, before);
   });
 
+  test('pictures uploaded at the same time are all made (one after the other)', async () => {
+    const answers = await Promise.all([
+      putPicture(alice.client, alice.id, sidewaysPhoto()),
+      putPicture(bob.client, bob.id, transparentPng(300, 300)),
+      putPicture(world.admin, alice.id, transparentPng(120, 90)),
+    ]);
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      [200, 200, 200],
+    );
+  });
+
   test("a member cannot set another's picture", async () => {
     const answer = await putPicture(bob.client, alice.id, transparentPng(10, 10));
     assert.equal(answer.status, 403);

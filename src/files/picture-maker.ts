@@ -1,6 +1,8 @@
 /**
- * Runs ./picture-worker.ts for one upload: a fresh worker thread each time (pictures change
- * rarely; a worker that lives on would hold its memory for nothing on a 512 MB box).
+ * Runs ./picture-worker.ts for each upload: a fresh worker thread each time (pictures change
+ * rarely; a worker that lives on would hold its memory for nothing on a 512 MB box), and one
+ * picture at a time, so that two uploads together never hold two decoded photos (up to about
+ * 200 MB each) at once.
  *
  * The worker is dist/picture-worker.js beside the package's package.json, found by walking up
  * from this module: the server bundle and the test bundles live at different depths.
@@ -23,8 +25,18 @@ function workerPath(): string {
 
 type Answer = { pictures: Uint8Array[] } | { refused: { code: PictureError['code']; message: string } } | { failed: string };
 
-/** The uploaded picture as square JPEGs of each size; a PictureError for bytes that are not a usable picture. */
-export function makePictures(bytes: Uint8Array, sizes: readonly number[]): Promise<Buffer[]> {
+export class PictureMaker {
+  private previous: Promise<unknown> = Promise.resolve();
+
+  /** The uploaded picture as square JPEGs of each size; a PictureError for bytes that are not a usable picture. */
+  make(bytes: Uint8Array, sizes: readonly number[]): Promise<Buffer[]> {
+    const made = this.previous.then(() => inWorker(bytes, sizes));
+    this.previous = made.catch(() => undefined);
+    return made;
+  }
+}
+
+function inWorker(bytes: Uint8Array, sizes: readonly number[]): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerPath(), { workerData: { bytes, sizes } });
     worker.once('message', (answer: Answer) => {

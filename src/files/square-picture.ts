@@ -13,8 +13,11 @@ import * as picaModule from 'pica';
 import type { Pica, PicaOptions } from 'pica';
 import { PNG } from 'pngjs';
 
-/** 40 megapixels: any phone camera's photo, and at most 160 MB of decoded pixels. */
-export const MAX_PIXELS = 40_000_000;
+/**
+ * 24 megapixels: a phone's usual photo (12 MP) and a camera's, not a 48 MP "high resolution"
+ * one; decoding holds about 7 bytes a pixel (jpeg-js's planes and the RGBA result), 170 MB here.
+ */
+export const MAX_PIXELS = 24_000_000;
 
 export class PictureError extends Error {
   constructor(
@@ -71,7 +74,7 @@ function decode(bytes: Uint8Array): { bitmap: Bitmap; orientation: number } {
         useTArray: true,
         formatAsRGBA: true,
         maxResolutionInMP: MAX_PIXELS / 1_000_000,
-        maxMemoryUsageInMB: 256,
+        maxMemoryUsageInMB: 200,
       });
     } catch (error) {
       if (error instanceof Error && /maxResolutionInMP|maxMemoryUsageInMB/.test(error.message)) throw tooLarge();

@@ -8,8 +8,7 @@ import { StreamReply } from '../answers.js';
 import { defineRoute, type RequestContext } from '../route.js';
 import { ApiError, badRequest, notFound } from '../../core/errors.js';
 import { findUser } from '../../core/permissions.js';
-import { makePictures } from '../../files/picture-maker.js';
-import { PictureError } from '../../files/square-picture.js';
+import { MAX_PIXELS, PictureError } from '../../files/square-picture.js';
 import { canSeeUser, presentUser } from '../../store/read/users.js';
 import { recordUpload } from '../../store/uploads.js';
 
@@ -63,7 +62,7 @@ export default [
   defineRoute({
     method: 'put',
     path: '/api/v1/users/:id/picture',
-    summary: `Set a profile picture (the user itself, or an admin): a JPEG or PNG photo as the body (not JSON), at most ${MAX_PICTURE_UPLOAD / (1024 * 1024)} MiB and 40 megapixels. The box turns it upright by its EXIF orientation, crops the centred square and makes ${PICTURE_SIZES.large} and ${PICTURE_SIZES.small} px JPEGs; answers \`{user}\` with \`picture: {large, small}\` (their hashes). Anything else gets 400 \`not_an_image\`; too large, 413 \`picture_too_large\`.`,
+    summary: `Set a profile picture (the user itself, or an admin): a JPEG or PNG photo as the body (not JSON), at most ${MAX_PICTURE_UPLOAD / (1024 * 1024)} MiB and ${MAX_PIXELS / 1_000_000} megapixels. The box turns it upright by its EXIF orientation, crops the centred square and makes ${PICTURE_SIZES.large} and ${PICTURE_SIZES.small} px JPEGs; answers \`{user}\` with \`picture: {large, small}\` (their hashes). Anything else gets 400 \`not_an_image\`; too large, 413 \`picture_too_large\`.`,
     access: 'user',
     rawBody: "The picture's bytes (JPEG or PNG; the `Content-Type` header is not trusted).",
     async handle(context) {
@@ -71,7 +70,7 @@ export default [
       const bytes = await receive(context);
       let pictures: Buffer[];
       try {
-        pictures = await makePictures(bytes, [PICTURE_SIZES.large, PICTURE_SIZES.small]);
+        pictures = await context.services.pictures.make(bytes, [PICTURE_SIZES.large, PICTURE_SIZES.small]);
       } catch (error) {
         if (error instanceof PictureError) {
           throw error.code === 'not_an_image' ? badRequest(error.code, error.message) : new ApiError(413, error.code, error.message);
