@@ -203,3 +203,18 @@ test(
     assert.equal(await bob.page.locator('.post-alert').count(), 0);
   },
 );
+
+test('on plain HTTP, settings say that browser notifications need HTTPS instead of offering them', { timeout: 60_000 }, async () => {
+  // Any address but loopback is not a secure context: a name mapped to the box, as a phone on the boat's wifi sees it.
+  const port = new URL(world.hail.url).port;
+  const context = await browser.context({ width: 390, height: 844 }, { args: ['--host-resolver-rules=MAP boat.test 127.0.0.1'] });
+  const page = await context.newPage();
+  await logIn(page, `http://boat.test:${port}`, 'alice', 'password of alice');
+  assert.equal(await page.evaluate(() => (globalThis as unknown as { isSecureContext: boolean }).isSecureContext), false);
+  await page.goto(`http://boat.test:${port}/settings`);
+  await page.getByText('Browser notifications need HTTPS').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Allow notifications' }).count(), 0);
+  await page.getByText('Browser notifications need HTTPS').scrollIntoViewIfNeeded();
+  await screenshot(page, 'people-settings-plain-http-phone');
+  await assertAccessible(page, 'settings on plain HTTP (phone)');
+});

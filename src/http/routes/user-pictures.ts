@@ -7,7 +7,7 @@
 import { StreamReply } from '../answers.js';
 import { defineRoute, type RequestContext } from '../route.js';
 import { ApiError, badRequest, notFound } from '../../core/errors.js';
-import { findUser } from '../../core/permissions.js';
+import { findUser, requireSelfOrAdmin } from '../../core/permissions.js';
 import { MAX_PIXELS, PictureError } from '../../files/square-picture.js';
 import { canSeeUser, presentUser } from '../../store/read/users.js';
 import { recordUpload } from '../../store/uploads.js';
@@ -67,6 +67,8 @@ export default [
     rawBody: "The picture's bytes (JPEG or PNG; the `Content-Type` header is not trusted).",
     async handle(context) {
       userOr404(context);
+      // Checked again by the op; first here, so a refused upload is neither decoded nor stored.
+      requireSelfOrAdmin(context.services.db, context.user, context.params.id!);
       const bytes = await receive(context);
       let pictures: Buffer[];
       try {
