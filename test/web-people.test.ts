@@ -87,6 +87,12 @@ test('someone without a picture shows as initials on a colour of their own', { t
 });
 
 test('a picture chosen in settings is resized by the box and seen by everyone, on desktop and phone', { timeout: 90_000 }, async () => {
+  // Bob is reading #general, where Alice shows as initials, when she chooses her picture.
+  await alice.client.post(`/api/v1/channels/${general}/posts`, { message: 'New profile picture, who dis' });
+  const head = bob.page.getByRole('article').filter({ hasText: 'who dis' }).locator('.post-head .avatar');
+  await head.waitFor();
+  assert.equal(await head.evaluate((element) => element.tagName), 'SPAN');
+
   await alice.page.getByRole('link', { name: /Settings/ }).click();
   await alice.page.getByLabel('Choose a picture').setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: photo() });
   await alice.page.getByText('Picture saved.').waitFor();
@@ -96,13 +102,12 @@ test('a picture chosen in settings is resized by the box and seen by everyone, o
   await screenshot(alice.page, 'people-settings-picture-desktop');
   await assertAccessible(alice.page, 'settings with a picture');
 
-  await alice.client.post(`/api/v1/channels/${general}/posts`, { message: 'New profile picture, who dis' });
-  await bob.page.goto(`${world.hail.url}/c/${general}`);
-  const head = bob.page.getByRole('article').filter({ hasText: 'who dis' }).locator('.post-head img.avatar');
-  await head.waitFor();
-  await bob.page.waitForFunction((image) => (image as unknown as Picture).complete, await head.elementHandle());
-  assert.equal(await head.evaluate((image) => (image as unknown as Picture).naturalWidth), 64);
-  assert.match((await head.getAttribute('src'))!, new RegExp(`/api/v1/users/${alice.id}/picture/[0-9a-f]{64}$`));
+  // Without a reload: the change reaches Bob's open page as an event.
+  const picture = bob.page.getByRole('article').filter({ hasText: 'who dis' }).locator('.post-head img.avatar');
+  await picture.waitFor();
+  await bob.page.waitForFunction((image) => (image as unknown as Picture).complete, await picture.elementHandle());
+  assert.equal(await picture.evaluate((image) => (image as unknown as Picture).naturalWidth), 64);
+  assert.match((await picture.getAttribute('src'))!, new RegExp(`/api/v1/users/${alice.id}/picture/[0-9a-f]{64}$`));
   await screenshot(bob.page, 'people-channel-avatars-phone');
   await assertAccessible(bob.page, 'channel with avatars (phone)');
 

@@ -81,8 +81,10 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
   const user = me.value!;
   const mine = post.userId === user.id;
   const react = (emoji: string) => report(toggleReaction(post, emoji, user.id));
+  const mentionsMe = !mine && !post.deleted && mentions(post.message, user.username);
   return (
-    <div class={`post${grouped ? ' grouped' : ''}${!mine && !post.deleted && mentions(post.message, user.username) ? ' mentions-me' : ''}`}>
+    <div class={`post${grouped ? ' grouped' : ''}${mentionsMe ? ' mentions-me' : ''}`}>
+      {mentionsMe && <span class="sr-only">{t('post.mentionsYou')}</span>}
       {!grouped && (
         <div class="post-head">
           <Avatar userId={post.userId} />

@@ -163,6 +163,7 @@ const de: Catalog = {
   'conversation.find': 'Personen suchen',
   'conversation.people': 'Personen',
   'conversation.start': 'Unterhaltung beginnen',
+  'post.mentionsYou': 'Erwähnt dich',
   'post.pinned': 'Angeheftet',
   'post.deleted': '(Nachricht gelöscht)',
   'post.edited': '(bearbeitet)',

@@ -159,6 +159,7 @@ const en = {
   'conversation.find': 'Find people',
   'conversation.people': 'People',
   'conversation.start': 'Start conversation',
+  'post.mentionsYou': 'Mentions you',
   'post.pinned': 'Pinned',
   'post.deleted': '(message deleted)',
   'post.edited': '(edited)',

@@ -162,6 +162,7 @@ const fr: Catalog = {
   'conversation.find': 'Chercher des personnes',
   'conversation.people': 'Personnes',
   'conversation.start': 'Démarrer la conversation',
+  'post.mentionsYou': 'Vous mentionne',
   'post.pinned': 'Épinglé',
   'post.deleted': '(message supprimé)',
   'post.edited': '(modifié)',

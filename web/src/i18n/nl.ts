@@ -162,6 +162,7 @@ const nl: Catalog = {
   'conversation.find': 'Mensen zoeken',
   'conversation.people': 'Mensen',
   'conversation.start': 'Gesprek beginnen',
+  'post.mentionsYou': 'Noemt jou',
   'post.pinned': 'Vastgezet',
   'post.deleted': '(bericht verwijderd)',
   'post.edited': '(bewerkt)',
