@@ -14,6 +14,7 @@ import { channelShown, openThreadId } from '../state/thread';
 import { ChannelSettingsScreen } from './ChannelSettingsScreen';
 import { ChannelView } from './ChannelView';
 import { Lazy } from './Lazy';
+import { PostAlert } from './PostAlert';
 import { NameClashNotice } from './NameClashNotice';
 import { SettingsScreen } from './SettingsScreen';
 import { Sidebar } from './Sidebar';
@@ -25,13 +26,17 @@ const loadAdmin = () => import('../admin/AdminScreen');
 
 function StatusBar() {
   const pending = outbox.value.filter((entry) => entry.state === 'pending').length;
+  // The post alert floats outside the bar, which hides itself when it holds nothing.
   return (
-    <div class="status-bar" role="status">
-      {!connected.value && <span class="offline">{t('status.offline')}</span>}
-      {pending > 0 && <span>{t('status.pending', { count: pending })}</span>}
-      {notice.value && <span class="notice-text">{notice.value}</span>}
-      <NameClashNotice />
-    </div>
+    <>
+      <div class="status-bar" role="status">
+        {!connected.value && <span class="offline">{t('status.offline')}</span>}
+        {pending > 0 && <span>{t('status.pending', { count: pending })}</span>}
+        {notice.value && <span class="notice-text">{notice.value}</span>}
+        <NameClashNotice />
+      </div>
+      <PostAlert />
+    </>
   );
 }
 

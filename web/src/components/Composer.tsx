@@ -14,6 +14,7 @@ import { sendTyping } from '../state/live';
 import type { Attachment } from '../state/outbox-entry';
 import { queuePost } from '../state/outbox';
 import { me } from '../state/session';
+import { Avatar } from './Avatar';
 import { type Completer, useCompletion } from './useCompletion';
 
 const MENTION_AT_CARET = /(^|\s)@([a-z0-9._-]*)$/;
@@ -34,7 +35,7 @@ const completers = (): Completer[] => [
           insert: `@${user.username}`,
           content: (
             <>
-              <strong>{user.displayName}</strong> <span class="muted">@{user.username}</span>
+              <Avatar userId={user.id} size="tiny" /> <strong>{user.displayName}</strong> <span class="muted">@{user.username}</span>
             </>
           ),
         })),

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { formatBytes, formatDateTime, formatTime, t } from '../i18n';
 import { emojiChar, QUICK_REACTIONS } from '../lib/emoji';
 import { markdownReady, renderMarkdown } from '../lib/markdown';
+import { mentions } from '../lib/plain-text';
 import { reactedBy } from '../lib/reactions';
 import { fileUrl } from '../net/api';
 import { channelIdsByName } from '../state/channels';
@@ -15,6 +16,7 @@ import { navigate } from '../state/route';
 import { me } from '../state/session';
 import { openThread } from '../state/thread';
 import type { Post, PostFile } from '../types';
+import { Avatar } from './Avatar';
 import { Lazy } from './Lazy';
 import { errorMessage } from './useAction';
 
@@ -68,7 +70,8 @@ const report = (promise: Promise<unknown>) => promise.catch((error: unknown) => 
 function useMarkdown(message: string): string {
   const names = channelIdsByName.value;
   const ready = markdownReady.value;
-  return useMemo(() => renderMarkdown(message, names), [message, names, ready]);
+  const myName = me.value?.username;
+  return useMemo(() => renderMarkdown(message, names, myName), [message, names, ready, myName]);
 }
 
 export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boolean; inThread?: boolean }) {
@@ -78,10 +81,13 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
   const user = me.value!;
   const mine = post.userId === user.id;
   const react = (emoji: string) => report(toggleReaction(post, emoji, user.id));
+  const mentionsMe = !mine && !post.deleted && mentions(post.message, user.username);
   return (
-    <div class={`post${grouped ? ' grouped' : ''}`}>
+    <div class={`post${grouped ? ' grouped' : ''}${mentionsMe ? ' mentions-me' : ''}`}>
+      {mentionsMe && <span class="sr-only">{t('post.mentionsYou')}</span>}
       {!grouped && (
         <div class="post-head">
+          <Avatar userId={post.userId} />
           <strong class="author">{displayName(post.userId)}</strong>
           <time dateTime={new Date(post.createdAt).toISOString()} title={formatDateTime(post.createdAt)}>
             {formatTime(post.createdAt)}
@@ -199,6 +205,7 @@ export function PendingItem({ entry }: { entry: OutboxEntry }) {
   return (
     <div class={`post pending ${entry.state}`}>
       <div class="post-head">
+        <Avatar userId={entry.userId} />
         <strong class="author">{displayName(entry.userId)}</strong>
         <span class="tag" role="status">
           {entry.state === 'failed' ? t('outbox.failed') : t('outbox.pending')}

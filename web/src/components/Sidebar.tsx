@@ -7,6 +7,7 @@ import { navigate } from '../state/route';
 import { me } from '../state/session';
 import type { Channel } from '../types';
 import { BrowseChannelsDialog, CreateChannelDialog, NewConversationDialog } from './ChannelDialogs';
+import { Avatar } from './Avatar';
 import { OnlineDot } from './OnlineDot';
 
 function ChannelLink({ channel }: { channel: Channel }) {
@@ -28,6 +29,7 @@ function ChannelLink({ channel }: { channel: Channel }) {
         <span class="channel-mark" aria-hidden="true">
           {mark}
         </span>
+        {partnerId && <Avatar userId={partnerId} size="tiny" />}
         <span class="channel-name">{channelTitle(channel)}</span>
         {partnerId && <OnlineDot userId={partnerId} />}
         {mentions > 0 && (

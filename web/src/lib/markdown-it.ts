@@ -47,6 +47,8 @@ md.core.ruler.push('align_classes', (state) => {
 
 interface ChannelEnv {
   readonly channelIds: ReadonlyMap<string, string>;
+  /** The reader's username: a mention of it is marked as the reader's own. */
+  readonly myName?: string;
 }
 
 const CHANNEL_NAME = /^~([a-z0-9_-]+)/;
@@ -75,5 +77,28 @@ md.renderer.rules.channel_reference = (tokens, index) => {
   return `<a href="/c/${escape(String((token.meta as { channelId: string }).channelId))}" class="channel-reference">~${escape(token.content)}</a>`;
 };
 
-export const render = (text: string, channelIds: ReadonlyMap<string, string>): string =>
-  md.render(text, { channelIds } satisfies ChannelEnv);
+// `@name` as the server counts mentions (lib/plain-text.ts); a name does not end in a dot (`@bob.` ends a sentence).
+const MENTION = /^@([a-z0-9](?:[a-z0-9._-]*[a-z0-9])?)/i;
+const EVERYONE = new Set(['channel', 'here', 'all']);
+
+function mention(state: StateInline, silent: boolean): boolean {
+  if (state.src.charCodeAt(state.pos) !== 0x40 || state.linkLevel > 0) return false;
+  if (state.pos > 0 && /[\w.-]/.test(state.src[state.pos - 1]!)) return false;
+  const match = MENTION.exec(state.src.slice(state.pos, state.posMax));
+  if (!match) return false;
+  if (!silent) state.push('mention', '', 0).content = match[1]!;
+  state.pos += match[0].length;
+  return true;
+}
+
+md.inline.ruler.before('strikethrough', 'mention', mention);
+md.renderer.rules.mention = (tokens, index, _options, env) => {
+  const name = tokens[index]!.content;
+  const { myName } = (env ?? {}) as Partial<ChannelEnv>;
+  const lower = name.toLowerCase();
+  const kind = EVERYONE.has(lower) ? ' mention-everyone' : lower === myName?.toLowerCase() ? ' mention-me' : '';
+  return `<span class="mention${kind}">@${md.utils.escapeHtml(name)}</span>`;
+};
+
+export const render = (text: string, channelIds: ReadonlyMap<string, string>, myName?: string): string =>
+  md.render(text, { channelIds, myName } satisfies ChannelEnv);

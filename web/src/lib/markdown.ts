@@ -7,7 +7,7 @@
  */
 import { computed, signal } from '@preact/signals';
 
-const renderer = signal<((text: string, channelIds: ReadonlyMap<string, string>) => string) | undefined>(undefined);
+const renderer = signal<((text: string, channelIds: ReadonlyMap<string, string>, myName?: string) => string) | undefined>(undefined);
 let loading: Promise<void> | undefined;
 /** For memoized renders: what was rendered as plain text is rendered again once this turns true. */
 export const markdownReady = computed(() => renderer.value !== undefined);
@@ -22,9 +22,9 @@ function loadRenderer(): void {
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
-export function renderMarkdown(text: string, channelIds: ReadonlyMap<string, string>): string {
+export function renderMarkdown(text: string, channelIds: ReadonlyMap<string, string>, myName?: string): string {
   const render = renderer.value;
-  if (render) return render(text, channelIds);
+  if (render) return render(text, channelIds, myName);
   loadRenderer();
   return `<p>${escape(text).replace(/\n/g, '<br>')}</p>`;
 }
