@@ -9,7 +9,7 @@
  * the bottom can also come from content that grew after a write (the event is read a frame
  * later), and that must not count as leaving. Scrolling back to the bottom joins it again.
  * While away, the posts that came below the last one seen are counted for a "new messages" pill;
- * a reader more than a few screens up (scrolled far back, or taken to the first unread) is
+ * a reader more than a screen up (scrolled far back, or taken to the first unread) is
  * offered the way back to the newest posts even when nothing new came.
  */
 import { type RefObject } from 'preact';
@@ -17,13 +17,13 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 /** Sub-pixel layouts leave a scroller a fraction short of its end. */
 const AT_BOTTOM_PX = 2;
-/** Further up than this many screens, the way back down is worth a button. */
-const FAR_SCREENS = 2;
+/** Further up than a screen, the way back down is worth a button. */
+const FAR_SCREENS = 1;
 
 export interface FollowBottom {
   /** How many items came below the last one seen at the bottom (0 while following). */
   unseen: number;
-  /** More than a few screens above the bottom. */
+  /** More than a screen above the bottom. */
   far: boolean;
   onScroll: () => void;
   /** Back to the bottom and following it: the pill, or the reader's own post. */
