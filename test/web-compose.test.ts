@@ -138,11 +138,12 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     await edit.pressSequentially(', corrected');
     await edit.press('Enter');
     await article(page, `${name} first words, corrected`).getByText('(edited)').waitFor();
-    const server = (await world.admin.get(`/api/v1/channels/${await deckId()}/posts?limit=5`)).body.posts as { message: string }[];
-    assert.ok(
-      server.some((post) => post.message === `${name} first words, corrected`),
-      'the edit reached the box',
-    );
+    const edited = async () =>
+      ((await world.admin.get(`/api/v1/channels/${await deckId()}/posts?limit=5`)).body.posts as { message: string }[]).some(
+        (post) => post.message === `${name} first words, corrected`,
+      );
+    for (let tries = 0; tries < 50 && !(await edited()); tries++) await page.waitForTimeout(100);
+    assert.ok(await edited(), 'the edit reached the box');
 
     await composer(page).fill('not empty');
     await composer(page).press('ArrowUp');

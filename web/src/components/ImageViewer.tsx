@@ -1,6 +1,6 @@
 /**
- * A post's pictures full screen, on the native <dialog>: the browser traps focus, closes it on
- * Escape and gives the focus back to the picture that opened it. Two fingers pinch to zoom, the
+ * A post's pictures full screen, on the native <dialog>: the browser traps focus and closes it
+ * on Escape; the focus goes back to the picture that opened it. Two fingers pinch to zoom, the
  * wheel zooms at the pointer, a double click (or tap) zooms in and out, a zoomed picture pans
  * with one finger or the mouse (pointer events, so touch, pen and mouse are one code path);
  * the arrow keys and buttons step through the post's pictures. Its own chunk, loaded when the
@@ -52,8 +52,13 @@ export default function ImageViewer({ images, start, onClose }: { images: readon
 
   useEffect(() => {
     const element = dialog.current!;
+    // The browser's own return of focus is lost when the dialog leaves the page as it closes.
+    const opener = document.activeElement as HTMLElement | null;
     if (!element.open) element.showModal();
-    return () => element.close();
+    return () => {
+      element.close();
+      opener?.focus();
+    };
   }, []);
   useEffect(() => setView(WHOLE), [index]);
 
