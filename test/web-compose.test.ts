@@ -118,6 +118,11 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     await article(page, `${name} first words`).waitFor();
     await world.admin.post(`/api/v1/channels/${await deckId()}/posts`, { message: `someone else speaks last to ${name}` });
     await article(page, `someone else speaks last to ${name}`).waitFor();
+    assert.equal(
+      await article(page, `someone else speaks last to ${name}`).locator('.unread-line').count(),
+      0,
+      'a post that came while I was reading is not "new since I last read"',
+    );
 
     await composer(page).press('ArrowUp');
     const edit = page.getByRole('textbox', { name: 'Edit message' });

@@ -38,10 +38,13 @@ export function ChannelView({ channelId }: { channelId: string }) {
   const [showPins, setShowPins] = useState(false);
   const posts = postsByChannel.value.get(channelId) ?? [];
 
+  // The newest post once the channel has caught up on opening: what comes later is read as it comes.
+  const [caughtUpAt, setCaughtUpAt] = useState<number | undefined>(undefined);
   useEffect(() => {
     void loadCachedChannel(channelId)
       .then(() => loadNewest(channelId))
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => setCaughtUpAt(postsByChannel.value.get(channelId)?.at(-1)?.createdAt ?? 0));
   }, [channelId]);
 
   // The read mark as it was when the channel was opened: the "new" line stays put while reading.
@@ -49,7 +52,13 @@ export function ChannelView({ channelId }: { channelId: string }) {
   const firstUnread =
     lastViewedAt === undefined
       ? undefined
-      : posts.find((post) => post.rootId === null && post.createdAt > lastViewedAt && post.userId !== me.value?.id);
+      : posts.find(
+          (post) =>
+            post.rootId === null &&
+            post.createdAt > lastViewedAt &&
+            (caughtUpAt === undefined || post.createdAt <= caughtUpAt) &&
+            post.userId !== me.value?.id,
+        );
 
   const newestAt = posts[posts.length - 1]?.createdAt;
   useEffect(() => {
