@@ -249,6 +249,23 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       await page.waitForFunction(`${scale} === 1`);
       await picture.dblclick();
       await page.waitForFunction(`${scale} > 2`);
+      if (name === 'phone') {
+        // Two fingers moving apart, as the touch screen reports them.
+        await picture.dblclick();
+        await page.waitForFunction(`${scale} === 1`);
+        const touch = await page.context().newCDPSession(page);
+        const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+        const fingers = (apart: number) => [
+          { x: x - apart, y, id: 1 },
+          { x: x + apart, y, id: 2 },
+        ];
+        await touch.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: fingers(20) });
+        for (let apart = 30; apart <= 80; apart += 10)
+          await touch.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: fingers(apart) });
+        await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+        await page.waitForFunction(`${scale} > 3`);
+        await screenshot(page, `compose-viewer-pinched-${name}`);
+      }
       assert.equal(await viewer.getByRole('link', { name: 'Download' }).getAttribute('download'), `dropped-${name}.png`);
       await page.keyboard.press('Escape');
       await viewer.waitFor({ state: 'detached' });

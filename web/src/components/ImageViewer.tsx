@@ -127,7 +127,7 @@ export default function ImageViewer({ images, start, onClose }: { images: readon
         <a class="icon-button" href={image.url} download={image.name} aria-label={t('viewer.download')} title={t('viewer.download')}>
           <span aria-hidden="true">⤓</span>
         </a>
-        <button type="button" class="icon-button" aria-label={t('common.close')} onClick={onClose}>
+        <button type="button" class="icon-button" aria-label={t('common.close')} onClick={onClose} autoFocus>
           ✕
         </button>
       </div>
