@@ -128,78 +128,70 @@ export function Composer({
     setAttachments((current) => [...current, ...chosen].slice(0, 10));
   };
 
-  const dragging = useFileDrop(form, (files) => !disabled && void attach(files));
+  useFileDrop(form, t('composer.dropHere'), disabled ? undefined : (files) => void attach(files));
 
-  // The drop zone covers the whole channel or thread view, the composer's parent.
   return (
-    <>
-      {dragging && !disabled && (
-        <div class="drop-zone" aria-hidden="true">
-          <span>{t('composer.dropHere')}</span>
-        </div>
+    <form class="composer" ref={form} onSubmit={(event) => (event.preventDefault(), send())}>
+      {attachments.length > 0 && (
+        <ul class="attachments" aria-label={t('composer.attachments')}>
+          {attachments.map((attachment, index) => (
+            <li key={index}>
+              {attachment.thumbnail ? <Thumbnail image={attachment.thumbnail} /> : <span aria-hidden="true">📎</span>}
+              <span>{attachment.name}</span>
+              <button
+                type="button"
+                class="icon-button"
+                aria-label={t('composer.remove', { name: attachment.name })}
+                onClick={() => setAttachments(attachments.filter((_, at) => at !== index))}
+              >
+                ✕
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
-      <form class="composer" ref={form} onSubmit={(event) => (event.preventDefault(), send())}>
-        {attachments.length > 0 && (
-          <ul class="attachments" aria-label={t('composer.attachments')}>
-            {attachments.map((attachment, index) => (
-              <li key={index}>
-                {attachment.thumbnail ? <Thumbnail image={attachment.thumbnail} /> : <span aria-hidden="true">📎</span>}
-                <span>{attachment.name}</span>
-                <button
-                  type="button"
-                  class="icon-button"
-                  aria-label={t('composer.remove', { name: attachment.name })}
-                  onClick={() => setAttachments(attachments.filter((_, at) => at !== index))}
-                >
-                  ✕
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-        {completion.list}
-        <div class="composer-row">
-          <label class="icon-button attach" title={t('composer.attach')}>
-            <span aria-hidden="true">📎</span>
-            <span class="sr-only">{t('composer.attach')}</span>
-            <input
-              type="file"
-              multiple
-              class="sr-only"
-              disabled={disabled}
-              onChange={(event) =>
-                void attach([...(event.currentTarget.files ?? [])]).then(() => ((event.target as HTMLInputElement).value = ''))
-              }
-            />
-          </label>
-          <textarea
-            ref={area}
-            rows={1}
-            value={text}
+      {completion.list}
+      <div class="composer-row">
+        <label class="icon-button attach" title={t('composer.attach')}>
+          <span aria-hidden="true">📎</span>
+          <span class="sr-only">{t('composer.attach')}</span>
+          <input
+            type="file"
+            multiple
+            class="sr-only"
             disabled={disabled}
-            aria-label={label}
-            placeholder={label}
-            {...completion.inputProps}
-            onInput={(event) => {
-              const element = event.currentTarget;
-              setDraft(key, element.value);
-              completion.update(element.value, element.selectionStart);
-              if (element.value) sendTyping(channelId, rootId);
-            }}
-            onKeyDown={onKeyDown}
-            onPaste={(event) => {
-              // A copied picture (a screenshot) comes as a file; pasted text stays text.
-              const files = [...(event.clipboardData?.files ?? [])];
-              if (files.length === 0 || disabled) return;
-              event.preventDefault();
-              void attach(files);
-            }}
+            onChange={(event) =>
+              void attach([...(event.currentTarget.files ?? [])]).then(() => ((event.target as HTMLInputElement).value = ''))
+            }
           />
-          <button class="primary send" disabled={disabled} aria-label={t('composer.send')}>
-            ➤
-          </button>
-        </div>
-      </form>
-    </>
+        </label>
+        <textarea
+          ref={area}
+          rows={1}
+          value={text}
+          disabled={disabled}
+          aria-label={label}
+          placeholder={label}
+          {...completion.inputProps}
+          onInput={(event) => {
+            const element = event.currentTarget;
+            setDraft(key, element.value);
+            completion.update(element.value, element.selectionStart);
+            if (element.value) sendTyping(channelId, rootId);
+          }}
+          onKeyDown={onKeyDown}
+          onPaste={(event) => {
+            // A copied picture (a screenshot) comes as a file; pasted text stays text.
+            const files = [...(event.clipboardData?.files ?? [])];
+            if (files.length === 0 || disabled) return;
+            event.preventDefault();
+            void attach(files);
+          }}
+        />
+        <button class="primary send" disabled={disabled} aria-label={t('composer.send')}>
+          ➤
+        </button>
+      </div>
+    </form>
   );
 }

@@ -44,6 +44,7 @@ const middle = (a: Point, b: Point): Point => ({ x: (a.x + b.x) / 2, y: (a.y + b
 export default function ImageViewer({ images, start, onClose }: { images: readonly ViewedImage[]; start: number; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const stage = useRef<HTMLDivElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
   const [index, setIndex] = useState(start);
   const [view, setView] = useState<View>(WHOLE);
   const pointers = useRef(new Map<number, Point>());
@@ -52,9 +53,11 @@ export default function ImageViewer({ images, start, onClose }: { images: readon
 
   useEffect(() => {
     const element = dialog.current!;
-    // The browser's own return of focus is lost when the dialog leaves the page as it closes.
+    // The browser's own return of the focus is lost when the dialog leaves the page as it closes.
     const opener = document.activeElement as HTMLElement | null;
     if (!element.open) element.showModal();
+    // The way out has the focus, rather than the first zoom button.
+    closeButton.current!.focus();
     return () => {
       element.close();
       opener?.focus();
@@ -127,7 +130,7 @@ export default function ImageViewer({ images, start, onClose }: { images: readon
         <a class="icon-button" href={image.url} download={image.name} aria-label={t('viewer.download')} title={t('viewer.download')}>
           <span aria-hidden="true">⤓</span>
         </a>
-        <button type="button" class="icon-button" aria-label={t('common.close')} onClick={onClose} autoFocus>
+        <button type="button" class="icon-button" aria-label={t('common.close')} onClick={onClose} ref={closeButton}>
           ✕
         </button>
       </div>

@@ -1,22 +1,26 @@
 /**
  * Files dragged from the desktop onto a channel or thread attach to its composer: the whole
  * view around the composer (its parent element) takes the drop, and says so while files are
- * dragged over it. Text or links dragged about are left to the browser.
+ * dragged over it (the class `dropping`, its `data-drop-label` drawn by the style sheet). Text
+ * or links dragged about are left to the browser.
  */
 import type { RefObject } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 
-const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') === true;
-
-export function useFileDrop(inside: RefObject<HTMLElement | null>, onFiles: (files: File[]) => void): boolean {
-  const [dragging, setDragging] = useState(false);
-  const latest = useRef(onFiles);
-  latest.current = onFiles;
+/** `onFiles` undefined: nothing can be attached here now (an archived channel), and the browser keeps the drop. */
+export function useFileDrop(inside: RefObject<HTMLElement | null>, label: string, onFiles: ((files: File[]) => void) | undefined): void {
+  const latest = useRef({ label, onFiles });
+  latest.current = { label, onFiles };
   useEffect(() => {
     const target = inside.current?.parentElement;
     if (!target) return;
     // dragenter and dragleave come for every child crossed: count them to know when the files left.
     let depth = 0;
+    const carriesFiles = (event: DragEvent) => latest.current.onFiles !== undefined && event.dataTransfer?.types.includes('Files') === true;
+    const setDragging = (dragging: boolean) => {
+      target.dataset.dropLabel = latest.current.label;
+      target.classList.toggle('dropping', dragging);
+    };
     const enter = (event: DragEvent) => {
       if (!carriesFiles(event)) return;
       event.preventDefault();
@@ -38,7 +42,7 @@ export function useFileDrop(inside: RefObject<HTMLElement | null>, onFiles: (fil
       event.preventDefault();
       depth = 0;
       setDragging(false);
-      latest.current([...event.dataTransfer!.files]);
+      latest.current.onFiles?.([...event.dataTransfer!.files]);
     };
     target.addEventListener('dragenter', enter);
     target.addEventListener('dragover', over);
@@ -49,7 +53,7 @@ export function useFileDrop(inside: RefObject<HTMLElement | null>, onFiles: (fil
       target.removeEventListener('dragover', over);
       target.removeEventListener('dragleave', leave);
       target.removeEventListener('drop', drop);
+      target.classList.remove('dropping');
     };
   }, []);
-  return dragging;
 }
