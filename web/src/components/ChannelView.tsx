@@ -1,7 +1,7 @@
 /** A channel: its header (with the way to its settings), history, who is typing, and the composer. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { t } from '../i18n';
-import { channelTitle, currentChannel, markRead, sendReadMarks } from '../state/channels';
+import { channelTitle, currentChannel, lastReadAt, markRead, sendReadMarks } from '../state/channels';
 import { connected } from '../state/connection';
 import { outbox } from '../state/outbox';
 import { pinnedPosts } from '../state/post-actions';
@@ -38,26 +38,37 @@ export function ChannelView({ channelId }: { channelId: string }) {
   const [showPins, setShowPins] = useState(false);
   const posts = postsByChannel.value.get(channelId) ?? [];
 
+  // The newest post once the channel has caught up on opening: what comes later is read as it comes.
+  const [caughtUpAt, setCaughtUpAt] = useState<number | undefined>(undefined);
   useEffect(() => {
     void loadCachedChannel(channelId)
       .then(() => loadNewest(channelId))
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => setCaughtUpAt(postsByChannel.value.get(channelId)?.at(-1)?.createdAt ?? 0));
   }, [channelId]);
 
   // The read mark as it was when the channel was opened: the "new" line stays put while reading.
-  const lastViewedAt = useMemo(() => channel?.lastViewedAt, [channel !== undefined]);
+  const lastViewedAt = useMemo(() => channel && lastReadAt(channel), [channel !== undefined]);
   const firstUnread =
     lastViewedAt === undefined
       ? undefined
-      : posts.find((post) => post.rootId === null && post.createdAt > lastViewedAt && post.userId !== me.value?.id);
+      : posts.find(
+          (post) =>
+            post.rootId === null &&
+            post.createdAt > lastViewedAt &&
+            (caughtUpAt === undefined || post.createdAt <= caughtUpAt) &&
+            post.userId !== me.value?.id,
+        );
 
+  const newestAt = posts[posts.length - 1]?.createdAt;
   useEffect(() => {
-    if (!document.hidden) markRead(channelId);
+    if (!document.hidden) markRead(channelId, newestAt);
   }, [channelId, posts.length]);
 
   // The server hears of what was read when the reader leaves: this channel for another, or the window.
   useEffect(() => {
-    const visibility = () => (document.hidden ? sendReadMarks() : markRead(channelId));
+    const visibility = () =>
+      document.hidden ? sendReadMarks() : markRead(channelId, postsByChannel.value.get(channelId)?.at(-1)?.createdAt);
     document.addEventListener('visibilitychange', visibility);
     window.addEventListener('blur', sendReadMarks);
     window.addEventListener('pagehide', sendReadMarks);

@@ -11,6 +11,7 @@ import { displayName } from '../state/directory';
 import { showNotice } from '../state/notices';
 import type { OutboxEntry } from '../state/outbox-entry';
 import { discardEntry, retryEntry } from '../state/outbox';
+import { editingPostId, startEditing, stopEditing } from '../state/editing';
 import { deletePost, editPost, togglePin, toggleReaction } from '../state/post-actions';
 import { navigate } from '../state/route';
 import { me } from '../state/session';
@@ -21,6 +22,7 @@ import { Lazy } from './Lazy';
 import { errorMessage } from './useAction';
 
 const loadPicker = () => import('../emoji/EmojiPicker');
+const loadViewer = () => import('./ImageViewer');
 
 /** Pictures show at most this big: their room is set from their size before they load, so the list does not jump. */
 const PICTURE_BOX = { width: 320, height: 240 };
@@ -31,11 +33,26 @@ function pictureWidth(file: PostFile): string | undefined {
 }
 
 function Files({ files }: { files: readonly PostFile[] }) {
+  const [viewing, setViewing] = useState<number | undefined>(undefined);
+  const pictures = files.filter((file) => file.thumbnailHash);
+  // A plain click opens the viewer; a middle or modified click still opens the file in a tab.
+  const view = (event: MouseEvent, file: PostFile) => {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    setViewing(pictures.indexOf(file));
+  };
   return (
     <div class="files">
       {files.map((file) =>
         file.thumbnailHash ? (
-          <a key={file.hash} href={fileUrl(file.hash)} target="_blank" rel="noopener" class="image-link">
+          <a
+            key={file.hash}
+            href={fileUrl(file.hash)}
+            target="_blank"
+            rel="noopener"
+            class="image-link"
+            onClick={(event) => view(event, file)}
+          >
             <img
               src={fileUrl(file.thumbnailHash)}
               alt={file.name}
@@ -52,6 +69,16 @@ function Files({ files }: { files: readonly PostFile[] }) {
           </a>
         ),
       )}
+      {viewing !== undefined && (
+        <Lazy
+          load={loadViewer}
+          props={{
+            images: pictures.map((file) => ({ url: fileUrl(file.hash), name: file.name })),
+            start: viewing,
+            onClose: () => setViewing(undefined),
+          }}
+        />
+      )}
     </div>
   );
 }
@@ -62,6 +89,13 @@ function followChannelReference(event: MouseEvent): void {
   if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
   event.preventDefault();
   navigate(link.pathname);
+}
+
+/** The edit box opens focused, its caret after the text, ready to change its end. */
+function caretAtEnd(area: HTMLTextAreaElement | null): void {
+  if (!area || area === document.activeElement) return;
+  area.focus();
+  area.setSelectionRange(area.value.length, area.value.length);
 }
 
 const report = (promise: Promise<unknown>) => promise.catch((error: unknown) => showNotice(errorMessage(error)));
@@ -75,7 +109,7 @@ function useMarkdown(message: string): string {
 }
 
 export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boolean; inThread?: boolean }) {
-  const [editing, setEditing] = useState(false);
+  const editing = editingPostId.value === post.id;
   const [picking, setPicking] = useState(false);
   const html = useMarkdown(post.message);
   const user = me.value!;
@@ -103,8 +137,8 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
           onSubmit={(event) => {
             event.preventDefault();
             const message = String(new FormData(event.currentTarget).get('message'));
-            setEditing(false);
-            void report(editPost(post, message));
+            stopEditing();
+            if (message !== post.message) void report(editPost(post, message));
           }}
         >
           <textarea
@@ -112,12 +146,19 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
             aria-label={t('post.editLabel')}
             defaultValue={post.message}
             rows={3}
-            autoFocus
-            onKeyDown={(event) => event.key === 'Escape' && setEditing(false)}
+            ref={caretAtEnd}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') stopEditing();
+              // As in the composer: Enter saves, Shift+Enter makes a new line.
+              if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+                event.preventDefault();
+                event.currentTarget.form!.requestSubmit();
+              }
+            }}
           />
           <div class="row-buttons">
             <button class="primary">{t('common.save')}</button>
-            <button type="button" onClick={() => setEditing(false)}>
+            <button type="button" onClick={stopEditing}>
               {t('common.cancel')}
             </button>
           </div>
@@ -179,7 +220,7 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
             📌
           </button>
           {mine && (
-            <button type="button" class="icon-button" aria-label={t('post.edit')} onClick={() => setEditing(true)}>
+            <button type="button" class="icon-button" aria-label={t('post.edit')} onClick={() => startEditing(post.id)}>
               ✎
             </button>
           )}

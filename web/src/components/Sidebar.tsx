@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { channels, channelTitle, currentChannelId, isConversation } from '../state/channels';
 import { chooseTeam, currentTeam, teams } from '../state/directory';
+import { drafts } from '../state/drafts';
 import { navigate } from '../state/route';
 import { me } from '../state/session';
 import type { Channel } from '../types';
@@ -17,6 +18,8 @@ function ChannelLink({ channel }: { channel: Channel }) {
   const unread = (channel.unread ?? 0) > 0 && !muted;
   const mentions = muted ? 0 : (channel.mentions ?? 0);
   const mark = channel.type === 'private' ? '🔒' : channel.type === 'public' ? '#' : channel.type === 'group' ? '👥' : '@';
+  // What was typed here and not sent waits in the channel's composer (a thread's draft is in its thread).
+  const draft = !current && (drafts.value.get(channel.id) ?? '').trim() !== '';
   const partnerId = channel.type === 'direct' ? channel.memberIds?.find((id) => id !== me.value?.id) : undefined;
   return (
     <li>
@@ -32,6 +35,12 @@ function ChannelLink({ channel }: { channel: Channel }) {
         {partnerId && <Avatar userId={partnerId} size="tiny" />}
         <span class="channel-name">{channelTitle(channel)}</span>
         {partnerId && <OnlineDot userId={partnerId} />}
+        {draft && (
+          <span class="draft-mark" title={t('sidebar.draft')}>
+            <span aria-hidden="true">✎</span>
+            <span class="sr-only">{t('sidebar.draft')}</span>
+          </span>
+        )}
         {mentions > 0 && (
           <span class="badge" aria-label={t('sidebar.mentions', { count: mentions })}>
             {mentions}

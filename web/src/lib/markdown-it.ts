@@ -10,6 +10,10 @@
  * `![x](http://elsewhere/p.gif)`, would tell its server who read the post and when: it becomes
  * a link to the image, and the page's Content-Security-Policy would refuse to load it anyway.
  * Table alignment becomes a class rather than a style attribute, which that policy refuses.
+ *
+ * A list item that starts with `[ ]` or `[x]` is a task: a checkbox shows it, read-only
+ * (disabled: ticking it would change nobody's post), inside a label with the item's text so it
+ * has an accessible name without an id (a page shows many posts: ids would repeat).
  */
 import MarkdownIt from 'markdown-it';
 import type { StateInline } from 'markdown-it';
@@ -42,6 +46,26 @@ md.core.ruler.push('align_classes', (state) => {
     if (!align) continue;
     token.attrs = (token.attrs ?? []).filter(([name]) => name !== 'style');
     token.attrJoin('class', `align-${align}`);
+  }
+});
+
+const TASK = /^\[([ xX])\][ \u00a0]/;
+
+md.core.ruler.push('task_lists', (state) => {
+  const tokens = state.tokens;
+  for (let index = 2; index < tokens.length; index++) {
+    const inline = tokens[index]!;
+    const first = inline.children?.[0];
+    if (inline.type !== 'inline' || tokens[index - 1]!.type !== 'paragraph_open' || tokens[index - 2]!.type !== 'list_item_open') continue;
+    const task = first?.type === 'text' ? TASK.exec(first.content) : null;
+    if (!task || !first) continue;
+    first.content = first.content.slice(task[0].length);
+    const open = new state.Token('html_inline', '', 0);
+    open.content = `<label class="task"><input type="checkbox" disabled${task[1] === ' ' ? '' : ' checked'}> `;
+    const close = new state.Token('html_inline', '', 0);
+    close.content = '</label>';
+    inline.children = [open, ...inline.children!, close];
+    tokens[index - 2]!.attrJoin('class', 'task-item');
   }
 });
 

@@ -101,8 +101,19 @@ export async function openConversation(userIds: string[]): Promise<Channel> {
  */
 const unsentReads = new Set<string>();
 
-/** The channel is on screen: its posts are read here at once; the server hears of it later. */
-export function markRead(channelId: string): void {
+/**
+ * How far this browser read each channel: the newest post on screen, by the box's clock. The
+ * box's mark settles later and may sit behind it for minutes (core/read-marks.ts), so reopening
+ * a channel places its "new since you last read" line after what was read here.
+ */
+const readUpTo = new Map<string, number>();
+
+export const lastReadAt = (channel: Channel): number | undefined =>
+  readUpTo.has(channel.id) ? Math.max(channel.lastViewedAt ?? 0, readUpTo.get(channel.id)!) : channel.lastViewedAt;
+
+/** The channel is on screen, down to the post made at `newestAt`: read here at once; the server hears of it later. */
+export function markRead(channelId: string, newestAt?: number): void {
+  if (newestAt !== undefined) readUpTo.set(channelId, Math.max(newestAt, readUpTo.get(channelId) ?? 0));
   const channel = channels.value.find((candidate) => candidate.id === channelId);
   if (channel && ((channel.unread ?? 0) > 0 || (channel.mentions ?? 0) > 0)) patchChannel(channelId, () => ({ unread: 0, mentions: 0 }));
   unsentReads.add(channelId);

@@ -3,7 +3,7 @@
  * sequence of the last one applied (in IndexedDB, so a reload resumes too), wakes the outbox
  * when the box is back, and reloads everything when the box's feed was reset.
  */
-import { api, ApiError } from '../net/api';
+import { api } from '../net/api';
 import { Realtime } from '../net/socket';
 import { patchChannel } from './channels';
 import { connected } from './connection';
@@ -69,7 +69,10 @@ export async function startLive(reload: () => Promise<void>, listsFresh: boolean
     },
     ended,
     refused() {
-      void api.get('/me').catch((error: unknown) => error instanceof ApiError && error.status === 401 && ended());
+      void api
+        .get<{ user: unknown }>('/session')
+        .then((answer) => answer.user === null && ended())
+        .catch(() => undefined);
     },
   });
   realtime.start();
