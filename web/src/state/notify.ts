@@ -10,6 +10,7 @@ import type { Channel, Post } from '../types';
 import { channelTitle, isConversation, totalUnread } from './channels';
 import { displayName } from './directory';
 import { notifyLevel } from './settings';
+import { firstTelling } from './told-posts';
 
 export const notificationsSupported = () => 'Notification' in window;
 
@@ -25,7 +26,7 @@ export function notifies(channel: Channel, mentionsMe: boolean): boolean {
 
 export function notifyPost(post: Post, channel: Channel, mentionsMe: boolean): void {
   if (!document.hidden || !notificationsSupported() || Notification.permission !== 'granted') return;
-  if (!notifies(channel, mentionsMe)) return;
+  if (!notifies(channel, mentionsMe) || !firstTelling(post.id)) return;
   const notification = new Notification(t('notify.title', { name: displayName(post.userId), channel: channelTitle(channel) }), {
     body: renderPlain(post.message).slice(0, 200),
     tag: post.channelId,

@@ -8,6 +8,7 @@ import { renderPlain } from '../lib/plain-text';
 import type { Channel, Post } from '../types';
 import { channelTitle } from './channels';
 import { displayName } from './directory';
+import { firstTelling } from './told-posts';
 
 export interface PostAlert {
   readonly channelId: string;
@@ -20,6 +21,7 @@ export const postAlert = signal<PostAlert | undefined>(undefined);
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 export function alertPost(post: Post, channel: Channel): void {
+  if (!firstTelling(post.id)) return;
   postAlert.value = {
     channelId: channel.id,
     author: displayName(post.userId),
