@@ -113,7 +113,7 @@ for (const name of ['phone', 'desktop'] as const) {
         .getByRole('article')
         .filter({ hasText: `${name} sends a chart` })
         .getByRole('img')
-        .evaluate('(img) => img.decode()');
+        .evaluate((img) => (img as unknown as { decode(): Promise<void> }).decode());
       await newestInView(page, `${name} sends a chart`, 'after a picture loaded');
       await world.admin.post(`/api/v1/channels/${channelId}/posts`, { message: `nice chart, ${name}` });
       await newestInView(page, `nice chart, ${name}`, 'after a reply to the picture');

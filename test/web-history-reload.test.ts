@@ -64,17 +64,37 @@ for (const [name, viewport] of [
     await page.getByRole('link', { name: /General/ }).click();
     await page.getByRole('feed').getByText(label(POSTS)).waitFor();
     // The start fills the offline history in the background: wait until it is stored.
-    await page.waitForFunction(
-      `new Promise((done) => {
-      const open = indexedDB.open('hail');
-      open.onsuccess = () => {
-        const count = open.result.transaction('posts').objectStore('posts').count();
-        count.onsuccess = () => { done(count.result >= 400); open.result.close(); };
-      };
-    })`,
-      undefined,
-      { polling: 500, timeout: 60_000 },
-    );
+    await page.evaluate(async () => {
+      // Polled in the page by a function: a string for waitForFunction would be evaluated again at each
+      // poll, which the page's CSP refuses, and a promise it returned would count as true at once.
+      interface Request<T> {
+        result: T;
+        error: unknown;
+        onsuccess: () => void;
+        onerror: () => void;
+      }
+      interface Database {
+        transaction(store: string): { objectStore(store: string): { count(): Request<number> } };
+        close(): void;
+      }
+      const { indexedDB } = globalThis as unknown as { indexedDB: { open(name: string): Request<Database> } };
+      const stored = () =>
+        new Promise<number>((done, fail) => {
+          const open = indexedDB.open('hail');
+          open.onerror = () => fail(open.error);
+          open.onsuccess = () => {
+            const count = open.result.transaction('posts').objectStore('posts').count();
+            count.onsuccess = () => {
+              done(count.result);
+              open.result.close();
+            };
+          };
+        });
+      for (let tries = 0; (await stored()) < 400; tries++) {
+        if (tries > 120) throw new Error('the offline history was not stored within a minute');
+        await new Promise((resume) => setTimeout(resume, 500));
+      }
+    });
 
     await page.reload();
     await page.getByRole('feed').getByText(label(POSTS)).waitFor();
