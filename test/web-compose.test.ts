@@ -177,6 +177,15 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     await logIn(page, world.hail.url, name, `password of ${name}`);
     await openChannel(page, 'General');
     await composer(page).fill(`${name} half a thought`);
+    // A reply typed in a thread and left: the post's line that opens its thread says so.
+    const root = article(page, 'earlier post 80');
+    await page.keyboard.press('Shift'); // from the keyboard: the post's focus shows its actions
+    await root.focus();
+    await root.getByRole('button', { name: 'Reply in thread' }).click();
+    await page.getByLabel('Reply…').fill(`${name} thread draft`);
+    await page.locator('.thread-panel').getByRole('button', { name: 'Close' }).click();
+    await root.getByRole('button', { name: 'Draft' }).waitFor();
+    await screenshot(page, `compose-thread-draft-${name}`);
     await openChannel(page, 'Deck');
     assert.equal(await composer(page).inputValue(), '', 'another channel has its own composer');
     await composer(page).fill(`${name} deck draft`);
@@ -197,6 +206,11 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     await composer(page).fill('');
     await openChannel(page, 'General');
     await composer(page).fill('');
+    await root.getByRole('button', { name: 'Draft' }).click();
+    assert.equal(await page.getByLabel('Reply…').inputValue(), `${name} thread draft`, 'the thread keeps its draft through a reload');
+    await page.getByLabel('Reply…').fill('');
+    await page.locator('.thread-panel').getByRole('button', { name: 'Close' }).click();
+    assert.equal(await root.locator('button.replies').count(), 0, 'no draft, no replies: no line');
     await page.context().close();
   });
 
@@ -282,6 +296,11 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
         await screenshot(page, `compose-viewer-pinched-${name}`);
       }
       assert.equal(await viewer.getByRole('link', { name: 'Download' }).getAttribute('download'), `dropped-${name}.png`);
+      // The arrows step through every picture of the channel's posts, not only this post's one.
+      await page.keyboard.press('ArrowLeft');
+      await page.getByRole('dialog', { name: new RegExp(`^pasted-${name}\\.png \\(\\d+ of \\d+\\)$`) }).waitFor();
+      await page.keyboard.press('ArrowRight');
+      await viewer.waitFor();
       await page.keyboard.press('Escape');
       await viewer.waitFor({ state: 'detached' });
       await until(page, `document.activeElement?.matches('a.image-link:has(img[alt="dropped-${name}.png"])')`);

@@ -1,10 +1,10 @@
 /**
- * A post's pictures full screen, on the native <dialog>: the browser traps focus and closes it
- * on Escape; the focus goes back to the picture that opened it. Two fingers pinch to zoom, the
+ * Pictures full screen, on the native <dialog>: the browser traps focus and closes it on
+ * Escape; the focus goes back to the picture that opened it. Two fingers pinch to zoom, the
  * wheel zooms at the pointer, a double click (or tap) zooms in and out, a zoomed picture pans
  * with one finger or the mouse (pointer events, so touch, pen and mouse are one code path);
- * the arrow keys and buttons step through the post's pictures. Its own chunk, loaded when the
- * first picture is opened.
+ * the arrow keys and buttons step through the pictures given (those of the posts shown around
+ * the one opened, PostItem.tsx). Its own chunk, loaded when the first picture is opened.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';

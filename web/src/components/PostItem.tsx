@@ -12,10 +12,12 @@ import { showNotice } from '../state/notices';
 import type { OutboxEntry } from '../state/outbox-entry';
 import { discardEntry, retryEntry } from '../state/outbox';
 import { editingPostId, startEditing, stopEditing } from '../state/editing';
+import { hasThreadDraft } from '../state/drafts';
 import { deletePost, editPost, togglePin, toggleReaction } from '../state/post-actions';
+import { postsByChannel } from '../state/posts';
 import { navigate } from '../state/route';
 import { me } from '../state/session';
-import { openThread } from '../state/thread';
+import { openThread, openThreadId } from '../state/thread';
 import type { Post, PostFile } from '../types';
 import { Avatar } from './Avatar';
 import { Lazy } from './Lazy';
@@ -32,14 +34,31 @@ function pictureWidth(file: PostFile): string | undefined {
   return `${Math.round(file.width * Math.min(1, PICTURE_BOX.width / file.width, PICTURE_BOX.height / file.height))}px`;
 }
 
-function Files({ files }: { files: readonly PostFile[] }) {
-  const [viewing, setViewing] = useState<number | undefined>(undefined);
-  const pictures = files.filter((file) => file.thumbnailHash);
+const pictures = (files: readonly PostFile[]) => files.filter((file) => file.thumbnailHash);
+
+/**
+ * The pictures of the posts shown beside this one, oldest first: the channel's loaded posts in
+ * the channel view, the thread's in the thread panel. Taken when the viewer opens, so a post
+ * that comes meanwhile does not shift what is on screen.
+ */
+function picturesAround(post: Post, inThread: boolean): PostFile[] {
+  const rootId = post.rootId ?? post.id;
+  const shown = (postsByChannel.value.get(post.channelId) ?? []).filter((other) =>
+    inThread ? other.id === rootId || other.rootId === rootId : other.rootId === null,
+  );
+  return shown.flatMap((other) => pictures(other.files));
+}
+
+function Files({ post, inThread }: { post: Post; inThread: boolean }) {
+  const [viewing, setViewing] = useState<{ files: PostFile[]; start: number } | undefined>(undefined);
+  const { files } = post;
   // A plain click opens the viewer; a middle or modified click still opens the file in a tab.
   const view = (event: MouseEvent, file: PostFile) => {
     if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    setViewing(pictures.indexOf(file));
+    const around = picturesAround(post, inThread);
+    const start = around.indexOf(file);
+    setViewing(start >= 0 ? { files: around, start } : { files: pictures(files), start: pictures(files).indexOf(file) });
   };
   return (
     <div class="files">
@@ -73,8 +92,8 @@ function Files({ files }: { files: readonly PostFile[] }) {
         <Lazy
           load={loadViewer}
           props={{
-            images: pictures.map((file) => ({ url: fileUrl(file.hash), name: file.name })),
-            start: viewing,
+            images: viewing.files.map((file) => ({ url: fileUrl(file.hash), name: file.name })),
+            start: viewing.start,
             onClose: () => setViewing(undefined),
           }}
         />
@@ -116,6 +135,8 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
   const mine = post.userId === user.id;
   const react = (emoji: string) => report(toggleReaction(post, emoji, user.id));
   const mentionsMe = !mine && !post.deleted && mentions(post.message, user.username);
+  // A reply typed and not sent waits in the thread's composer: marked here unless that is open.
+  const threadDraft = !inThread && openThreadId.value !== post.id && hasThreadDraft(post.id);
   return (
     <div class={`post${grouped ? ' grouped' : ''}${mentionsMe ? ' mentions-me' : ''}`}>
       {mentionsMe && <span class="sr-only">{t('post.mentionsYou')}</span>}
@@ -168,7 +189,7 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
       )}
       {post.editedAt !== null && !post.deleted && <span class="muted edited">{t('post.edited')}</span>}
       {grouped && post.pinned && <span class="tag">📌 {t('post.pinned')}</span>}
-      {post.files.length > 0 && <Files files={post.files} />}
+      {post.files.length > 0 && <Files post={post} inThread={inThread === true} />}
       {post.reactions.length > 0 && (
         <div class="reactions">
           {post.reactions.map((reaction) => (
@@ -185,9 +206,10 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
           ))}
         </div>
       )}
-      {!inThread && post.replyCount > 0 && (
+      {!inThread && (post.replyCount > 0 || threadDraft) && (
         <button type="button" class="link replies" onClick={() => openThread(post.id)}>
-          {t('post.replies', { count: post.replyCount })}
+          {post.replyCount > 0 && t('post.replies', { count: post.replyCount })}
+          {threadDraft && <span class="thread-draft">{t('sidebar.draft')}</span>}
         </button>
       )}
       {!post.deleted && !editing && (
