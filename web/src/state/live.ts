@@ -40,8 +40,12 @@ export async function startLive(reload: () => Promise<void>, listsFresh: boolean
     event(seq, event) {
       applyEvent(event);
       feedSeq = seq;
-      clearTimeout(saveTimer);
-      saveTimer = setTimeout(() => void writeValue('feedSeq', feedSeq), 200);
+      // At most every 200 ms, but also during a stream of events: put off at each one, the save
+      // never came while they kept coming, and a reload replayed the whole stream.
+      saveTimer ??= setTimeout(() => {
+        saveTimer = undefined;
+        void writeValue('feedSeq', feedSeq);
+      }, 200);
     },
     async reset(seq) {
       feedSeq = seq;

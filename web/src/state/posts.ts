@@ -153,8 +153,10 @@ export async function loadThread(rootId: string): Promise<void> {
  * Answers whether the post was new here.
  */
 export function receivePost(post: Post): boolean {
-  const known = channelOf.has(post.id);
+  // What is known is as new or newer (its replies, reactions, edits came since): a replayed
+  // event must not put the bare post back.
+  if (channelOf.has(post.id)) return false;
   upsertPosts([post]);
-  if (!known && post.rootId) updatePost(post.rootId, (root) => ({ ...root, replyCount: root.replyCount + 1 }));
-  return !known;
+  if (post.rootId) updatePost(post.rootId, (root) => ({ ...root, replyCount: root.replyCount + 1 }));
+  return true;
 }
