@@ -1,4 +1,5 @@
 /** A channel: its header (with the way to its settings), history, who is typing, and the composer. */
+import { ChevronLeft, Pin, Settings } from 'lucide';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { channelTitle, currentChannel, markRead, sendReadMarks } from '../state/channels';
@@ -17,6 +18,7 @@ import { PostItem } from './PostItem';
 import { TypingLine } from './TypingLine';
 import { useAction } from './useAction';
 import { Problem } from './Problem';
+import { Icon } from './Icon';
 
 function PinsDialog({ channelId, onClose }: { channelId: string; onClose: () => void }) {
   const [pins, setPins] = useState<Post[] | undefined>(undefined);
@@ -89,7 +91,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
     <section class="channel-view" aria-labelledby="channel-title">
       <header class="channel-head">
         <button type="button" class="icon-button back" aria-label={t('common.back')} onClick={() => navigate('/')}>
-          ‹
+          <Icon icon={ChevronLeft} />
         </button>
         <div class="channel-head-text">
           <h1 id="channel-title">
@@ -106,7 +108,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
           onClick={() => setShowPins(true)}
           disabled={!connected.value}
         >
-          📌
+          <Icon icon={Pin} />
         </button>
         <a
           href={`/c/${channelId}/settings`}
@@ -115,7 +117,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
           title={t('channel.settings')}
           onClick={(event) => (event.preventDefault(), navigate(`/c/${channelId}/settings`))}
         >
-          ⚙
+          <Icon icon={Settings} />
         </a>
       </header>
       {channel.archived && <p class="notice">{t('channel.archived')}</p>}

@@ -4,6 +4,7 @@
  * Enter sends, Shift+Enter makes a new line. Sending puts the post in the outbox, which works
  * the same online and offline.
  */
+import { Paperclip, SendHorizontal, X } from 'lucide';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { describeImage } from '../lib/thumbnail';
@@ -15,6 +16,7 @@ import type { Attachment } from '../state/outbox-entry';
 import { queuePost } from '../state/outbox';
 import { me } from '../state/session';
 import { type Completer, useCompletion } from './useCompletion';
+import { Icon } from './Icon';
 
 const MENTION_AT_CARET = /(^|\s)@([a-z0-9._-]*)$/;
 const CHANNEL_AT_CARET = /(^|\s)~([a-z0-9_-]*)$/;
@@ -116,7 +118,7 @@ export function Composer({
         <ul class="attachments" aria-label={t('composer.attachments')}>
           {attachments.map((attachment, index) => (
             <li key={index}>
-              {attachment.thumbnail ? <Thumbnail image={attachment.thumbnail} /> : <span aria-hidden="true">📎</span>}
+              {attachment.thumbnail ? <Thumbnail image={attachment.thumbnail} /> : <Icon icon={Paperclip} />}
               <span>{attachment.name}</span>
               <button
                 type="button"
@@ -124,7 +126,7 @@ export function Composer({
                 aria-label={t('composer.remove', { name: attachment.name })}
                 onClick={() => setAttachments(attachments.filter((_, at) => at !== index))}
               >
-                ✕
+                <Icon icon={X} />
               </button>
             </li>
           ))}
@@ -133,7 +135,7 @@ export function Composer({
       {completion.list}
       <div class="composer-row">
         <label class="icon-button attach" title={t('composer.attach')}>
-          <span aria-hidden="true">📎</span>
+          <Icon icon={Paperclip} />
           <span class="sr-only">{t('composer.attach')}</span>
           <input
             type="file"
@@ -160,7 +162,7 @@ export function Composer({
           onKeyDown={onKeyDown}
         />
         <button class="primary send" disabled={disabled} aria-label={t('composer.send')}>
-          ➤
+          <Icon icon={SendHorizontal} />
         </button>
       </div>
     </form>

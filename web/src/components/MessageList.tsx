@@ -5,6 +5,7 @@
  * reader is further up (useFollowBottom.ts). Scrolling near the top loads older posts; the post
  * that was on screen stays where it was (useVirtualizer.ts says how).
  */
+import { ArrowDown } from 'lucide';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { formatDay, t } from '../i18n';
 import type { OutboxEntry } from '../state/outbox-entry';
@@ -13,6 +14,7 @@ import { PendingItem, PostItem } from './PostItem';
 import { useFollowBottom } from './useFollowBottom';
 import { usePressedRow } from './usePressedRow';
 import { useVirtualizer } from './useVirtualizer';
+import { Icon } from './Icon';
 
 const GROUP_MS = 5 * 60 * 1000;
 const NEAR_TOP_PX = 300;
@@ -172,7 +174,7 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
         </div>
         {bottom.unseen > 0 && (
           <button type="button" class="small new-below" onClick={bottom.rejoin}>
-            {t('channel.newBelow', { count: bottom.unseen })} <span aria-hidden="true">↓</span>
+            {t('channel.newBelow', { count: bottom.unseen })} <Icon icon={ArrowDown} />
           </button>
         )}
       </div>

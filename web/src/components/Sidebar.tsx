@@ -1,4 +1,5 @@
 /** Teams, channels and conversations with their unread and mention badges. */
+import { AtSign, BellOff, Hash, List, Lock, Plus, Search, Settings, Users, Wrench } from 'lucide';
 import { useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { channels, channelTitle, currentChannelId, isConversation } from '../state/channels';
@@ -8,6 +9,7 @@ import { me } from '../state/session';
 import type { Channel } from '../types';
 import { BrowseChannelsDialog, CreateChannelDialog, NewConversationDialog } from './ChannelDialogs';
 import { OnlineDot } from './OnlineDot';
+import { Icon } from './Icon';
 
 function ChannelLink({ channel }: { channel: Channel }) {
   const current = channel.id === currentChannelId.value;
@@ -15,7 +17,7 @@ function ChannelLink({ channel }: { channel: Channel }) {
   const muted = channel.muted === true;
   const unread = (channel.unread ?? 0) > 0 && !muted;
   const mentions = muted ? 0 : (channel.mentions ?? 0);
-  const mark = channel.type === 'private' ? '🔒' : channel.type === 'public' ? '#' : channel.type === 'group' ? '👥' : '@';
+  const mark = channel.type === 'private' ? Lock : channel.type === 'public' ? Hash : channel.type === 'group' ? Users : AtSign;
   const partnerId = channel.type === 'direct' ? channel.memberIds?.find((id) => id !== me.value?.id) : undefined;
   return (
     <li>
@@ -25,9 +27,7 @@ function ChannelLink({ channel }: { channel: Channel }) {
         aria-current={current ? 'page' : undefined}
         onClick={(event) => (event.preventDefault(), navigate(`/c/${channel.id}`))}
       >
-        <span class="channel-mark" aria-hidden="true">
-          {mark}
-        </span>
+        <Icon icon={mark} class="channel-mark" />
         <span class="channel-name">{channelTitle(channel)}</span>
         {partnerId && <OnlineDot userId={partnerId} />}
         {mentions > 0 && (
@@ -38,7 +38,7 @@ function ChannelLink({ channel }: { channel: Channel }) {
         {mentions === 0 && unread && <span class="sr-only">{t('sidebar.unread')}</span>}
         {muted && (
           <span class="muted-mark" title={t('channel.muted')}>
-            <span aria-hidden="true">🔕</span>
+            <Icon icon={BellOff} />
             <span class="sr-only">{t('channel.muted')}</span>
           </span>
         )}
@@ -73,10 +73,10 @@ export function Sidebar() {
       </header>
       <div class="sidebar-tools">
         <a href="/search" class="tool" onClick={(event) => (event.preventDefault(), navigate('/search'))}>
-          🔍 {t('search.title')}
+          <Icon icon={Search} /> {t('search.title')}
         </a>
         <a href="/mentions" class="tool" onClick={(event) => (event.preventDefault(), navigate('/mentions'))}>
-          @ {t('mentions.title')}
+          <Icon icon={AtSign} /> {t('mentions.title')}
         </a>
       </div>
       <section aria-labelledby="channels-heading">
@@ -90,7 +90,7 @@ export function Sidebar() {
             onClick={() => setOpen('browse')}
             disabled={!team}
           >
-            ☰
+            <Icon icon={List} />
           </button>
           <button
             type="button"
@@ -100,7 +100,7 @@ export function Sidebar() {
             onClick={() => setOpen('create')}
             disabled={!team}
           >
-            +
+            <Icon icon={Plus} />
           </button>
         </div>
         <ul class="channel-list">
@@ -119,7 +119,7 @@ export function Sidebar() {
             title={t('sidebar.newConversation')}
             onClick={() => setOpen('conversation')}
           >
-            +
+            <Icon icon={Plus} />
           </button>
         </div>
         <ul class="channel-list">
@@ -130,11 +130,11 @@ export function Sidebar() {
       </section>
       <footer class="sidebar-foot">
         <a href="/settings" onClick={(event) => (event.preventDefault(), navigate('/settings'))}>
-          ⚙ {t('settings.title')}
+          <Icon icon={Settings} /> {t('settings.title')}
         </a>
         {me.value?.role === 'admin' && (
           <a href="/admin" onClick={(event) => (event.preventDefault(), navigate('/admin'))}>
-            🛠 {t('admin.title')}
+            <Icon icon={Wrench} /> {t('admin.title')}
           </a>
         )}
       </footer>
