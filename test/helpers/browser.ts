@@ -31,15 +31,19 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Each context is a persistent profile of its own (a separate "phone"), so service workers work. */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Each context is a persistent profile of its own (a separate "phone"), so service workers work.
+ * `extraArgs` go to Chromium as they are (e.g. `--host-resolver-rules` to reach the test server
+ * by a name that is not localhost, which makes plain HTTP a non-secure context).
+ */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   const contexts: { context: BrowserContext; dir: string }[] = [];
   return {
     async context(viewport = { width: 390, height: 844 }, options = {}) {
       const dir = mkdtempSync(join(tmpdir(), 'hail-chromium-'));
       const context = await chromium.launchPersistentContext(dir, {
         executablePath: CHROMIUM,
-        args: ARGS,
+        args: [...ARGS, ...extraArgs],
         viewport,
         locale: 'en-GB',
         timeout: 60_000,
