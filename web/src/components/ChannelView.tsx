@@ -1,5 +1,6 @@
 /** A channel: its header (with the way to its settings), history, who is typing, and the composer. */
 import { ChevronLeft, Pin, Settings } from 'lucide';
+import { useComputed } from '@preact/signals';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { channelTitle, currentChannel, markRead, sendReadMarks } from '../state/channels';
@@ -35,10 +36,13 @@ function PinsDialog({ channelId, onClose }: { channelId: string; onClose: () => 
   );
 }
 
+const NO_POSTS: readonly Post[] = [];
+
 export function ChannelView({ channelId }: { channelId: string }) {
   const channel = currentChannel.value;
   const [showPins, setShowPins] = useState(false);
-  const posts = postsByChannel.value.get(channelId) ?? [];
+  // Only this channel's posts: the start's history prefetch of other channels renders nothing here.
+  const posts = useComputed(() => postsByChannel.value.get(channelId) ?? NO_POSTS).value;
 
   useEffect(() => {
     void loadCachedChannel(channelId)

@@ -5,8 +5,9 @@
  */
 import { useEffect } from 'preact/hooks';
 import { t } from '../i18n';
+import { loadRenderer } from '../lib/markdown';
 import { channels } from '../state/channels';
-import { connected } from '../state/connection';
+import { offline } from '../state/connection';
 import { currentTeam } from '../state/directory';
 import { notice } from '../state/notices';
 import { outbox } from '../state/outbox';
@@ -29,7 +30,7 @@ function StatusBar() {
   const pending = outbox.value.filter((entry) => entry.state === 'pending').length;
   return (
     <div class="status-bar" role="status">
-      {!connected.value && <span class="offline">{t('status.offline')}</span>}
+      {offline.value && <span class="offline">{t('status.offline')}</span>}
       {pending > 0 && <span>{t('status.pending', { count: pending })}</span>}
       {notice.value && <span class="notice-text">{notice.value}</span>}
       <NameClashNotice />
@@ -60,6 +61,7 @@ export function ChatLayout() {
   const current = route.value;
   const channelId = current.name === 'channel' ? current.channelId : undefined;
   useEffect(() => channelShown(channelId), [channelId]);
+  useEffect(loadRenderer, []);
 
   // On a wide screen, "/" opens the team's first channel rather than an empty pane.
   const wide = matchMedia('(min-width: 48rem)').matches;
