@@ -54,7 +54,7 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
     getScrollElement: () => scroller.current,
     estimateSize: () => 64,
     getItemKey: (index) => itemKey(items[index]!),
-    overscan: 8,
+    overscan: 4,
   });
   const pressed = usePressedRow();
   // A list opens at its newest post.
