@@ -111,7 +111,8 @@ try {
   const page = await browser.newPage();
   await page.goto(world.hail.url + '/');
   const status = await page.evaluate(
-    (body: string) => fetch('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.status),
+    (body: string) =>
+      fetch('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.status),
     JSON.stringify({ username: 'admin', password: 'correct horse battery' }),
   );
   if (status !== 200) throw new Error(`log-in: ${status}`);
@@ -134,10 +135,18 @@ try {
       row[name] = id === 'cumulative-layout-shift' ? Math.round(value * 1000) / 1000 : Math.round(value);
     }
     rows.push(row);
-    console.log(`run ${run}: ${Object.entries(row).map(([key, value]) => `${key} ${value}`).join(', ')}`);
+    console.log(
+      `run ${run}: ${Object.entries(row)
+        .map(([key, value]) => `${key} ${value}`)
+        .join(', ')}`,
+    );
   }
   const median = (key: string) => rows.map((row) => row[key]!).sort((a, b) => a - b)[Math.floor(rows.length / 2)];
-  console.log(`median of ${rows.length}: ${Object.keys(rows[0]!).map((key) => `${key} ${median(key)}`).join(', ')}`);
+  console.log(
+    `median of ${rows.length}: ${Object.keys(rows[0]!)
+      .map((key) => `${key} ${median(key)}`)
+      .join(', ')}`,
+  );
 } finally {
   await chrome.kill();
   await world.dispose();

@@ -54,7 +54,7 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
     getScrollElement: () => scroller.current,
     estimateSize: () => 64,
     getItemKey: (index) => itemKey(items[index]!),
-    overscan: 4,
+    overscan: 8,
   });
   const pressed = usePressedRow();
   // A list opens at its newest post.

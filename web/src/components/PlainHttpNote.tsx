@@ -12,7 +12,13 @@ export function PlainHttpNote() {
       <span class="plain-http-text">
         {t('plainHttp.note')} <a href="/trust">{t('plainHttp.trust')}</a>
       </span>
-      <button type="button" class="icon-button" aria-label={t('plainHttp.dismiss')} title={t('plainHttp.dismiss')} onClick={dismissPlainHttpNote}>
+      <button
+        type="button"
+        class="icon-button"
+        aria-label={t('plainHttp.dismiss')}
+        title={t('plainHttp.dismiss')}
+        onClick={dismissPlainHttpNote}
+      >
         <Icon icon={X} />
       </button>
     </span>
