@@ -4,7 +4,7 @@
  * screen, and on a desktop the thread too.
  */
 import { useEffect } from 'preact/hooks';
-import { t } from '../i18n';
+import { prepareFormatters, t } from '../i18n';
 import { loadRenderer } from '../lib/markdown';
 import { channels } from '../state/channels';
 import { offline } from '../state/connection';
@@ -61,7 +61,10 @@ export function ChatLayout() {
   const current = route.value;
   const channelId = current.name === 'channel' ? current.channelId : undefined;
   useEffect(() => channelShown(channelId), [channelId]);
-  useEffect(loadRenderer, []);
+  useEffect(() => {
+    loadRenderer();
+    setTimeout(prepareFormatters);
+  }, []);
 
   // On a wide screen, "/" opens the team's first channel rather than an empty pane.
   const wide = matchMedia('(min-width: 48rem)').matches;

@@ -72,6 +72,15 @@ const formatParam = (value: string | number) => (typeof value === 'number' ? num
 export const formatTime = (ms: number) => timeFormat.value.format(ms);
 export const formatDay = (ms: number) => dayFormat.value.format(ms);
 export const formatDateTime = (ms: number) => dateTimeFormat.value.format(ms);
+
+/**
+ * Makes the formatters a channel's first screen needs, and so loads the locale's data, while the
+ * app waits for the network: otherwise the first render of the list pays for it, in the start's
+ * longest task.
+ */
+export function prepareFormatters(): void {
+  for (const format of [formatTime, formatDay, formatDateTime]) format(0);
+}
 export const formatBytes = (bytes: number) => {
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
   const power = Math.min(units.length - 1, Math.floor(Math.log(Math.max(bytes, 1)) / Math.log(1024)));
