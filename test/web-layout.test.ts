@@ -56,6 +56,7 @@ test('on a desktop, settings, search, mentions and administration keep the sideb
     else await page.goto(world.hail.url + path);
     await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
     assert.ok(await sidebar(page).isVisible(), `${path}: the sidebar is visible`);
+    assert.equal(await sidebar(page).getByRole('link', { name: heading, exact: true }).getAttribute('aria-current'), 'page');
     const [side, screen] = await Promise.all([sidebar(page).boundingBox(), page.locator('main.screen').boundingBox()]);
     assert.ok(
       side && screen && screen.x >= side.x + side.width - 1,

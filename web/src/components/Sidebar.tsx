@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { channels, channelTitle, currentChannelId, isConversation } from '../state/channels';
 import { chooseTeam, currentTeam, teams } from '../state/directory';
-import { navigate } from '../state/route';
+import { navigate, route } from '../state/route';
 import { me } from '../state/session';
 import type { Channel } from '../types';
 import { BrowseChannelsDialog, CreateChannelDialog, NewConversationDialog } from './ChannelDialogs';
@@ -49,6 +49,9 @@ function ChannelLink({ channel }: { channel: Channel }) {
 
 type Open = 'browse' | 'create' | 'conversation' | undefined;
 
+/** The screen a sidebar link opens is marked while it shows (beside the sidebar from tablet width). */
+const here = (screen: 'search' | 'mentions' | 'settings' | 'admin') => (route.value.name === screen ? 'page' : undefined);
+
 export function Sidebar() {
   const [open, setOpen] = useState<Open>(undefined);
   const team = currentTeam.value;
@@ -72,10 +75,15 @@ export function Sidebar() {
         <span class="me-name">{me.value?.displayName}</span>
       </header>
       <div class="sidebar-tools">
-        <a href="/search" class="tool" onClick={(event) => (event.preventDefault(), navigate('/search'))}>
+        <a href="/search" aria-current={here('search')} class="tool" onClick={(event) => (event.preventDefault(), navigate('/search'))}>
           <Icon icon={Search} /> {t('search.title')}
         </a>
-        <a href="/mentions" class="tool" onClick={(event) => (event.preventDefault(), navigate('/mentions'))}>
+        <a
+          href="/mentions"
+          aria-current={here('mentions')}
+          class="tool"
+          onClick={(event) => (event.preventDefault(), navigate('/mentions'))}
+        >
           <Icon icon={AtSign} /> {t('mentions.title')}
         </a>
       </div>
@@ -129,11 +137,11 @@ export function Sidebar() {
         </ul>
       </section>
       <footer class="sidebar-foot">
-        <a href="/settings" onClick={(event) => (event.preventDefault(), navigate('/settings'))}>
+        <a href="/settings" aria-current={here('settings')} onClick={(event) => (event.preventDefault(), navigate('/settings'))}>
           <Icon icon={Settings} /> {t('settings.title')}
         </a>
         {me.value?.role === 'admin' && (
-          <a href="/admin" onClick={(event) => (event.preventDefault(), navigate('/admin'))}>
+          <a href="/admin" aria-current={here('admin')} onClick={(event) => (event.preventDefault(), navigate('/admin'))}>
             <Icon icon={Wrench} /> {t('admin.title')}
           </a>
         )}
