@@ -5,7 +5,7 @@
  * emoji, in every button and link of the app's own controls (reactions are content and stay
  * emoji). On plain HTTP at an address that is not localhost, a dismissible note says that
  * opening the app without the box needs HTTPS and links to /trust; a secure context (here
- * 127.0.0.1) shows no note. Screenshots go to artifacts/.
+ * 127.0.0.1) shows no note, and there the app is installable. Screenshots go to artifacts/.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -148,4 +148,12 @@ test('plain HTTP at a name that is not localhost shows a dismissible note linkin
   assert.equal(await secure.evaluate('window.isSecureContext'), true);
   await secure.waitForTimeout(500);
   assert.equal(await secure.getByText(/opens only while the box is reachable/).count(), 0, 'no note in a secure context');
+  // There the app is installable, and its service worker (what starts it offline: web-offline.test.ts) runs.
+  await secure.evaluate('navigator.serviceWorker.ready');
+  const cdp = await secure.context().newCDPSession(secure);
+  const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+  assert.deepEqual(
+    installabilityErrors.map((error) => error.errorId),
+    [],
+  );
 });
