@@ -24,12 +24,13 @@ const ARGS = [
 
 export interface Browser {
   /**
-   * `options.hasTouch` makes a touch screen (taps and touch events); `options.args` adds
-   * Chromium switches (a host name mapped to the box, so that its address is not loopback).
+   * `options.hasTouch` makes a touch screen (taps and touch events); `options.timezoneId` puts
+   * the phone in a time zone; `options.args` adds Chromium switches (a host name mapped to the
+   * box, so that its address is not loopback).
    */
   context(
     viewport?: { width: number; height: number },
-    options?: Pick<BrowserContextOptions, 'hasTouch' | 'isMobile'> & { args?: string[] },
+    options?: Pick<BrowserContextOptions, 'hasTouch' | 'isMobile' | 'timezoneId'> & { args?: string[] },
   ): Promise<BrowserContext>;
   close(): Promise<void>;
 }

@@ -61,7 +61,7 @@ const locale = computed(
  */
 const numberFormat = computed(() => new Intl.NumberFormat(locale.value));
 const pluralRules = computed(() => new Intl.PluralRules(language.value));
-const timeFormat = computed(() => new Intl.DateTimeFormat(locale.value, { hour: 'numeric', minute: '2-digit' }));
+const timeFormat = computed(() => new Intl.DateTimeFormat(locale.value, { timeStyle: 'short' }));
 const dayFormat = computed(
   () => new Intl.DateTimeFormat(locale.value, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
 );
