@@ -24,8 +24,9 @@ const ARGS = [
 
 export interface Browser {
   /**
-   * `options.hasTouch` makes a touch screen (taps and touch events); `options.timezoneId` sets its time
-   * zone; `options.args` adds Chromium switches (a host name mapped to the box, so that its address is not loopback).
+   * `options.hasTouch` makes a touch screen (taps and touch events); `options.timezoneId` puts
+   * the phone in a time zone; `options.args` adds Chromium switches (a host name mapped to the
+   * box, so that its address is not loopback).
    */
   context(
     viewport?: { width: number; height: number },

@@ -1,4 +1,6 @@
 /** A channel: its header (with the way to its settings), history, who is typing, and the composer. */
+import { ChevronLeft, Pin, Settings } from 'lucide';
+import { useComputed } from '@preact/signals';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { channelTitle, currentChannel, lastReadAt, markRead, sendReadMarks } from '../state/channels';
@@ -17,6 +19,7 @@ import { PostItem } from './PostItem';
 import { TypingLine } from './TypingLine';
 import { useAction } from './useAction';
 import { Problem } from './Problem';
+import { Icon } from './Icon';
 
 function PinsDialog({ channelId, onClose }: { channelId: string; onClose: () => void }) {
   const [pins, setPins] = useState<Post[] | undefined>(undefined);
@@ -33,10 +36,13 @@ function PinsDialog({ channelId, onClose }: { channelId: string; onClose: () => 
   );
 }
 
+const NO_POSTS: readonly Post[] = [];
+
 export function ChannelView({ channelId }: { channelId: string }) {
   const channel = currentChannel.value;
   const [showPins, setShowPins] = useState(false);
-  const posts = postsByChannel.value.get(channelId) ?? [];
+  // Only this channel's posts: the start's history prefetch of other channels renders nothing here.
+  const posts = useComputed(() => postsByChannel.value.get(channelId) ?? NO_POSTS).value;
 
   // The newest post once the channel has caught up on opening: what comes later is read as it comes.
   const [caughtUpAt, setCaughtUpAt] = useState<number | undefined>(undefined);
@@ -100,7 +106,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
     <section class="channel-view" aria-labelledby="channel-title">
       <header class="channel-head">
         <button type="button" class="icon-button back" aria-label={t('common.back')} onClick={() => navigate('/')}>
-          ‹
+          <Icon icon={ChevronLeft} />
         </button>
         <div class="channel-head-text">
           <h1 id="channel-title">
@@ -117,7 +123,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
           onClick={() => setShowPins(true)}
           disabled={!connected.value}
         >
-          📌
+          <Icon icon={Pin} />
         </button>
         <a
           href={`/c/${channelId}/settings`}
@@ -126,7 +132,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
           title={t('channel.settings')}
           onClick={(event) => (event.preventDefault(), navigate(`/c/${channelId}/settings`))}
         >
-          ⚙
+          <Icon icon={Settings} />
         </a>
       </header>
       {channel.archived && <p class="notice">{t('channel.archived')}</p>}

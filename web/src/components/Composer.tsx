@@ -5,6 +5,7 @@
  * new line, ↑ in an empty composer edits my last post here. Sending puts the post in the outbox,
  * which works the same online and offline.
  */
+import { Paperclip, SendHorizontal, X } from 'lucide';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { describeImage } from '../lib/thumbnail';
@@ -19,6 +20,7 @@ import { postsByChannel } from '../state/posts';
 import { me } from '../state/session';
 import { Avatar } from './Avatar';
 import { type Completer, useCompletion } from './useCompletion';
+import { Icon } from './Icon';
 import { useFileDrop } from './useFileDrop';
 
 const MENTION_AT_CARET = /(^|\s)@([a-z0-9._-]*)$/;
@@ -137,7 +139,7 @@ export function Composer({
         <ul class="attachments" aria-label={t('composer.attachments')}>
           {attachments.map((attachment, index) => (
             <li key={index}>
-              {attachment.thumbnail ? <Thumbnail image={attachment.thumbnail} /> : <span aria-hidden="true">📎</span>}
+              {attachment.thumbnail ? <Thumbnail image={attachment.thumbnail} /> : <Icon icon={Paperclip} />}
               <span>{attachment.name}</span>
               <button
                 type="button"
@@ -145,7 +147,7 @@ export function Composer({
                 aria-label={t('composer.remove', { name: attachment.name })}
                 onClick={() => setAttachments(attachments.filter((_, at) => at !== index))}
               >
-                ✕
+                <Icon icon={X} />
               </button>
             </li>
           ))}
@@ -154,7 +156,7 @@ export function Composer({
       {completion.list}
       <div class="composer-row">
         <label class="icon-button attach" title={t('composer.attach')}>
-          <span aria-hidden="true">📎</span>
+          <Icon icon={Paperclip} />
           <span class="sr-only">{t('composer.attach')}</span>
           <input
             type="file"
@@ -190,7 +192,7 @@ export function Composer({
           }}
         />
         <button class="primary send" disabled={disabled} aria-label={t('composer.send')}>
-          ➤
+          <Icon icon={SendHorizontal} />
         </button>
       </div>
     </form>

@@ -6,6 +6,7 @@
  * back (useFollowBottom.ts). A post opened for editing (↑ in the composer) is scrolled to. Scrolling near the top loads older posts; the post
  * that was on screen stays where it was (useVirtualizer.ts says how).
  */
+import { ArrowDown } from 'lucide';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { formatDay, t } from '../i18n';
 import { editingPostId } from '../state/editing';
@@ -15,6 +16,7 @@ import { PendingItem, PostItem } from './PostItem';
 import { useFollowBottom } from './useFollowBottom';
 import { usePressedRow } from './usePressedRow';
 import { useVirtualizer } from './useVirtualizer';
+import { Icon } from './Icon';
 
 const GROUP_MS = 5 * 60 * 1000;
 const NEAR_TOP_PX = 300;
@@ -179,8 +181,7 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
         </div>
         {(bottom.unseen > 0 || bottom.far) && (
           <button type="button" class="small new-below" onClick={bottom.rejoin}>
-            {bottom.unseen > 0 ? t('channel.newBelow', { count: bottom.unseen }) : t('channel.jumpPresent')}{' '}
-            <span aria-hidden="true">↓</span>
+            {bottom.unseen > 0 ? t('channel.newBelow', { count: bottom.unseen }) : t('channel.jumpPresent')} <Icon icon={ArrowDown} />
           </button>
         )}
       </div>

@@ -1,4 +1,5 @@
 /** One post: author and time (unless grouped with the previous one), text, files, reactions, thread, actions. */
+import { Paperclip, Pencil, Pin, PinOff, Reply, SmilePlus, Trash2 } from 'lucide';
 import { useMemo, useState } from 'preact/hooks';
 import { formatBytes, formatDateTime, formatTime, t } from '../i18n';
 import { emojiChar, QUICK_REACTIONS } from '../lib/emoji';
@@ -22,6 +23,7 @@ import type { Post, PostFile } from '../types';
 import { Avatar } from './Avatar';
 import { Lazy } from './Lazy';
 import { errorMessage } from './useAction';
+import { Icon } from './Icon';
 
 const loadPicker = () => import('../emoji/EmojiPicker');
 const loadViewer = () => import('./ImageViewer');
@@ -84,7 +86,7 @@ function Files({ post, inThread }: { post: Post; inThread: boolean }) {
           </a>
         ) : (
           <a key={file.hash} href={fileUrl(file.hash)} download={file.name} class="file-link">
-            📎 {file.name} <span class="muted">({formatBytes(file.size)})</span>
+            <Icon icon={Paperclip} /> {file.name} <span class="muted">({formatBytes(file.size)})</span>
           </a>
         ),
       )}
@@ -147,7 +149,11 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
           <time dateTime={new Date(post.createdAt).toISOString()} title={formatDateTime(post.createdAt)}>
             {formatTime(post.createdAt)}
           </time>
-          {post.pinned && <span class="tag">📌 {t('post.pinned')}</span>}
+          {post.pinned && (
+            <span class="tag">
+              <Icon icon={Pin} /> {t('post.pinned')}
+            </span>
+          )}
         </div>
       )}
       {post.deleted ? (
@@ -188,7 +194,11 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
         <div class="markdown" dangerouslySetInnerHTML={{ __html: html }} onClick={followChannelReference} />
       )}
       {post.editedAt !== null && !post.deleted && <span class="muted edited">{t('post.edited')}</span>}
-      {grouped && post.pinned && <span class="tag">📌 {t('post.pinned')}</span>}
+      {grouped && post.pinned && (
+        <span class="tag">
+          <Icon icon={Pin} /> {t('post.pinned')}
+        </span>
+      )}
       {post.files.length > 0 && <Files post={post} inThread={inThread === true} />}
       {post.reactions.length > 0 && (
         <div class="reactions">
@@ -209,7 +219,11 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
       {!inThread && (post.replyCount > 0 || threadDraft) && (
         <button type="button" class="link replies" onClick={() => openThread(post.id)}>
           {post.replyCount > 0 && t('post.replies', { count: post.replyCount })}
-          {threadDraft && <span class="thread-draft">{t('sidebar.draft')}</span>}
+          {threadDraft && (
+            <span class="thread-draft">
+              <Icon icon={Pencil} /> {t('sidebar.draft')}
+            </span>
+          )}
         </button>
       )}
       {!post.deleted && !editing && (
@@ -226,11 +240,11 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
             aria-expanded={picking}
             onClick={() => setPicking(!picking)}
           >
-            ☺
+            <Icon icon={SmilePlus} />
           </button>
           {!inThread && (
             <button type="button" class="icon-button" aria-label={t('post.reply')} onClick={() => openThread(post.rootId ?? post.id)}>
-              ↩
+              <Icon icon={Reply} />
             </button>
           )}
           <button
@@ -239,11 +253,11 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
             aria-label={post.pinned ? t('post.unpin') : t('post.pin')}
             onClick={() => report(togglePin(post))}
           >
-            📌
+            <Icon icon={post.pinned ? PinOff : Pin} />
           </button>
           {mine && (
             <button type="button" class="icon-button" aria-label={t('post.edit')} onClick={() => startEditing(post.id)}>
-              ✎
+              <Icon icon={Pencil} />
             </button>
           )}
           {(mine || user.role === 'admin') && (
@@ -253,7 +267,7 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
               aria-label={t('post.delete')}
               onClick={() => confirm(t('post.confirmDelete')) && report(deletePost(post))}
             >
-              🗑
+              <Icon icon={Trash2} />
             </button>
           )}
         </div>
@@ -275,7 +289,11 @@ export function PendingItem({ entry }: { entry: OutboxEntry }) {
         </span>
       </div>
       <div class="markdown" dangerouslySetInnerHTML={{ __html: html }} onClick={followChannelReference} />
-      {entry.attachments.length > 0 && <p class="muted">📎 {entry.attachments.map((attachment) => attachment.name).join(', ')}</p>}
+      {entry.attachments.length > 0 && (
+        <p class="muted">
+          <Icon icon={Paperclip} /> {entry.attachments.map((attachment) => attachment.name).join(', ')}
+        </p>
+      )}
       {entry.state === 'failed' && (
         <div class="row-buttons">
           <button type="button" onClick={() => retryEntry(entry.id)}>

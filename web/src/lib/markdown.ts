@@ -12,7 +12,8 @@ let loading: Promise<void> | undefined;
 /** For memoized renders: what was rendered as plain text is rendered again once this turns true. */
 export const markdownReady = computed(() => renderer.value !== undefined);
 
-function loadRenderer(): void {
+/** Asked for as soon as the chat opens, so the first posts shown are rendered once, not as plain text first. */
+export function loadRenderer(): void {
   loading ??= import('./markdown-it').then(
     (module) => void (renderer.value = module.render),
     // Offline without the chunk cached: the next post rendered tries again.

@@ -3,6 +3,7 @@
  * on screen, and the actions on channels (create, join, open a conversation, mark read).
  */
 import { computed, signal } from '@preact/signals';
+import { sameJson } from '../lib/same-json';
 import { api } from '../net/api';
 import type { Channel } from '../types';
 import { putRow, replaceAll } from './db';
@@ -26,13 +27,17 @@ export function channelTitle(channel: Channel): string {
 }
 
 /** My team channels by name, for `~name` links in posts: the current team's names win. */
+let namesHeld: ReadonlyMap<string, string> = new Map();
 export const channelIdsByName = computed(() => {
   const named = channels.value.filter((channel) => !isConversation(channel));
   const teamFirst = [
     ...named.filter((channel) => channel.teamId !== currentTeam.value?.id),
     ...named.filter((channel) => channel.teamId === currentTeam.value?.id),
   ];
-  return new Map(teamFirst.map((channel) => [channel.name, channel.id]));
+  const byName = new Map(teamFirst.map((channel) => [channel.name, channel.id]));
+  // Every post's markdown is rendered again for a new map: a change of unread counts keeps the one held.
+  if (!sameJson([...namesHeld], [...byName])) namesHeld = byName;
+  return namesHeld;
 });
 
 export const totalUnread = computed(() => channels.value.reduce((sum, channel) => sum + (channel.muted ? 0 : (channel.mentions ?? 0)), 0));
@@ -44,6 +49,7 @@ export function showChannels(list: readonly Channel[]): void {
 
 export async function loadChannels(): Promise<void> {
   const { channels: list } = await api.get<{ channels: Channel[] }>('/channels');
+  if (channelsKnown.value && sameJson(list, channels.value)) return;
   showChannels(list);
   await replaceAll('channels', list);
 }

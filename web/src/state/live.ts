@@ -6,7 +6,7 @@
 import { api } from '../net/api';
 import { Realtime } from '../net/socket';
 import { patchChannel } from './channels';
-import { connected } from './connection';
+import { connected, connectionTried } from './connection';
 import { readValue, writeValue } from './db';
 import { applyEvent } from './events';
 import { flushOutbox } from './outbox';
@@ -57,6 +57,7 @@ export async function startLive(reload: () => Promise<void>, listsFresh: boolean
     read: (channelId) => patchChannel(channelId, () => ({ unread: 0, mentions: 0 })),
     status(isConnected, resumedTo) {
       connected.value = isConnected;
+      connectionTried.value = true;
       // Remembered even when no event came, so the next start resumes rather than reloads.
       if (resumedTo !== undefined && resumedTo !== feedSeq) {
         feedSeq = resumedTo;
