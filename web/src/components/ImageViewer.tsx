@@ -6,8 +6,10 @@
  * the arrow keys and buttons step through the pictures given (those of the posts shown around
  * the one opened, PostItem.tsx). Its own chunk, loaded when the first picture is opened.
  */
+import { ChevronLeft, ChevronRight, Download, X, ZoomIn, ZoomOut } from 'lucide';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
+import { Icon } from './Icon';
 
 export interface ViewedImage {
   readonly url: string;
@@ -116,7 +118,7 @@ export default function ImageViewer({ images, start, onClose }: { images: readon
           disabled={view.scale === 1}
           onClick={() => setView(zoomAt(view, view.scale / 1.5, { x: 0, y: 0 }))}
         >
-          −
+          <Icon icon={ZoomOut} />
         </button>
         <button
           type="button"
@@ -125,13 +127,13 @@ export default function ImageViewer({ images, start, onClose }: { images: readon
           disabled={view.scale === MAX_SCALE}
           onClick={() => setView(zoomAt(view, view.scale * 1.5, { x: 0, y: 0 }))}
         >
-          +
+          <Icon icon={ZoomIn} />
         </button>
         <a class="icon-button" href={image.url} download={image.name} aria-label={t('viewer.download')} title={t('viewer.download')}>
-          <span aria-hidden="true">⤓</span>
+          <Icon icon={Download} />
         </a>
         <button type="button" class="icon-button" aria-label={t('common.close')} onClick={onClose} ref={closeButton}>
-          ✕
+          <Icon icon={X} />
         </button>
       </div>
       <div
@@ -157,10 +159,10 @@ export default function ImageViewer({ images, start, onClose }: { images: readon
       {images.length > 1 && (
         <div class="viewer-steps">
           <button type="button" aria-label={t('viewer.previous')} onClick={() => step(-1)}>
-            ‹
+            <Icon icon={ChevronLeft} />
           </button>
           <button type="button" aria-label={t('viewer.next')} onClick={() => step(1)}>
-            ›
+            <Icon icon={ChevronRight} />
           </button>
         </div>
       )}
