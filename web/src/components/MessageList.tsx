@@ -171,7 +171,7 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
                   </div>
                 )}
                 {item.kind === 'post' ? (
-                  <PostItem post={item.post} grouped={grouped} inThread={inThread} />
+                  <PostItem post={item.post} grouped={grouped} inThread={inThread} actions={pressed.rendered(String(row.key))} />
                 ) : (
                   <PendingItem entry={item.entry} />
                 )}
