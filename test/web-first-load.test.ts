@@ -1,8 +1,8 @@
 /**
  * What a cold open costs, as the browser sees it: the JS and CSS transferred before the log-in
  * screen settles stay within docs/DESIGN.md's 80 KB (gzip) budget, counted from the responses
- * themselves rather than from the build's idea of the first load; a logged-in cold open asks
- * for each list and for the channel's newest page once; the API's JSON comes compressed when
+ * themselves rather than from the build's idea of the first load; a logged-in cold open, and a
+ * first start with nothing stored, asks for each list and for the channel's newest page once; the API's JSON comes compressed when
  * the browser accepts it and is big enough to gain from it.
  */
 import assert from 'node:assert/strict';
@@ -70,6 +70,50 @@ test('the log-in screen of a cold open transfers at most 80 KB of JS and CSS', {
   await page.context().close();
 });
 
+/** The API paths (with query) a page asks for from now on. */
+function recordApiRequests(page: Page): string[] {
+  const requests: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/')) requests.push(url.pathname.replace(/^\/api\/v1/, '') + url.search);
+  });
+  return requests;
+}
+
+function assertEachOnce(requests: string[]): void {
+  const count = (pattern: RegExp) => requests.filter((path) => pattern.test(path)).length;
+  const all = requests.join('\n');
+  assert.equal(count(/^\/channels\/[^/]+\/posts\?limit=\d+$/), 1, `the newest page once:\n${all}`);
+  assert.equal(count(/^\/users(\?|$)/), 1, `the people once:\n${all}`);
+  assert.equal(count(/^\/teams(\?|$)/), 1, `the teams once:\n${all}`);
+  assert.equal(count(/^\/channels(\?|$)/), 1, `the channels once:\n${all}`);
+}
+
+test(
+  'a first start (a session, nothing stored) asks for each list and the newest page once, and misses nothing',
+  { timeout: 60_000 },
+  async () => {
+    const loggedIn = await browser.context();
+    await logIn(await loggedIn.newPage(), world.hail.url, 'reader', 'password of reader');
+    const cookies = await loggedIn.cookies();
+    await loggedIn.close();
+    // As Lighthouse opens it: the session cookie, and no IndexedDB, so no feed position to resume from.
+    const context = await browser.context();
+    await context.addCookies(cookies);
+    const page = await context.newPage();
+    const requests = recordApiRequests(page);
+    await page.goto(world.hail.url + `/c/${world.team.defaultChannelId}`);
+    await page.getByRole('feed').getByText('post 200').waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(1000);
+    assertEachOnce(requests);
+    // The socket resumed from where the loads were: what is posted now arrives.
+    await world.admin.post(`/api/v1/channels/${world.team.defaultChannelId}/posts`, { message: 'after the first start' });
+    await page.getByRole('feed').getByText('after the first start').waitFor();
+    await context.close();
+  },
+);
+
 test('a logged-in cold open asks for each list and for the newest page once', { timeout: 60_000 }, async () => {
   const page = await (await browser.context()).newPage();
   await logIn(page, world.hail.url, 'reader', 'password of reader');
@@ -79,20 +123,11 @@ test('a logged-in cold open asks for each list and for the newest page once', { 
   await page.getByRole('feed').locator('strong', { hasText: 'busy' }).first().waitFor();
   await page.waitForLoadState('networkidle');
 
-  const requests: string[] = [];
-  page.on('request', (request) => {
-    const url = new URL(request.url());
-    if (url.pathname.startsWith('/api/')) requests.push(url.pathname.replace(/^\/api\/v1/, '') + url.search);
-  });
+  const requests = recordApiRequests(page);
   await page.reload();
   await page.getByRole('feed').getByText('post 200').waitFor();
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(1000);
-  const count = (pattern: RegExp) => requests.filter((path) => pattern.test(path)).length;
-  const all = requests.join('\n');
-  assert.equal(count(/^\/channels\/[^/]+\/posts\?limit=\d+$/), 1, `the newest page once:\n${all}`);
-  assert.equal(count(/^\/users(\?|$)/), 1, `the people once:\n${all}`);
-  assert.equal(count(/^\/teams(\?|$)/), 1, `the teams once:\n${all}`);
-  assert.equal(count(/^\/channels(\?|$)/), 1, `the channels once:\n${all}`);
+  assertEachOnce(requests);
   await page.context().close();
 });

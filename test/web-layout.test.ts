@@ -116,7 +116,8 @@ test('icons are SVG, not emoji, in the sidebar, the channel, a post’s actions 
     problems.push(...(await emojiControls(page)));
     await page.goto(world.hail.url + `/c/${channelId}`);
     await page.getByRole('feed').getByText('deck log 6').waitFor();
-    // The action bars are in the page (shown on hover, focus or long-press): checked as they are.
+    // A post's action bar is rendered once the post is approached (hover, focus, long-press).
+    await page.getByRole('article').filter({ hasText: 'deck log 6' }).focus();
     await page.locator('.post-actions').first().waitFor({ state: 'attached' });
     problems.push(...(await emojiControls(page)));
     const icons = await page.locator('.icon-button svg').count();

@@ -7,11 +7,22 @@ import { DisplayName, Password } from '../../core/fields.js';
 import { ApiError, forbidden, notFound } from '../../core/errors.js';
 import { hashPassword, verifyPassword } from '../../core/passwords.js';
 import { findUser, findUserByName } from '../../core/permissions.js';
-import { presentUser } from '../../store/read/users.js';
+import { presentUser, type UserRow } from '../../store/read/users.js';
+import type { Services } from '../services.js';
 import { clearedSessionCookie, sessionCookie } from '../cookies.js';
 import { createSession, deleteSession, endUserSessions, listTokens } from '../sessions.js';
 import { slowAfterFailures, throttle } from '../throttle.js';
 import { consumePasswordReset } from '../password-resets.js';
+
+/** `/me` and `/session`'s answer. */
+function whoAmI(services: Services, user: UserRow) {
+  return {
+    user: presentUser(user),
+    origin: services.identity.origin,
+    nameClashes: nameClashesOf(services.db, user.id),
+    feedSeq: services.hub.currentFeedSeq(),
+  };
+}
 
 const invalidLogin = () => new ApiError(401, 'invalid_credentials', 'Wrong username or password.');
 
@@ -56,13 +67,9 @@ export default [
     method: 'get',
     path: '/api/v1/me',
     summary:
-      'The logged-in user, and the `origin` of this box\'s database (docs/DESIGN.md "The op log"): a restore or a new database gives a new one, so a client that cached data under another origin knows its copy belongs to another database and drops it. `nameClashes`: names of yours that a merge of two boxes\' histories changed (your username, a team or channel you belong to), each `kind` (`user`, `team`, `channel`), `id`, `requested` (the name asked for, which the earlier one of that name keeps) and `name` (the name now).',
+      "The logged-in user, and the `origin` of this box's database (docs/DESIGN.md \"The op log\"): a restore or a new database gives a new one, so a client that cached data under another origin knows its copy belongs to another database and drops it. `nameClashes`: names of yours that a merge of two boxes' histories changed (your username, a team or channel you belong to), each `kind` (`user`, `team`, `channel`), `id`, `requested` (the name asked for, which the earlier one of that name keeps) and `name` (the name now). `feedSeq`: the box's feed sequence when this answer was read: a client that loads its lists and pages after this answer can resume its first WebSocket from it (`resume {since}`) instead of loading them again, and misses nothing in between.",
     access: 'user',
-    handle: ({ services, user }) => ({
-      user: presentUser(user),
-      origin: services.identity.origin,
-      nameClashes: nameClashesOf(services.db, user.id),
-    }),
+    handle: ({ services, user }) => whoAmI(services, user),
   }),
   defineRoute({
     method: 'get',
@@ -70,10 +77,7 @@ export default [
     summary:
       'Who is logged in, for a client starting up: with a session, the same answer as `GET /api/v1/me`; without one, `{ "user": null }` (200, where `/me` answers 401), so a start on the log-in screen is not a failed request. Tells a caller with no session nothing more than that.',
     access: 'public',
-    handle: ({ services, session }) =>
-      session
-        ? { user: presentUser(session.user), origin: services.identity.origin, nameClashes: nameClashesOf(services.db, session.user.id) }
-        : { user: null },
+    handle: ({ services, session }) => (session ? whoAmI(services, session.user) : { user: null }),
   }),
   defineRoute({
     method: 'patch',

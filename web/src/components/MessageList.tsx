@@ -7,7 +7,7 @@
  * that was on screen stays where it was (useVirtualizer.ts says how).
  */
 import { ArrowDown } from 'lucide';
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatDay, t } from '../i18n';
 import { editingPostId } from '../state/editing';
 import type { OutboxEntry } from '../state/outbox-entry';
@@ -51,12 +51,18 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
   const scroller = useRef<HTMLDivElement>(null);
   const feed = useRef<HTMLDivElement>(null);
   const loadingOlder = useRef(false);
+  // The first posts shown are rendered with few beyond the screen, the rest a task later (after the
+  // paint): that first render, markdown and all, is the longest task of a start.
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    if (items.length > 0) setShown(true);
+  }, [items.length > 0]);
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => 64,
     getItemKey: (index) => itemKey(items[index]!),
-    overscan: 8,
+    overscan: shown ? 8 : 1,
   });
   const pressed = usePressedRow();
   // A list opens at its newest post.
@@ -171,7 +177,7 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
                   </div>
                 )}
                 {item.kind === 'post' ? (
-                  <PostItem post={item.post} grouped={grouped} inThread={inThread} />
+                  <PostItem post={item.post} grouped={grouped} inThread={inThread} actions={pressed.rendered(String(row.key))} />
                 ) : (
                   <PendingItem entry={item.entry} />
                 )}

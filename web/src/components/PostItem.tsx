@@ -129,7 +129,15 @@ function useMarkdown(message: string): string {
   return useMemo(() => renderMarkdown(message, names, myName), [message, names, ready, myName]);
 }
 
-export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boolean; inThread?: boolean }) {
+export interface PostItemProps {
+  post: Post;
+  grouped: boolean;
+  inThread?: boolean;
+  /** Render the action bar: only for a post being approached (usePressedRow.ts); the list shows them in CSS. */
+  actions?: boolean;
+}
+
+export function PostItem({ post, grouped, inThread, actions }: PostItemProps) {
   const editing = editingPostId.value === post.id;
   const [picking, setPicking] = useState(false);
   const html = useMarkdown(post.message);
@@ -226,7 +234,7 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
           )}
         </button>
       )}
-      {!post.deleted && !editing && (
+      {actions && !post.deleted && !editing && (
         <div class="post-actions" role="toolbar" aria-label={t('post.actions')}>
           {QUICK_REACTIONS.slice(0, 2).map((emoji) => (
             <button type="button" key={emoji} class="icon-button" aria-label={t('post.react', { emoji })} onClick={() => react(emoji)}>

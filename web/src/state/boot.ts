@@ -58,6 +58,8 @@ interface Me {
   user: User;
   origin: string;
   nameClashes: NameClash[];
+  /** The box's feed sequence when it answered: what is loaded after the answer is no older. */
+  feedSeq: number;
 }
 
 /** Another person or another database wipes what IndexedDB holds (and the page, if it showed it). */
@@ -110,7 +112,9 @@ export async function boot(): Promise<void> {
     () => true,
     () => false,
   );
-  await startLive(reloadAll, fresh);
+  // Without a cache, the lists and the channel's page were asked for after the answer: a first
+  // connection resumes from its feed position rather than loading them all again.
+  await startLive(reloadAll, fresh, cached ? undefined : answer.feedSeq);
   // After the first screen is up and its history fetched: the quiet moment for pruning.
   void prefetchJoined().then(async () => {
     if (fresh) await pruneOfflineHistory(channels.value.map((channel) => channel.id)).catch(() => undefined);

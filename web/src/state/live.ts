@@ -31,9 +31,13 @@ function ended(): void {
  * for whatever the lists missed while away. `listsFresh` says the lists were just fetched:
  * then a first connection that resumes from a stored feed sequence replays all that changed
  * since, and reloading them again would only repeat the same requests on every start.
+ * `loadedSince`, on a start with nothing stored, is a feed sequence no newer than what the lists
+ * and the open channel's page were loaded at: resuming from it replays what they missed.
  */
-export async function startLive(reload: () => Promise<void>, listsFresh: boolean): Promise<void> {
-  feedSeq = await readValue<number>('feedSeq');
+export async function startLive(reload: () => Promise<void>, listsFresh: boolean, loadedSince?: number): Promise<void> {
+  const stored = await readValue<number>('feedSeq');
+  feedSeq = stored ?? loadedSince;
+  let unsaved = stored === undefined;
   let skipReload = listsFresh && feedSeq !== undefined;
   realtime = new Realtime({
     since: () => feedSeq,
@@ -59,8 +63,9 @@ export async function startLive(reload: () => Promise<void>, listsFresh: boolean
       connected.value = isConnected;
       connectionTried.value = true;
       // Remembered even when no event came, so the next start resumes rather than reloads.
-      if (resumedTo !== undefined && resumedTo !== feedSeq) {
+      if (resumedTo !== undefined && (resumedTo !== feedSeq || unsaved)) {
         feedSeq = resumedTo;
+        unsaved = false;
         void writeValue('feedSeq', resumedTo);
       }
       // Away from the box, nobody can be seen online; the next hello tells who is.
