@@ -10,6 +10,7 @@ import { loadConfig, parseFlags, SETTING_FLAGS } from './config.js';
 import { configCheckCommand } from './cli/config-check.js';
 import { doctorCommand } from './cli/doctor.js';
 import { exportCommand } from './cli/export.js';
+import { firstBootCommand } from './cli/first-boot.js';
 import { importCommand } from './cli/import.js';
 import { inviteCreateCommand } from './cli/invite.js';
 import { resetPasswordCommand } from './cli/reset-password.js';
@@ -37,6 +38,7 @@ Usage:
   hail peer add INVITATION             pair with the box that made it (before setup too: join its fleet)
   hail peer list | rename ID NAME | set-address ID HOST:PORT... | remove ID
   hail tls init                        make the box's own CA and HTTPS certificate (then phones open /trust)
+  hail first-boot [--root /] [--boot /boot/firmware]   apply hail-settings.toml from the SD card (as root, at boot)
   hail import mattermost EXPORT.zip|EXPORT.jsonl [--strict] [--as ADMIN]   (see docs/IMPORT.md)
   hail import slack EXPORT.zip [--team NAME] [--strict] [--as ADMIN]
   hail export [--team NAME] [--since DATE] FILE.zip   (Mattermost's bulk format, with files)
@@ -140,6 +142,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   'import mattermost': ['--strict', '--as'],
   'import slack': ['--strict', '--as', '--team'],
   export: ['--team', '--since'],
+  'first-boot': ['--root', '--boot'],
 };
 
 async function main(): Promise<void> {
@@ -164,6 +167,7 @@ async function main(): Promise<void> {
     else if (command === 'peer') await (await import('./cli/peer.js')).peerCommand(loadConfig(flags, process.env), positional, flags);
     else if (command === 'export') await exportCommand(loadConfig(flags, process.env), positional[0], flags);
     else if (command === 'import') await importCommand(loadConfig(flags, process.env), positional[0], positional.slice(1), flags);
+    else if (command === 'first-boot') firstBootCommand(flags);
     else if (command === 'tls' && positional[0] === 'init') await tlsInitCommand(loadConfig(flags, process.env));
     else if (command === 'help' || command === '--help') process.stdout.write(`${USAGE}\n`);
     else fail(`unknown command "${command}"\n\n${USAGE}`);
