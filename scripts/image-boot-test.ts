@@ -61,9 +61,13 @@ class Guest {
     this.qmpSocket = `${console}.qmp`;
     const out = openSync(console, 'a');
     const machine = ['-machine', 'virt', '-cpu', 'cortex-a72', '-smp', '2', '-m', '1024', '-display', 'none', '-monitor', 'none'];
-    this.process = spawn('qemu-system-aarch64', [...machine, '-qmp', `unix:${this.qmpSocket},server=on,wait=off`, '-serial', 'stdio', ...args], {
-      stdio: ['ignore', out, out],
-    });
+    this.process = spawn(
+      'qemu-system-aarch64',
+      [...machine, '-qmp', `unix:${this.qmpSocket},server=on,wait=off`, '-serial', 'stdio', ...args],
+      {
+        stdio: ['ignore', out, out],
+      },
+    );
     closeSync(out);
     this.exited = new Promise((resolve) => this.process.on('exit', (code) => resolve(code)));
     log(`qemu pid ${this.process.pid}, console ${console}`);
@@ -80,7 +84,7 @@ class Guest {
     for (;;) {
       const match = this.output().slice(from).match(pattern);
       if (match) return match;
-      if (this.process.exitCode !== null) throw new Error(`qemu exited (${this.process.exitCode}) before ${pattern}`);
+      if (this.hasExited()) throw new Error(`qemu exited before ${pattern}`);
       if (Date.now() > deadline) throw new Error(`no ${pattern} on the console in ${timeoutMs / 1000} s`);
       await sleep(2000);
     }
@@ -118,12 +122,16 @@ class Guest {
     assert.notEqual(code, 'timeout', `the guest did not power off within ${timeoutMs / 1000} s`);
   }
 
+  hasExited(): boolean {
+    return this.process.exitCode !== null || this.process.signalCode !== null;
+  }
+
   kill(): void {
     if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
   }
 }
 
-/** Waits until the box answers /healthz on a forwarded port; returns the milliseconds since `since`. */
+/** Waits until the box answers /healthz on a forwarded port; returns the milliseconds since qemu started. */
 async function waitForHealthz(port: number, guest: Guest, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -133,7 +141,8 @@ async function waitForHealthz(port: number, guest: Guest, timeoutMs: number): Pr
     } catch {
       // Not up yet: qemu's forwarder accepts and drops the connection until the guest listens.
     }
-    if (guest.output().length > 0 && Date.now() > deadline) throw new Error(`no /healthz in ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline) throw new Error(`no /healthz in ${timeoutMs / 1000} s`);
+    if (guest.hasExited()) throw new Error('qemu exited before /healthz answered');
     await sleep(3000);
   }
 }
@@ -168,8 +177,8 @@ interface Probe {
 }
 
 /** The probe's lines of one boot (the VPS's user data installs it): see vpsUserData. */
-async function probe(guest: Guest, from: number, timeoutMs: number): Promise<Probe> {
-  const line = await guest.waitFor(/HAIL-PROBE healthz-uptime=([\d.]+) rss-kib=(\d+) hostname=(\S+) data-mib=(\d+)/, timeoutMs, from);
+async function probe(guest: Guest, timeoutMs: number): Promise<Probe> {
+  const line = await guest.waitFor(/HAIL-PROBE healthz-uptime=([\d.]+) rss-kib=(\d+) hostname=(\S+) data-mib=(\d+)/, timeoutMs);
   return { healthzUptime: Number(line[1]), rssKiB: Number(line[2]), hostname: line[3]!, dataMiB: Number(line[4]) };
 }
 
@@ -296,6 +305,100 @@ test('the VPS image boots with cloud-init, serves a chat, and keeps a message ac
     log(`vps: done in ${seconds(Date.now() - started)}`);
   } finally {
     for (const guest of guests) guest.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+interface Partition {
+  start: number;
+  size: number;
+}
+
+/** The image's partitions (offset and size in bytes), from its partition table. */
+function partitions(image: string): Partition[] {
+  const table = JSON.parse(sh('sfdisk', ['--json', image])) as { partitiontable: { partitions: { start: number; size: number }[] } };
+  return table.partitiontable.partitions.map(({ start, size }) => ({ start: start * 512, size: size * 512 }));
+}
+
+/** mtools' name for a FAT file system at an offset inside a disk image. */
+const fat = (image: string, partition: Partition): string => `${image}@@${partition.start}`;
+
+/** A file of an ext4 partition inside a disk image, read with debugfs from a copy of the partition. */
+function ext4Reader(image: string, partition: Partition, dir: string): (command: string) => string {
+  const copy = join(dir, `partition-${partition.start}.ext4`);
+  sh('dd', [
+    `if=${image}`,
+    `of=${copy}`,
+    'bs=1M',
+    `skip=${partition.start >> 20}`,
+    `count=${partition.size >> 20}`,
+    'conv=sparse',
+    'status=none',
+  ]);
+  return (command) => sh('debugfs', ['-R', command, copy]);
+}
+
+test('the Pi image boots to multi-user.target and applies the settings file from its FAT partition', { skip: !run('pi') }, async () => {
+  const started = Date.now();
+  const compressed = join(artifacts, `hail-${version}-pi-arm64.img.xz`);
+  const dir = mkdtempSync('/var/tmp/hail-boot-pi.');
+  let guest: Guest | undefined;
+  try {
+    const image = join(dir, 'sd.img');
+    // As a card larger than the image: the data partition grows into the rest at first boot.
+    sh('sh', ['-c', 'xz -dc "$1" | dd of="$2" bs=1M conv=sparse status=none && truncate -s 4G "$2"', 'sh', compressed, image]);
+    const [boot, root] = partitions(image);
+    assert.ok(boot && root, 'a boot and a root partition');
+
+    // What a user does on a laptop before the first start: edit the settings file on the card.
+    const names = sh('mdir', ['-b', '-i', fat(image, boot), '::'])
+      .split('\n')
+      .map((line) => line.replace(/^::\//, '').trim());
+    assert.ok(names.includes('hail-settings.toml'), `the settings template is on the FAT partition (${names.join(' ')})`);
+    const settings = join(dir, 'hail-settings.toml');
+    writeFileSync(
+      settings,
+      'box_name = "Sea Breeze"\ntime_zone = "Europe/Oslo"\n\n[wifi]\nmode = "hotspot"\nssid = "SeaBreeze"\npassphrase = "boot test passphrase"\n',
+    );
+    sh('mcopy', ['-o', '-i', fat(image, boot), settings, '::hail-settings.toml']);
+    const kernel = names.find((name) => /^vmlinuz/.test(name));
+    const initrd = names.find((name) => /^initrd\.img/.test(name));
+    assert.ok(kernel && initrd, `a kernel and an initrd on the FAT partition (${names.join(' ')})`);
+    sh('mcopy', ['-i', fat(image, boot), `::${kernel}`, `::${initrd}`, dir]);
+
+    const port = await freePort();
+    guest = new Guest(join(dir, 'console.log'), [
+      ...['-kernel', join(dir, kernel), '-initrd', join(dir, initrd)],
+      ...['-append', 'root=LABEL=hail-root rootwait ro console=ttyAMA0'],
+      ...['-drive', `if=virtio,format=raw,file=${image}`],
+      ...['-netdev', `user,id=net0,hostfwd=tcp:127.0.0.1:${port}-:80`, '-device', 'virtio-net-pci,netdev=net0'],
+    ]);
+    await guest.waitFor(/Reached target .*Multi-User System/, minutes(25));
+    const multiUser = Date.now() - guest.started;
+    log(`pi: multi-user.target after ${seconds(multiUser)} (qemu start)`);
+    const healthz = await waitForHealthz(port, guest, minutes(10));
+    log(`pi: /healthz after ${seconds(healthz)} (qemu start)`);
+    const status = await fetch(`http://127.0.0.1:${port}/api/v1/setup`);
+    assert.deepEqual(await status.json(), { needed: true });
+    const down = Date.now();
+    await guest.powerOff(minutes(5));
+    log(`pi: clean power-off in ${seconds(Date.now() - down)}`);
+
+    // The results, read from the card as a laptop (FAT) or a technician (ext4) would.
+    const code = sh('mtype', ['-i', fat(image, boot), '::SETUP-CODE.txt']);
+    assert.match(code, /[A-Z0-9]{4}/, `SETUP-CODE.txt holds a code: ${code}`);
+    const wifi = sh('mtype', ['-i', fat(image, boot), '::WIFI.txt']);
+    assert.match(wifi, /SeaBreeze/, 'WIFI.txt names the hotspot');
+    const read = ext4Reader(image, root, dir);
+    assert.equal(read('cat /etc/hostname').trim(), 'sea-breeze');
+    assert.match(read('cat /etc/hail/hail.toml'), /^box_name = "Sea Breeze"$/m);
+    const hotspot = read('cat /etc/NetworkManager/system-connections/hail-hotspot.nmconnection');
+    assert.match(hotspot, /ssid=SeaBreeze/);
+    assert.match(hotspot, /mode=ap/);
+    assert.match(read('stat /etc/localtime'), /Europe\/Oslo/);
+    log(`pi: done in ${seconds(Date.now() - started)}`);
+  } finally {
+    guest?.kill();
     rmSync(dir, { recursive: true, force: true });
   }
 });
