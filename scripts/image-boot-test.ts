@@ -204,10 +204,16 @@ echo "HAIL-PROBE healthz-uptime=$uptime rss-kib=$rss hostname=$(hostname) data-m
 
 const indent = (text: string, spaces: number): string => text.replace(/^/gm, ' '.repeat(spaces));
 
-function vpsUserData(hostname: string): string {
+function vpsUserData(hostname: string, boxName: string): string {
   return `#cloud-config
 hostname: ${hostname}
 write_files:
+  - path: /etc/hail/hail.toml
+    content: |
+      data_dir = "/var/lib/hail"
+      host = "0.0.0.0"
+      port = 80
+      box_name = "${boxName}"
   - path: /usr/local/sbin/hail-probe
     permissions: '0755'
     content: |
@@ -247,7 +253,7 @@ test('the VPS image boots with cloud-init, serves a chat, and keeps a message ac
   try {
     const disk = join(dir, 'disk.qcow2');
     sh('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', image, '-F', 'qcow2', disk, '4G']);
-    const seed = nocloudSeed(dir, vpsUserData('shore'), 'shore');
+    const seed = nocloudSeed(dir, vpsUserData('shore', 'Shore Club'), 'shore');
     const port = await freePort();
     const boot = (): Guest => {
       const guest = new Guest(join(dir, `console-${guests.length + 1}.log`), [
@@ -262,6 +268,8 @@ test('the VPS image boots with cloud-init, serves a chat, and keeps a message ac
     const first = boot();
     const firstHealthz = await waitForHealthz(port, first, minutes(25));
     log(`vps: first boot: /healthz after ${seconds(firstHealthz)} (qemu start to answer)`);
+    const join = await (await fetch(`http://127.0.0.1:${port}/join`)).text();
+    assert.match(join, /Shore Club/, 'the box name from the Hail settings in the user data');
     const code = (await first.waitFor(/HAIL-PROBE setup-code=(\S+)/, minutes(3)))[1]!;
     const admin = new Client(port);
     const setup = await admin.call('POST', '/api/v1/setup', {
