@@ -183,18 +183,24 @@ async function probe(guest: Guest, timeoutMs: number): Promise<Probe> {
 }
 
 // The probe waits for /healthz inside the guest (bash's /dev/tcp: the image has no curl), then
-// prints the setup code while there is one, and after a minute at idle the server's RSS.
+// prints the setup code at the first boot, and after a minute at idle the server's RSS.
 const probeScript = `#!/bin/bash
 for i in $(seq 1800); do
   if exec 3<>/dev/tcp/127.0.0.1/80; then
-    printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3
+    printf 'GET /healthz HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3
     if head -1 <&3 | grep -q ' 200'; then exec 3<&-; break; fi
     exec 3<&-
   fi 2>/dev/null
   sleep 1
 done
 uptime="$(cut -d' ' -f1 /proc/uptime)"
-if [ -s /var/lib/hail/setup-code ]; then echo "HAIL-PROBE setup-code=$(cat /var/lib/hail/setup-code)" > /dev/console; fi
+# The server writes the setup code just after it starts answering, while it has no admin.
+for i in $(seq 120); do
+  if [ -s /var/lib/hail/setup-code ]; then echo "HAIL-PROBE setup-code=$(cat /var/lib/hail/setup-code)" > /dev/console; break; fi
+  if [ -e /var/lib/hail/.probed ]; then break; fi
+  sleep 1
+done
+touch /var/lib/hail/.probed
 sleep 60
 pid="$(systemctl show --property=MainPID --value hail.service)"
 rss="$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")"
