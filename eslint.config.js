@@ -17,7 +17,7 @@ const higherThanCore = ['**/http/**', '**/realtime/**', '**/sync/**', '**/cli/**
 const boundary = (group, message) => ['error', { patterns: [{ group, message }] }];
 
 export default tseslint.config(
-  { ignores: ['build/**', 'dist/**', 'node_modules/**', 'artifacts/**', 'data/**'] },
+  { ignores: ['build/**', 'dist/**', 'node_modules/**', 'artifacts/**', 'data/**', '.dev/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

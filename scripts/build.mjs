@@ -31,7 +31,7 @@ rmSync('dist', { recursive: true, force: true });
 rmSync('build', { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: { hail: 'src/main.ts' },
+  entryPoints: { hail: 'src/main.ts', 'picture-worker': 'src/files/picture-worker.ts' },
   outdir: 'dist',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

@@ -38,7 +38,7 @@ Usage:
   hail peer add INVITATION             pair with the box that made it (before setup too: join its fleet)
   hail peer list | rename ID NAME | set-address ID HOST:PORT... | remove ID
   hail tls init                        make the box's own CA and HTTPS certificate (then phones open /trust)
-  hail first-boot [--root /] [--boot /boot/firmware]   apply hail-settings.toml from the SD card (as root, at boot)
+  hail first-boot --root / --boot /boot/firmware   apply hail-settings.toml from the SD card (as root, at boot)
   hail import mattermost EXPORT.zip|EXPORT.jsonl [--strict] [--as ADMIN]   (see docs/IMPORT.md)
   hail import slack EXPORT.zip [--team NAME] [--strict] [--as ADMIN]
   hail export [--team NAME] [--since DATE] FILE.zip   (Mattermost's bulk format, with files)

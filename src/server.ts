@@ -16,6 +16,7 @@ import { StartupError } from './startup-error.js';
 import { hasUsers } from './core/permissions.js';
 import { BlobStore } from './files/blob-store.js';
 import { DiskGuard } from './files/disk-guard.js';
+import { PictureMaker } from './files/picture-maker.js';
 import { guardApp, RequestTracker } from './http/guard.js';
 import { registerNotFound, registerRoutes } from './http/router.js';
 import { ROUTES } from './http/routes/index.js';
@@ -110,6 +111,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     readMarks,
     hub,
     blobs,
+    pictures: new PictureMaker(),
     disk,
     setupCode: new SetupCode(config.dataDir),
     nearby: () => mdns.nearby(),

@@ -276,6 +276,19 @@ describe('accounts', () => {
       assert.equal((await admin().get('/api/v1/me')).status, 200);
     });
 
+    test('the session probe answers 200 { user: null } without a session, and what /me answers with one', async () => {
+      const anonymous = await world.client().get('/api/v1/session');
+      assert.equal(anonymous.status, 200);
+      assert.deepEqual(anonymous.body, { user: null });
+      const ended = world.client();
+      ended.cookie = 'hail_session=' + 'x'.repeat(43);
+      assert.deepEqual((await ended.get('/api/v1/session')).body, { user: null }, 'an unknown cookie is no session');
+      const browser = await loggedIn(world.hail.url, 'admin', ADMIN_PASSWORD);
+      assert.deepEqual((await browser.get('/api/v1/session')).body, (await browser.get('/api/v1/me')).body);
+      await browser.post('/api/v1/auth/logout');
+      assert.deepEqual((await browser.get('/api/v1/session')).body, { user: null });
+    });
+
     test('logging out needs a session', async () => {
       assertError(await world.client().post('/api/v1/auth/logout'), 401, 'unauthorized');
     });

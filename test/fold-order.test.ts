@@ -57,6 +57,8 @@ interface Draft {
 }
 
 /** What one history has created so far: creates happen once, except the retries that really happen. */
+const PICTURES = [null, { large: 'a'.repeat(64), small: 'b'.repeat(64) }, { large: 'c'.repeat(64), small: 'd'.repeat(64) }];
+
 interface Created {
   users: Set<string>;
   teams: Set<string>;
@@ -71,7 +73,7 @@ const anyChannel = (random: Random) => (chance(random, 0.2) ? pick(random, CONVE
 /** One op of a random kind; undefined when the kind drawn has nothing left to create. */
 function draft(random: Random, created: Created): Draft | undefined {
   const author = pick(random, USERS);
-  const kind = Math.floor(random() * 21);
+  const kind = Math.floor(random() * 22);
   switch (kind) {
     case 0: {
       const index = Math.floor(random() * USERS.length);
@@ -96,6 +98,8 @@ function draft(random: Random, created: Created): Draft | undefined {
       return { author, type: 'user.role-set', entity: pick(random, USERS), body: { role: pick(random, ROLES) } };
     case 4:
       return { author, type: 'user.active-set', entity: pick(random, USERS), body: { active: chance(random, 0.5) } };
+    case 21:
+      return { author, type: 'user.picture-set', entity: pick(random, USERS), body: { picture: pick(random, PICTURES) } };
     case 5: {
       const invite = pick(random, INVITES);
       if (created.invites.has(invite)) return undefined;

@@ -144,6 +144,7 @@ describe('permissions', () => {
     '/api/v1/users': '/api/v1/users',
     '/api/v1/users/:id': `/api/v1/users/${bob.id}`,
     '/api/v1/me': '/api/v1/me',
+    '/api/v1/session': '/api/v1/session',
     '/api/v1/channels/:id/members': `/api/v1/channels/${deck}/members`,
     '/api/v1/teams/:id/members': `/api/v1/teams/${world.team.id}/members`,
   });

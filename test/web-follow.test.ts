@@ -191,6 +191,6 @@ test('"Jump to first unread" covers no post', { timeout: 60_000 }, async () => {
   await screenshot(page, 'jump-unread-phone');
   assert.deepEqual(covered, [], 'posts under the pill');
   await jump.click();
-  await page.getByRole('feed').getByText('New messages').waitFor();
+  await page.getByRole('feed').getByText('New since you last read').waitFor();
   assert.deepEqual(await axeViolations(page), []);
 });

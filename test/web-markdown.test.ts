@@ -56,3 +56,16 @@ test('table alignment is a class, never a style attribute (the page’s policy r
   assert.match(html, /<td class="align-center">2<\/td>/);
   assert.match(html, /<td class="align-right">3<\/td>/);
 });
+
+test('a task list renders read-only checkboxes, each labelled by its item, with no ids to repeat across posts', () => {
+  const html = render('- [x] done\n- [ ] todo **soon**\n- [y] not a task\n\n[ ] not in a list', mine);
+  assert.match(html, /<li class="task-item"><label class="task"><input type="checkbox" disabled checked> done<\/label><\/li>/);
+  assert.match(
+    html,
+    /<li class="task-item"><label class="task"><input type="checkbox" disabled> todo <strong>soon<\/strong><\/label><\/li>/,
+  );
+  assert.match(html, /<li>\[y\] not a task<\/li>/);
+  assert.match(html, /<p>\[ \] not in a list<\/p>/);
+  assert.doesNotMatch(html, /\bid=/);
+  assert.equal((render('- [x] <b>x</b>', mine).match(/<b>/g) ?? []).length, 0, 'the item text is still escaped');
+});

@@ -132,7 +132,7 @@ test(
     });
     assert.equal(reset.code, 0, reset.stderr);
     hail = await startOn(port, dataDir);
-    // The socket's upgrade is refused with a 401 the browser does not show; the app asks /me.
+    // The socket's upgrade is refused with a 401 the browser does not show; the app asks who is logged in.
     await page.getByRole('button', { name: 'Log in' }).waitFor({ timeout: 60_000 });
     await logIn(page, hail.url, 'skipper', 'another long password');
     await page.getByRole('link', { name: /General/ }).click();
@@ -141,8 +141,8 @@ test(
 );
 
 test('a box too busy to answer at start (503) keeps the saved history on screen, not the log-in', { timeout: 120_000 }, async () => {
-  // The box's own answer when its storage fails for a moment, given to /me by the browser's network layer.
-  await page.route('**/api/v1/me', (request) =>
+  // The box's own answer when its storage fails for a moment, given to the start's session probe by the browser's network layer.
+  await page.route('**/api/v1/session', (request) =>
     request.fulfill({
       status: 503,
       contentType: 'application/json',
@@ -154,7 +154,7 @@ test('a box too busy to answer at start (503) keeps the saved history on screen,
     await page.getByRole('feed').getByText('sent while the box was down').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Log in' }).count(), 0);
   } finally {
-    await page.unroute('**/api/v1/me');
+    await page.unroute('**/api/v1/session');
   }
 });
 

@@ -102,7 +102,7 @@ test('the filter controls narrow a search exactly as the same filters typed', { 
   await typedSearch(admin, 'wind');
   await resultsAre(admin, POSTS);
 
-  await admin.getByLabel('Channel').selectOption({ label: 'Deck' });
+  await admin.getByLabel('Channel', { exact: true }).selectOption({ label: 'Deck' });
   await resultsAre(admin, ['chart for tomorrow', 'chart is up']);
   await screenshot(admin, 'search-filters-desktop');
   await clearFilters(admin);
@@ -143,7 +143,7 @@ test('the filter controls narrow a search exactly as the same filters typed', { 
 
   // Filters alone, with no words: the newest posts in the channel, from that person.
   await typedSearch(admin, '');
-  await admin.getByLabel('Channel').selectOption({ label: 'General' });
+  await admin.getByLabel('Channel', { exact: true }).selectOption({ label: 'General' });
   await admin.getByLabel('Posted by').selectOption({ label: 'BOB (@bob)' });
   await resultsAre(admin, ['dropping tonight']);
   assert.deepEqual(await axeViolations(admin), [], 'axe on search with filters');
@@ -203,7 +203,7 @@ test('the administrator sees Bob come online when his browser opens, and go offl
   await bobPage.getByRole('link', { name: /Search/ }).click();
   await typedSearch(bobPage, 'wind');
   await resultsAre(bobPage, POSTS);
-  assert.equal(await bobPage.getByLabel('Channel').isVisible(), false, 'filters folded on a phone');
+  assert.equal(await bobPage.getByLabel('Channel', { exact: true }).isVisible(), false, 'filters folded on a phone');
   await screenshot(bobPage, 'search-phone');
   await bobPage.getByRole('button', { name: 'Filters' }).click();
   await bobPage.getByLabel('Has a file').check();

@@ -13,11 +13,8 @@ import { ConfigSchema } from '../config.js';
 
 export const SETTINGS_FILE = 'hail-settings.toml';
 
-/** A band of a hotspot, as NetworkManager's `wifi.band` names it. */
-export type Band = 'bg' | 'a';
-
 export type WifiSettings =
-  | { readonly mode: 'hotspot'; readonly ssid?: string; readonly passphrase?: string; readonly band: Band }
+  | { readonly mode: 'hotspot'; readonly ssid?: string; readonly passphrase?: string }
   | { readonly mode: 'join'; readonly ssid: string; readonly passphrase?: string; readonly fallbackHotspot: boolean };
 
 /** What the file asks for; unset values are the box's defaults (first-boot.ts chooses them). */
@@ -33,10 +30,9 @@ export interface ReadSettings {
   readonly problems: readonly string[];
 }
 
-const DEFAULT_WIFI: WifiSettings = { mode: 'hotspot', band: 'bg' };
-const BANDS: Record<string, Band> = { '2.4GHz': 'bg', '5GHz': 'a' };
+const DEFAULT_WIFI: WifiSettings = { mode: 'hotspot' };
 const TOP_KEYS = ['box_name', 'host_name', 'time_zone', 'wifi'];
-const WIFI_KEYS = ['mode', 'ssid', 'passphrase', 'band', 'fallback_hotspot'];
+const WIFI_KEYS = ['mode', 'ssid', 'passphrase', 'fallback_hotspot'];
 
 /**
  * Reads the file's text (undefined: there is no file). `zoneExists` says whether the box has
@@ -113,11 +109,7 @@ function readWifi(section: unknown, problems: string[]): WifiSettings {
   const ssid = wifi.ssid as string | undefined;
   const passphrase = wifi.passphrase as string | undefined;
 
-  if (mode === 'hotspot') {
-    const band = wifi.band === undefined ? 'bg' : BANDS[String(wifi.band)];
-    if (!band) return wrong(`band: must be "2.4GHz" or "5GHz" (the Pi Zero 2 W has only 2.4GHz); got ${JSON.stringify(wifi.band)}`);
-    return { mode, ssid, passphrase, band };
-  }
+  if (mode === 'hotspot') return { mode, ssid, passphrase };
   if (ssid === undefined) return wrong('ssid: name the network to join, such as ssid = "Marina Guest"');
   if (wifi.fallback_hotspot !== undefined && typeof wifi.fallback_hotspot !== 'boolean')
     return wrong(`fallback_hotspot: must be true or false; got ${JSON.stringify(wifi.fallback_hotspot)}`);

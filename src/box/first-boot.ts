@@ -22,6 +22,7 @@ import { newReadableSecret } from '../core/ids.js';
 import { replaceFileDurably } from '../files/durable-write.js';
 import { SetupCode } from '../setup-code.js';
 import { databaseFile } from '../store/database.js';
+import { errorsNote, hotspotNote, joinNote, setupCodeNote, type Network } from './boot-notes.js';
 import { readSettings, SETTINGS_FILE, type FirstBootSettings } from './first-boot-settings.js';
 import {
   EVERY_NAME_ANSWERS_THE_BOX,
@@ -29,6 +30,7 @@ import {
   HOTSPOT_ADDRESS,
   HOTSPOT_FILE,
   hotspotConnection,
+  hotspotPassphrase,
   JOIN_FILE,
   joinConnection,
 } from './network-connection.js';
@@ -64,7 +66,7 @@ export type FirstBootResult =
 
 export function firstBoot({ root, boot }: FirstBootPaths): FirstBootResult {
   const bytes = readIfExists(join(boot, SETTINGS_FILE), null);
-  const text = bytes?.toString('utf8');
+  const text = bytes && decoded(bytes);
   // Of the bytes, as `sha256sum` sees them: hail-first-boot.service compares them before starting Node.
   const fingerprint = createHash('sha256')
     .update(bytes ?? 'no settings file')
@@ -151,13 +153,13 @@ function setWifi(root: string, boot: string, settings: FirstBootSettings, boxNam
   const everyName = join(root, DNSMASQ_SHARED, EVERY_NAME_FILE);
   const joinFile = join(connections, JOIN_FILE);
   const wantsHotspot = wifi.mode === 'hotspot' || wifi.fallbackHotspot;
-  let hotspot: { ssid: string; passphrase: string } | undefined;
+  let hotspot: Network | undefined;
   if (wantsHotspot) {
     const ssid = (wifi.mode === 'hotspot' ? wifi.ssid : undefined) ?? truncateBytes(boxName, 32);
-    const passphrase = (wifi.mode === 'hotspot' ? wifi.passphrase : undefined) ?? keptPassphrase(hotspotFile) ?? newReadableSecret(4);
+    const passphrase =
+      (wifi.mode === 'hotspot' ? wifi.passphrase : undefined) ?? hotspotPassphrase(readIfExists(hotspotFile)) ?? newReadableSecret(4);
     hotspot = { ssid, passphrase };
-    const band = wifi.mode === 'hotspot' ? wifi.band : 'bg';
-    place(hotspotFile, hotspotConnection({ ssid, passphrase, band, priority: wifi.mode === 'hotspot' ? 0 : -100 }), 0o600);
+    place(hotspotFile, hotspotConnection({ ssid, passphrase, priority: wifi.mode === 'hotspot' ? 0 : -100 }), 0o600);
     place(everyName, EVERY_NAME_ANSWERS_THE_BOX, 0o644);
   } else {
     rmSync(hotspotFile, { force: true });
@@ -175,17 +177,11 @@ function setWifi(root: string, boot: string, settings: FirstBootSettings, boxNam
   return { summary: `joins "${wifi.ssid}"${hotspot ? `, hotspot "${hotspot.ssid}" when it is not in range` : ''}`, address: byName };
 }
 
-/** The passphrase of the hotspot written by an earlier run, so applying again does not change it. */
-function keptPassphrase(hotspotFile: string): string | undefined {
-  const psk = /^psk=(.*)$/m.exec(readIfExists(hotspotFile) ?? '')?.[1];
-  return psk?.replace(/\\s/g, ' ').replace(/\\\\/g, '\\');
-}
-
 function writeSetupCode(dataDir: string, boot: string, address: string, problems: string[]): 'written' | 'none' {
   const noteFile = join(boot, SETUP_CODE_NOTE);
   if (!existsSync(dataDir)) {
     problems.push(
-      `The data directory ${dataDir} is missing, so there is no setup code here: Hail makes one at its start (sudo hail setup-code show).`,
+      `The data directory ${dataDir} is missing, so there is no setup code here: Hail makes one at its start (sudo -u hail hail setup-code show).`,
     );
     return 'none';
   }
@@ -202,54 +198,6 @@ function writeSetupCode(dataDir: string, boot: string, address: string, problems
   note(boot, SETUP_CODE_NOTE, setupCodeNote(code, address));
   return 'written';
 }
-
-const hotspotNote = (boxName: string, { ssid, passphrase }: { ssid: string; passphrase: string }, byName: string): string =>
-  `Hail on ${boxName}: the box's own Wi-Fi
-
-  Network:   ${ssid}
-  Password:  ${passphrase}
-
-Join this network from a phone or a laptop, then open http://${HOTSPOT_ADDRESS}/
-(any address opens the box, and phones usually offer to open it by themselves;
-on a laptop ${byName} works too).
-
-To change the network, edit ${SETTINGS_FILE} on this card and start the box again.
-`;
-
-const joinNote = (boxName: string, network: string, hostName: string, fallback: { ssid: string; passphrase: string } | undefined): string =>
-  `Hail on ${boxName}: on the Wi-Fi network "${network}"
-
-Open http://${hostName}.local/ from a laptop on that network, or the box's address there
-(your router lists it under the name ${hostName}).
-${
-  fallback
-    ? `
-When "${network}" is not in range as the box starts, the box makes its own Wi-Fi instead:
-
-  Network:   ${fallback.ssid}
-  Password:  ${fallback.passphrase}
-
-and is at http://${HOTSPOT_ADDRESS}/ there. It tries "${network}" again at its next start.
-`
-    : ''
-}
-To change the network, edit ${SETTINGS_FILE} on this card and start the box again.
-`;
-
-const setupCodeNote = (code: string, address: string): string =>
-  `Hail setup code:  ${code}
-
-It creates the box's first administrator, once: open the box (${address}),
-and type it on the first screen. After that it no longer works.
-`;
-
-const errorsNote = (problems: readonly string[]): string =>
-  `Hail could not use everything in ${SETTINGS_FILE}:
-
-${problems.map((problem) => `- ${problem}`).join('\n')}
-
-Fix the file and start the box again; WIFI.txt says how to reach it meanwhile.
-`;
 
 /** A text file for people on the FAT partition (no owners or modes there). */
 function note(boot: string, name: string, text: string): void {
@@ -287,6 +235,15 @@ function parseQuietly(text: string): Record<string, unknown> {
   } catch {
     // A broken hail.toml is for `hail config check` and the server's start to report.
     return {};
+  }
+}
+
+/** UTF-8, or else what an old Windows Notepad saves as "ANSI" (Windows-1252, near enough Latin-1). */
+function decoded(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
   }
 }
 

@@ -8,13 +8,15 @@
  * added; EVERY_NAME_ANSWERS_THE_BOX there answers every name with the box, so a phone that opens
  * any address lands on Hail, and its captive-portal check opens the join page by itself. WPA2
  * only (proto rsn, CCMP): the Pi's Broadcom radio fails as an access point offering WPA1 too.
+ * 2.4 GHz only, where NetworkManager picks channel 1, 6 or 11: every Pi and phone has it, and
+ * those channels are allowed everywhere, while 5 GHz needs the country's regulatory domain set
+ * before an access point may start (and the Pi Zero 2 W has none).
  *
  * A keyfile is a GLib key file: a value is one line, `\` escapes, leading spaces need `\s`,
  * and NetworkManager reads an SSID holding `;` as a list of byte values. An SSID that is not
  * plain text in that sense is written as its bytes, `72;97;105;108;`.
  */
 import { nameId } from '../core/ids.js';
-import type { Band } from './first-boot-settings.js';
 
 export const HOTSPOT_ADDRESS = '10.42.0.1';
 export const HOTSPOT_PREFIX = 24;
@@ -30,12 +32,11 @@ address=/#/${HOTSPOT_ADDRESS}
 export interface Hotspot {
   readonly ssid: string;
   readonly passphrase: string;
-  readonly band: Band;
   /** Below the network to join, when the hotspot is its fallback: NetworkManager picks the highest available. */
   readonly priority: number;
 }
 
-export function hotspotConnection({ ssid, passphrase, band, priority }: Hotspot): string {
+export function hotspotConnection({ ssid, passphrase, priority }: Hotspot): string {
   return keyfile({
     connection: {
       id: 'Hail hotspot',
@@ -44,7 +45,7 @@ export function hotspotConnection({ ssid, passphrase, band, priority }: Hotspot)
       autoconnect: 'true',
       'autoconnect-priority': `${priority}`,
     },
-    wifi: { mode: 'ap', ssid: ssidValue(ssid), band },
+    wifi: { mode: 'ap', ssid: ssidValue(ssid), band: 'bg' },
     'wifi-security': { 'key-mgmt': 'wpa-psk', proto: 'rsn', pairwise: 'ccmp', group: 'ccmp', psk: stringValue(passphrase) },
     ipv4: { method: 'shared', address1: `${HOTSPOT_ADDRESS}/${HOTSPOT_PREFIX}` },
     ipv6: { method: 'ignore' },
@@ -71,6 +72,12 @@ export function joinConnection({ ssid, passphrase }: Join): string {
     ipv4: { method: 'auto' },
     ipv6: { method: 'auto' },
   });
+}
+
+/** The passphrase of a profile hotspotConnection wrote, so that applying settings again keeps it. */
+export function hotspotPassphrase(profile: string | undefined): string | undefined {
+  const psk = /^psk=(.*)$/m.exec(profile ?? '')?.[1];
+  return psk?.replace(/\\(s|\\)/g, (_, escaped: string) => (escaped === 's' ? ' ' : '\\'));
 }
 
 function keyfile(sections: Record<string, Record<string, string>>): string {

@@ -6,6 +6,7 @@ import type { BoxTime } from '../core/box-time.js';
 import type { HybridClock } from '../core/hlc.js';
 import type { BlobStore } from '../files/blob-store.js';
 import type { DiskGuard } from '../files/disk-guard.js';
+import type { PictureMaker } from '../files/picture-maker.js';
 import type { NodeIdentity } from '../core/node-identity.js';
 import type { Log } from '../log.js';
 import type { Hub } from '../realtime/hub.js';
@@ -31,6 +32,7 @@ export interface Services {
   readonly hub: Hub;
   readonly blobs: BlobStore;
   readonly disk: DiskGuard;
+  readonly pictures: PictureMaker;
   readonly setupCode: SetupCode;
   /** Other boxes and Signal K servers seen by mDNS. */
   readonly nearby: () => NearbyList;

@@ -399,6 +399,12 @@ export const MIGRATIONS: readonly Migration[] = [
   ) WITHOUT ROWID;
   CREATE INDEX read_positions_by_moved ON read_positions (moved_at);
   `,
+  `
+  -- A profile picture: the hashes of its two sizes (core/ops/user-picture-set.ts), a register of its own.
+  ALTER TABLE users ADD COLUMN picture_large TEXT;
+  ALTER TABLE users ADD COLUMN picture_small TEXT;
+  ALTER TABLE users ADD COLUMN picture_ver TEXT NOT NULL DEFAULT '';
+  `,
 ];
 
 /** The tables `hail rebuild` recomputes from the op log, and compares when verifying. */

@@ -23,10 +23,14 @@ const ARGS = [
 ];
 
 export interface Browser {
-  /** `options.hasTouch` makes a touch screen (taps and touch events). */
+  /**
+   * `options.hasTouch` makes a touch screen (taps and touch events); `options.timezoneId` puts
+   * the phone in a time zone; `options.args` adds Chromium switches (a host name mapped to the
+   * box, so that its address is not loopback).
+   */
   context(
     viewport?: { width: number; height: number },
-    options?: Pick<BrowserContextOptions, 'hasTouch' | 'isMobile'>,
+    options?: Pick<BrowserContextOptions, 'hasTouch' | 'isMobile' | 'timezoneId'> & { args?: string[] },
   ): Promise<BrowserContext>;
   close(): Promise<void>;
 }
@@ -35,11 +39,11 @@ export interface Browser {
 export async function launchBrowser(): Promise<Browser> {
   const contexts: { context: BrowserContext; dir: string }[] = [];
   return {
-    async context(viewport = { width: 390, height: 844 }, options = {}) {
+    async context(viewport = { width: 390, height: 844 }, { args = [], ...options } = {}) {
       const dir = mkdtempSync(join(tmpdir(), 'hail-chromium-'));
       const context = await chromium.launchPersistentContext(dir, {
         executablePath: CHROMIUM,
-        args: ARGS,
+        args: [...ARGS, ...args],
         viewport,
         locale: 'en-GB',
         timeout: 60_000,

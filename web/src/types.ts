@@ -7,6 +7,8 @@ export interface User {
   readonly displayName: string;
   readonly role: Role;
   readonly active: boolean;
+  /** The hashes of the profile picture's two sizes (made on the box), or null: initials instead. */
+  readonly picture?: { readonly large: string; readonly small: string } | null;
 }
 
 export interface Team {

@@ -6,6 +6,7 @@ import userUpdated from './user-updated.js';
 import userPasswordSet from './user-password-set.js';
 import userRoleSet from './user-role-set.js';
 import userActiveSet from './user-active-set.js';
+import userPictureSet from './user-picture-set.js';
 import inviteCreated from './invite-created.js';
 import inviteRevoked from './invite-revoked.js';
 import teamCreated from './team-created.js';
@@ -29,6 +30,7 @@ const kinds: OpKind[] = [
   userPasswordSet,
   userRoleSet,
   userActiveSet,
+  userPictureSet,
   inviteCreated,
   inviteRevoked,
   teamCreated,

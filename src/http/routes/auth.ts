@@ -65,6 +65,17 @@ export default [
     }),
   }),
   defineRoute({
+    method: 'get',
+    path: '/api/v1/session',
+    summary:
+      'Who is logged in, for a client starting up: with a session, the same answer as `GET /api/v1/me`; without one, `{ "user": null }` (200, where `/me` answers 401), so a start on the log-in screen is not a failed request. Tells a caller with no session nothing more than that.',
+    access: 'public',
+    handle: ({ services, session }) =>
+      session
+        ? { user: presentUser(session.user), origin: services.identity.origin, nameClashes: nameClashesOf(services.db, session.user.id) }
+        : { user: null },
+  }),
+  defineRoute({
     method: 'patch',
     path: '/api/v1/me',
     summary: 'Change your display name.',

@@ -3,6 +3,7 @@ import type { Route } from '../route.js';
 import setup from './setup.js';
 import auth from './auth.js';
 import users from './users.js';
+import userPictures from './user-pictures.js';
 import invites from './invites.js';
 import teams from './teams.js';
 import channels from './channels.js';
@@ -18,6 +19,7 @@ export const ROUTES: readonly Route[] = [
   ...setup,
   ...auth,
   ...users,
+  ...userPictures,
   ...invites,
   ...teams,
   ...channels,

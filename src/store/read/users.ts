@@ -12,6 +12,8 @@ export interface UserRow {
   password_hash: string;
   active: number;
   created_ver: string;
+  picture_large: string | null;
+  picture_small: string | null;
 }
 
 export const presentUser = (row: UserRow) => ({
@@ -21,6 +23,8 @@ export const presentUser = (row: UserRow) => ({
   role: row.role,
   active: row.active === 1,
   createdAt: hlcMillis(row.created_ver),
+  /** The hashes of the profile picture's sizes (GET /api/v1/users/:id/picture/:hash), or null for none. */
+  picture: row.picture_large && row.picture_small ? { large: row.picture_large, small: row.picture_small } : null,
 });
 
 export type PresentedUser = ReturnType<typeof presentUser>;

@@ -8,6 +8,7 @@ import { me } from '../state/session';
 import type { Role, User } from '../types';
 import { endSessions, resetLink, setActive, setRole } from './admin-state';
 import { ROLES, roleName } from './roles';
+import { Avatar } from '../components/Avatar';
 import { Problem } from '../components/Problem';
 
 function EndSessionsDialog({ user, onDone, onClose }: { user: User; onDone: () => void; onClose: () => void }) {
@@ -55,7 +56,7 @@ export function People() {
         {[...users.value.values()].map((user) => (
           <li key={user.id} class="admin-item">
             <div class="admin-item-name">
-              <strong>{user.displayName}</strong>{' '}
+              <Avatar userId={user.id} size="tiny" /> <strong>{user.displayName}</strong>{' '}
               <span class="muted">
                 @{user.username}
                 {user.active ? '' : ` · ${t('admin.deactivated')}`}

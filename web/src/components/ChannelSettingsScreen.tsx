@@ -25,6 +25,7 @@ import type { Channel, User } from '../types';
 import { Field } from './Field';
 import { ScreenHeader } from './ScreenHeader';
 import { NotInChannel } from './NotInChannel';
+import { Avatar } from './Avatar';
 import { OnlineDot } from './OnlineDot';
 import { useAction } from './useAction';
 import { Problem } from './Problem';
@@ -177,7 +178,8 @@ function AddPeople({ channel, members }: { channel: Channel; members: readonly U
           {shown.slice(0, 20).map((user) => (
             <li key={user.id} class="row">
               <span>
-                <OnlineDot userId={user.id} /> {user.displayName} <span class="muted">@{user.username}</span>
+                <Avatar userId={user.id} size="tiny" /> <OnlineDot userId={user.id} /> {user.displayName}{' '}
+                <span class="muted">@{user.username}</span>
               </span>
               <button
                 type="button"

@@ -1,7 +1,9 @@
 /** A channel: its header (with the way to its settings), history, who is typing, and the composer. */
+import { ChevronLeft, Pin, Settings } from 'lucide';
+import { useComputed } from '@preact/signals';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { t } from '../i18n';
-import { channelTitle, currentChannel, markRead, sendReadMarks } from '../state/channels';
+import { channelTitle, currentChannel, lastReadAt, markRead, sendReadMarks } from '../state/channels';
 import { connected } from '../state/connection';
 import { outbox } from '../state/outbox';
 import { pinnedPosts } from '../state/post-actions';
@@ -17,6 +19,7 @@ import { PostItem } from './PostItem';
 import { TypingLine } from './TypingLine';
 import { useAction } from './useAction';
 import { Problem } from './Problem';
+import { Icon } from './Icon';
 
 function PinsDialog({ channelId, onClose }: { channelId: string; onClose: () => void }) {
   const [pins, setPins] = useState<Post[] | undefined>(undefined);
@@ -33,31 +36,45 @@ function PinsDialog({ channelId, onClose }: { channelId: string; onClose: () => 
   );
 }
 
+const NO_POSTS: readonly Post[] = [];
+
 export function ChannelView({ channelId }: { channelId: string }) {
   const channel = currentChannel.value;
   const [showPins, setShowPins] = useState(false);
-  const posts = postsByChannel.value.get(channelId) ?? [];
+  // Only this channel's posts: the start's history prefetch of other channels renders nothing here.
+  const posts = useComputed(() => postsByChannel.value.get(channelId) ?? NO_POSTS).value;
 
+  // The newest post once the channel has caught up on opening: what comes later is read as it comes.
+  const [caughtUpAt, setCaughtUpAt] = useState<number | undefined>(undefined);
   useEffect(() => {
     void loadCachedChannel(channelId)
       .then(() => loadNewest(channelId))
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => setCaughtUpAt(postsByChannel.value.get(channelId)?.at(-1)?.createdAt ?? 0));
   }, [channelId]);
 
   // The read mark as it was when the channel was opened: the "new" line stays put while reading.
-  const lastViewedAt = useMemo(() => channel?.lastViewedAt, [channel !== undefined]);
+  const lastViewedAt = useMemo(() => channel && lastReadAt(channel), [channel !== undefined]);
   const firstUnread =
     lastViewedAt === undefined
       ? undefined
-      : posts.find((post) => post.rootId === null && post.createdAt > lastViewedAt && post.userId !== me.value?.id);
+      : posts.find(
+          (post) =>
+            post.rootId === null &&
+            post.createdAt > lastViewedAt &&
+            (caughtUpAt === undefined || post.createdAt <= caughtUpAt) &&
+            post.userId !== me.value?.id,
+        );
 
+  const newestAt = posts[posts.length - 1]?.createdAt;
   useEffect(() => {
-    if (!document.hidden) markRead(channelId);
+    if (!document.hidden) markRead(channelId, newestAt);
   }, [channelId, posts.length]);
 
   // The server hears of what was read when the reader leaves: this channel for another, or the window.
   useEffect(() => {
-    const visibility = () => (document.hidden ? sendReadMarks() : markRead(channelId));
+    const visibility = () =>
+      document.hidden ? sendReadMarks() : markRead(channelId, postsByChannel.value.get(channelId)?.at(-1)?.createdAt);
     document.addEventListener('visibilitychange', visibility);
     window.addEventListener('blur', sendReadMarks);
     window.addEventListener('pagehide', sendReadMarks);
@@ -89,7 +106,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
     <section class="channel-view" aria-labelledby="channel-title">
       <header class="channel-head">
         <button type="button" class="icon-button back" aria-label={t('common.back')} onClick={() => navigate('/')}>
-          ‹
+          <Icon icon={ChevronLeft} />
         </button>
         <div class="channel-head-text">
           <h1 id="channel-title">
@@ -106,7 +123,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
           onClick={() => setShowPins(true)}
           disabled={!connected.value}
         >
-          📌
+          <Icon icon={Pin} />
         </button>
         <a
           href={`/c/${channelId}/settings`}
@@ -115,7 +132,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
           title={t('channel.settings')}
           onClick={(event) => (event.preventDefault(), navigate(`/c/${channelId}/settings`))}
         >
-          ⚙
+          <Icon icon={Settings} />
         </a>
       </header>
       {channel.archived && <p class="notice">{t('channel.archived')}</p>}

@@ -1,20 +1,24 @@
 /**
- * The logged-in app. On a phone one pane at a time (the channel list, a channel, a thread);
- * from tablet width the sidebar stays beside the channel, and on a desktop the thread too.
+ * The logged-in app. On a phone one pane at a time (the channel list, a channel or a screen
+ * such as settings, a thread); from tablet width the sidebar stays beside the channel or the
+ * screen, and on a desktop the thread too.
  */
 import { useEffect } from 'preact/hooks';
-import { t } from '../i18n';
+import { prepareFormatters, t } from '../i18n';
+import { loadRenderer } from '../lib/markdown';
 import { channels } from '../state/channels';
-import { connected } from '../state/connection';
+import { offline } from '../state/connection';
 import { currentTeam } from '../state/directory';
 import { notice } from '../state/notices';
 import { outbox } from '../state/outbox';
-import { navigate, route } from '../state/route';
+import { navigate, route, type Route } from '../state/route';
 import { channelShown, openThreadId } from '../state/thread';
 import { ChannelSettingsScreen } from './ChannelSettingsScreen';
 import { ChannelView } from './ChannelView';
 import { Lazy } from './Lazy';
+import { PostAlert } from './PostAlert';
 import { NameClashNotice } from './NameClashNotice';
+import { PlainHttpNote } from './PlainHttpNote';
 import { SettingsScreen } from './SettingsScreen';
 import { Sidebar } from './Sidebar';
 import { ThreadPanel } from './ThreadPanel';
@@ -25,20 +29,47 @@ const loadAdmin = () => import('../admin/AdminScreen');
 
 function StatusBar() {
   const pending = outbox.value.filter((entry) => entry.state === 'pending').length;
+  // The post alert floats outside the bar, which hides itself when it holds nothing.
   return (
-    <div class="status-bar" role="status">
-      {!connected.value && <span class="offline">{t('status.offline')}</span>}
-      {pending > 0 && <span>{t('status.pending', { count: pending })}</span>}
-      {notice.value && <span class="notice-text">{notice.value}</span>}
-      <NameClashNotice />
-    </div>
+    <>
+      <div class="status-bar" role="status">
+        {offline.value && <span class="offline">{t('status.offline')}</span>}
+        {pending > 0 && <span>{t('status.pending', { count: pending })}</span>}
+        {notice.value && <span class="notice-text">{notice.value}</span>}
+        <NameClashNotice />
+        <PlainHttpNote />
+      </div>
+      <PostAlert />
+    </>
   );
+}
+
+/** The full screen a route opens in place of a channel: beside the sidebar from tablet width, alone on a phone. */
+function screenOf(current: Route) {
+  switch (current.name) {
+    case 'channelSettings':
+      return <ChannelSettingsScreen channelId={current.channelId} />;
+    case 'settings':
+      return <SettingsScreen />;
+    case 'search':
+      return <Lazy load={loadSearch} props={{}} />;
+    case 'mentions':
+      return <Lazy load={loadMentions} props={{}} />;
+    case 'admin':
+      return <Lazy load={loadAdmin} props={{}} />;
+    default:
+      return undefined;
+  }
 }
 
 export function ChatLayout() {
   const current = route.value;
   const channelId = current.name === 'channel' ? current.channelId : undefined;
   useEffect(() => channelShown(channelId), [channelId]);
+  useEffect(() => {
+    loadRenderer();
+    setTimeout(prepareFormatters);
+  }, []);
 
   // On a wide screen, "/" opens the team's first channel rather than an empty pane.
   const wide = matchMedia('(min-width: 48rem)').matches;
@@ -47,40 +78,14 @@ export function ChatLayout() {
     if (current.name === 'home' && wide && fallback) navigate(`/c/${fallback.id}`, true);
   }, [current.name, fallback?.id]);
 
-  if (current.name === 'channelSettings')
+  const screen = screenOf(current);
+  if (screen)
     return (
-      <>
-        <ChannelSettingsScreen channelId={current.channelId} />
+      <div class="chat has-screen">
         <StatusBar />
-      </>
-    );
-  if (current.name === 'settings')
-    return (
-      <>
-        <SettingsScreen />
-        <StatusBar />
-      </>
-    );
-  if (current.name === 'search')
-    return (
-      <>
-        <Lazy load={loadSearch} props={{}} />
-        <StatusBar />
-      </>
-    );
-  if (current.name === 'mentions')
-    return (
-      <>
-        <Lazy load={loadMentions} props={{}} />
-        <StatusBar />
-      </>
-    );
-  if (current.name === 'admin')
-    return (
-      <>
-        <Lazy load={loadAdmin} props={{}} />
-        <StatusBar />
-      </>
+        <Sidebar />
+        {screen}
+      </div>
     );
   const thread = openThreadId.value;
   // Keyed: another channel or thread is a new view, so nothing of the last one (attachments

@@ -1,20 +1,27 @@
 /**
- * Writing a post: markdown text, @-mention and ~channel completion, attachments (images get a
- * thumbnail drawn here), the draft saved per channel and thread, a typing signal to the others.
- * Enter sends, Shift+Enter makes a new line. Sending puts the post in the outbox, which works
- * the same online and offline.
+ * Writing a post: markdown text, @-mention and ~channel completion, attachments (chosen, pasted,
+ * or dropped anywhere on the channel or thread; images get a thumbnail drawn here), the draft
+ * saved per channel and thread, a typing signal to the others. Enter sends, Shift+Enter makes a
+ * new line, ↑ in an empty composer edits my last post here. Sending puts the post in the outbox,
+ * which works the same online and offline.
  */
+import { Paperclip, SendHorizontal, X } from 'lucide';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { describeImage } from '../lib/thumbnail';
 import { channels, isConversation } from '../state/channels';
 import { currentTeam, users } from '../state/directory';
 import { draftKey, drafts, setDraft } from '../state/drafts';
+import { startEditing } from '../state/editing';
 import { sendTyping } from '../state/live';
 import type { Attachment } from '../state/outbox-entry';
 import { queuePost } from '../state/outbox';
+import { postsByChannel } from '../state/posts';
 import { me } from '../state/session';
+import { Avatar } from './Avatar';
 import { type Completer, useCompletion } from './useCompletion';
+import { Icon } from './Icon';
+import { useFileDrop } from './useFileDrop';
 
 const MENTION_AT_CARET = /(^|\s)@([a-z0-9._-]*)$/;
 const CHANNEL_AT_CARET = /(^|\s)~([a-z0-9_-]*)$/;
@@ -34,7 +41,7 @@ const completers = (): Completer[] => [
           insert: `@${user.username}`,
           content: (
             <>
-              <strong>{user.displayName}</strong> <span class="muted">@{user.username}</span>
+              <Avatar userId={user.id} size="tiny" /> <strong>{user.displayName}</strong> <span class="muted">@{user.username}</span>
             </>
           ),
         })),
@@ -82,6 +89,7 @@ export function Composer({
   const text = drafts.value.get(key) ?? '';
   const [attachments, setAttachments] = useState<Attachment[]>([]);
   const area = useRef<HTMLTextAreaElement>(null);
+  const form = useRef<HTMLFormElement>(null);
   const completion = useCompletion(completers(), area, `completions-${rootId ?? channelId}`, (value) => setDraft(key, value));
 
   const send = () => {
@@ -92,17 +100,30 @@ export function Composer({
     setAttachments([]);
   };
 
+  /** My newest post that is not deleted, in this channel's main list or in this thread. */
+  const myLastPost = () =>
+    (postsByChannel.value.get(channelId) ?? []).findLast(
+      (post) =>
+        post.userId === me.value?.id && !post.deleted && (rootId ? post.id === rootId || post.rootId === rootId : post.rootId === null),
+    );
+
   const onKeyDown = (event: KeyboardEvent) => {
     if (completion.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       send();
     }
+    if (event.key === 'ArrowUp' && text === '' && attachments.length === 0 && !event.isComposing) {
+      const post = myLastPost();
+      if (!post) return;
+      event.preventDefault();
+      startEditing(post.id, area.current ?? undefined);
+    }
   };
 
-  const attach = async (files: FileList | null) => {
+  const attach = async (files: readonly File[]) => {
     const chosen = await Promise.all(
-      [...(files ?? [])].map(async (file): Promise<Attachment> => {
+      files.map(async (file): Promise<Attachment> => {
         const image = await describeImage(file);
         return { blob: file, name: file.name, ...(image ? { width: image.width, height: image.height, thumbnail: image.thumbnail } : {}) };
       }),
@@ -110,13 +131,15 @@ export function Composer({
     setAttachments((current) => [...current, ...chosen].slice(0, 10));
   };
 
+  useFileDrop(form, t('composer.dropHere'), disabled ? undefined : (files) => void attach(files));
+
   return (
-    <form class="composer" onSubmit={(event) => (event.preventDefault(), send())}>
+    <form class="composer" ref={form} onSubmit={(event) => (event.preventDefault(), send())}>
       {attachments.length > 0 && (
         <ul class="attachments" aria-label={t('composer.attachments')}>
           {attachments.map((attachment, index) => (
             <li key={index}>
-              {attachment.thumbnail ? <Thumbnail image={attachment.thumbnail} /> : <span aria-hidden="true">📎</span>}
+              {attachment.thumbnail ? <Thumbnail image={attachment.thumbnail} /> : <Icon icon={Paperclip} />}
               <span>{attachment.name}</span>
               <button
                 type="button"
@@ -124,7 +147,7 @@ export function Composer({
                 aria-label={t('composer.remove', { name: attachment.name })}
                 onClick={() => setAttachments(attachments.filter((_, at) => at !== index))}
               >
-                ✕
+                <Icon icon={X} />
               </button>
             </li>
           ))}
@@ -133,14 +156,16 @@ export function Composer({
       {completion.list}
       <div class="composer-row">
         <label class="icon-button attach" title={t('composer.attach')}>
-          <span aria-hidden="true">📎</span>
+          <Icon icon={Paperclip} />
           <span class="sr-only">{t('composer.attach')}</span>
           <input
             type="file"
             multiple
             class="sr-only"
             disabled={disabled}
-            onChange={(event) => void attach(event.currentTarget.files).then(() => ((event.target as HTMLInputElement).value = ''))}
+            onChange={(event) =>
+              void attach([...(event.currentTarget.files ?? [])]).then(() => ((event.target as HTMLInputElement).value = ''))
+            }
           />
         </label>
         <textarea
@@ -158,9 +183,16 @@ export function Composer({
             if (element.value) sendTyping(channelId, rootId);
           }}
           onKeyDown={onKeyDown}
+          onPaste={(event) => {
+            // A copied picture (a screenshot) comes as a file; pasted text stays text.
+            const files = [...(event.clipboardData?.files ?? [])];
+            if (files.length === 0 || disabled) return;
+            event.preventDefault();
+            void attach(files);
+          }}
         />
         <button class="primary send" disabled={disabled} aria-label={t('composer.send')}>
-          ➤
+          <Icon icon={SendHorizontal} />
         </button>
       </div>
     </form>

@@ -1,18 +1,22 @@
 /**
  * A channel's (or thread's) history: virtualized, with day separators, posts by the same person
- * within a few minutes grouped under one name, a "new" line above the first unread post, and
- * the view kept at the bottom while it is there, or a pill counting what came below while the
- * reader is further up (useFollowBottom.ts). Scrolling near the top loads older posts; the post
+ * within a few minutes grouped under one name, a "new since you last read" line above the first
+ * unread post, and the view kept at the bottom while it is there; further up, one pill leads
+ * back down, counting what came below, or offering the newest posts when the reader is far
+ * back (useFollowBottom.ts). A post opened for editing (↑ in the composer) is scrolled to. Scrolling near the top loads older posts; the post
  * that was on screen stays where it was (useVirtualizer.ts says how).
  */
+import { ArrowDown } from 'lucide';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { formatDay, t } from '../i18n';
+import { editingPostId } from '../state/editing';
 import type { OutboxEntry } from '../state/outbox-entry';
 import type { Post } from '../types';
 import { PendingItem, PostItem } from './PostItem';
 import { useFollowBottom } from './useFollowBottom';
 import { usePressedRow } from './usePressedRow';
 import { useVirtualizer } from './useVirtualizer';
+import { Icon } from './Icon';
 
 const GROUP_MS = 5 * 60 * 1000;
 const NEAR_TOP_PX = 300;
@@ -71,6 +75,11 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
   const firstUnreadIndex = firstUnreadId ? items.findIndex((item) => itemKey(item) === firstUnreadId) : -1;
   const unreadAbove = firstUnreadIndex >= 0 && virtualizer.range !== null && firstUnreadIndex < virtualizer.range.startIndex;
   const jumpToUnread = () => virtualizer.scrollToIndex(firstUnreadIndex, { align: 'start' });
+
+  const editingIndex = editingPostId.value ? items.findIndex((item) => itemKey(item) === editingPostId.value) : -1;
+  useEffect(() => {
+    if (editingIndex >= 0) virtualizer.scrollToIndex(editingIndex);
+  }, [editingIndex >= 0 && editingPostId.value]);
 
   const loadOlderIfNearTop = () => {
     if (scroller.current!.scrollTop < NEAR_TOP_PX && hasOlder && loadOlder && !loadingOlder.current) {
@@ -170,9 +179,9 @@ export function MessageList({ label, items, firstUnreadId, inThread, hasOlder, l
             );
           })}
         </div>
-        {bottom.unseen > 0 && (
+        {(bottom.unseen > 0 || bottom.far) && (
           <button type="button" class="small new-below" onClick={bottom.rejoin}>
-            {t('channel.newBelow', { count: bottom.unseen })} <span aria-hidden="true">↓</span>
+            {bottom.unseen > 0 ? t('channel.newBelow', { count: bottom.unseen }) : t('channel.jumpPresent')} <Icon icon={ArrowDown} />
           </button>
         )}
       </div>

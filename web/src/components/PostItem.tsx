@@ -1,8 +1,10 @@
 /** One post: author and time (unless grouped with the previous one), text, files, reactions, thread, actions. */
+import { Paperclip, Pencil, Pin, PinOff, Reply, SmilePlus, Trash2 } from 'lucide';
 import { useMemo, useState } from 'preact/hooks';
 import { formatBytes, formatDateTime, formatTime, t } from '../i18n';
 import { emojiChar, QUICK_REACTIONS } from '../lib/emoji';
 import { markdownReady, renderMarkdown } from '../lib/markdown';
+import { mentions } from '../lib/plain-text';
 import { reactedBy } from '../lib/reactions';
 import { fileUrl } from '../net/api';
 import { channelIdsByName } from '../state/channels';
@@ -10,15 +12,19 @@ import { displayName } from '../state/directory';
 import { showNotice } from '../state/notices';
 import type { OutboxEntry } from '../state/outbox-entry';
 import { discardEntry, retryEntry } from '../state/outbox';
+import { editingPostId, startEditing, stopEditing } from '../state/editing';
 import { deletePost, editPost, togglePin, toggleReaction } from '../state/post-actions';
 import { navigate } from '../state/route';
 import { me } from '../state/session';
 import { openThread } from '../state/thread';
 import type { Post, PostFile } from '../types';
+import { Avatar } from './Avatar';
 import { Lazy } from './Lazy';
 import { errorMessage } from './useAction';
+import { Icon } from './Icon';
 
 const loadPicker = () => import('../emoji/EmojiPicker');
+const loadViewer = () => import('./ImageViewer');
 
 /** Pictures show at most this big: their room is set from their size before they load, so the list does not jump. */
 const PICTURE_BOX = { width: 320, height: 240 };
@@ -29,11 +35,26 @@ function pictureWidth(file: PostFile): string | undefined {
 }
 
 function Files({ files }: { files: readonly PostFile[] }) {
+  const [viewing, setViewing] = useState<number | undefined>(undefined);
+  const pictures = files.filter((file) => file.thumbnailHash);
+  // A plain click opens the viewer; a middle or modified click still opens the file in a tab.
+  const view = (event: MouseEvent, file: PostFile) => {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    setViewing(pictures.indexOf(file));
+  };
   return (
     <div class="files">
       {files.map((file) =>
         file.thumbnailHash ? (
-          <a key={file.hash} href={fileUrl(file.hash)} target="_blank" rel="noopener" class="image-link">
+          <a
+            key={file.hash}
+            href={fileUrl(file.hash)}
+            target="_blank"
+            rel="noopener"
+            class="image-link"
+            onClick={(event) => view(event, file)}
+          >
             <img
               src={fileUrl(file.thumbnailHash)}
               alt={file.name}
@@ -46,9 +67,19 @@ function Files({ files }: { files: readonly PostFile[] }) {
           </a>
         ) : (
           <a key={file.hash} href={fileUrl(file.hash)} download={file.name} class="file-link">
-            📎 {file.name} <span class="muted">({formatBytes(file.size)})</span>
+            <Icon icon={Paperclip} /> {file.name} <span class="muted">({formatBytes(file.size)})</span>
           </a>
         ),
+      )}
+      {viewing !== undefined && (
+        <Lazy
+          load={loadViewer}
+          props={{
+            images: pictures.map((file) => ({ url: fileUrl(file.hash), name: file.name })),
+            start: viewing,
+            onClose: () => setViewing(undefined),
+          }}
+        />
       )}
     </div>
   );
@@ -62,31 +93,46 @@ function followChannelReference(event: MouseEvent): void {
   navigate(link.pathname);
 }
 
+/** The edit box opens focused, its caret after the text, ready to change its end. */
+function caretAtEnd(area: HTMLTextAreaElement | null): void {
+  if (!area || area === document.activeElement) return;
+  area.focus();
+  area.setSelectionRange(area.value.length, area.value.length);
+}
+
 const report = (promise: Promise<unknown>) => promise.catch((error: unknown) => showNotice(errorMessage(error)));
 
 /** Parsed once per text and set of channel names: the list renders its posts on every scroll step. */
 function useMarkdown(message: string): string {
   const names = channelIdsByName.value;
   const ready = markdownReady.value;
-  return useMemo(() => renderMarkdown(message, names), [message, names, ready]);
+  const myName = me.value?.username;
+  return useMemo(() => renderMarkdown(message, names, myName), [message, names, ready, myName]);
 }
 
 export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boolean; inThread?: boolean }) {
-  const [editing, setEditing] = useState(false);
+  const editing = editingPostId.value === post.id;
   const [picking, setPicking] = useState(false);
   const html = useMarkdown(post.message);
   const user = me.value!;
   const mine = post.userId === user.id;
   const react = (emoji: string) => report(toggleReaction(post, emoji, user.id));
+  const mentionsMe = !mine && !post.deleted && mentions(post.message, user.username);
   return (
-    <div class={`post${grouped ? ' grouped' : ''}`}>
+    <div class={`post${grouped ? ' grouped' : ''}${mentionsMe ? ' mentions-me' : ''}`}>
+      {mentionsMe && <span class="sr-only">{t('post.mentionsYou')}</span>}
       {!grouped && (
         <div class="post-head">
+          <Avatar userId={post.userId} />
           <strong class="author">{displayName(post.userId)}</strong>
           <time dateTime={new Date(post.createdAt).toISOString()} title={formatDateTime(post.createdAt)}>
             {formatTime(post.createdAt)}
           </time>
-          {post.pinned && <span class="tag">📌 {t('post.pinned')}</span>}
+          {post.pinned && (
+            <span class="tag">
+              <Icon icon={Pin} /> {t('post.pinned')}
+            </span>
+          )}
         </div>
       )}
       {post.deleted ? (
@@ -97,8 +143,8 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
           onSubmit={(event) => {
             event.preventDefault();
             const message = String(new FormData(event.currentTarget).get('message'));
-            setEditing(false);
-            void report(editPost(post, message));
+            stopEditing();
+            if (message !== post.message) void report(editPost(post, message));
           }}
         >
           <textarea
@@ -106,12 +152,19 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
             aria-label={t('post.editLabel')}
             defaultValue={post.message}
             rows={3}
-            autoFocus
-            onKeyDown={(event) => event.key === 'Escape' && setEditing(false)}
+            ref={caretAtEnd}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') stopEditing();
+              // As in the composer: Enter saves, Shift+Enter makes a new line.
+              if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+                event.preventDefault();
+                event.currentTarget.form!.requestSubmit();
+              }
+            }}
           />
           <div class="row-buttons">
             <button class="primary">{t('common.save')}</button>
-            <button type="button" onClick={() => setEditing(false)}>
+            <button type="button" onClick={stopEditing}>
               {t('common.cancel')}
             </button>
           </div>
@@ -120,7 +173,11 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
         <div class="markdown" dangerouslySetInnerHTML={{ __html: html }} onClick={followChannelReference} />
       )}
       {post.editedAt !== null && !post.deleted && <span class="muted edited">{t('post.edited')}</span>}
-      {grouped && post.pinned && <span class="tag">📌 {t('post.pinned')}</span>}
+      {grouped && post.pinned && (
+        <span class="tag">
+          <Icon icon={Pin} /> {t('post.pinned')}
+        </span>
+      )}
       {post.files.length > 0 && <Files files={post.files} />}
       {post.reactions.length > 0 && (
         <div class="reactions">
@@ -157,11 +214,11 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
             aria-expanded={picking}
             onClick={() => setPicking(!picking)}
           >
-            ☺
+            <Icon icon={SmilePlus} />
           </button>
           {!inThread && (
             <button type="button" class="icon-button" aria-label={t('post.reply')} onClick={() => openThread(post.rootId ?? post.id)}>
-              ↩
+              <Icon icon={Reply} />
             </button>
           )}
           <button
@@ -170,11 +227,11 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
             aria-label={post.pinned ? t('post.unpin') : t('post.pin')}
             onClick={() => report(togglePin(post))}
           >
-            📌
+            <Icon icon={post.pinned ? PinOff : Pin} />
           </button>
           {mine && (
-            <button type="button" class="icon-button" aria-label={t('post.edit')} onClick={() => setEditing(true)}>
-              ✎
+            <button type="button" class="icon-button" aria-label={t('post.edit')} onClick={() => startEditing(post.id)}>
+              <Icon icon={Pencil} />
             </button>
           )}
           {(mine || user.role === 'admin') && (
@@ -184,7 +241,7 @@ export function PostItem({ post, grouped, inThread }: { post: Post; grouped: boo
               aria-label={t('post.delete')}
               onClick={() => confirm(t('post.confirmDelete')) && report(deletePost(post))}
             >
-              🗑
+              <Icon icon={Trash2} />
             </button>
           )}
         </div>
@@ -199,13 +256,18 @@ export function PendingItem({ entry }: { entry: OutboxEntry }) {
   return (
     <div class={`post pending ${entry.state}`}>
       <div class="post-head">
+        <Avatar userId={entry.userId} />
         <strong class="author">{displayName(entry.userId)}</strong>
         <span class="tag" role="status">
           {entry.state === 'failed' ? t('outbox.failed') : t('outbox.pending')}
         </span>
       </div>
       <div class="markdown" dangerouslySetInnerHTML={{ __html: html }} onClick={followChannelReference} />
-      {entry.attachments.length > 0 && <p class="muted">📎 {entry.attachments.map((attachment) => attachment.name).join(', ')}</p>}
+      {entry.attachments.length > 0 && (
+        <p class="muted">
+          <Icon icon={Paperclip} /> {entry.attachments.map((attachment) => attachment.name).join(', ')}
+        </p>
+      )}
       {entry.state === 'failed' && (
         <div class="row-buttons">
           <button type="button" onClick={() => retryEntry(entry.id)}>

@@ -3,9 +3,11 @@ import { useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { askNotificationPermission, notificationsSupported } from '../state/notify';
 import { outbox } from '../state/outbox';
-import { changeDisplayName, changePassword, logOut, me } from '../state/session';
+import { changeDisplayName, changePassword, changePicture, logOut, me } from '../state/session';
+import { users } from '../state/directory';
 import { languageChoice, notifyLevel, theme, type LanguageChoice, type NotifyLevel, type Theme } from '../state/settings';
 import { PASSWORD_RULES } from './AuthScreens';
+import { Avatar } from './Avatar';
 import { BotTokens } from './BotTokens';
 import { Field } from './Field';
 import { ScreenHeader } from './ScreenHeader';
@@ -46,6 +48,10 @@ export function SettingsScreen() {
     await changeDisplayName(String(new FormData(form).get('displayName')));
     setSaved(t('settings.saved'));
   });
+  const picture = useAction(async (file: File | null) => {
+    await changePicture(file);
+    setSaved(t(file ? 'settings.pictureSaved' : 'settings.pictureRemoved'));
+  });
   const password = useAction(async (form: HTMLFormElement) => {
     const values = new FormData(form);
     await changePassword(String(values.get('current')), String(values.get('new')));
@@ -67,6 +73,30 @@ export function SettingsScreen() {
           <Field label={t('account.displayName')} name="displayName" defaultValue={me.value?.displayName} required maxLength={64} />
           <button disabled={name.busy}>{t('common.save')}</button>
         </form>
+        <h3 id="picture-heading">{t('settings.picture')}</h3>
+        <Problem error={picture.error} />
+        <div class="picture-setting" role="group" aria-labelledby="picture-heading">
+          {me.value && <Avatar userId={me.value.id} size="large" />}
+          <label class="button">
+            {t('settings.choosePicture')}
+            <input
+              type="file"
+              accept="image/jpeg,image/png"
+              class="sr-only"
+              disabled={picture.busy}
+              onChange={(event) => {
+                const file = event.currentTarget.files?.[0];
+                event.currentTarget.value = '';
+                if (file) void picture.run(file);
+              }}
+            />
+          </label>
+          {me.value && users.value.get(me.value.id)?.picture && (
+            <button type="button" disabled={picture.busy} onClick={() => void picture.run(null)}>
+              {t('settings.removePicture')}
+            </button>
+          )}
+        </div>
         <h3>{t('settings.password')}</h3>
         <Problem error={password.error} />
         <form onSubmit={(event) => (event.preventDefault(), password.run(event.currentTarget))}>
@@ -116,12 +146,17 @@ export function SettingsScreen() {
             ['none', t('settings.notifyNone')],
           ]}
         />
-        {notificationsSupported() && permission === 'default' && (
-          <button type="button" onClick={() => void askNotificationPermission().then(setPermission)}>
-            {t('settings.allowNotifications')}
-          </button>
+        {!window.isSecureContext ? (
+          <p class="muted">{t('settings.notificationsNeedHttps')}</p>
+        ) : (
+          notificationsSupported() &&
+          permission === 'default' && (
+            <button type="button" onClick={() => void askNotificationPermission().then(setPermission)}>
+              {t('settings.allowNotifications')}
+            </button>
+          )
         )}
-        {permission === 'denied' && <p class="muted">{t('settings.notificationsBlocked')}</p>}
+        {window.isSecureContext && permission === 'denied' && <p class="muted">{t('settings.notificationsBlocked')}</p>}
       </section>
       <BotTokens />
       {!window.isSecureContext && (

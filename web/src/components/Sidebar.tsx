@@ -1,13 +1,17 @@
 /** Teams, channels and conversations with their unread and mention badges. */
+import { AtSign, BellOff, Hash, List, Lock, Pencil, Plus, Search, Settings, Users, Wrench } from 'lucide';
 import { useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { channels, channelTitle, currentChannelId, isConversation } from '../state/channels';
 import { chooseTeam, currentTeam, teams } from '../state/directory';
-import { navigate } from '../state/route';
+import { drafts } from '../state/drafts';
+import { navigate, route } from '../state/route';
 import { me } from '../state/session';
 import type { Channel } from '../types';
 import { BrowseChannelsDialog, CreateChannelDialog, NewConversationDialog } from './ChannelDialogs';
+import { Avatar } from './Avatar';
 import { OnlineDot } from './OnlineDot';
+import { Icon } from './Icon';
 
 function ChannelLink({ channel }: { channel: Channel }) {
   const current = channel.id === currentChannelId.value;
@@ -15,7 +19,9 @@ function ChannelLink({ channel }: { channel: Channel }) {
   const muted = channel.muted === true;
   const unread = (channel.unread ?? 0) > 0 && !muted;
   const mentions = muted ? 0 : (channel.mentions ?? 0);
-  const mark = channel.type === 'private' ? '🔒' : channel.type === 'public' ? '#' : channel.type === 'group' ? '👥' : '@';
+  const mark = channel.type === 'private' ? Lock : channel.type === 'public' ? Hash : channel.type === 'group' ? Users : AtSign;
+  // What was typed here and not sent waits in the channel's composer (a thread's draft is in its thread).
+  const draft = !current && (drafts.value.get(channel.id) ?? '').trim() !== '';
   const partnerId = channel.type === 'direct' ? channel.memberIds?.find((id) => id !== me.value?.id) : undefined;
   return (
     <li>
@@ -25,11 +31,16 @@ function ChannelLink({ channel }: { channel: Channel }) {
         aria-current={current ? 'page' : undefined}
         onClick={(event) => (event.preventDefault(), navigate(`/c/${channel.id}`))}
       >
-        <span class="channel-mark" aria-hidden="true">
-          {mark}
-        </span>
+        <Icon icon={mark} class="channel-mark" />
+        {partnerId && <Avatar userId={partnerId} size="tiny" />}
         <span class="channel-name">{channelTitle(channel)}</span>
         {partnerId && <OnlineDot userId={partnerId} />}
+        {draft && (
+          <span class="draft-mark" title={t('sidebar.draft')}>
+            <Icon icon={Pencil} />
+            <span class="sr-only">{t('sidebar.draft')}</span>
+          </span>
+        )}
         {mentions > 0 && (
           <span class="badge" aria-label={t('sidebar.mentions', { count: mentions })}>
             {mentions}
@@ -38,7 +49,7 @@ function ChannelLink({ channel }: { channel: Channel }) {
         {mentions === 0 && unread && <span class="sr-only">{t('sidebar.unread')}</span>}
         {muted && (
           <span class="muted-mark" title={t('channel.muted')}>
-            <span aria-hidden="true">🔕</span>
+            <Icon icon={BellOff} />
             <span class="sr-only">{t('channel.muted')}</span>
           </span>
         )}
@@ -48,6 +59,9 @@ function ChannelLink({ channel }: { channel: Channel }) {
 }
 
 type Open = 'browse' | 'create' | 'conversation' | undefined;
+
+/** The screen a sidebar link opens is marked while it shows (beside the sidebar from tablet width). */
+const here = (screen: 'search' | 'mentions' | 'settings' | 'admin') => (route.value.name === screen ? 'page' : undefined);
 
 export function Sidebar() {
   const [open, setOpen] = useState<Open>(undefined);
@@ -72,11 +86,16 @@ export function Sidebar() {
         <span class="me-name">{me.value?.displayName}</span>
       </header>
       <div class="sidebar-tools">
-        <a href="/search" class="tool" onClick={(event) => (event.preventDefault(), navigate('/search'))}>
-          🔍 {t('search.title')}
+        <a href="/search" aria-current={here('search')} class="tool" onClick={(event) => (event.preventDefault(), navigate('/search'))}>
+          <Icon icon={Search} /> {t('search.title')}
         </a>
-        <a href="/mentions" class="tool" onClick={(event) => (event.preventDefault(), navigate('/mentions'))}>
-          @ {t('mentions.title')}
+        <a
+          href="/mentions"
+          aria-current={here('mentions')}
+          class="tool"
+          onClick={(event) => (event.preventDefault(), navigate('/mentions'))}
+        >
+          <Icon icon={AtSign} /> {t('mentions.title')}
         </a>
       </div>
       <section aria-labelledby="channels-heading">
@@ -90,7 +109,7 @@ export function Sidebar() {
             onClick={() => setOpen('browse')}
             disabled={!team}
           >
-            ☰
+            <Icon icon={List} />
           </button>
           <button
             type="button"
@@ -100,7 +119,7 @@ export function Sidebar() {
             onClick={() => setOpen('create')}
             disabled={!team}
           >
-            +
+            <Icon icon={Plus} />
           </button>
         </div>
         <ul class="channel-list">
@@ -119,7 +138,7 @@ export function Sidebar() {
             title={t('sidebar.newConversation')}
             onClick={() => setOpen('conversation')}
           >
-            +
+            <Icon icon={Plus} />
           </button>
         </div>
         <ul class="channel-list">
@@ -129,12 +148,12 @@ export function Sidebar() {
         </ul>
       </section>
       <footer class="sidebar-foot">
-        <a href="/settings" onClick={(event) => (event.preventDefault(), navigate('/settings'))}>
-          ⚙ {t('settings.title')}
+        <a href="/settings" aria-current={here('settings')} onClick={(event) => (event.preventDefault(), navigate('/settings'))}>
+          <Icon icon={Settings} /> {t('settings.title')}
         </a>
         {me.value?.role === 'admin' && (
-          <a href="/admin" onClick={(event) => (event.preventDefault(), navigate('/admin'))}>
-            🛠 {t('admin.title')}
+          <a href="/admin" aria-current={here('admin')} onClick={(event) => (event.preventDefault(), navigate('/admin'))}>
+            <Icon icon={Wrench} /> {t('admin.title')}
           </a>
         )}
       </footer>

@@ -1,4 +1,5 @@
 /** A thread beside the channel: the root post, its replies, and a composer for replying. */
+import { X } from 'lucide';
 import { useMemo } from 'preact/hooks';
 import { t } from '../i18n';
 import { outbox } from '../state/outbox';
@@ -7,6 +8,7 @@ import { closeThread } from '../state/thread';
 import { Composer } from './Composer';
 import { historyItems, MessageList } from './MessageList';
 import { TypingLine } from './TypingLine';
+import { Icon } from './Icon';
 
 export function ThreadPanel({ rootId }: { rootId: string }) {
   const root = findPost(rootId);
@@ -24,7 +26,7 @@ export function ThreadPanel({ rootId }: { rootId: string }) {
       <header class="channel-head">
         <h2 id="thread-title">{t('thread.title')}</h2>
         <button type="button" class="icon-button" aria-label={t('common.close')} onClick={closeThread}>
-          ✕
+          <Icon icon={X} />
         </button>
       </header>
       {root ? (

@@ -8,17 +8,23 @@
  * The reader leaves the bottom only by scrolling up: a scroll event whose position is not at
  * the bottom can also come from content that grew after a write (the event is read a frame
  * later), and that must not count as leaving. Scrolling back to the bottom joins it again.
- * While away, the posts that came below the last one seen are counted for a "new messages" pill.
+ * While away, the posts that came below the last one seen are counted for a "new messages" pill;
+ * a reader more than a screen up (scrolled far back, or taken to the first unread) is
+ * offered the way back to the newest posts even when nothing new came.
  */
 import { type RefObject } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 /** Sub-pixel layouts leave a scroller a fraction short of its end. */
 const AT_BOTTOM_PX = 2;
+/** Further up than a screen, the way back down is worth a button. */
+const FAR_SCREENS = 1;
 
 export interface FollowBottom {
   /** How many items came below the last one seen at the bottom (0 while following). */
   unseen: number;
+  /** More than a screen above the bottom. */
+  far: boolean;
   onScroll: () => void;
   /** Back to the bottom and following it: the pill, or the reader's own post. */
   rejoin: () => void;
@@ -32,6 +38,7 @@ export function useFollowBottom(
 ): FollowBottom {
   const following = useRef(true);
   const [, setFollowing] = useState(true);
+  const [far, setFar] = useState(false);
   const lastTop = useRef(0);
   const lastSeenKey = useRef<string | undefined>(undefined);
 
@@ -59,9 +66,12 @@ export function useFollowBottom(
 
   return {
     unseen,
+    far,
     onScroll: () => {
       const element = scroller.current!;
-      const atBottom = element.scrollHeight - element.clientHeight - element.scrollTop <= AT_BOTTOM_PX;
+      const below = element.scrollHeight - element.clientHeight - element.scrollTop;
+      const atBottom = below <= AT_BOTTOM_PX;
+      setFar(below > FAR_SCREENS * element.clientHeight);
       if (atBottom && !following.current) follow(true);
       else if (!atBottom && following.current && element.scrollTop < lastTop.current) follow(false);
       lastTop.current = element.scrollTop;

@@ -43,7 +43,7 @@ effect(() => void loadLanguage(language.value));
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   let text: string = catalog.value[key] ?? en[key];
   if (typeof params.count === 'number') {
-    const form = new Intl.PluralRules(language.value).select(params.count);
+    const form = pluralRules.value.select(params.count);
     const plural = (catalog.value as Record<string, string>)[`${key}.${form}`] ?? (catalog.value as Record<string, string>)[`${key}.other`];
     if (plural) text = plural;
   }
@@ -55,12 +55,32 @@ const locale = computed(
   () => (navigator.languages ?? [navigator.language]).find((tag) => tag.toLowerCase().split('-')[0] === language.value) ?? language.value,
 );
 
-const formatParam = (value: string | number) => (typeof value === 'number' ? new Intl.NumberFormat(locale.value).format(value) : value);
+/**
+ * Intl formatters, each made once per locale when first used: making one costs far more than
+ * formatting with it, and a channel's first screen formats two times for each of its posts.
+ */
+const numberFormat = computed(() => new Intl.NumberFormat(locale.value));
+const pluralRules = computed(() => new Intl.PluralRules(language.value));
+const timeFormat = computed(() => new Intl.DateTimeFormat(locale.value, { timeStyle: 'short' }));
+const dayFormat = computed(
+  () => new Intl.DateTimeFormat(locale.value, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+);
+const dateTimeFormat = computed(() => new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeStyle: 'short' }));
 
-export const formatTime = (ms: number) => new Intl.DateTimeFormat(locale.value, { hour: 'numeric', minute: '2-digit' }).format(ms);
-export const formatDay = (ms: number) =>
-  new Intl.DateTimeFormat(locale.value, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(ms);
-export const formatDateTime = (ms: number) => new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
+const formatParam = (value: string | number) => (typeof value === 'number' ? numberFormat.value.format(value) : value);
+
+export const formatTime = (ms: number) => timeFormat.value.format(ms);
+export const formatDay = (ms: number) => dayFormat.value.format(ms);
+export const formatDateTime = (ms: number) => dateTimeFormat.value.format(ms);
+
+/**
+ * Makes the formatters a channel's first screen needs, and so loads the locale's data, while the
+ * app waits for the network: otherwise the first render of the list pays for it, in the start's
+ * longest task.
+ */
+export function prepareFormatters(): void {
+  for (const format of [formatTime, formatDay, formatDateTime]) format(0);
+}
 export const formatBytes = (bytes: number) => {
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
   const power = Math.min(units.length - 1, Math.floor(Math.log(Math.max(bytes, 1)) / Math.log(1024)));

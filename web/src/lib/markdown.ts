@@ -7,12 +7,13 @@
  */
 import { computed, signal } from '@preact/signals';
 
-const renderer = signal<((text: string, channelIds: ReadonlyMap<string, string>) => string) | undefined>(undefined);
+const renderer = signal<((text: string, channelIds: ReadonlyMap<string, string>, myName?: string) => string) | undefined>(undefined);
 let loading: Promise<void> | undefined;
 /** For memoized renders: what was rendered as plain text is rendered again once this turns true. */
 export const markdownReady = computed(() => renderer.value !== undefined);
 
-function loadRenderer(): void {
+/** Asked for as soon as the chat opens, so the first posts shown are rendered once, not as plain text first. */
+export function loadRenderer(): void {
   loading ??= import('./markdown-it').then(
     (module) => void (renderer.value = module.render),
     // Offline without the chunk cached: the next post rendered tries again.
@@ -22,9 +23,9 @@ function loadRenderer(): void {
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
-export function renderMarkdown(text: string, channelIds: ReadonlyMap<string, string>): string {
+export function renderMarkdown(text: string, channelIds: ReadonlyMap<string, string>, myName?: string): string {
   const render = renderer.value;
-  if (render) return render(text, channelIds);
+  if (render) return render(text, channelIds, myName);
   loadRenderer();
   return `<p>${escape(text).replace(/\n/g, '<br>')}</p>`;
 }

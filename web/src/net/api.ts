@@ -66,6 +66,8 @@ export const api = {
   patch: <T>(path: string, json: unknown) => call<T>('PATCH', path, { json }),
   delete: <T>(path: string) => call<T>('DELETE', path),
   upload: <T>(path: string, body: Blob) => call<T>('POST', path, { body, contentType: body.type || 'application/octet-stream' }),
+  putBytes: <T>(path: string, body: Blob) => call<T>('PUT', path, { body, contentType: body.type || 'application/octet-stream' }),
 };
 
 export const fileUrl = (hash: string) => `/api/v1/files/${hash}`;
+export const pictureUrl = (userId: string, hash: string) => `/api/v1/users/${userId}/picture/${hash}`;

@@ -1,16 +1,16 @@
 /**
  * Starting the app. What IndexedDB holds is shown first, at once, with no network; then the
  * server is asked who is logged in. No answer, or a box too busy or failing to give one
- * (5xx, 429), keeps the cached view, and the WebSocket keeps trying; 401 leads to log-in (or
- * first start); an answer loads the lists and opens the live connection.
+ * (5xx, 429), keeps the cached view, and the WebSocket keeps trying; no session leads to log-in
+ * (or first start); an answer loads the lists and opens the live connection.
  *
  * What IndexedDB holds belongs to one person on one box's database (its origin, which a
- * restore or a reset renews): when /me names another, all of it is wiped before anything more
- * is shown, also when the box comes back after a start without it. A 401 only hides it
+ * restore or a reset renews): when the session names another, all of it is wiped before anything more
+ * is shown, also when the box comes back after a start without it. No session only hides it
  * (session.ts signOut), so what was written offline survives. Once the lists are fresh, old
  * history is pruned (posts.ts).
  */
-import { api, ApiError } from '../net/api';
+import { api } from '../net/api';
 import type { User } from '../types';
 import { currentChannelId, loadChannels, showChannels, channels } from './channels';
 import { clearEverything, readAll, readValue, writeValue } from './db';
@@ -70,25 +70,36 @@ async function claimCache(answer: Me, shown: boolean): Promise<void> {
   await writeValue('owner', owner);
 }
 
+/**
+ * Who the session cookie (HttpOnly, so unreadable here) belongs to, or null without one: the
+ * probe answers 200 either way, so a start on the log-in screen logs no failed request.
+ */
+async function whoIsIn(): Promise<Me | null> {
+  const answer = await api.get<Me | { user: null }>('/session');
+  return answer.user ? (answer as Me) : null;
+}
+
 export async function boot(): Promise<void> {
   const cached = await showCached().catch(() => false);
-  let answer: Me;
+  let answer: Me | null;
   try {
-    answer = await api.get<Me>('/me');
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
-      if (cached) await signOut();
-      me.value = undefined;
-      phase.value = (await setupNeeded().catch(() => false)) ? 'setup' : 'login';
-      return;
-    }
+    answer = await whoIsIn();
+  } catch {
     // The socket keeps trying; once the box is back, whose data this is gets checked, then the lists reload.
     if (cached) {
       await startLive(async () => {
-        await claimCache(await api.get<Me>('/me'), true);
+        const again = await whoIsIn();
+        if (!again) return signOut();
+        await claimCache(again, true);
         await reloadAll();
       }, false);
     } else phase.value = 'unreachable';
+    return;
+  }
+  if (!answer) {
+    if (cached) await signOut();
+    me.value = undefined;
+    phase.value = (await setupNeeded().catch(() => false)) ? 'setup' : 'login';
     return;
   }
   await claimCache(answer, cached);

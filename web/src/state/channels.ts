@@ -3,6 +3,7 @@
  * on screen, and the actions on channels (create, join, open a conversation, mark read).
  */
 import { computed, signal } from '@preact/signals';
+import { sameJson } from '../lib/same-json';
 import { api } from '../net/api';
 import type { Channel } from '../types';
 import { putRow, replaceAll } from './db';
@@ -26,13 +27,17 @@ export function channelTitle(channel: Channel): string {
 }
 
 /** My team channels by name, for `~name` links in posts: the current team's names win. */
+let namesHeld: ReadonlyMap<string, string> = new Map();
 export const channelIdsByName = computed(() => {
   const named = channels.value.filter((channel) => !isConversation(channel));
   const teamFirst = [
     ...named.filter((channel) => channel.teamId !== currentTeam.value?.id),
     ...named.filter((channel) => channel.teamId === currentTeam.value?.id),
   ];
-  return new Map(teamFirst.map((channel) => [channel.name, channel.id]));
+  const byName = new Map(teamFirst.map((channel) => [channel.name, channel.id]));
+  // Every post's markdown is rendered again for a new map: a change of unread counts keeps the one held.
+  if (!sameJson([...namesHeld], [...byName])) namesHeld = byName;
+  return namesHeld;
 });
 
 export const totalUnread = computed(() => channels.value.reduce((sum, channel) => sum + (channel.muted ? 0 : (channel.mentions ?? 0)), 0));
@@ -44,6 +49,7 @@ export function showChannels(list: readonly Channel[]): void {
 
 export async function loadChannels(): Promise<void> {
   const { channels: list } = await api.get<{ channels: Channel[] }>('/channels');
+  if (channelsKnown.value && sameJson(list, channels.value)) return;
   showChannels(list);
   await replaceAll('channels', list);
 }
@@ -101,8 +107,19 @@ export async function openConversation(userIds: string[]): Promise<Channel> {
  */
 const unsentReads = new Set<string>();
 
-/** The channel is on screen: its posts are read here at once; the server hears of it later. */
-export function markRead(channelId: string): void {
+/**
+ * How far this browser read each channel: the newest post on screen, by the box's clock. The
+ * box's mark settles later and may sit behind it for minutes (core/read-marks.ts), so reopening
+ * a channel places its "new since you last read" line after what was read here.
+ */
+const readUpTo = new Map<string, number>();
+
+export const lastReadAt = (channel: Channel): number | undefined =>
+  readUpTo.has(channel.id) ? Math.max(channel.lastViewedAt ?? 0, readUpTo.get(channel.id)!) : channel.lastViewedAt;
+
+/** The channel is on screen, down to the post made at `newestAt`: read here at once; the server hears of it later. */
+export function markRead(channelId: string, newestAt?: number): void {
+  if (newestAt !== undefined) readUpTo.set(channelId, Math.max(newestAt, readUpTo.get(channelId) ?? 0));
   const channel = channels.value.find((candidate) => candidate.id === channelId);
   if (channel && ((channel.unread ?? 0) > 0 || (channel.mentions ?? 0) > 0)) patchChannel(channelId, () => ({ unread: 0, mentions: 0 }));
   unsentReads.add(channelId);

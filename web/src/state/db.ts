@@ -60,10 +60,37 @@ export async function readAll<S extends 'channels' | 'teams' | 'users' | 'drafts
   return (await database()).getAll(store);
 }
 
-export async function savePosts(posts: readonly Post[]): Promise<void> {
-  if (posts.length === 0) return;
-  const tx = (await database()).transaction('posts', 'readwrite');
-  await Promise.all([...posts.map((post) => tx.store.put(post)), tx.done]);
+/**
+ * Posts waiting to be written, the latest version of each. They go in slices, a transaction
+ * (and a task) each: every put clones its post on the main thread, and a page of 200 at once
+ * held a phone's main thread for 150 ms on a channel's first open. One writer drains them in
+ * order, so an older version of a post never lands after a newer one.
+ */
+const unsaved = new Map<string, Post>();
+const SAVE_SLICE = 25;
+let saving: Promise<void> | undefined;
+
+export function savePosts(posts: readonly Post[]): Promise<void> {
+  for (const post of posts) {
+    unsaved.delete(post.id);
+    unsaved.set(post.id, post);
+  }
+  return (saving ??= drainUnsaved());
+}
+
+async function drainUnsaved(): Promise<void> {
+  try {
+    const db = await database();
+    while (unsaved.size > 0) {
+      const slice: Post[] = [];
+      for (const post of unsaved.values()) if (slice.push(post) === SAVE_SLICE) break;
+      for (const post of slice) unsaved.delete(post.id);
+      const tx = db.transaction('posts', 'readwrite');
+      await Promise.all([...slice.map((post) => tx.store.put(post)), tx.done]);
+    }
+  } finally {
+    saving = undefined;
+  }
 }
 
 /** The newest `limit` posts of a channel kept here, oldest first. */
@@ -121,6 +148,7 @@ export async function pruneHistory(channelIds: ReadonlySet<string>, keep: number
  * the wipe is queued, so writes queued before it are wiped too and later ones fail.
  */
 export async function clearEverything({ leaving }: { leaving: boolean }): Promise<void> {
+  unsaved.clear();
   const db = await database();
   const stores = ['kv', 'posts', 'channels', 'teams', 'users', 'drafts', 'outbox'] as const;
   const tx = db.transaction(stores, 'readwrite');

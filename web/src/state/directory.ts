@@ -1,5 +1,6 @@
 /** People and teams: names to show beside posts, in completions, in the sidebar. */
 import { computed, signal } from '@preact/signals';
+import { sameJson } from '../lib/same-json';
 import { api } from '../net/api';
 import type { Team, User } from '../types';
 import { replaceAll } from './db';
@@ -38,6 +39,7 @@ export function showDirectory(cachedUsers: readonly User[], cachedTeams: readonl
 
 export async function loadUsers(): Promise<void> {
   const { users: list } = await api.get<{ users: User[] }>('/users?limit=200');
+  if (sameJson(list, [...users.value.values()])) return;
   users.value = new Map(list.map((user) => [user.id, user]));
   await replaceAll('users', list);
 }
@@ -46,6 +48,7 @@ export async function loadTeams(): Promise<void> {
   const { teams: list } = await api.get<{ teams: Team[] }>('/teams');
   // The list is sorted by name: a new team sorting first must not take the sidebar over.
   chosenTeamId.value ??= currentTeam.value?.id;
+  if (sameJson(list, teams.value)) return;
   teams.value = list;
   await replaceAll('teams', list);
 }

@@ -4,13 +4,14 @@
  * notification settings), teams or memberships reloads the lists, which are small, rather than
  * folding every kind of op twice (once on the server, once here).
  */
-import type { Post, PostFile, ServerEvent } from '../types';
+import type { Post, PostFile, ServerEvent, User } from '../types';
 import { mentions } from '../lib/plain-text';
 import { withReaction } from '../lib/reactions';
 import { membersChanged } from './channel-settings';
 import { channels, currentChannelId, isConversation, loadChannels, patchChannel } from './channels';
 import { loadTeams, loadUsers, patchUser } from './directory';
-import { notifyPost } from './notify';
+import { notifies, notifyPost } from './notify';
+import { alertPost } from './post-alert';
 import { settleDelivered } from './outbox';
 import { receivePost, tombstone, updatePost } from './posts';
 import { navigate, route } from './route';
@@ -61,6 +62,8 @@ export function applyEvent(event: ServerEvent): void {
       return;
     case 'user.updated':
       return patchUser(event.id, { displayName: String(data.displayName) });
+    case 'user.picture-set':
+      return patchUser(event.id, { picture: data.picture as User['picture'] });
     default:
       if (event.type === 'team.created' || event.type === 'channel.created') checkNameClashes();
       if (event.type.startsWith('channel.') || event.type.startsWith('team.')) reloadLists();
@@ -98,5 +101,7 @@ function postCreated(event: ServerEvent): void {
       mentions: (current.mentions ?? 0) + (mentionsMe || direct ? 1 : 0),
     }));
   }
+  // In the app, only mentions and direct messages: an alert for every post elsewhere would never stop.
+  if (!watching && !document.hidden && (mentionsMe || isConversation(channel)) && notifies(channel, mentionsMe)) alertPost(post, channel);
   notifyPost(post, channel, mentionsMe);
 }

@@ -3,10 +3,10 @@
  * sequence of the last one applied (in IndexedDB, so a reload resumes too), wakes the outbox
  * when the box is back, and reloads everything when the box's feed was reset.
  */
-import { api, ApiError } from '../net/api';
+import { api } from '../net/api';
 import { Realtime } from '../net/socket';
 import { patchChannel } from './channels';
-import { connected } from './connection';
+import { connected, connectionTried } from './connection';
 import { readValue, writeValue } from './db';
 import { applyEvent } from './events';
 import { flushOutbox } from './outbox';
@@ -53,6 +53,7 @@ export async function startLive(reload: () => Promise<void>, listsFresh: boolean
     read: (channelId) => patchChannel(channelId, () => ({ unread: 0, mentions: 0 })),
     status(isConnected, resumedTo) {
       connected.value = isConnected;
+      connectionTried.value = true;
       // Remembered even when no event came, so the next start resumes rather than reloads.
       if (resumedTo !== undefined && resumedTo !== feedSeq) {
         feedSeq = resumedTo;
@@ -69,7 +70,10 @@ export async function startLive(reload: () => Promise<void>, listsFresh: boolean
     },
     ended,
     refused() {
-      void api.get('/me').catch((error: unknown) => error instanceof ApiError && error.status === 401 && ended());
+      void api
+        .get<{ user: unknown }>('/session')
+        .then((answer) => answer.user === null && ended())
+        .catch(() => undefined);
     },
   });
   realtime.start();

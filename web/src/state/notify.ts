@@ -17,11 +17,15 @@ export async function askNotificationPermission(): Promise<NotificationPermissio
   return notificationsSupported() ? Notification.requestPermission() : 'denied';
 }
 
+/** Whether a new post in this channel is worth telling me about, by my settings for it. */
+export function notifies(channel: Channel, mentionsMe: boolean): boolean {
+  const level = channel.muted ? 'none' : channel.notifyLevel && channel.notifyLevel !== 'default' ? channel.notifyLevel : notifyLevel.value;
+  return level === 'all' || (level === 'mentions' && (mentionsMe || isConversation(channel)));
+}
+
 export function notifyPost(post: Post, channel: Channel, mentionsMe: boolean): void {
   if (!document.hidden || !notificationsSupported() || Notification.permission !== 'granted') return;
-  const level = channel.muted ? 'none' : channel.notifyLevel && channel.notifyLevel !== 'default' ? channel.notifyLevel : notifyLevel.value;
-  const direct = isConversation(channel);
-  if (level === 'none' || (level === 'mentions' && !mentionsMe && !direct)) return;
+  if (!notifies(channel, mentionsMe)) return;
   const notification = new Notification(t('notify.title', { name: displayName(post.userId), channel: channelTitle(channel) }), {
     body: renderPlain(post.message).slice(0, 200),
     tag: post.channelId,

@@ -5,6 +5,7 @@
  * was seen stays readable offline.
  */
 import { signal } from '@preact/signals';
+import { sameJson } from '../lib/same-json';
 import { api } from '../net/api';
 import type { Post } from '../types';
 import { channelPosts, pruneHistory, savePosts } from './db';
@@ -30,8 +31,24 @@ export const findPost = (id: string): Post | undefined => {
   return channelId ? postsByChannel.value.get(channelId)?.find((post) => post.id === id) : undefined;
 };
 
+/**
+ * The posts that differ from the version held. A reload (every connection of a first start,
+ * every reconnection) returns mostly what is held already: those would only re-render the
+ * list and be written to IndexedDB again.
+ */
+function changedPosts(posts: readonly Post[]): readonly Post[] {
+  const held = new Map<string, Map<string, Post>>();
+  return posts.filter((post) => {
+    let byId = held.get(post.channelId);
+    if (!byId) held.set(post.channelId, (byId = new Map((postsByChannel.value.get(post.channelId) ?? []).map((kept) => [kept.id, kept]))));
+    const previous = byId.get(post.id);
+    return previous === undefined || !sameJson(previous, post);
+  });
+}
+
 /** Adds or replaces posts in memory (sorted, by id); `persist` also writes them to IndexedDB. */
-export function upsertPosts(posts: readonly Post[], persist = true): void {
+export function upsertPosts(received: readonly Post[], persist = true): void {
+  const posts = changedPosts(received);
   if (posts.length === 0) return;
   const next = new Map(postsByChannel.value);
   const groups = new Map<string, Post[]>();

@@ -6,6 +6,7 @@
 import { signal } from '@preact/signals';
 import { api } from '../net/api';
 import type { User } from '../types';
+import { patchUser } from './directory';
 import { clearEverything, deleteValue, writeValue } from './db';
 
 export type Phase = 'starting' | 'setup' | 'login' | 'unreachable' | 'chat';
@@ -106,6 +107,15 @@ function leave(prepare: () => Promise<void>): Promise<never> {
 export async function changeDisplayName(displayName: string): Promise<void> {
   const { user } = await api.patch<{ user: User }>('/me', { displayName });
   signedIn(user);
+}
+
+/** A new profile picture (the box crops and resizes it), or none. */
+export async function changePicture(picture: File | null): Promise<void> {
+  const { user } = picture
+    ? await api.putBytes<{ user: User }>(`/users/${me.value!.id}/picture`, picture)
+    : await api.delete<{ user: User }>(`/users/${me.value!.id}/picture`);
+  signedIn(user);
+  patchUser(user.id, { picture: user.picture });
 }
 
 export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
