@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { defineOp, opVersion } from '../op.js';
+import { defineOp } from '../op.js';
+import { setUserRegister } from '../user-registers.js';
 import { conflict, notFound } from '../errors.js';
 import { accountAudience, findUser, requireAdmin } from '../permissions.js';
-import { sql } from '../../store/database.js';
-import { park } from '../../store/parked-ops.js';
 
 /**
  * Deactivate or reactivate an account. A deactivated user keeps its history and name but
@@ -20,15 +19,6 @@ export default defineOp({
     if (user.id === admin.id && !body.active) throw conflict('cannot_deactivate_self', 'You cannot deactivate your own account.');
   },
   unchanged: ({ db, entity, body }) => (findUser(db, entity)?.active === 1) === body.active,
-  apply(db, op) {
-    const version = opVersion(op);
-    const changed = sql(db, 'UPDATE users SET active = ?, active_ver = ? WHERE id = ? AND active_ver < ?').run(
-      op.body.active ? 1 : 0,
-      version,
-      op.entity,
-      version,
-    ).changes;
-    if (changed === 0 && !sql(db, 'SELECT 1 FROM users WHERE id = ?').get(op.entity)) return park(db, op);
-  },
+  apply: (db, op) => void setUserRegister(db, op, 'active', { active: op.body.active ? 1 : 0 }),
   audience: (db, op) => accountAudience(db, op.entity),
 });

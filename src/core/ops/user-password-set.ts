@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { defineOp, opVersion, Purgeable, type Op, type OpName } from '../op.js';
+import { setUserRegister } from '../user-registers.js';
 import { PasswordHash } from '../fields.js';
 import { requireSelfOrAdmin } from '../permissions.js';
 import { sql, type Db } from '../../store/database.js';
-import { park } from '../../store/parked-ops.js';
 import { opsAbout } from '../../store/op-log.js';
 import { isPurged } from '../../store/op-chain.js';
 
@@ -31,16 +31,8 @@ export default defineOp({
     requireSelfOrAdmin(db, actor, entity);
   },
   apply(db, op) {
-    const version = opVersion(op);
     // A purged hash was superseded where it was purged; until the newer one arrives, no password opens the account.
-    const hash = isPurged(op.body.passwordHash) ? '' : op.body.passwordHash;
-    const changed = sql(db, 'UPDATE users SET password_hash = ?, password_ver = ? WHERE id = ? AND password_ver < ?').run(
-      hash,
-      version,
-      op.entity,
-      version,
-    ).changes;
-    if (changed === 0 && !sql(db, 'SELECT 1 FROM users WHERE id = ?').get(op.entity)) return park(db, op);
+    setUserRegister(db, op, 'password', { password_hash: isPurged(op.body.passwordHash) ? '' : op.body.passwordHash });
   },
   obsoletes: supersededPasswords,
   audience: () => [],

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { defineOp, opVersion } from '../op.js';
+import { defineOp } from '../op.js';
+import { setUserRegister } from '../user-registers.js';
 import { Sha256 } from '../fields.js';
 import { accountAudience, findUser, requireSelfOrAdmin } from '../permissions.js';
-import { sql } from '../../store/database.js';
-import { park } from '../../store/parked-ops.js';
 
 /**
  * A user's profile picture set, or removed (`picture: null`): by the user, or an admin. The
@@ -20,16 +19,10 @@ export default defineOp({
     requireSelfOrAdmin(db, actor, entity);
   },
   unchanged: ({ db, entity, body }) => (findUser(db, entity)?.picture_large ?? null) === (body.picture?.large ?? null),
-  apply(db, op) {
-    const version = opVersion(op);
-    const changed = sql(db, 'UPDATE users SET picture_large = ?, picture_small = ?, picture_ver = ? WHERE id = ? AND picture_ver < ?').run(
-      op.body.picture?.large ?? null,
-      op.body.picture?.small ?? null,
-      version,
-      op.entity,
-      version,
-    ).changes;
-    if (changed === 0 && !sql(db, 'SELECT 1 FROM users WHERE id = ?').get(op.entity)) return park(db, op);
-  },
+  apply: (db, op) =>
+    void setUserRegister(db, op, 'picture', {
+      picture_large: op.body.picture?.large ?? null,
+      picture_small: op.body.picture?.small ?? null,
+    }),
   audience: (db, op) => accountAudience(db, op.entity),
 });

@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { defineOp, opVersion } from '../op.js';
+import { defineOp } from '../op.js';
+import { setUserRegister } from '../user-registers.js';
 import { Role } from '../fields.js';
 import { conflict, notFound } from '../errors.js';
 import { accountAudience, findUser, requireAdmin } from '../permissions.js';
 import { sql } from '../../store/database.js';
-import { park } from '../../store/parked-ops.js';
 import { refreshTeamJoinMemberships } from '../../store/membership.js';
 
 /** An admin changes a user's role. The last active admin cannot demote itself. */
@@ -22,15 +22,7 @@ export default defineOp({
   },
   unchanged: ({ db, entity, body }) => findUser(db, entity)?.role === body.role,
   apply(db, op) {
-    const version = opVersion(op);
-    const changed = sql(db, 'UPDATE users SET role = ?, role_ver = ? WHERE id = ? AND role_ver < ?').run(
-      op.body.role,
-      version,
-      op.entity,
-      version,
-    ).changes;
-    if (changed === 0 && !sql(db, 'SELECT 1 FROM users WHERE id = ?').get(op.entity)) return park(db, op);
-    refreshTeamJoinMemberships(db, op.entity);
+    if (setUserRegister(db, op, 'role', { role: op.body.role })) refreshTeamJoinMemberships(db, op.entity);
   },
   audience: (db, op) => accountAudience(db, op.entity),
 });

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { defineOp, opVersion } from '../op.js';
+import { defineOp } from '../op.js';
+import { setUserRegister } from '../user-registers.js';
 import { DisplayName } from '../fields.js';
 import { accountAudience, requireSelfOrAdmin } from '../permissions.js';
-import { sql } from '../../store/database.js';
-import { park } from '../../store/parked-ops.js';
 
 /** A profile change: the display name. By the user, or an admin. */
 export default defineOp({
@@ -12,15 +11,6 @@ export default defineOp({
   authorize({ db, actor, entity }) {
     requireSelfOrAdmin(db, actor, entity);
   },
-  apply(db, op) {
-    const version = opVersion(op);
-    const changed = sql(db, 'UPDATE users SET display_name = ?, profile_ver = ? WHERE id = ? AND profile_ver < ?').run(
-      op.body.displayName,
-      version,
-      op.entity,
-      version,
-    ).changes;
-    if (changed === 0 && !sql(db, 'SELECT 1 FROM users WHERE id = ?').get(op.entity)) return park(db, op);
-  },
+  apply: (db, op) => void setUserRegister(db, op, 'profile', { display_name: op.body.displayName }),
   audience: (db, op) => accountAudience(db, op.entity),
 });
