@@ -254,8 +254,12 @@ test('a reload just after a mention came does not raise its alert again', { time
       }
     }).observe(scope.document, { childList: true, subtree: true, characterData: true });
   });
+  // The mention must come live: one that comes before the socket is up is in the lists the start
+  // loads, and is not alerted at all. The socket's first frame from the box is its resume.
+  const live = page.waitForEvent('websocket').then((socket) => socket.waitForEvent('framereceived'));
   await page.reload();
   await page.getByRole('navigation', { name: 'Channels and conversations' }).waitFor();
+  await live;
   await page.evaluate(() => (globalThis as unknown as Session).sessionStorage.setItem('test.reload', 'armed'));
   await alice.client.post(`/api/v1/channels/${general}/posts`, { message: '@bob the tide turns at four' });
   await page.waitForFunction(() => (globalThis as unknown as Session).sessionStorage.getItem('test.reload') === 'done');
