@@ -167,6 +167,33 @@ for (const name of ['phone', 'desktop'] as const) {
   });
 }
 
+test('phone: closing a thread brings the reader back to where they were in the channel', { timeout: 120_000 }, async () => {
+  const { page } = await openChannel('phone');
+  const scroller = page.locator('.channel-view .message-scroller');
+  await scroller.evaluate((element) => (element.scrollTop = Math.max(0, element.scrollHeight - element.clientHeight - 1500)));
+  await page.waitForTimeout(300);
+  const scrolledTo = await scroller.evaluate((element) => element.scrollTop);
+  const text = await scroller.evaluate((element) => {
+    const view = element.getBoundingClientRect();
+    const inView = [...element.querySelectorAll('[role="article"]')].find((article) => {
+      const box = article.getBoundingClientRect();
+      return box.top >= view.top && box.bottom <= view.bottom && /earlier post \d+/.test(article.textContent ?? '');
+    });
+    return inView?.textContent?.match(/earlier post \d+/)?.[0] ?? '';
+  });
+  assert.ok(text, 'an earlier post is in view');
+  const post = page.locator('.channel-view [role="article"]').filter({ hasText: new RegExp(`${text}(?!\\d)`) });
+  await page.keyboard.press('Shift'); // from the keyboard: the post's focus shows its actions
+  await post.focus();
+  await post.getByRole('button', { name: 'Reply in thread' }).click();
+  await page.locator('.thread-panel').getByRole('button', { name: 'Close' }).click();
+  await page.locator('.thread-panel').waitFor({ state: 'detached' });
+  await page.waitForTimeout(300);
+  assert.ok(Math.abs((await scroller.evaluate((element) => element.scrollTop)) - scrolledTo) < 2, 'the list kept its place');
+  const back = await placement(page, text);
+  assert.ok(back && back.belowView <= 0, `${text} is in view again: ${JSON.stringify(back)}`);
+});
+
 test('"Jump to first unread" covers no post', { timeout: 60_000 }, async () => {
   for (let n = 1; n <= 30; n++)
     await world.admin.post(`/api/v1/channels/${channelId}/posts`, { message: `while the latecomer was away ${n}` });

@@ -158,3 +158,22 @@ test('plain HTTP at a name that is not localhost shows a dismissible note linkin
     [],
   );
 });
+
+test('on a tablet, a thread slides over the channel from the right', { timeout: 120_000 }, async () => {
+  const page = await (await browser.context({ width: 1000, height: 800 })).newPage();
+  await logIn(page, world.hail.url, 'admin', 'correct horse battery');
+  await page.goto(world.hail.url + `/c/${channelId}`);
+  const post = page.getByRole('feed').getByRole('article').filter({ hasText: 'deck log 6' });
+  await post.waitFor();
+  await page.keyboard.press('Shift'); // from the keyboard: the post's focus shows its actions
+  await post.focus();
+  await post.getByRole('button', { name: 'Reply in thread' }).click();
+  const panel = page.locator('.thread-panel');
+  await panel.waitFor();
+  const placed = await panel.evaluate((element) => {
+    const view = element.ownerDocument.defaultView as unknown as { getComputedStyle(target: unknown): { position: string } };
+    return { position: view.getComputedStyle(element).position, right: element.getBoundingClientRect().right };
+  });
+  assert.deepEqual(placed, { position: 'fixed', right: 1000 });
+  await screenshot(page, 'layout-thread-1000');
+});
