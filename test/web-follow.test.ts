@@ -168,7 +168,10 @@ for (const name of ['phone', 'desktop'] as const) {
 }
 
 test('phone: closing a thread brings the reader back to where they were in the channel', { timeout: 120_000 }, async () => {
-  const { page } = await openChannel('phone');
+  const page = await (await browser.context(VIEWPORTS.phone)).newPage();
+  await logIn(page, world.hail.url, 'phone', 'password of phone');
+  await page.getByRole('link', { name: /General/ }).click();
+  await page.getByRole('feed').getByRole('article').first().waitFor();
   const scroller = page.locator('.channel-view .message-scroller');
   await scroller.evaluate((element) => (element.scrollTop = Math.max(0, element.scrollHeight - element.clientHeight - 1500)));
   await page.waitForTimeout(300);
