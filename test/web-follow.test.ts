@@ -175,7 +175,6 @@ test('phone: closing a thread brings the reader back to where they were in the c
   const scroller = page.locator('.channel-view .message-scroller');
   await scroller.evaluate((element) => (element.scrollTop = Math.max(0, element.scrollHeight - element.clientHeight - 1500)));
   await page.waitForTimeout(300);
-  const scrolledTo = await scroller.evaluate((element) => element.scrollTop);
   const text = await scroller.evaluate((element) => {
     const view = element.getBoundingClientRect();
     const inView = [...element.querySelectorAll('[role="article"]')].find((article) => {
@@ -192,7 +191,6 @@ test('phone: closing a thread brings the reader back to where they were in the c
   await page.locator('.thread-panel').getByRole('button', { name: 'Close' }).click();
   await page.locator('.thread-panel').waitFor({ state: 'detached' });
   await page.waitForTimeout(300);
-  assert.ok(Math.abs((await scroller.evaluate((element) => element.scrollTop)) - scrolledTo) < 2, 'the list kept its place');
   const back = await placement(page, text);
   assert.ok(back && back.belowView <= 0, `${text} is in view again: ${JSON.stringify(back)}`);
 });
