@@ -90,7 +90,7 @@ export function endUserSessions(db: Db, hub: Hub, userId: string, keepId = ''): 
 export const listTokens = (db: Db, userId: string) =>
   sql<[string], { id: string; name: string | null; created_at: number; last_used_at: number }>(
     db,
-    "SELECT id, name, created_at, last_used_at FROM sessions WHERE user_id = ? AND kind = 'token' ORDER BY created_at",
+    "SELECT id, name, created_at, last_used_at FROM sessions WHERE user_id = ? AND kind = 'token' ORDER BY created_at, id",
   )
     .all(userId)
     .map((row) => ({ id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at }));
